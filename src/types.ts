@@ -162,6 +162,25 @@ export interface ClassifiableText {
   title: string;
   summary?: string;
   content?: string;
-  /** Source name, for sources restricted to some topics. */
-  source?: string;
+  /**
+   * Names of the sources that carried the article. A source restricted to
+   * some topics (`sources[].topics`) only lends those; the article may have
+   * the union of what its sources allow. Absent: no restriction.
+   */
+  sources?: readonly string[];
+}
+
+/** One entry of the published feed: an article, its current topics, and the other outlets of its story. */
+export interface CuratedEntry {
+  article: StoredArticle;
+  topics: string[];
+  /** Other articles about the same story from other outlets (same-story cluster), newest first. */
+  alsoAt: { id: string; source: string; title: string; link?: string }[];
+}
+
+/** What /healthz answers: computed by the daemon, served as is. */
+export interface HealthReport {
+  /** 200 while the store is usable and the server serving, else 503. */
+  httpStatus: number;
+  body: Record<string, unknown>;
 }
