@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * Command-line entry (SPEC §2). Parses arguments, maps errors to exit codes
+ * (0 success, 1 runtime failure, 2 usage or configuration error) and hands
+ * each command to src/commands/.
+ */
+import { parseArgs } from 'node:util';
+import { describeError, UsageError } from './errors.js';
+import { reportFatal } from './commands/report-fatal.js';
+import { runCheck } from './commands/check.js';
+import { runExplain } from './commands/explain.js';
+import { runExport } from './commands/export.js';
+import { runInspect } from './commands/inspect.js';
+import { runPoll } from './commands/poll.js';
+import { runServeCommand } from './commands/serve.js';
+import { readVersion } from './version.js';
+
+const HELP = `feedkurator — curated German Linux news as one clean feed
+
+Usage: feedkurator <command> [options]
+
+Commands:
+  serve                         run the daemon: serve feeds, poll on the schedule, follow config edits
+  poll [--json]                 run one poll cycle and print a summary
+  check                         validate the configuration
+  export [--format rss|atom|json] [--topic NAME]
+                                print the curated feed from the store
+  explain                       read JSON lines {"title","summary","content","source"} on stdin,
+                                print the topics and deciding terms for each
+  inspect URL|FILE [--json]     show how feedkurator reads one source
+
+Options:
+  --config PATH                 config file (default: $FEEDKURATOR_CONFIG or config/feedkurator.yaml)
+  -h, --help                    show this help
+  -v, --version                 show the version
+
+Environment: PORT, HOST, BASE_URL, DATA_DIR, LOG_LEVEL, FEEDKURATOR_CONFIG.
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  topic: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Which options each command accepts, so that a misplaced flag is an error, not ignored. */
+const ACCEPTS: Record<string, readonly string[]> = {
+  serve: ['config'],
+  poll: ['config', 'json'],
+  check: ['config'],
+  export: ['config', 'format', 'topic'],
+  explain: ['config'],
+  inspect: ['config', 'json'],
+};
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${describeError(err)} (see feedkurator --help)`, { cause: err });
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`${readVersion()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (!command) throw new UsageError('no command given (see feedkurator --help)');
+  const accepted = ACCEPTS[command];
+  if (!accepted) throw new UsageError(`unknown command "${command}" (see feedkurator --help)`);
+  for (const key of Object.keys(values)) {
+    if (!accepted.includes(key)) throw new UsageError(`option --${key} does not apply to "${command}"`);
+  }
+  const expectedArgs = command === 'inspect' ? 1 : 0;
+  if (rest.length !== expectedArgs) {
+    throw new UsageError(
+      command === 'inspect' ? 'inspect takes one URL or FILE' : `"${command}" takes no arguments, got "${rest.join(' ')}"`,
+    );
+  }
+  const configPath = values.config;
+  switch (command) {
+    case 'serve':
+      return runServeCommand({ configPath });
+    case 'poll':
+      return runPoll({ configPath, json: values.json === true });
+    case 'check':
+      return runCheck({ configPath });
+    case 'export':
+      return runExport({ configPath, format: values.format, topic: values.topic });
+    case 'explain':
+      return runExplain({ configPath });
+    case 'inspect':
+      return runInspect({ configPath, target: rest[0]!, json: values.json === true });
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** Exit explicitly once stdout is flushed: keep-alive sockets or file watchers must not keep a finished command alive. */
+function exitWith(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exitWith, (err: unknown) => exitWith(reportFatal(err)));

@@ -1,0 +1,198 @@
+/**
+ * The one place that knows the order of the stages:
+ *
+ *   fetch → decode → parse → normalize → dedupe/merge → (retention) → store write
+ *
+ * Classification and publishing follow from the store (src/curate.ts,
+ * src/publish/) so that a change of rules re-curates the past. Each source
+ * is ingested on its own: whatever one source does, it costs only itself.
+ */
+import type { Config, SourceConfig } from './config/schema.js';
+import type { Classifier } from './classify/classifier.js';
+import { applyRetention } from './dedupe/retention.js';
+import { mergeItems } from './dedupe/merge-items.js';
+import { AbortedError, describeError, errorCode } from './errors.js';
+import type { Fetcher, FetchResult } from './fetch/fetcher.js';
+import { checkSourceDue, recordFetchFailure, recordFetchSuccess, resolveFetchUrl } from './fetch/source-schedule.js';
+import type { Logger } from './log/logger.js';
+import type { Metrics } from './metrics/metrics.js';
+import { normalizeItem } from './normalize/normalize-item.js';
+import { decodeBody } from './parse/decode-body.js';
+import { parseFeed } from './parse/parse-feed.js';
+import type { Store } from './store/store.js';
+import type { CycleRecord, CycleError, FeedFormat, NormalizedItem, RawItem, SourceState, StoredArticle } from './types.js';
+
+export interface CycleContext {
+  config: Config;
+  store: Store;
+  fetcher: Fetcher;
+  classifier: Classifier;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Aborted on shutdown: sources not yet finished are abandoned, nothing half-merged. */
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+type SourceOutcome =
+  | { kind: 'ok'; new: number; updated: number; duplicates: number }
+  | { kind: 'not-modified' }
+  | { kind: 'failed'; error: string; skipped?: boolean };
+
+/** A feed body read through decode → parse → normalize. */
+export interface ReadFeed {
+  format: FeedFormat;
+  charset: string;
+  title?: string;
+  link?: string;
+  items: { raw: RawItem; item: NormalizedItem }[];
+  warnings: string[];
+}
+
+/** Decode, parse and normalize one fetched body. `url` is where it came from (base for relative links). */
+export async function readFeedBody(body: Buffer, contentType: string | undefined, url: string, now: Date): Promise<ReadFeed> {
+  const decoded = decodeBody(body, contentType);
+  const feed = await parseFeed(decoded.text, { url });
+  const baseUrl = feed.baseUrl ?? url;
+  return {
+    format: feed.format,
+    charset: decoded.charset,
+    ...(feed.title !== undefined ? { title: feed.title } : {}),
+    ...(feed.link !== undefined ? { link: feed.link } : {}),
+    items: feed.items.map((raw) => ({ raw, item: normalizeItem(raw, { baseUrl, now }) })),
+    warnings: decoded.warnings,
+  };
+}
+
+/** Run one poll cycle over every configured source, then write the store once. */
+export async function runCycle(ctx: CycleContext): Promise<CycleRecord> {
+  const now = ctx.now ?? (() => new Date());
+  const started = now();
+  const log = ctx.logger.child({ component: 'pipeline' });
+  const before = snapshotHashes(ctx.store.data.articles);
+
+  const outcomes = await Promise.all(ctx.config.sources.map((source) => pollSource(ctx, source, now)));
+
+  const errors: CycleError[] = [];
+  const record: CycleRecord = {
+    sources: outcomes.length,
+    ok: 0,
+    notModified: 0,
+    failed: 0,
+    new: 0,
+    updated: 0,
+    duplicates: 0,
+    curated: 0,
+    durationMs: 0,
+    errors,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    skipped: 0,
+  };
+  outcomes.forEach((outcome, i) => {
+    const source = ctx.config.sources[i]!;
+    if (outcome.kind === 'ok') {
+      record.ok++;
+      record.new += outcome.new;
+      record.updated += outcome.updated;
+      record.duplicates += outcome.duplicates;
+    } else if (outcome.kind === 'not-modified') {
+      record.notModified++;
+    } else {
+      record.failed++;
+      if (outcome.skipped) record.skipped++;
+      errors.push({ source: source.name, error: outcome.error });
+    }
+  });
+
+  applyRetention(ctx.store.data, ctx.config.storage, now());
+  record.curated = countCuratedChanges(ctx.store.data.articles, before, ctx.classifier);
+  const finished = now();
+  record.finishedAt = finished.toISOString();
+  record.durationMs = finished.getTime() - started.getTime();
+  ctx.store.data.lastCycle = record;
+  await ctx.store.write();
+
+  ctx.metrics?.observeCycle(record);
+  ctx.metrics?.setStoreArticles(ctx.store.data.articles.length);
+  log.info(
+    {
+      sources: record.sources,
+      ok: record.ok,
+      notModified: record.notModified,
+      failed: record.failed,
+      new: record.new,
+      updated: record.updated,
+      duplicates: record.duplicates,
+      curated: record.curated,
+      durationMs: record.durationMs,
+    },
+    'poll cycle finished',
+  );
+  return record;
+}
+
+async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Date): Promise<SourceOutcome> {
+  const log = ctx.logger.child({ component: 'pipeline', source: source.name });
+  const sources = ctx.store.data.sources;
+  const state: SourceState | undefined = sources[source.name];
+  const due = checkSourceDue(state, source, now());
+  if (!due.due) {
+    ctx.metrics?.observeFetch(source.name, 'skipped', 0);
+    log.debug({ reason: due.reason }, 'source skipped');
+    return { kind: 'failed', error: `skipped: ${due.reason}`, skipped: true };
+  }
+  const startedAt = Date.now();
+  try {
+    const result: FetchResult = await ctx.fetcher.fetch({
+      url: resolveFetchUrl(state, source),
+      ...(state?.url === source.url && state.etag ? { etag: state.etag } : {}),
+      ...(state?.url === source.url && state.lastModified ? { lastModified: state.lastModified } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const seconds = (Date.now() - startedAt) / 1000;
+    if (result.kind === 'not-modified') {
+      sources[source.name] = recordFetchSuccess(state, source, result, now());
+      ctx.metrics?.observeFetch(source.name, 'not_modified', seconds);
+      ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
+      return { kind: 'not-modified' };
+    }
+    const feed = await readFeedBody(result.body, result.contentType, result.finalUrl, now());
+    // Merge only while not shutting down: a source is merged whole or not at all.
+    if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
+    for (const warning of feed.warnings) log.warn({ warning }, 'source has a decoding problem');
+    const counts = mergeItems(ctx.store.data, source.name, feed.items.map((i) => i.item), now());
+    sources[source.name] = recordFetchSuccess(state, source, result, now());
+    ctx.metrics?.observeFetch(source.name, 'ok', seconds);
+    ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
+    return { kind: 'ok', ...counts };
+  } catch (err) {
+    const error = describeError(err);
+    if (!(err instanceof AbortedError)) {
+      sources[source.name] = recordFetchFailure(sources[source.name], source, err, now());
+    }
+    ctx.metrics?.observeFetch(source.name, 'failed', (Date.now() - startedAt) / 1000);
+    log.warn({ code: errorCode(err), error, url: source.url }, 'source failed');
+    return { kind: 'failed', error };
+  }
+}
+
+function snapshotHashes(articles: readonly StoredArticle[]): Map<string, string> {
+  return new Map(articles.map((a) => [a.id, a.contentHash]));
+}
+
+/** Articles this cycle added or changed that the current rules curate. */
+function countCuratedChanges(articles: readonly StoredArticle[], before: Map<string, string>, classifier: Classifier): number {
+  let curated = 0;
+  for (const a of articles) {
+    if (before.get(a.id) === a.contentHash) continue;
+    const c = classifier.classify({
+      title: a.title,
+      summary: a.summary,
+      content: a.content,
+      sources: a.sources.map((s) => s.name),
+    });
+    if (c.topics.length > 0) curated++;
+  }
+  return curated;
+}
