@@ -38,13 +38,13 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       doc.errors.map((e) => ({
         path: '',
-        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+        message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
         ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}),
       })),
     );
