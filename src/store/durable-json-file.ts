@@ -1,0 +1,97 @@
+/**
+ * A lowdb adapter that survives `kill -9` and power loss, used instead of
+ * lowdb's JSONFile (whose steno writer never fsyncs, indents the JSON, and
+ * whose JSONFilePreset silently keeps data in memory only under
+ * NODE_ENV=test).
+ *
+ * write(): compact JSON → `.<name>.tmp` in the same directory → fsync →
+ * hard-link the current file to `<name>.bak` (the last good copy) → rename
+ * the temp file over the store → fsync the directory. A crash at any point
+ * leaves either the old or the new complete file in place.
+ *
+ * read() returns the raw text: parsing, validation and migration belong to
+ * the store, which must report problems without touching the file.
+ */
+import { copyFile, link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+export class DurableJsonFile<T> implements Adapter<T> {
+  readonly path: string;
+  readonly backupPath: string;
+  readonly tempPath: string;
+  /** Text of the file as last read or written, for tests and diagnostics. */
+  lastText: string | null = null;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(path: string) {
+    this.path = path;
+    this.backupPath = `${path}.bak`;
+    this.tempPath = join(dirname(path), `.${basename(path)}.tmp`);
+  }
+
+  /** Raw text, or null if the file does not exist. Other errors propagate. */
+  async readText(): Promise<string | null> {
+    try {
+      this.lastText = await readFile(this.path, 'utf8');
+      return this.lastText;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async read(): Promise<T | null> {
+    const text = await this.readText();
+    return text === null ? null : (JSON.parse(text) as T);
+  }
+
+  /** Writes are serialized: a second write waits for the first to land. */
+  write(data: T): Promise<void> {
+    const text = JSON.stringify(data);
+    const next = this.#queue.then(() => this.#writeText(text));
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  async #writeText(text: string): Promise<void> {
+    const handle = await open(this.tempPath, 'w', 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.#keepBackup();
+    await rename(this.tempPath, this.path);
+    await syncDirectory(dirname(this.path));
+    this.lastText = text;
+  }
+
+  /** The file about to be replaced was read and validated, or written by us: it is the last good copy. */
+  async #keepBackup(): Promise<void> {
+    const staging = `${this.backupPath}.tmp`;
+    await unlink(staging).catch(() => {});
+    try {
+      await link(this.path, staging);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return; // first write: nothing to back up
+      // Filesystems without hard links (some network and container volumes): copy.
+      await copyFile(this.path, staging);
+    }
+    await rename(staging, this.backupPath);
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    await handle?.close();
+  }
+}
