@@ -35,6 +35,8 @@ export interface RawItem {
   author?: string;
   categories?: string[];
   enclosures?: Enclosure[];
+  /** Base for relative URLs in this item's HTML when it differs from the feed's (Atom/RSS xml:base). */
+  baseUrl?: string;
 }
 
 export interface ParsedFeed {
@@ -44,6 +46,8 @@ export interface ParsedFeed {
   /** Base URL for resolving relative item links (feed link or the fetched URL). */
   baseUrl?: string;
   items: RawItem[];
+  /** What the parser repaired or doubted (duplicate guids, ...), for logs and `inspect`. */
+  warnings?: string[];
 }
 
 /** Why an article's date is the first-seen time rather than the source's. */

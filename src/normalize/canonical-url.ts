@@ -1,0 +1,74 @@
+/**
+ * The link we publish and deduplicate on: one spelling per article, without
+ * the tracking that news sites append to their feed links.
+ */
+
+/**
+ * Query parameters that only tell the publisher or an ad network where a
+ * click came from. Names compare case-insensitively.
+ * - utm_* (Google Analytics), mtm_* / pk_* / piwik_* (Matomo/Piwik)
+ * - wt_mc, wt_zmc, wt_cc, wt_ref, wt.mc_id (Webtrekk/Mapp: heise, golem, Spiegel, Zeit)
+ * - xtor, at_* (AT Internet / Piano Analytics)
+ * - fbclid, gclid, gclsrc, dclid, gbraid, wbraid, msclkid, yclid, twclid, ttclid, li_fat_id, igshid (click ids)
+ * - mc_cid, mc_eid (Mailchimp), _hsenc, _hsmi, __hstc, __hssc, __hsfp, hsctatracking (HubSpot), mkt_tok (Marketo)
+ * - ns_* (comScore), ocid (Microsoft), cmpid, ito, ref_src, ref_url (social share trackers)
+ * - rss, newsletter parameters that only say "came from the feed": feed_source, from_rss
+ */
+export const TRACKING_PARAMETERS: readonly (string | RegExp)[] = Object.freeze([
+  /^utm_/i,
+  /^mtm_/i,
+  /^pk_/i,
+  /^piwik_/i,
+  'wt_mc', 'wt_zmc', 'wt_cc', 'wt_ref', 'wt.mc_id',
+  'xtor', /^at_(medium|campaign|custom\d*|platform|format|creation|variant|send_date|link|link_id|link_type|link_origin|ptr_name|recipient_id|recipient_list|emailtype)$/i,
+  'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id', 'igshid',
+  'mc_cid', 'mc_eid', '_hsenc', '_hsmi', '__hstc', '__hssc', '__hsfp', 'hsctatracking', 'mkt_tok',
+  /^ns_(campaign|mchannel|source|linkname|fee)$/i,
+  'ocid', 'cmpid', 'ito', 'ref_src', 'ref_url',
+  'feed_source', 'from_rss',
+]);
+
+const exactNames = new Set(TRACKING_PARAMETERS.filter((p): p is string => typeof p === 'string').map((p) => p.toLowerCase()));
+const patterns = TRACKING_PARAMETERS.filter((p): p is RegExp => p instanceof RegExp);
+
+export function isTrackingParameter(name: string): boolean {
+  const lower = name.toLowerCase();
+  return exactNames.has(lower) || patterns.some((pattern) => pattern.test(lower));
+}
+
+/**
+ * Absolute http(s) URL with lower-case scheme and host (IDN as punycode),
+ * no default port, no fragment, no tracking parameters; the remaining query
+ * parameters keep their order and their spelling. Undefined for anything
+ * that is not an http(s) URL.
+ */
+export function canonicalizeUrl(url: string, base?: string): string | undefined {
+  const trimmed = url.trim();
+  if (!trimmed) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed, base);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  if (!parsed.hostname) return undefined;
+  parsed.hash = '';
+  if (parsed.hostname.endsWith('.')) parsed.hostname = parsed.hostname.slice(0, -1);
+  // Edit the raw query: URLSearchParams would re-encode what we keep ("%20" → "+").
+  const kept = parsed.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !isTrackingParameter(decodeName(pair)));
+  parsed.search = kept.length ? `?${kept.join('&')}` : '';
+  return parsed.href;
+}
+
+function decodeName(pair: string): string {
+  const name = pair.split('=', 1)[0]!;
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}

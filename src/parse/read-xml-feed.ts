@@ -1,0 +1,67 @@
+import Parser from 'rss-parser';
+import { ParseError } from '../errors.js';
+import type { XmlNode } from './read-xml-node.js';
+
+/**
+ * The one place rss-parser is used: it reads the XML (via xml2js/sax) and
+ * finds the channel and its items for RSS 0.9x, 1.0 and 2.0 and Atom. We take
+ * its raw element trees (custom fields with keepArray) and interpret them
+ * ourselves, because its own interpretation has traps: an invalid Atom
+ * <published> or <updated> throws and loses the whole feed, garbage dates
+ * silently become wrong dates, an Atom <link> without attributes crashes it,
+ * Atom categories are not extracted.
+ */
+
+export interface XmlFeedTree {
+  /** Raw channel/feed elements by name (arrays as in the XML). */
+  feed: Record<string, XmlNode>;
+  items: Record<string, XmlNode>[];
+}
+
+const RAW = { keepArray: true } as const;
+const FEED_FIELDS = ['$', 'title', 'link', 'fk:link', 'author', 'description', 'subtitle', 'id', 'language'];
+const ITEM_FIELDS = [
+  '$', 'title', 'link', 'fk:link', 'guid', 'id', 'description', 'summary', 'content', 'content:encoded',
+  'pubDate', 'dc:date', 'fk:published', 'fk:updated', 'issued', 'modified', 'author', 'dc:creator',
+  'category', 'dc:subject', 'enclosure', 'media:content', 'media:group',
+];
+
+/** Atom elements rss-parser would interpret (and choke on) are renamed out of its way. */
+const ATOM_RENAMES: Record<string, string> = { published: 'fk:published', updated: 'fk:updated', link: 'fk:link' };
+
+export async function readXmlFeed(xml: string, options: { atom: boolean }): Promise<XmlFeedTree> {
+  // A fresh parser per document: a reused one misbehaves after an error.
+  const parser = new Parser<Record<string, XmlNode>, Record<string, XmlNode>>({
+    xml2js: options.atom ? { tagNameProcessors: [(name: string) => ATOM_RENAMES[name] ?? name] } : {},
+    defaultRSS: 2,
+    customFields: {
+      feed: FEED_FIELDS.map((name) => [name, `raw:${name}`, RAW]) as never,
+      item: ITEM_FIELDS.map((name) => [name, `raw:${name}`, RAW]) as never,
+    },
+  });
+  let output: Record<string, unknown>;
+  try {
+    output = (await parser.parseString(xml)) as unknown as Record<string, unknown>;
+  } catch (cause) {
+    throw new ParseError(`broken XML: ${describeXmlError(cause)}`, { cause });
+  }
+  const items = Array.isArray(output.items) ? (output.items as Record<string, unknown>[]) : [];
+  return { feed: pickRaw(output), items: items.map(pickRaw) };
+}
+
+function pickRaw(object: Record<string, unknown>): Record<string, XmlNode> {
+  const raw: Record<string, XmlNode> = Object.create(null);
+  for (const [key, value] of Object.entries(object)) {
+    if (key.startsWith('raw:')) raw[key.slice(4)] = value;
+  }
+  return raw;
+}
+
+/** sax puts line, column and character on extra lines; we want one line. */
+function describeXmlError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const [what, ...rest] = message.split('\n');
+  const where = rest.join(' ').match(/Line:\s*(\d+)\s*Column:\s*(\d+)/);
+  const text = err instanceof TypeError ? `unexpected structure (${what})` : (what ?? 'unknown error');
+  return where ? `${text} at line ${Number(where[1]) + 1}, column ${where[2]}` : text;
+}
