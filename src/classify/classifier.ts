@@ -1,0 +1,132 @@
+import type { Config, SourceConfig } from '../config/schema.js';
+import type { Classification, ClassifiableText } from '../types.js';
+import { foldText, stripHtml } from './fold.js';
+import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
+import { parseTerm } from './term.js';
+import { tokenize } from './tokenize.js';
+
+export interface Classifier {
+  readonly topics: readonly string[];
+  classify(text: ClassifiableText): Classification;
+}
+
+interface CompiledTopic {
+  name: string;
+  minScore: number;
+  titleWeight: number;
+  include: IndexedTerm[];
+  exclude: IndexedTerm[];
+}
+
+type FieldName = 'title' | 'summary' | 'content';
+
+/**
+ * Compile the topic rules once per config; the returned classifier is pure
+ * and cheap enough to re-run over every stored article after each edit.
+ * Terms are assumed valid (the config schema checked them); a bad term here
+ * throws TermSyntaxError.
+ */
+export function compileRules(topics: Config['topics'], sources?: readonly SourceConfig[]): Classifier {
+  const compiled: CompiledTopic[] = Object.entries(topics).map(([name, rules], topic) => ({
+    name,
+    minScore: rules.minScore ?? 1,
+    titleWeight: rules.titleWeight ?? 1,
+    include: rules.include.map((raw, index) => ({ topic, index, kind: 'include' as const, term: parseTerm(raw) })),
+    exclude: (rules.exclude ?? []).map((raw, index) => ({
+      topic,
+      index,
+      kind: 'exclude' as const,
+      term: parseTerm(raw, { allowVeto: true }),
+    })),
+  }));
+  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude]));
+  const restrictions = restrictionsBySource(sources);
+  const names = compiled.map((t) => t.name);
+
+  return {
+    topics: names,
+    classify(text: ClassifiableText): Classification {
+      const allowed = allowedTopics(text.sources, restrictions);
+      const fields: [FieldName, string | undefined][] = [
+        ['title', text.title],
+        ['summary', text.summary],
+        ['content', text.content ? stripHtml(text.content) : undefined],
+      ];
+      const hitsByField = fields.map(([field, value]) => ({
+        field,
+        hits: value ? index.findHits(tokenize(foldText(value))) : [],
+      }));
+      const result: Classification = { topics: [], matches: {}, excluded: {} };
+      compiled.forEach((topic, t) => {
+        if (allowed && !allowed.has(topic.name)) return;
+        decideTopic(topic, t, hitsByField, result);
+      });
+      return result;
+    },
+  };
+}
+
+function decideTopic(
+  topic: CompiledTopic,
+  t: number,
+  hitsByField: { field: FieldName; hits: Hit[] }[],
+  result: Classification,
+): void {
+  // Per include term: the best field factor it was found in (title beats body).
+  const found = new Map<number, number>();
+  const excluding = new Set<number>();
+  let vetoed = false;
+  let before = 0;
+  for (const { field, hits } of hitsByField) {
+    const mine = hits.filter((h) => h.term.topic === t);
+    if (mine.length === 0) continue;
+    const masks = mine.filter((h) => h.term.kind === 'exclude');
+    for (const m of masks) {
+      if (m.term.term.veto) {
+        vetoed = true;
+        excluding.add(m.term.index);
+      }
+    }
+    for (const h of mine) {
+      if (h.term.kind !== 'include') continue;
+      before++;
+      // An exclude term hides the words it covers: "Jupyter-Kernel" hides that "Kernel".
+      const mask = masks.find((m) => !m.term.term.veto && m.start < h.end && h.start < m.end);
+      if (mask) {
+        excluding.add(mask.term.index);
+        continue;
+      }
+      const factor = field === 'title' ? topic.titleWeight : 1;
+      found.set(h.term.index, Math.max(found.get(h.term.index) ?? 0, factor));
+    }
+  }
+  if (before === 0) return;
+  let score = 0;
+  for (const [i, factor] of found) score += topic.include[i]!.term.weight * factor;
+  if (!vetoed && score >= topic.minScore - 1e-9) {
+    result.topics.push(topic.name);
+    result.matches[topic.name] = [...found.keys()].sort((a, b) => a - b).map((i) => topic.include[i]!.term.raw);
+  } else if (excluding.size > 0) {
+    result.excluded[topic.name] = [...excluding].sort((a, b) => a - b).map((i) => topic.exclude[i]!.term.raw);
+  }
+}
+
+/** Lower-cased source name → the topics it may lend; unrestricted sources are absent. */
+function restrictionsBySource(sources?: readonly SourceConfig[]): Map<string, ReadonlySet<string>> {
+  const map = new Map<string, ReadonlySet<string>>();
+  for (const s of sources ?? []) if (s.topics) map.set(s.name.toLowerCase(), new Set(s.topics));
+  return map;
+}
+
+/** The union of what the article's sources allow; undefined means no restriction. */
+function allowedTopics(names: readonly string[] | undefined, restrictions: Map<string, ReadonlySet<string>>): Set<string> | undefined {
+  if (!names || names.length === 0 || restrictions.size === 0) return undefined;
+  const allowed = new Set<string>();
+  for (const name of names) {
+    const only = restrictions.get(name.toLowerCase());
+    // A source without a restriction (or not in the config any more) lends every topic.
+    if (!only) return undefined;
+    for (const topic of only) allowed.add(topic);
+  }
+  return allowed;
+}

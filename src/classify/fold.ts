@@ -1,0 +1,46 @@
+/**
+ * Text normalisation shared by rule compilation and classification, so that
+ * a term and the text it is looked for in are folded exactly alike.
+ */
+
+const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+const UMLAUT_RE = /[äöüß]/g;
+// Any other Latin letter with a diacritic (é, ñ, ł …): rare in German news, so
+// the costly NFD pass only runs when one is present.
+const OTHER_DIACRITIC_RE = /[\u00c0-\u024f]/;
+const COMBINING_MARKS_RE = /[\u0300-\u036f]/g;
+
+/** Lower-case, ä→ae ö→oe ü→ue ß→ss, other diacritics dropped. Keeps string length semantics irrelevant: offsets refer to the folded text. */
+export function foldText(text: string): string {
+  let out = text.toLowerCase().replace(UMLAUT_RE, (c) => UMLAUTS[c] ?? c);
+  if (OTHER_DIACRITIC_RE.test(out)) out = out.normalize('NFD').replace(COMBINING_MARKS_RE, '');
+  return out;
+}
+
+const SCRIPT_STYLE_RE = /<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
+const TAG_RE = /<[^>]*>/g;
+const ENTITY_RE = /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi;
+const NAMED: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '',
+  auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü', szlig: 'ß',
+  ndash: '–', mdash: '—', hellip: '…', bdquo: '„', ldquo: '“', rdquo: '”',
+};
+
+/**
+ * Plain text from stored (already sanitized) HTML. Deliberately a regex pass,
+ * not a parser: classification only needs the words, and the curate step runs
+ * this for tens of thousands of articles after every rules edit.
+ */
+export function stripHtml(html: string): string {
+  if (!html.includes('<') && !html.includes('&')) return html;
+  return html
+    .replace(SCRIPT_STYLE_RE, ' ')
+    .replace(TAG_RE, ' ')
+    .replace(ENTITY_RE, (whole, name: string) => {
+      if (name[0] === '#') {
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+      }
+      return NAMED[name] ?? whole;
+    });
+}

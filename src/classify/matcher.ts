@@ -1,0 +1,137 @@
+import { ENDINGS, matchVariantAt, type ParsedTerm, type TermVariant } from './term.js';
+import type { Tokens } from './tokenize.js';
+
+/** A term of some topic, registered in the shared index. */
+export interface IndexedTerm {
+  topic: number;
+  /** Index into the topic's include or exclude list. */
+  index: number;
+  kind: 'include' | 'exclude';
+  term: ParsedTerm;
+}
+
+export interface Hit {
+  term: IndexedTerm;
+  /** Offsets into the folded text. */
+  start: number;
+  end: number;
+}
+
+interface Entry {
+  variant: TermVariant;
+  owner: IndexedTerm;
+}
+
+/**
+ * All terms of all topics in lookup tables keyed by the first word part, so
+ * that classification costs a few Map lookups per word instead of one regex
+ * scan per term.
+ */
+export class TermIndex {
+  private readonly byWord = new Map<string, Entry[]>();
+  private readonly byStem = new Map<string, Entry[]>();
+  private readonly byPrefix = new Map<string, Entry[]>();
+  private readonly prefixLengths: number[];
+  private readonly bySuffix = new Map<string, Entry[]>();
+  private readonly suffixLengths: number[];
+  private readonly anywhere: Entry[] = [];
+  private readonly numeric: Entry[] = [];
+  private readonly minLength: number;
+  private readonly cache = new Map<string, readonly Entry[]>();
+
+  constructor(terms: readonly IndexedTerm[]) {
+    const prefixLengths = new Set<number>();
+    const suffixLengths = new Set<number>();
+    for (const owner of terms) {
+      for (const variant of owner.term.variants) {
+        const entry = { variant, owner };
+        const first = variant.parts[0]!;
+        const single = variant.parts.length === 1;
+        if (first === '#') this.numeric.push(entry);
+        else if (variant.leadingStar && single && variant.trailingStar) this.anywhere.push(entry);
+        else if (variant.leadingStar) {
+          push(this.bySuffix, first, entry);
+          suffixLengths.add(first.length);
+        } else if (single && variant.trailingStar) {
+          push(this.byPrefix, first, entry);
+          prefixLengths.add(first.length);
+        } else if (single && !variant.exact) push(this.byStem, first, entry);
+        else push(this.byWord, first, entry);
+      }
+    }
+    this.minLength = Math.min(
+      ...terms.flatMap((t) => t.term.variants.map((v) => (v.parts[0] === '#' ? Infinity : v.parts[0]!.length))),
+    );
+    this.prefixLengths = [...prefixLengths].sort((a, b) => a - b);
+    this.suffixLengths = [...suffixLengths].sort((a, b) => a - b);
+  }
+
+  /** Every occurrence of every term in the tokens. */
+  findHits(tokens: Tokens): Hit[] {
+    const hits: Hit[] = [];
+    const minLength = this.minLength;
+    const numeric = this.numeric.length > 0;
+    for (let i = 0; i < tokens.count; i++) {
+      const word = tokens.word(i);
+      // Short words (die, im, zu) are most words of a text and match nothing.
+      if (word.length < minLength && !(numeric && word.length > 0 && word.charCodeAt(0) <= 57)) continue;
+      const candidates = this.candidatesFor(word);
+      if (candidates === NONE) continue;
+      for (const entry of candidates) {
+        const last = matchVariantAt(entry.variant, tokens, i);
+        if (last >= 0) hits.push({ term: entry.owner, start: tokens.start(i), end: tokens.end(last) });
+      }
+    }
+    return hits;
+  }
+
+  /**
+   * The entries whose first part could match this word. Depends on the word
+   * alone, so it is memoised: news vocabulary repeats, and most words have
+   * no candidate at all.
+   */
+  private candidatesFor(word: string): readonly Entry[] {
+    const cached = this.cache.get(word);
+    if (cached) return cached;
+    const found = new Set<Entry>();
+    const add = (list: Entry[] | undefined): void => {
+      if (list) for (const e of list) found.add(e);
+    };
+    add(this.byWord.get(word));
+    add(this.byStem.get(word));
+    const stems = [word];
+    for (const ending of ENDINGS) {
+      if (word.length > ending.length && word.endsWith(ending)) {
+        const stem = word.slice(0, -ending.length);
+        stems.push(stem);
+        add(this.byStem.get(stem));
+      }
+    }
+    for (const len of this.prefixLengths) {
+      if (len > word.length) break;
+      add(this.byPrefix.get(word.slice(0, len)));
+    }
+    for (const stem of stems) {
+      for (const len of this.suffixLengths) {
+        if (len > stem.length) break;
+        add(this.bySuffix.get(stem.slice(stem.length - len)));
+      }
+    }
+    for (const e of this.anywhere) if (word.includes(e.variant.parts[0]!)) found.add(e);
+    if (this.numeric.length > 0 && /^[0-9]+$/.test(word)) add(this.numeric);
+    const result = found.size === 0 ? NONE : [...found];
+    // Bounded: a flood of unique tokens (hashes, ids) must not grow memory.
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(word, result);
+    return result;
+  }
+}
+
+const NONE: readonly Entry[] = Object.freeze([]);
+const CACHE_LIMIT = 100_000;
+
+function push(map: Map<string, Entry[]>, key: string, entry: Entry): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}
