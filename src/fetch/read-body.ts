@@ -1,0 +1,141 @@
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { FetchError, TooLargeError } from '../errors.js';
+
+export interface BodyLimits {
+  /** Cap on the bytes as they come over the wire. */
+  maxRawBytes: number;
+  /** Cap on the bytes after decompression. */
+  maxBytes: number;
+}
+
+type Stage = Duplex | ((source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>);
+
+/** Thrown inside the pipeline; readBody turns it into TooLargeError. */
+class LimitExceeded extends Error {
+  constructor(
+    readonly which: 'raw' | 'decoded',
+    readonly limit: number,
+  ) {
+    super(`${which} limit ${limit} exceeded`);
+  }
+}
+
+// Small output chunks keep a bomb's in-flight memory small: zlib stops
+// inflating when the next stage does not pull.
+const ZLIB_OPTIONS = { chunkSize: 16 * 1024 };
+
+/** Counts bytes and fails the pipeline the moment the cap is crossed. */
+function limitStage(which: 'raw' | 'decoded', limit: number, onCount: (n: number) => void): Stage {
+  return async function* (source) {
+    let seen = 0;
+    for await (const chunk of source) {
+      seen += chunk.length;
+      onCount(seen);
+      if (seen > limit) throw new LimitExceeded(which, limit);
+      yield chunk;
+    }
+  };
+}
+
+/**
+ * `deflate` should be zlib-wrapped (RFC 9110) but some servers send raw
+ * deflate, as browsers tolerate; sniff the zlib header on the first chunk.
+ */
+function deflateStage(): Stage {
+  return async function* (source) {
+    const input = source[Symbol.asyncIterator]();
+    const first = await input.next();
+    if (first.done) return;
+    const head: Buffer = first.value;
+    const zlibWrapped = head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+    const inflater = zlibWrapped ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS);
+    const replay = Readable.from(
+      (async function* () {
+        yield head;
+        for (let next = await input.next(); !next.done; next = await input.next()) yield next.value;
+      })(),
+    );
+    replay.on('error', (err) => inflater.destroy(err));
+    replay.pipe(inflater);
+    try {
+      for await (const out of inflater) yield out as Buffer;
+    } finally {
+      replay.destroy();
+      inflater.destroy();
+    }
+  };
+}
+
+/** One decoder per Content-Encoding token, undone in reverse order (RFC 9110 §8.4.1). */
+function decoderStages(contentEncoding: string | undefined): Stage[] {
+  const tokens = (contentEncoding ?? '')
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t !== '' && t !== 'identity');
+  return tokens.reverse().map((token): Stage => {
+    switch (token) {
+      case 'gzip':
+      case 'x-gzip':
+        return zlib.createGunzip(ZLIB_OPTIONS);
+      case 'br':
+        return zlib.createBrotliDecompress(ZLIB_OPTIONS);
+      case 'deflate':
+        return deflateStage();
+      default:
+        throw new FetchError(`unsupported Content-Encoding "${token}" (only gzip, deflate and br)`);
+    }
+  });
+}
+
+/**
+ * Reads a response body into memory with both caps enforced while
+ * streaming, so that a compression bomb or an endless body stops after at
+ * most `maxBytes` of output instead of being inflated whole.
+ */
+export async function readBody(
+  body: Readable,
+  contentEncoding: string | undefined,
+  limits: BodyLimits,
+): Promise<{ body: Buffer; rawBytes: number }> {
+  const decoders = decoderStages(contentEncoding);
+  const chunks: Buffer[] = [];
+  let rawBytes = 0;
+  let size = 0;
+  const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of source) {
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  };
+  const stages = [
+    body,
+    limitStage('raw', limits.maxRawBytes, (n) => (rawBytes = n)),
+    ...decoders,
+    limitStage('decoded', limits.maxBytes, () => undefined),
+    collect,
+  ];
+  try {
+    // The typings know no variadic form with generator stages; the runtime does.
+    await (pipeline as unknown as (streams: unknown[]) => Promise<void>)(stages);
+  } catch (err) {
+    if (err instanceof LimitExceeded) {
+      throw new TooLargeError(
+        err.which === 'decoded'
+          ? `response larger than ${err.limit} bytes after decompression`
+          : `response larger than ${err.limit} bytes as transferred`,
+      );
+    }
+    if (isDecompressionError(err)) {
+      throw new FetchError(`corrupt ${contentEncoding} response body: ${(err as Error).message}`, { cause: err });
+    }
+    throw err;
+  }
+  return { body: Buffer.concat(chunks, size), rawBytes };
+}
+
+function isDecompressionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code.startsWith('ERR__ERROR'));
+}
