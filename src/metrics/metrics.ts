@@ -1,0 +1,132 @@
+/**
+ * Prometheus metrics, wrapping prom-client. Every instance has its own
+ * Registry (never the global default one), so tests and a reloaded daemon
+ * can create as many as they like without "already registered" errors.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CycleRecord } from '../types.js';
+
+export type FetchOutcome = 'ok' | 'not_modified' | 'failed' | 'skipped';
+
+export interface Metrics {
+  readonly contentType: string;
+  render(): Promise<string>;
+  observeFetch(source: string, outcome: FetchOutcome, seconds: number): void;
+  setSourceLastSuccess(source: string, unixSeconds: number): void;
+  /** new/updated/duplicates/curated counters, cycle duration, failed sources. */
+  observeCycle(record: CycleRecord): void;
+  setStoreArticles(count: number): void;
+  observeHttp(route: string, status: number, seconds: number): void;
+}
+
+export interface MetricsOptions {
+  /** Process metrics (memory, CPU, event-loop lag, GC) with the `feedkurator_` prefix. Default true. */
+  processMetrics?: boolean;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'feedkurator_' });
+  const registers = [registry];
+
+  const fetches = new Counter({
+    name: 'feedkurator_source_fetches_total',
+    help: 'Fetch attempts per source by outcome (ok, not_modified, failed, skipped by backoff/Retry-After/410).',
+    labelNames: ['source', 'outcome'] as const,
+    registers,
+  });
+  const fetchSeconds = new Histogram({
+    name: 'feedkurator_source_fetch_duration_seconds',
+    help: 'Time to fetch, parse and ingest one source.',
+    labelNames: ['source'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60],
+    registers,
+  });
+  const lastSuccess = new Gauge({
+    name: 'feedkurator_source_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful fetch (including 304) per source.',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  const articles = new Counter({
+    name: 'feedkurator_articles_total',
+    help: 'Articles seen by poll cycles: new (stored for the first time), updated (changed by its source), duplicate (already stored, from another source or again), curated (new or changed articles that got a topic).',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const cycles = new Counter({
+    name: 'feedkurator_cycles_total',
+    help: 'Completed poll cycles; result "partial" when at least one source failed.',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const cycleSeconds = new Histogram({
+    name: 'feedkurator_cycle_duration_seconds',
+    help: 'Wall time of one poll cycle.',
+    buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300],
+    registers,
+  });
+  const cycleSources = new Gauge({
+    name: 'feedkurator_last_cycle_sources',
+    help: 'Sources of the last poll cycle by state.',
+    labelNames: ['state'] as const,
+    registers,
+  });
+  const lastCycle = new Gauge({
+    name: 'feedkurator_last_cycle_timestamp_seconds',
+    help: 'Unix time the last poll cycle finished.',
+    registers,
+  });
+  const storeArticles = new Gauge({ name: 'feedkurator_store_articles', help: 'Articles in the store.', registers });
+  const httpRequests = new Counter({
+    name: 'feedkurator_http_requests_total',
+    help: 'HTTP requests by route and status code.',
+    labelNames: ['route', 'status'] as const,
+    registers,
+  });
+  const httpSeconds = new Histogram({
+    name: 'feedkurator_http_request_duration_seconds',
+    help: 'Time from request to the last byte handed to the socket, by route.',
+    labelNames: ['route'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
+
+  return {
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+    observeFetch(source, outcome, seconds) {
+      fetches.inc({ source, outcome });
+      if (outcome !== 'skipped') fetchSeconds.observe({ source }, nonNegative(seconds));
+    },
+    setSourceLastSuccess(source, unixSeconds) {
+      lastSuccess.set({ source }, unixSeconds);
+    },
+    observeCycle(record) {
+      articles.inc({ kind: 'new' }, record.new);
+      articles.inc({ kind: 'updated' }, record.updated);
+      articles.inc({ kind: 'duplicate' }, record.duplicates);
+      articles.inc({ kind: 'curated' }, record.curated);
+      cycles.inc({ result: record.failed > 0 ? 'partial' : 'ok' });
+      cycleSeconds.observe(nonNegative(record.durationMs / 1000));
+      cycleSources.set({ state: 'total' }, record.sources);
+      cycleSources.set({ state: 'ok' }, record.ok);
+      cycleSources.set({ state: 'not_modified' }, record.notModified);
+      cycleSources.set({ state: 'failed' }, record.failed);
+      cycleSources.set({ state: 'skipped' }, record.skipped);
+      const finished = Date.parse(record.finishedAt);
+      lastCycle.set(Number.isFinite(finished) ? finished / 1000 : Date.now() / 1000);
+    },
+    setStoreArticles(count) {
+      storeArticles.set(count);
+    },
+    observeHttp(route, status, seconds) {
+      httpRequests.inc({ route, status: String(status) });
+      httpSeconds.observe({ route }, nonNegative(seconds));
+    },
+  };
+}
+
+function nonNegative(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}

@@ -1,0 +1,195 @@
+/**
+ * The HTTP face of feedkurator (SPEC §4). Serves the prebuilt publication
+ * with validators, compression and caching headers; nothing is rendered or
+ * compressed per request. Built on node:http directly: the routes are few and
+ * fixed, and every byte and header is ours to check.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { describeError, ListenError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Publication } from '../publish/build-publication.js';
+import type { HealthReport } from '../types.js';
+import { chooseEncoding, isNotModified } from './negotiate.js';
+import { ALLOWED_METHODS, resolveRoute, type Route } from './routes.js';
+
+export interface ServerDeps {
+  getPublication(): Publication;
+  /** Served as JSON at /healthz with its httpStatus. */
+  getHealth(): HealthReport;
+  metrics: Metrics;
+  logger: Logger;
+  /** Cache-Control max-age for feeds and the page, from the schedule. Default 300. */
+  cacheMaxAgeSeconds?: number;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stop accepting, end idle keep-alive sockets, force the rest after ~2 s. */
+  close(): Promise<void>;
+}
+
+/** Slow clients may not hold a connection open with a trickle of headers or a never-ending request. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const CLOSE_GRACE_MS = 2_000;
+
+const NO_STORE = 'no-store';
+
+export async function startServer(deps: ServerDeps, listen: { host: string; port: number }): Promise<RunningServer> {
+  const log = deps.logger.child({ component: 'http' });
+  const maxAge = Math.max(0, Math.round(deps.cacheMaxAgeSeconds ?? 300));
+  const feedCacheControl = `public, max-age=${maxAge}`;
+
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    },
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      let route: Route = { kind: 'not-found', label: 'not_found' };
+      res.once('close', () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        deps.metrics.observeHttp(route.label, res.statusCode, seconds);
+        const level = res.statusCode >= 500 ? 'error' : 'debug';
+        log[level]({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      });
+      try {
+        const publication = deps.getPublication();
+        route = resolveRoute(req.method, req.url, (path) => publication.resources.has(path));
+        handle(route, publication, req, res).catch((err: unknown) => fail(res, err));
+      } catch (err) {
+        fail(res, err);
+      }
+    },
+  );
+
+  async function handle(route: Route, publication: Publication, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    switch (route.kind) {
+      case 'method-not-allowed':
+        res.setHeader('Allow', ALLOWED_METHODS);
+        return sendText(req, res, 405, `${req.method ?? ''} is not allowed here; use ${ALLOWED_METHODS}.\n`);
+      case 'not-found':
+        return sendText(req, res, 404, 'Not found. Feeds: /feed.xml, /feed.atom, /feed.json, /topics/NAME.xml|.atom|.json; page: /\n');
+      case 'healthz': {
+        const health = deps.getHealth();
+        return send(req, res, health.httpStatus, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(health.body) + '\n'), NO_STORE);
+      }
+      case 'metrics': {
+        const text = await deps.metrics.render();
+        return send(req, res, 200, deps.metrics.contentType, Buffer.from(text), NO_STORE);
+      }
+      case 'resource':
+        return serveResource(route.path, publication, req, res);
+    }
+  }
+
+  function serveResource(path: string, publication: Publication, req: IncomingMessage, res: ServerResponse): void {
+    const resource = publication.resources.get(path);
+    if (!resource) return sendText(req, res, 404, 'Not found.\n');
+    const coding = chooseEncoding(req.headers['accept-encoding']);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('Cache-Control', feedCacheControl);
+    res.setHeader('Last-Modified', resource.lastModified.toUTCString());
+    res.setHeader('ETag', resource.etags[coding]);
+    for (const [name, value] of Object.entries(resource.headers)) res.setHeader(name, value);
+    const notModified = isNotModified(
+      { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] },
+      { etags: Object.values(resource.etags), lastModified: resource.lastModified },
+    );
+    if (notModified) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    if (coding !== 'identity') res.setHeader('Content-Encoding', coding);
+    const body = resource.bodies[coding];
+    res.writeHead(200, { 'Content-Type': resource.contentType, 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: Buffer, cacheControl: string): void {
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length, 'Cache-Control': cacheControl });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+    send(req, res, status, 'text/plain; charset=utf-8', Buffer.from(text), NO_STORE);
+  }
+
+  function fail(res: ServerResponse, err: unknown): void {
+    log.error({ error: describeError(err) }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': NO_STORE, 'X-Content-Type-Options': 'nosniff' });
+    res.end('Internal error; see the feedkurator log.\n');
+  }
+
+  // Answer malformed requests and header timeouts with a proper status instead of a silent reset.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const reason = status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  await listenOn(server, listen);
+  const address = server.address() as AddressInfo;
+  const url = `http://${displayHost(listen.host)}:${address.port}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    port: address.port,
+    url,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function listenOn(server: Server, listen: { host: string; port: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      const where = `${listen.host}:${listen.port}`;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'the port is already in use (is another feedkurator or service running? set PORT or server.port)'
+          : err.code === 'EACCES'
+            ? 'permission denied (ports below 1024 need privileges; use 8080)'
+            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+              ? 'this machine has no such address (set HOST or server.host, e.g. 0.0.0.0)'
+              : describeError(err);
+      reject(new ListenError(`cannot listen on ${where}: ${why}`, { cause: err }));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host: listen.host, port: listen.port });
+  });
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
