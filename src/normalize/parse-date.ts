@@ -74,7 +74,11 @@ function readTimestamp(text: string): number | undefined {
     return build(year, month, +rfc[1]!, rfc[4], rfc[5], rfc[6], offset);
   }
   const german = text.match(GERMAN_NUMERIC);
-  if (german) return build(+german[3]!, +german[2]! - 1, +german[1]!, german[4], german[5], german[6], 0);
+  if (german) {
+    // "03.03.2025 10:00" has no zone; written this way it is German local time.
+    const asUtc = build(+german[3]!, +german[2]! - 1, +german[1]!, german[4], german[5], german[6], 0);
+    return asUtc === undefined ? undefined : asUtc - berlinOffsetMinutes(asUtc - berlinOffsetMinutes(asUtc) * 60_000) * 60_000;
+  }
   return undefined;
 }
 
@@ -104,4 +108,15 @@ function build(
   // Date.UTC rolls 31 Feb over into March; a date that rolls over is wrong.
   if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day) return undefined;
   return local - offsetMinutes * 60_000;
+}
+
+const berlin = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Berlin', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+});
+
+/** Minutes Europe/Berlin is ahead of UTC at the instant `ms` (60 in winter, 120 in summer). */
+function berlinOffsetMinutes(ms: number): number {
+  const parts = Object.fromEntries(berlin.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(+parts['year']!, +parts['month']! - 1, +parts['day']!, +parts['hour']!, +parts['minute']!);
+  return Math.round((wall - Math.floor(ms / 60_000) * 60_000) / 60_000);
 }

@@ -66,6 +66,12 @@ export function sanitizeContent(html: string, baseUrl: string | undefined): stri
     if (tag === 'a') out['rel'] = 'noopener noreferrer';
     return out;
   };
+  const transform = (tagName: string, attribs: sanitize.Attributes): sanitize.Tag => {
+    const safe = absolutize(tagName, attribs);
+    // A link whose target was unsafe stays as its text, not as a dead <a>.
+    if (tagName === 'a' && !safe['href']) return { tagName: 'span', attribs: {} };
+    return { tagName, attribs: safe };
+  };
 
   return sanitize(html, {
     allowedTags: ALLOWED_TAGS,
@@ -78,10 +84,7 @@ export function sanitizeContent(html: string, baseUrl: string | undefined): stri
     disallowedTagsMode: 'discard',
     allowVulnerableTags: false,
     parseStyleAttributes: false,
-    transformTags: Object.fromEntries(Object.keys(URL_ATTRIBUTES).map((tag) => [
-      tag,
-      (tagName: string, attribs: sanitize.Attributes) => ({ tagName, attribs: absolutize(tagName, attribs) }),
-    ])),
+    transformTags: Object.fromEntries(Object.keys(URL_ATTRIBUTES).map((tag) => [tag, transform])),
     exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
   }).trim();
 }

@@ -104,11 +104,27 @@ function finish(bytes: Buffer, encoding: string, source: Source, declared: strin
   const mojibake = text.match(MOJIBAKE);
   if (mojibake) {
     const sample = [...new Set(mojibake)].slice(0, 3).map((m) => `"${m}"`).join(', ');
-    warnings.push(`text looks double-encoded (UTF-8 read as latin1): ${mojibake.length}× mojibake such as ${sample}`);
+    const repaired = undoDoubleEncoding(text);
+    warnings.push(
+      `text looks double-encoded (UTF-8 read as latin1): ${mojibake.length}× mojibake such as ${sample}` +
+        (repaired === undefined ? '' : '; repaired'),
+    );
+    if (repaired !== undefined) text = repaired;
   }
   const result: DecodedBody = { text, charset: encoding, charsetSource: source, warnings };
   if (declared && declared !== encoding) result.declaredCharset = declared;
   return result;
+}
+
+/**
+ * Reverses one UTF-8 → windows-1252 → UTF-8 round trip, but only when the
+ * whole text is consistently double-encoded: if any character does not map
+ * back to a byte, or the bytes are not UTF-8, the text was mixed and is kept.
+ */
+function undoDoubleEncoding(text: string): string | undefined {
+  const bytes = iconv.encode(text, 'windows-1252');
+  if (iconv.decode(bytes, 'windows-1252') !== text || !isUtf8(bytes)) return undefined;
+  return bytes.toString('utf8');
 }
 
 function rejectBinary(body: Buffer): void {
