@@ -103,7 +103,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     try {
       let target = startUrl;
       for (;;) {
-        const release = await limiter.acquire(target.host, req.signal);
+        // Waiting for the first slot is queueing, not the server's fault; later hops are inside the deadline.
+        const release = await limiter.acquire(target.host, timer ? signal : req.signal);
         let response: Dispatcher.ResponseData | undefined;
         let bodyTaken = false;
         try {
