@@ -45,7 +45,8 @@ function main(): void {
       throughput: { type: 'boolean', default: false },
     },
   });
-  const config = loadConfig({ configPath: values.config ?? path.join(ROOT, 'config', 'feedkurator.yaml') });
+  // Only the topics matter here: server overrides from the environment (PORT, BASE_URL …) must not make the evaluation fail.
+  const config = loadConfig({ configPath: values.config ?? path.join(ROOT, 'config', 'feedkurator.yaml'), env: {} });
   const classifier: Classifier = compileRules(config.topics);
   const baselineNeedles = Object.fromEntries(Object.entries(SUBSTRING_BASELINE).filter(([t]) => t in config.topics));
   const baseline = classifyBySubstring(baselineNeedles);

@@ -12,6 +12,7 @@ function termSchema(allowVeto: boolean) {
     .trim()
     .min(1, 'empty term')
     .superRefine((value, ctx) => {
+      if (value === '') return; // already reported as "empty term"
       try {
         parseTerm(value, { allowVeto });
       } catch (err) {

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { compileRules } from '../../src/classify/classifier.js';
+import { classifyBySubstring, evaluate, readLabelledSet, SUBSTRING_BASELINE } from '../../src/classify/evaluate.js';
+import { loadConfig } from '../../src/config/load.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const config = loadConfig({ configPath: path.join(ROOT, 'config', 'feedkurator.yaml'), env: {} });
+const classifier = compileRules(config.topics, config.sources);
+const fixtures = path.join(ROOT, 'tests', 'fixtures', 'topics');
+const tuning = readLabelledSet(path.join(fixtures, 'labelled-tuning.jsonl'));
+const holdout = readLabelledSet(path.join(fixtures, 'labelled-holdout.jsonl'));
+
+const topicsOf = (title: string, summary = '') => classifier.classify({ title, summary }).topics;
+
+describe('default topic rules (config/feedkurator.yaml)', () => {
+  it.each([
+    ['Kernelentwickler Greg Kroah-Hartman', ['kernel']],
+    ['Neue Kernel-Maintainer für Netzwerktreiber', ['kernel']],
+    ['Langzeitpflege des Linux-Kernels', ['kernel']],
+    ['Linus Torvalds gibt Linux 6.12 frei', ['kernel']],
+    ['LKML: Streit um Patches', ['kernel']],
+    ['eBPF unter Windows', ['kernel']],
+    ['Containerisierung im Mittelstand', ['containers']],
+    ['Lücken in Container-Images', ['containers']],
+    ['Podman 5.0 erschienen', ['containers']],
+    ['K8s-Cluster ungeschützt', ['containers']],
+    ['Webhoster erhöht Preise', ['hosting']],
+    ['Hosting-Anbieter gehackt', ['hosting']],
+    ['Gehostet in Deutschland', ['hosting']],
+    ['Rechenzentren brauchen mehr Strom', ['hosting']],
+    ['Hetzner eröffnet Standort', ['hosting']],
+    ['IONOS erhöht Preise', ['hosting']],
+    ['Akamai hostet kernel.org', ['kernel', 'hosting']],
+  ])('%j → %j', (title, expected) => expect(topicsOf(title)).toEqual(expected));
+
+  it.each([
+    'Jupyter-Kernel für R und Julia',
+    'Container-Schiff blockiert den Kanal',
+    'Containerschiff mit 20.000 Containern',
+    'Müllcontainer mit Sensoren',
+    'Hostname ändern unter Ubuntu',
+    'Warum localhost nicht 127.0.0.1 ist',
+    'Die Stadt hostet die Konferenz',
+    'Host des Podcasts hört auf',
+  ])('%j → no topic', (title) => expect(topicsOf(title)).toEqual([]));
+
+  it('the seed articles (first paragraphs) get their topics', () => {
+    const seeds = tuning.filter((ex) => ex.note?.startsWith('Seed article'));
+    expect(seeds).toHaveLength(2);
+    for (const s of seeds) expect(topicsOf(s.title, s.summary)).toEqual(s.labels);
+  });
+});
+
+describe('evaluation on the labelled set', () => {
+  // Floors set from the measurement (tuning 0.995, held-out 0.990, all 0.994) with a margin for later vocabulary edits.
+  it('reaches the micro-F1 floor on the whole set and on the held-out part', () => {
+    const all = evaluate([...tuning, ...holdout], classifier.topics, (t) => classifier.classify(t));
+    const held = evaluate(holdout, classifier.topics, (t) => classifier.classify(t));
+    expect(all.micro.f1).toBeGreaterThanOrEqual(0.97);
+    expect(held.micro.f1).toBeGreaterThanOrEqual(0.95);
+    for (const t of all.perTopic) expect(t.f1, t.topic).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('the set is what the issue asks for: ≥250 examples, about 40% without topic, hard cases with notes', () => {
+    const all = [...tuning, ...holdout];
+    expect(all.length).toBeGreaterThanOrEqual(250);
+    const none = all.filter((e) => e.labels.length === 0).length / all.length;
+    expect(none).toBeGreaterThan(0.35);
+    expect(none).toBeLessThan(0.45);
+    expect(all.filter((e) => e.note?.startsWith('Hard')).length).toBeGreaterThanOrEqual(25);
+    expect(holdout.length / all.length).toBeGreaterThan(0.3);
+  });
+
+  it('the naive substring baseline is clearly worse on the same set (the set is not trivial)', () => {
+    const all = [...tuning, ...holdout];
+    const base = evaluate(all, classifier.topics, classifyBySubstring(SUBSTRING_BASELINE));
+    expect(base.micro.f1).toBeLessThan(0.8);
+  });
+});
