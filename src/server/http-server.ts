@@ -22,6 +22,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Cache-Control max-age for feeds and the page, from the schedule. Default 300. */
   cacheMaxAgeSeconds?: number;
+  /** Override the slow-client limits (tests); defaults below. */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
 }
 
 export interface RunningServer {
@@ -46,9 +48,11 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
 
   const server = createServer(
     {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: deps.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: deps.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: deps.timeouts?.keepAliveMs ?? KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the two timeouts above only this often (default 30 s, which would triple them).
+      connectionsCheckingInterval: Math.min(1_000, deps.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS),
     },
     (req, res) => {
       const started = process.hrtime.bigint();
