@@ -7,7 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
-import { AbortedError, FetchError, GoneError, HttpStatusError, TimeoutError } from '../errors.js';
+import { AbortedError, FetchError, GoneError, HttpStatusError, TimeoutError, TooLargeError } from '../errors.js';
 import { HostLimiter } from './host-limiter.js';
 import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
 import { readBody } from './read-body.js';
@@ -145,6 +145,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           }
           if (status < 200 || status >= 300) throw statusError(status, header('retry-after'), chain);
 
+          const announced = Number(header('content-length'));
+          if (Number.isSafeInteger(announced) && announced > maxRawBytes) {
+            // Refuse before reading: the server told us it will not fit.
+            throw new TooLargeError(`response larger than ${maxRawBytes} bytes as transferred (Content-Length ${announced})`);
+          }
           phase = 'body';
           bodyTaken = true;
           const read = await readBody(response.body, header('content-encoding'), { maxBytes, maxRawBytes });

@@ -46,9 +46,14 @@ function limitStage(which: 'raw' | 'decoded', limit: number, onCount: (n: number
 function deflateStage(): Stage {
   return async function* (source) {
     const input = source[Symbol.asyncIterator]();
-    const first = await input.next();
-    if (first.done) return;
-    const head: Buffer = first.value;
+    // The sniff needs two bytes; a server may well send them one at a time.
+    let head = Buffer.alloc(0);
+    while (head.length < 2) {
+      const next = await input.next();
+      if (next.done) break;
+      head = Buffer.concat([head, next.value]);
+    }
+    if (head.length === 0) return;
     const zlibWrapped = head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
     const inflater = zlibWrapped ? zlib.createInflate(ZLIB_OPTIONS) : zlib.createInflateRaw(ZLIB_OPTIONS);
     const replay = Readable.from(
