@@ -122,9 +122,21 @@ function finish(bytes: Buffer, encoding: string, source: Source, declared: strin
  * back to a byte, or the bytes are not UTF-8, the text was mixed and is kept.
  */
 function undoDoubleEncoding(text: string): string | undefined {
-  const bytes = iconv.encode(text, 'windows-1252');
-  if (iconv.decode(bytes, 'windows-1252') !== text || !isUtf8(bytes)) return undefined;
-  return bytes.toString('utf8');
+  const bytes = Buffer.alloc(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // The detour went through latin1 (C1 controls) or windows-1252 („ for 0x84): both map back.
+    const byte = code < 0x100 ? code : CP1252_HIGH.get(code);
+    if (byte === undefined) return undefined;
+    bytes[i] = byte;
+  }
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
+}
+
+const CP1252_HIGH = new Map<number, number>();
+for (let byte = 0x80; byte <= 0x9f; byte++) {
+  const char = iconv.decode(Buffer.from([byte]), 'windows-1252');
+  if (char !== '\uFFFD') CP1252_HIGH.set(char.charCodeAt(0), byte);
 }
 
 function rejectBinary(body: Buffer): void {
