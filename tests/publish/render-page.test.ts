@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { buildPublication } from '../../src/publish/build-publication.js';
+import { PAGE_CSP, PAGE_STYLE, PAGE_STYLE_HASH } from '../../src/publish/page-style.js';
+import { createHash } from 'node:crypto';
+import { AKAMAI, ALL_ENTRIES, CONTAINERCON, KUBERNETES, loadTestConfig, CONFIG_YAML } from '../fixtures/publish/german-linux-news.js';
+
+function page(entries = ALL_ENTRIES, yaml = CONFIG_YAML): string {
+  const publication = buildPublication({ entries, config: loadTestConfig(yaml), generatedAt: new Date('2026-11-22T05:00:00Z') });
+  return publication.resources.get('/')?.bodies.identity.toString('utf8') as string;
+}
+
+describe('the HTML page', () => {
+  const html = page();
+
+  it('is German, responsive and announces all three feed formats for autodiscovery', () => {
+    expect(html).toMatch(/^<!doctype html>\n<html lang="de">/);
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Linux-News: Kernel, Container, Hosting (RSS)" href="feed.xml">');
+    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Linux-News: Kernel, Container, Hosting (Atom)" href="feed.atom">');
+    expect(html).toContain('<link rel="alternate" type="application/feed+json" title="Linux-News: Kernel, Container, Hosting (JSON Feed)" href="feed.json">');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('groups articles by day in the configured time zone with German dates, newest first', () => {
+    const days = [...html.matchAll(/<h2 class="day"><time datetime="([\d-]+)">([^<]+)<\/time>/g)].map((m) => [m[1], m[2]]);
+    expect(days).toEqual([
+      ['2026-11-21', 'Samstag, 21. November 2026'],
+      ['2026-11-20', 'Freitag, 20. November 2026'],
+      ['2026-11-19', 'Donnerstag, 19. November 2026'],
+    ]);
+    const titles = [...html.matchAll(/<h3><a href="[^"]*"(?: rel="noopener")?>([^<]+)<\/a><\/h3>/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      'Kubernetes 1.35 erschienen: „In-Place“-Updates für Pods &amp; mehr',
+      AKAMAI.article.title,
+      CONTAINERCON.article.title,
+      'Webhoster senkt Preise für Managed-Server',
+    ]);
+    expect(html).toContain('19:12 Uhr'); // 18:12 UTC in Berlin
+  });
+
+  it('shows per article its source, topics, a teaser cut at a word and the other outlets', () => {
+    const akamai = html.slice(html.indexOf('<article id="a-k7Qm2xAkamai01">'));
+    const block = akamai.slice(0, akamai.indexOf('</article>'));
+    expect(block).toContain(`<a href="${AKAMAI.article.link}" rel="noopener">`);
+    expect(block).toContain('<span>ip-insider</span>');
+    expect(block).toContain('<ul class="topics" aria-label="Themen"><li>Kernel</li><li>Hosting</li></ul>');
+    const teaser = /<p class="teaser">([^<]+)<\/p>/.exec(block)?.[1] ?? '';
+    expect(teaser.endsWith(' …')).toBe(true);
+    expect(teaser.length).toBeLessThanOrEqual(242);
+    expect(AKAMAI.article.summary.startsWith(teaser.slice(0, -2))).toBe(true);
+    expect(block).toContain('<p class="also">Auch bei: <a href="https://www.golem.de/news/kernel-org-zieht-zu-akamai-um-2611-1.html" rel="noopener" title="Kernel.org zieht zu Akamai um">golem.de</a>, ');
+  });
+
+  it('offers subscribe links per format and per topic, and the OPML', () => {
+    for (const base of ['feed', 'topics/kernel', 'topics/containers', 'topics/hosting']) {
+      for (const ext of ['xml', 'atom', 'json']) expect(html).toContain(`href="${base}.${ext}"`);
+    }
+    expect(html).toContain('<span class="label">Container</span>');
+    expect(html).toContain('href="sources.opml"');
+  });
+
+  it('explains itself when nothing is curated yet', () => {
+    const empty = page([]);
+    expect(empty).toContain('<h2>Noch keine Artikel kuratiert</h2>');
+    expect(empty).toContain('in den 4 Quellen noch keinen Artikel zu den Themen Kernel, Container, Hosting gefunden');
+    expect(empty).toContain('href="feed.xml"');
+    const noSources = page([], CONFIG_YAML.replace(/sources:[\s\S]*$/, 'sources: []\n'));
+    expect(noSources).toContain('Es ist noch keine Quelle eingerichtet');
+  });
+
+  it('allows exactly its own inline style by hash', () => {
+    expect(PAGE_STYLE_HASH).toBe(`sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}`);
+    expect(html).toContain(`<style>${PAGE_STYLE}</style>`);
+    expect(PAGE_CSP).toContain(`style-src '${PAGE_STYLE_HASH}'`);
+    expect(page([KUBERNETES])).toContain('1 Artikel');
+  });
+});
