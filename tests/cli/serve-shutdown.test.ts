@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanEnv, CLI, defaultTopicsYaml, makeTempDir } from '../helpers/cli.js';
+import YAML from 'yaml';
+import { cleanEnv, CLI, makeTempDir, ROOT } from '../helpers/cli.js';
 
 const TRICKLE_MS = 8_000;
 const TRICKLE_STEP_MS = 250;
@@ -133,7 +134,7 @@ async function startServe(sources: { name: string; url: string }[]): Promise<Dae
   writeFileSync(
     configFile,
     [
-      defaultTopicsYaml(),
+      shippedTopicsYaml(),
       'server:\n  host: 127.0.0.1\n  baseUrl: http://feeds.example.test',
       'storage:\n  path: data/feedkurator.json',
       // Longer than the trickle: only the shutdown, not the fetch timeout, can end the slow poll early.
@@ -162,6 +163,12 @@ async function startServe(sources: { name: string; url: string }[]): Promise<Dae
     return line ? (JSON.parse(line) as { url: string }).url : undefined;
   });
   return { child, stdout: () => stdout, stderr: () => stderr, dataDir, storeFile: path.join(dataDir, 'feedkurator.json'), baseUrl, exited };
+}
+
+/** The topic rules of the shipped config, so the test curates with the real defaults. */
+function shippedTopicsYaml(): string {
+  const shipped = YAML.parse(readFileSync(path.join(ROOT, 'config', 'feedkurator.yaml'), 'utf8')) as { topics: unknown };
+  return YAML.stringify({ topics: shipped.topics });
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
