@@ -20,7 +20,8 @@ export async function parseFeed(text: string, options: { url: string }): Promise
   } catch (err) {
     if (err instanceof SourceError) throw err;
     // A shape no mapper foresaw (deeply nested XML, odd element trees) still costs only this source.
-    throw new ParseError(`cannot read the feed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
+    throw new ParseError(`cannot read the feed: ${message}`, { cause: err });
   }
 }
 

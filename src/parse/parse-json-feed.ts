@@ -10,13 +10,13 @@ export function parseJsonFeed(text: string, url: string): ParsedFeed {
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
-    throw new ParseError(`broken JSON: ${(cause as Error).message}`, { cause });
+    throw new ParseError(`broken JSON: ${oneLine((cause as Error).message)}`, { cause });
   }
   if (!isObject(doc)) throw new NotAFeedError('the JSON document is not an object, so not a JSON Feed');
   const version = typeof doc['version'] === 'string' ? doc['version'] : '';
   const match = version.match(/^https?:\/\/jsonfeed\.org\/version\/(1(?:\.1)?)\/?$/);
   if (!match) {
-    throw new NotAFeedError(version ? `unknown JSON Feed version "${version.slice(0, 80)}"` : 'the JSON document has no JSON Feed "version"');
+    throw new NotAFeedError(version ? `unknown JSON Feed version "${version.replace(/\s+/g, " ").slice(0, 80)}"` : 'the JSON document has no JSON Feed "version"');
   }
   if (doc['items'] !== undefined && !Array.isArray(doc['items'])) throw new ParseError('JSON Feed "items" is not an array');
 
@@ -86,4 +86,10 @@ function str(value: unknown): string | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** V8 quotes the surrounding JSON, newlines included; errors are one line. */
+function oneLine(message: string): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}…` : flat;
 }
