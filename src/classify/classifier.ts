@@ -91,7 +91,7 @@ function decideTopic(
       if (h.term.kind !== 'include') continue;
       before++;
       // An exclude term hides the words it covers: "Jupyter-Kernel" hides that "Kernel".
-      const mask = masks.find((m) => !m.term.term.veto && m.start < h.end && h.start < m.end);
+      const mask = masks.find((m) => !m.term.term.veto && m.first <= h.last && h.first <= m.last);
       if (mask) {
         excluding.add(mask.term.index);
         continue;

@@ -71,8 +71,13 @@ function main(): void {
   }
   if (values.throughput) {
     const all = sets.at(-1)![1];
-    const r = measureThroughput(classifier, all);
-    console.log(`\nthroughput: ${Math.round(r.perSecond)} articles/s (title + summary + ${r.contentBytes} bytes of HTML content each, ${r.articles} articles)`);
+    for (const withContent of [true, false]) {
+      const r = measureThroughput(classifier, all, { withContent });
+      const what = withContent ? `title + summary + ${r.contentBytes} bytes of HTML content` : 'title + summary';
+      console.log(
+        `throughput: ${Math.round(r.perSecond)} articles/s wall clock, ${Math.round(r.perCpuSecond)} per CPU second (${what}, ${r.articles} articles)`,
+      );
+    }
   }
 }
 

@@ -12,9 +12,9 @@ export interface IndexedTerm {
 
 export interface Hit {
   term: IndexedTerm;
-  /** Offsets into the folded text. */
-  start: number;
-  end: number;
+  /** Index of the first and last word it covers (within one field). */
+  first: number;
+  last: number;
 }
 
 interface Entry {
@@ -36,7 +36,8 @@ export class TermIndex {
   private readonly suffixLengths: number[];
   private readonly anywhere: Entry[] = [];
   private readonly numeric: Entry[] = [];
-  private readonly minLength: number;
+  private readonly shortFirstParts = new Set<string>();
+  private lookUpShortWords = false;
   private readonly cache = new Map<string, readonly Entry[]>();
 
   constructor(terms: readonly IndexedTerm[]) {
@@ -59,9 +60,17 @@ export class TermIndex {
         else push(this.byWord, first, entry);
       }
     }
-    this.minLength = Math.min(
-      ...terms.flatMap((t) => t.term.variants.map((v) => (v.parts[0] === '#' ? Infinity : v.parts[0]!.length))),
-    );
+    for (const t of terms) {
+      for (const v of t.term.variants) {
+        const first = v.parts[0]!;
+        // A word shorter than SHORT can only match a term whose first part is shorter still; with a
+        // star such a part matches too many short words to list, so short words are then all looked up.
+        if (first !== '#' && first.length < SHORT) {
+          this.shortFirstParts.add(first);
+          if (v.leadingStar || v.trailingStar) this.lookUpShortWords = true;
+        }
+      }
+    }
     this.prefixLengths = [...prefixLengths].sort((a, b) => a - b);
     this.suffixLengths = [...suffixLengths].sort((a, b) => a - b);
   }
@@ -69,17 +78,16 @@ export class TermIndex {
   /** Every occurrence of every term in the tokens. */
   findHits(tokens: Tokens): Hit[] {
     const hits: Hit[] = [];
-    const minLength = this.minLength;
     const numeric = this.numeric.length > 0;
     for (let i = 0; i < tokens.count; i++) {
       const word = tokens.word(i);
-      // Short words (die, im, zu) are most words of a text and match nothing.
-      if (word.length < minLength && !(numeric && word.length > 0 && word.charCodeAt(0) <= 57)) continue;
+      // Short words (im, zu, 6) are a large part of any text and rarely start a term.
+      if (word.length < SHORT && !this.lookUpShortWords && !this.shortFirstParts.has(word) && !(numeric && word.length > 0 && word.charCodeAt(0) <= 57)) continue;
       const candidates = this.candidatesFor(word);
       if (candidates === NONE) continue;
       for (const entry of candidates) {
         const last = matchVariantAt(entry.variant, tokens, i);
-        if (last >= 0) hits.push({ term: entry.owner, start: tokens.start(i), end: tokens.end(last) });
+        if (last >= 0) hits.push({ term: entry.owner, first: i, last });
       }
     }
     return hits;
@@ -127,6 +135,7 @@ export class TermIndex {
   }
 }
 
+const SHORT = 3;
 const NONE: readonly Entry[] = Object.freeze([]);
 const CACHE_LIMIT = 100_000;
 

@@ -103,3 +103,13 @@ describe('weights, minScore and titleWeight', () => {
     expect(topicsOf('Scheduler', ['scheduler ^0.5'], [], { titleWeight: 1 })).toEqual([]);
   });
 });
+
+describe('short words', () => {
+  it('terms that start with one or two letters still match', () => {
+    expect(matches('V-Server mieten', 'v-server')).toBe(true);
+    expect(matches('io_uring', 'io_uring')).toBe(true);
+    expect(matches('ab heute', 'ab*')).toBe(true);
+    expect(matches('Abo ab heute', '=ab')).toBe(true);
+    expect(topicsOf('xy', ['*y'])).toEqual(['t']);
+  });
+});
