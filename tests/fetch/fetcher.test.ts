@@ -11,6 +11,7 @@ import {
   TooLargeError,
 } from '../../src/errors.js';
 import { buildUserAgent, createFetcher, type Fetcher, type FetcherOptions, type FetchResult } from '../../src/fetch/fetcher.js';
+import { measureRssGrowth } from './memory-probe.js';
 import { closedPortUrl, readHostileFixture, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 const UA = buildUserAgent('0.1.0', 'http://localhost:8080');
@@ -302,17 +303,10 @@ describe('size limits', () => {
     try {
       // Warm up: builds the bomb in the server and zlib's buffers, so they do not count.
       await failure(createFetcher({ ...BASE, maxBytes: 1024 }).fetch({ url: server.url(path) }));
-      (globalThis as { gc?: () => void }).gc?.();
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
       const started = performance.now();
-      const err = await failure(f.fetch({ url: server.url(path) }));
-      clearInterval(sampler);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const { result: err, growthMiB } = await measureRssGrowth(() => failure(f.fetch({ url: server.url(path) })));
       expect(err).toBeInstanceOf(TooLargeError);
       expect(err.message).toBe('response larger than 10485760 bytes after decompression');
-      const growthMiB = (peak - baseline) / 1024 / 1024;
       // Inflating the whole bomb would need 256-1024 MiB.
       expect(growthMiB).toBeLessThan(64);
       console.info(`${path}: cut off after ${Math.round(performance.now() - started)} ms, RSS growth ${growthMiB.toFixed(1)} MiB`);
