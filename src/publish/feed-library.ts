@@ -118,8 +118,10 @@ export function renderAtom(model: FeedModel, urls: FeedUrls): string {
   }
   let index = 0;
   const xml = slots.fill(feed.atom1(), (kind) => kind).replace(/<\/entry>/g, () => `${extras[index++] ?? ''}</entry>`);
-  // The library writes the alternate link without a type; readers use it to pick the page.
-  return xml.replace(/<link rel="alternate" href="([^"]*)"\/>/, '<link rel="alternate" type="text/html" href="$1"/>');
+  // The library writes neither the feed's language nor the alternate link's type; readers use both.
+  return xml
+    .replace('<feed xmlns="http://www.w3.org/2005/Atom">', `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeMarkup(model.language)}">`)
+    .replace(/<link rel="alternate" href="([^"]*)"\/>/, '<link rel="alternate" type="text/html" href="$1"/>');
 }
 
 /** Enclosures with their real media type, and the originating source. */

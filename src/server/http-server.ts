@@ -61,7 +61,9 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         deps.metrics.observeHttp(route.label, res.statusCode, seconds);
         const level = res.statusCode >= 500 ? 'error' : 'debug';
-        log[level]({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+        if (log.isLevelEnabled(level)) {
+          log[level]({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+        }
       });
       try {
         const publication = deps.getPublication();
@@ -98,23 +100,28 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     const resource = publication.resources.get(path);
     if (!resource) return sendText(req, res, 404, 'Not found.\n');
     const coding = chooseEncoding(req.headers['accept-encoding']);
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('Cache-Control', feedCacheControl);
-    res.setHeader('Last-Modified', resource.lastModified.toUTCString());
-    res.setHeader('ETag', resource.etags[coding]);
-    for (const [name, value] of Object.entries(resource.headers)) res.setHeader(name, value);
+    // One header object for writeHead: measurably cheaper than a setHeader per field on the hot path.
+    const headers: Record<string, string | number> = {
+      ...resource.headers,
+      'Cache-Control': feedCacheControl,
+      'Last-Modified': resource.lastModified.toUTCString(),
+      ETag: resource.etags[coding],
+      Vary: 'Accept-Encoding',
+    };
     const notModified = isNotModified(
       { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] },
       { etags: Object.values(resource.etags), lastModified: resource.lastModified },
     );
     if (notModified) {
-      res.writeHead(304);
+      res.writeHead(304, headers);
       res.end();
       return;
     }
-    if (coding !== 'identity') res.setHeader('Content-Encoding', coding);
     const body = resource.bodies[coding];
-    res.writeHead(200, { 'Content-Type': resource.contentType, 'Content-Length': body.length });
+    headers['Content-Type'] = resource.contentType;
+    headers['Content-Length'] = body.length;
+    if (coding !== 'identity') headers['Content-Encoding'] = coding;
+    res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 

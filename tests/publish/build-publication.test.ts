@@ -108,6 +108,7 @@ describe('Atom 1.0', () => {
 
   it('has namespace, id, updated and self and alternate links', () => {
     expect(root.uri).toBe('http://www.w3.org/2005/Atom');
+    expect(root.attrs['xml:lang']).toBe('de');
     expect(textOf(root, 'id')).toBe('http://feeds.example.org/linux/feed.atom');
     expect(textOf(root, 'updated')).toBe('2026-11-21T20:00:00.000Z');
     const links = childrenNamed(root, 'link').map((l) => l.attrs);
