@@ -23,7 +23,7 @@ const FEED_FIELDS = ['$', 'title', 'link', 'fk:link', 'author', 'description', '
 const ITEM_FIELDS = [
   '$', 'title', 'link', 'fk:link', 'guid', 'id', 'description', 'summary', 'content', 'content:encoded',
   'pubDate', 'dc:date', 'fk:published', 'fk:updated', 'issued', 'modified', 'author', 'dc:creator',
-  'category', 'dc:subject', 'enclosure', 'media:content', 'media:group',
+  'category', 'dc:subject', 'enclosure',
 ];
 
 /** Atom elements rss-parser would interpret (and choke on) are renamed out of its way. */

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { decodeBody } from '../../src/parse/decode-body.js';
 import { parseFeed } from '../../src/parse/parse-feed.js';
-import { normalizeItem } from '../../src/normalize/normalize-item.js';
+import { normalizeFeed } from '../../src/normalize/normalize-feed.js';
 import { FeedkuratorError } from '../../src/errors.js';
 
 export const FIXTURE_DIR = new URL('../fixtures/feeds/', import.meta.url);
@@ -50,7 +50,7 @@ export async function runStages(bytes: Buffer, input: FixtureInput): Promise<Fix
     const feed = await parseFeed(decoded.text, { url: input.url });
     const { items, ...meta } = feed;
     outcome.feed = meta;
-    outcome.items = items.map((raw) => normalizeItem(raw, { baseUrl: feed.baseUrl ?? input.url, now: new Date(input.now) }));
+    outcome.items = normalizeFeed(feed, { url: input.url, now: new Date(input.now) });
   } catch (err) {
     if (!(err instanceof FeedkuratorError)) throw err;
     outcome.error = { name: err.name, code: err.code, message: err.message };
