@@ -1,0 +1,147 @@
+/**
+ * `npm run bench` (-- --quick): every benchmark of issue 8 against the
+ * compiled program in dist/, all on 127.0.0.1, each figure a median of
+ * several runs next to a baseline measured in the same run. Progress goes to
+ * stderr, the one table to stdout; results are also kept in bench/results/.
+ *
+ * Options: --quick (under a minute), --only=poll,store,start,serving,classify,rebuild, --seed=N
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeRunDir } from './lib/bench-config.mjs';
+import { startFixtureServer } from './lib/fixture-server.mjs';
+import { buildRows, renderTable } from './lib/table.mjs';
+import { benchClassify } from './suites/classify.mjs';
+import { benchPoll } from './suites/poll.mjs';
+import { benchRebuild } from './suites/rebuild.mjs';
+import { benchServeStart, benchServing } from './suites/serve.mjs';
+import { benchStoreWrite, buildStores } from './suites/store.mjs';
+
+const PLANS = {
+  full: {
+    poll: [
+      { size: 50, runs: 5 },
+      { size: 200, runs: 5 },
+      { size: 1000, runs: 3 },
+    ],
+    storeSizes: [20_000, 50_000],
+    storeRuns: 3,
+    startSize: 50_000,
+    startRuns: 3,
+    servingSize: 20_000,
+    serving: { runs: 3, seconds: 5, scenarios: ['gzip', 'identity', 'notModified'] },
+    classify: { sources: 60, rounds: 7 },
+    rebuild: { size: 20_000, rounds: 5 },
+  },
+  quick: {
+    poll: [{ size: 50, runs: 3 }],
+    storeSizes: [5_000],
+    storeRuns: 2,
+    startSize: 5_000,
+    startRuns: 2,
+    servingSize: 5_000,
+    serving: { runs: 2, seconds: 1, scenarios: ['gzip', 'notModified'] },
+    classify: { sources: 20, rounds: 3 },
+    rebuild: { size: 5_000, rounds: 2 },
+  },
+};
+
+const args = process.argv.slice(2);
+const mode = args.includes('--quick') ? 'quick' : 'full';
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const seed = Number(args.find((a) => a.startsWith('--seed='))?.slice(7) ?? 1);
+const wanted = (name) => !only || only.includes(name);
+const plan = PLANS[mode];
+// Whole hours: the generated dates move with the clock (retention must keep them) but not within a run.
+const anchor = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+const started = performance.now();
+const log = (line) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+const machine = {
+  cpus: availableParallelism(),
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGb: Math.round(totalmem() / 1024 ** 3),
+  node: process.version,
+  kernel: release(),
+};
+log(`feedkurator bench, ${mode} mode: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}`);
+
+const workDir = makeRunDir('work');
+const fixture = await startFixtureServer({ seed, anchor });
+const results = { mode, seed, machine, date: new Date().toISOString() };
+const failures = [];
+
+async function section(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    failures.push(`${name}: ${err.message}`);
+    log(`${name} FAILED: ${err.message}`);
+  }
+}
+
+try {
+  if (wanted('poll')) {
+    results.poll = [];
+    for (const { size, runs } of plan.poll) {
+      await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log })));
+    }
+  }
+  const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? [plan.startSize] : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size] : [])])];
+  let stores = new Map();
+  if (sizes.length > 0) await section('store build', async () => (stores = await buildStores({ dir: workDir, sizes, seed, anchor, log })));
+  const storeOf = (size) => {
+    const store = stores.get(size);
+    if (!store) throw new Error(`no store of ${size} articles (its build failed)`);
+    return store;
+  };
+
+  if (wanted('store')) {
+    results.storeWrite = [];
+    for (const size of plan.storeSizes) {
+      await section(`store write ${size}`, async () => results.storeWrite.push(await benchStoreWrite({ store: storeOf(size), runs: plan.storeRuns, log })));
+    }
+  }
+  if (wanted('start')) {
+    await section('serve start', async () => {
+      results.serveStart = [await benchServeStart({ dir: workDir, store: storeOf(plan.startSize), runs: plan.startRuns, log })];
+    });
+  }
+  if (wanted('serving')) {
+    await section('serving', async () => {
+      results.serving = await benchServing({ dir: workDir, store: storeOf(plan.servingSize), ...plan.serving, log });
+    });
+  }
+  if (wanted('classify')) {
+    await section('classification', async () => {
+      results.classify = await benchClassify({ ...plan.classify, seed, anchor, log });
+    });
+  }
+  if (wanted('rebuild')) {
+    await section('rebuild', async () => {
+      const store = storeOf(plan.rebuild.size);
+      results.rebuild = await benchRebuild({ dir: workDir, store, sources: fixture.sources(store.sources), rounds: plan.rebuild.rounds, log });
+    });
+  }
+} finally {
+  await fixture.close();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+results.failures = failures;
+results.seconds = Math.round((performance.now() - started) / 1000);
+const table = renderTable(buildRows(results));
+const notes = [
+  ...failures.map((f) => `FAILED ${f}`),
+  ...(results.poll ?? []).flatMap((p) => p.problems.map((problem) => `poll ${p.size}: ${problem}`)),
+];
+const footer = `\n${mode} run, ${results.seconds} s, seed ${seed}; ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB RAM, Node ${machine.node}, Linux ${machine.kernel}\n${notes.map((n) => `- ${n}\n`).join('')}`;
+process.stdout.write(`\n${table}${footer}`);
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, `${mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(resultsDir, `${mode}.md`), `${table}${footer}`);
+process.exitCode = failures.length > 0 ? 1 : 0;

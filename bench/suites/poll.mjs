@@ -1,0 +1,96 @@
+/**
+ * Poll cycles through the real CLI (`feedkurator poll --json` as a child
+ * process): cold from an empty store, then warm against the same store with
+ * every source answering 304. The baseline child downloads and parses the
+ * same bodies at the same concurrency in the same run; runs alternate which
+ * goes first so that drift on a shared machine hits both alike.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeRunDir, writeBenchConfig } from '../lib/bench-config.mjs';
+import { CLI, lastLines, runMeasured, startMeasured } from '../lib/processes.mjs';
+import { median } from '../lib/stats.mjs';
+
+const BASELINE = fileURLToPath(new URL('../tasks/baseline-poll.mjs', import.meta.url));
+const CONCURRENCY = 8;
+
+/** @returns per size: medians of wall time, cycle time, peak RSS for feedkurator cold/warm and the baseline. */
+export async function benchPoll({ fixture, size, runs, log }) {
+  const sources = fixture.sources(size);
+  const articles = sources.reduce((n, s) => n + s.items, 0);
+  const sourceBytes = sources.reduce((n, s) => n + s.bytes, 0);
+  const dir = makeRunDir(`poll-${size}`);
+  const urlFile = join(dir, 'urls.json');
+  writeFileSync(urlFile, JSON.stringify(sources.map((s) => s.url)));
+  const samples = { baseline: [], cold: [], warm: [] };
+  const problems = new Set();
+
+  for (let run = 0; run < runs; run++) {
+    const order = run % 2 === 0 ? ['baseline', 'feedkurator'] : ['feedkurator', 'baseline'];
+    for (const which of order) {
+      if (which === 'baseline') {
+        const res = await runMeasured(BASELINE, [urlFile, String(CONCURRENCY)]);
+        const out = JSON.parse(res.stdout.trim().split('\n').pop());
+        if (out.failed > 0 || out.items !== articles) problems.add(`baseline read ${out.items}/${articles} items, ${out.failed} failed`);
+        samples.baseline.push({ wallMs: res.wallMs, rssKb: res.maxRssKb });
+      } else {
+        const { cold, warm } = await pollColdAndWarm({ fixture, sources, dir: join(dir, `run-${run}`), problems });
+        samples.cold.push(cold);
+        samples.warm.push(warm);
+      }
+    }
+    log(`poll ${size} sources, run ${run + 1}/${runs}: cold ${Math.round(samples.cold.at(-1).wallMs)} ms, warm ${Math.round(samples.warm.at(-1).wallMs)} ms, baseline ${Math.round(samples.baseline.at(-1).wallMs)} ms`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+
+  const med = (list, key) => median(list.map((s) => s[key]));
+  return {
+    size,
+    runs,
+    articles,
+    sourceBytes,
+    stored: samples.cold[0]?.new ?? 0,
+    baseline: { wallMs: med(samples.baseline, 'wallMs'), rssKb: med(samples.baseline, 'rssKb') },
+    cold: {
+      wallMs: med(samples.cold, 'wallMs'),
+      cycleMs: med(samples.cold, 'cycleMs'),
+      rssKb: med(samples.cold, 'rssKb'),
+      bodyBytes: med(samples.cold, 'bodyBytes'),
+    },
+    warm: {
+      wallMs: med(samples.warm, 'wallMs'),
+      cycleMs: med(samples.warm, 'cycleMs'),
+      rssKb: med(samples.warm, 'rssKb'),
+      bodyBytes: Math.max(...samples.warm.map((s) => s.bodyBytes)),
+      notModified: Math.min(...samples.warm.map((s) => s.notModified)),
+    },
+    problems: [...problems],
+  };
+}
+
+async function pollColdAndWarm({ fixture, sources, dir, problems }) {
+  mkdirSync(dir, { recursive: true });
+  const { file } = writeBenchConfig(dir, { sources });
+  const poll = async () => {
+    fixture.resetCounters();
+    const res = await startMeasured(CLI, ['poll', '--json', '--config', file]).done;
+    if (res.code !== 0) throw new Error(`feedkurator poll exited with ${res.code ?? res.signal}: ${lastLines(res.stderr)}`);
+    const summary = JSON.parse(res.stdout.trim().split('\n').pop());
+    if (summary.failed > 0) problems.add(`${summary.failed} sources failed, first: ${summary.errors[0]?.source}: ${summary.errors[0]?.error}`);
+    return { res, summary, served: { ...fixture.counters } };
+  };
+  const cold = await poll();
+  const warm = await poll();
+  if (warm.summary.notModified !== sources.length) problems.add(`warm cycle: only ${warm.summary.notModified}/${sources.length} sources answered 304`);
+  rmSync(dir, { recursive: true, force: true });
+  const sample = ({ res, summary, served }) => ({
+    wallMs: res.wallMs,
+    cycleMs: summary.durationMs,
+    rssKb: res.maxRssKb,
+    new: summary.new,
+    notModified: summary.notModified,
+    bodyBytes: served.bodyBytes,
+  });
+  return { cold: sample(cold), warm: sample(warm) };
+}

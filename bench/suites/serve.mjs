@@ -1,0 +1,171 @@
+/**
+ * `feedkurator serve` as a child process: time from spawn to the first 200
+ * on /feed.xml over a big store, and requests/s and latency under autocannon
+ * (keep-alive, 50 connections) against a bare node:http server answering
+ * with the same bytes and headers, started as a child process as well.
+ */
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { writeBenchConfig } from '../lib/bench-config.mjs';
+import { CLI, findFreePort, lastLines, sleep, startMeasured } from '../lib/processes.mjs';
+import { median } from '../lib/stats.mjs';
+
+const BARE_START = fileURLToPath(new URL('../tasks/bare-start.mjs', import.meta.url));
+const BARE_SERVER = fileURLToPath(new URL('../tasks/bare-server.mjs', import.meta.url));
+
+/** Start `serve` on a copy of the store; resolves once /feed.xml answers 200. */
+export async function startServe({ dir, store, sources = [] }) {
+  mkdirSync(dir, { recursive: true });
+  const port = await findFreePort();
+  const { file, storePath } = writeBenchConfig(dir, { sources, port });
+  copyFileSync(store.storePath, storePath);
+  const proc = startMeasured(CLI, ['serve', '--config', file], { env: { LOG_LEVEL: 'warn' } });
+  const url = `http://127.0.0.1:${port}`;
+  const firstOkMs = await waitForOk(`${url}/feed.xml`, proc);
+  return { url, firstOkMs, proc, stop: () => stop(proc, dir) };
+}
+
+export async function benchServeStart({ dir, store, runs, log }) {
+  const samples = { feedkurator: [], baseline: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
+      if (mode === 'feedkurator') {
+        const serve = await startServe({ dir: join(dir, `start-${run}`), store });
+        const usage = await serve.stop();
+        samples.feedkurator.push({ firstOkMs: serve.firstOkMs, rssKb: usage.maxRssKb });
+      } else {
+        const port = await findFreePort();
+        const proc = startMeasured(BARE_START, [store.storePath], { env: { PORT: String(port) } });
+        const firstOkMs = await waitForOk(`http://127.0.0.1:${port}/`, proc);
+        const usage = await stop(proc);
+        samples.baseline.push({ firstOkMs, rssKb: usage.maxRssKb });
+      }
+    }
+    log(`serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(samples.feedkurator.at(-1).firstOkMs)} ms vs ${Math.round(samples.baseline.at(-1).firstOkMs)} ms bare`);
+  }
+  const med = (mode, key) => median(samples[mode].map((s) => s[key]));
+  return {
+    articles: store.articles,
+    feedkurator: { firstOkMs: med('feedkurator', 'firstOkMs'), rssKb: med('feedkurator', 'rssKb') },
+    baseline: { firstOkMs: med('baseline', 'firstOkMs'), rssKb: med('baseline', 'rssKb') },
+  };
+}
+
+const SCENARIOS = [
+  { key: 'gzip', label: '/feed.xml, gzip', headers: { 'accept-encoding': 'gzip' }, expect: '2xx' },
+  { key: 'identity', label: '/feed.xml, identity', headers: {}, expect: '2xx' },
+  { key: 'notModified', label: '/feed.xml → 304 (If-None-Match)', headers: { 'accept-encoding': 'gzip' }, revalidate: true, expect: '3xx' },
+];
+
+export async function benchServing({ dir, store, runs, seconds, scenarios = ['gzip', 'identity', 'notModified'], log }) {
+  const serve = await startServe({ dir: join(dir, 'serving'), store });
+  let bare;
+  try {
+    const spec = await captureResponses(`${serve.url}/feed.xml`);
+    const specFile = join(dir, 'bare-spec.json');
+    writeFileSync(specFile, JSON.stringify(spec));
+    const port = await findFreePort();
+    const bareProc = startMeasured(BARE_SERVER, [specFile], { env: { PORT: String(port) } });
+    bare = { url: `http://127.0.0.1:${port}`, proc: bareProc };
+    await waitForOk(`${bare.url}/feed.xml`, bareProc);
+
+    const results = [];
+    for (const scenario of SCENARIOS.filter((s) => scenarios.includes(s.key))) {
+      const headers = { ...scenario.headers, ...(scenario.revalidate ? { 'if-none-match': spec.gzip.headers.etag } : {}) };
+      const samples = { feedkurator: [], baseline: [] };
+      // A short warm-up per target: JIT and socket pools, not measured.
+      await cannon(`${serve.url}/feed.xml`, headers, 1);
+      await cannon(`${bare.url}/feed.xml`, headers, 1);
+      for (let run = 0; run < runs; run++) {
+        for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
+          const r = await cannon(`${(mode === 'feedkurator' ? serve : bare).url}/feed.xml`, headers, seconds);
+          const expected = r[scenario.expect];
+          if (r.errors > 0 || r.timeouts > 0 || expected < r.requests.total * 0.99) {
+            throw new Error(`${scenario.label} against ${mode}: ${r.errors} errors, ${r.timeouts} timeouts, ${expected}/${r.requests.total} ${scenario.expect}`);
+          }
+          samples[mode].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 });
+        }
+        log(`serving ${scenario.label}, run ${run + 1}/${runs}: ${Math.round(samples.feedkurator.at(-1).rps)} req/s vs ${Math.round(samples.baseline.at(-1).rps)} req/s bare`);
+      }
+      const med = (mode, key) => median(samples[mode].map((s) => s[key]));
+      results.push({
+        scenario: scenario.label,
+        bytes: scenario.revalidate ? 0 : Buffer.from(spec[scenario.key].body, 'base64').length,
+        feedkurator: { rps: med('feedkurator', 'rps'), p50: med('feedkurator', 'p50'), p99: med('feedkurator', 'p99') },
+        baseline: { rps: med('baseline', 'rps'), p50: med('baseline', 'p50'), p99: med('baseline', 'p99') },
+      });
+    }
+    return { articles: store.articles, connections: 50, seconds, results };
+  } finally {
+    await serve.stop();
+    if (bare) await stop(bare.proc);
+  }
+}
+
+function cannon(url, headers, seconds) {
+  return autocannon({ url, connections: 50, pipelining: 1, duration: seconds, headers });
+}
+
+/** What serve answers for identity, gzip and a revalidation: the bare server replays exactly this. */
+async function captureResponses(url) {
+  const take = async (headers) => {
+    const res = await fetchRaw(url, headers);
+    return { status: res.status, headers: res.headers, body: res.body.toString('base64') };
+  };
+  const identity = await take({ 'accept-encoding': 'identity' });
+  const gzip = await take({ 'accept-encoding': 'gzip' });
+  const notModified = await take({ 'accept-encoding': 'gzip', 'if-none-match': gzip.headers.etag });
+  if (identity.status !== 200 || gzip.status !== 200 || notModified.status !== 304 || gzip.headers['content-encoding'] !== 'gzip') {
+    throw new Error(`serve answered /feed.xml unexpectedly: identity ${identity.status}, gzip ${gzip.status} (${gzip.headers['content-encoding']}), revalidation ${notModified.status}`);
+  }
+  return { identity, gzip, notModified };
+}
+
+/** GET with node:http so that the body stays as sent (fetch would decompress it) and headers come raw. */
+async function fetchRaw(url, headers) {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const kept = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (!['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(name)) kept[name] = value;
+        }
+        resolve({ status: res.statusCode, headers: kept, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitForOk(url, proc) {
+  let exited = false;
+  proc.done.then(() => (exited = true));
+  for (;;) {
+    if (exited) {
+      const res = await proc.done;
+      throw new Error(`${url}: the server exited with ${res.code ?? res.signal} before answering: ${lastLines(res.stderr || res.stdout)}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return performance.now() - proc.started;
+    } catch {
+      // Not listening yet.
+    }
+    if (performance.now() - proc.started > 120_000) throw new Error(`${url}: no 200 within 120 s`);
+    await sleep(5);
+  }
+}
+
+async function stop(proc, dir) {
+  proc.child.kill('SIGTERM');
+  const res = await proc.done;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  return res;
+}
