@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { AbortedError, FetchError, GoneError, HttpStatusError, TimeoutError, TooLargeError } from '../errors.js';
 import { HostLimiter } from './host-limiter.js';
 import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
@@ -28,6 +28,11 @@ export interface FetcherOptions {
   maxRedirects?: number;
   /** Cap on the bytes as transferred (compressed). Default: maxBytes. */
   maxRawBytes?: number;
+  /**
+   * Outgoing proxy. Default: the HTTP_PROXY, HTTPS_PROXY and NO_PROXY
+   * environment variables (either case), as curl and most tools read them.
+   */
+  proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string };
 }
 
 export interface ConditionalRequest {
@@ -57,6 +62,8 @@ export type FetchResult =
 
 export interface Fetcher {
   fetch(req: ConditionalRequest): Promise<FetchResult>;
+  /** Requests holding a connection slot now, and requests waiting for one (for metrics). */
+  stats(): { active: number; queued: number };
   /** Lets running requests finish (they are bounded by timeoutMs), then closes the connection pool. */
   close(): Promise<void>;
 }
@@ -65,6 +72,8 @@ export interface Fetcher {
 const ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, ' +
   'application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5';
+
+const PROXY_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'];
 
 export function buildUserAgent(version: string, baseUrl: string): string {
   return `feedkurator/${version} (+${baseUrl})`;
@@ -80,13 +89,17 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   // Our deadline timer decides. undici's own timeouts (default 300 s) stay a
   // backstop just behind it: its coarse timers were seen firing up to 200 ms early.
   const backstopMs = timeoutMs + 1_000;
-  const agent = new Agent({
+  const agentOptions = {
     connect: { timeout: backstopMs },
     headersTimeout: backstopMs,
     bodyTimeout: backstopMs,
     connections: perHost,
     keepAliveTimeout: 4_000,
-  });
+  };
+  const agent: Dispatcher =
+    options.proxy || PROXY_VARIABLES.some((name) => process.env[name])
+      ? new EnvHttpProxyAgent({ ...agentOptions, ...options.proxy })
+      : new Agent(agentOptions);
   let closed = false;
 
   async function fetchOnce(req: ConditionalRequest): Promise<FetchResult> {
@@ -190,6 +203,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 
   return {
     fetch: fetchOnce,
+    stats: () => limiter.stats(),
     async close() {
       if (closed) return;
       closed = true;

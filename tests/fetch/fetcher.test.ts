@@ -401,6 +401,7 @@ describe('concurrency', () => {
       expect(results.every((r) => r.kind === 'ok')).toBe(true);
       expect(s.requests).toHaveLength(10);
       expect(s.maxActive).toBe(2);
+      expect(f.stats()).toEqual({ active: 0, queued: 0 });
     } finally {
       await f.close();
       await s.close();
@@ -437,6 +438,7 @@ describe('concurrency', () => {
     const f = createFetcher({ ...BASE, timeoutMs: 1_500, concurrency: 4 });
     try {
       const stuck = Array.from({ length: 4 }, () => failure(f.fetch({ url: hanging.url('/hang-headers') })));
+      expect(f.stats()).toEqual({ active: 2, queued: 2 });
       const started = performance.now();
       const good = await Promise.all(Array.from({ length: 4 }, () => f.fetch({ url: server.url('/feed.xml') })));
       expect(good.every((r) => r.kind === 'ok')).toBe(true);
