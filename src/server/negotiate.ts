@@ -24,8 +24,9 @@ export function chooseEncoding(acceptEncoding: string | undefined): ContentCodin
     weights.set(name === 'x-gzip' ? 'gzip' : name, q);
   }
   const star = weights.get('*');
+  // Unlisted identity stays acceptable, but any coding the client names with q > 0 is preferred to it.
   const weightOf = (coding: ContentCoding): number =>
-    weights.get(coding) ?? star ?? (coding === 'identity' ? 1 : 0);
+    weights.get(coding) ?? star ?? (coding === 'identity' ? 0.0001 : 0);
   let best: ContentCoding = 'identity';
   let bestWeight = 0;
   for (const coding of PREFERENCE) {

@@ -8,12 +8,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { buildPublication } from '../../src/publish/build-publication.js';
 import { startServer } from '../../src/server/http-server.js';
 import { ALL_ENTRIES, loadTestConfig, manyEntries } from '../fixtures/publish/german-linux-news.js';
+
+// autocannon ships no types; this is the part of its API the benchmark uses.
+interface CannonResult {
+  requests: { average: number };
+  latency: { p99: number };
+  throughput: { average: number };
+  non2xx: number;
+  errors: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}) => Promise<CannonResult>;
 
 const role = process.argv[2];
 
