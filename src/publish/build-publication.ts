@@ -84,7 +84,8 @@ export function buildPublication(input: PublicationInput): Publication {
       description: topic ? `${config.feed.description} – Thema ${topic.title}` : config.feed.description,
       language: config.feed.language,
       homeUrl: resolveUrl(config.server.baseUrl, '/'),
-      updated: newestChange(items) ?? generatedAt,
+      // An empty feed keeps the date it was built with first, so rebuilding it changes no byte and no ETag.
+      updated: newestChange(items) ?? previous?.get(feedPath('rss', topic?.name))?.lastModified ?? generatedAt,
       ...(topic ? { topic } : {}),
       items,
     };

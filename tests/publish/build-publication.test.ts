@@ -274,6 +274,13 @@ describe('bodies and validators', () => {
     }
   });
 
+  it('keeps an empty feed byte-identical across rebuilds', () => {
+    const first = build([]);
+    const second = buildPublication({ entries: [], config, generatedAt: new Date(NOW.getTime() + 900_000), previous: first });
+    for (const [path, resource] of first.resources) expect(second.resources.get(path)?.etags.identity, path).toBe(resource.etags.identity);
+    expect(textOf(child(parseStrictXml(renderFeed(second, 'rss') as string), 'channel'), 'lastBuildDate')).toBe(NOW.toUTCString());
+  });
+
   it('sets Last-Modified to the newest article change', () => {
     const publication = build();
     expect(publication.resources.get('/feed.xml')?.lastModified.toISOString()).toBe('2026-11-21T20:00:00.000Z');
