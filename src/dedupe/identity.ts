@@ -3,8 +3,9 @@
  *
  * Every item gets a canonical `key`, chosen by the first rule that applies:
  *
- *  1. `url:<host><path>?<query>` — the item's canonical link (normalize has
- *     already dropped tracking parameters, fragments and default ports), made
+ *  1. `url:<host><path>?<query>` — the item's canonical link (canonicalizeUrl
+ *     in src/normalize/canonical-url.ts: tracking parameters, fragments and
+ *     default ports dropped, host lower-cased), made
  *     scheme-less and with a leading `www.` removed, so that the http/https and
  *     www/non-www variants of one article, announced by a news site and by an
  *     aggregator with other tracking parameters, are one article. A trailing
@@ -23,6 +24,7 @@
  * changes the link (merge-items matches it by the source's guid then).
  */
 import { createHash } from 'node:crypto';
+import { canonicalizeUrl } from '../normalize/canonical-url.js';
 import type { NormalizedItem } from '../types.js';
 
 export interface ItemIdentity {
@@ -61,15 +63,11 @@ export function guidKeyOf(sourceName: string, guid: string): string {
  * http(s) URL (such a link cannot identify an article across sources).
  */
 export function urlKeyOf(link: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(link.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  // Normalize already did this; repeating it keeps the key right for any caller.
-  url.hash = '';
+  // Normalize already canonicalized the link; repeating it (idempotent) keeps
+  // the key right for any caller, e.g. links stored by an older version.
+  const canonical = canonicalizeUrl(link);
+  if (!canonical) return undefined;
+  const url = new URL(canonical);
   const host = url.hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
   const port = url.port && url.port !== '80' && url.port !== '443' ? `:${url.port}` : '';
   let path = url.pathname;

@@ -3,10 +3,10 @@
  * in their own words within hours. clusterStories() folds such reports into
  * one cluster, so that publishing shows one entry naming every outlet.
  *
- * Candidates come from an inverted index of the articles' distinctive words
- * over a sliding STORY_WINDOW_HOURS window (sorted by publication time), so
- * the cost grows with the articles per window, not with the square of the
- * store. Candidates from a common source are never joined (a follow-up is
+ * Candidates come from an inverted index of the articles' words over a
+ * sliding STORY_WINDOW_HOURS window (sorted by publication time), filtered by
+ * how much of the title's weight they share, so the cost grows with the
+ * articles per window, not with the square of the store. Candidates from a common source are never joined (a follow-up is
  * not a duplicate). Each candidate pair is then decided by story-similarity.
  *
  * Clusters are built greedily in first-seen order with complete linkage: an
@@ -16,8 +16,8 @@
  * outlet reports the story later.
  */
 import type { StoredArticle } from '../types.js';
-import { buildWordWeights, compareStories, prepareStory, type PreparedStory } from './story-similarity.js';
-import { readStoryText } from './story-text.js';
+import { compareStories, MIN_TITLE_COVER, prepareCorpus, type StoryCorpus } from './story-similarity.js';
+import { readStoryText, type StoryText } from './story-text.js';
 
 export interface StoryCluster {
   lead: StoredArticle;
@@ -26,13 +26,12 @@ export interface StoryCluster {
 }
 
 export const STORY_WINDOW_HOURS = 48;
-/** Words in more than this share of the articles do not generate candidates (they still count in the score). */
+/** Words in more than this share of the articles are not walked in the index (they still count in the score). */
 const MAX_POSTING_SHARE = 0.05;
 const MIN_POSTING_CAP = 50;
 
 interface Node {
   article: StoredArticle;
-  story: PreparedStory;
   time: number;
   sources: Set<string>;
 }
@@ -40,50 +39,76 @@ interface Node {
 export function clusterStories(articles: readonly StoredArticle[]): StoryCluster[] {
   const nodes: Node[] = articles.map((article) => ({
     article,
-    story: prepareStory(readStoryText(article.title, article.summary)),
     time: Date.parse(article.published),
     sources: new Set(article.sources.map((s) => s.name)),
   }));
-  const edges = findSameStoryEdges(nodes);
+  const corpus = prepareCorpus(articles.map(storyTextOf));
+  const edges = findSameStoryEdges(nodes, corpus);
   return buildClusters(nodes, edges);
 }
 
+// Curating runs after every cycle over the whole store: reading the words of
+// an unchanged article once is enough.
+const textCache = new WeakMap<StoredArticle, { hash: string; text: StoryText }>();
+
+function storyTextOf(article: StoredArticle): StoryText {
+  const hit = textCache.get(article);
+  if (hit && hit.hash === article.contentHash) return hit.text;
+  const text = readStoryText(article.title, article.summary);
+  textCache.set(article, { hash: article.contentHash, text });
+  return text;
+}
+
 /** For each node, the nodes it is the same story as, with the pair's score. */
-function findSameStoryEdges(nodes: readonly Node[]): Map<number, Map<number, number>> {
-  const weights = buildWordWeights(nodes.map((n) => n.story.text));
-  const df = new Map<string, number>();
-  for (const n of nodes) for (const w of n.story.wordSet) df.set(w, (df.get(w) ?? 0) + 1);
+function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<number, Map<number, number>> {
+  const { stories, weight, df } = corpus;
   const postingCap = Math.max(MIN_POSTING_CAP, Math.floor(nodes.length * MAX_POSTING_SHARE));
   const windowMs = STORY_WINDOW_HOURS * 3_600_000;
 
   const byTime = nodes.map((_, i) => i).filter((i) => Number.isFinite(nodes[i]!.time));
   byTime.sort((a, b) => nodes[a]!.time - nodes[b]!.time);
 
-  const postings = new Map<string, number[]>();
+  // postings[word id] -> earlier nodes (in time order) with the word anywhere in title or summary
+  const postings: number[][] = Array.from({ length: weight.length }, () => []);
   const edges = new Map<number, Map<number, number>>();
-  const seen = new Set<number>();
+  const reached = new Float64Array(nodes.length);
+  const touched: number[] = [];
   for (const i of byTime) {
     const node = nodes[i]!;
-    seen.clear();
-    for (const word of node.story.wordSet) {
-      if ((df.get(word) ?? 0) > postingCap) continue;
-      let list = postings.get(word);
-      if (!list) postings.set(word, (list = []));
+    const story = stories[i]!;
+    // A match needs MIN_TITLE_COVER of this title's weight found in the other
+    // article. Summing, per earlier article, the weight of this title's words
+    // it contains gives exactly that share, so only articles that reach it are
+    // compared. Very common words are not walked; their weight is assumed
+    // present, which keeps the filter a necessary condition.
+    let slack = 0;
+    for (const id of story.titleWords) if (df[id]! > postingCap) slack += weight[id]!;
+    let needed = MIN_TITLE_COVER * story.titleWeight - slack;
+    const walkAll = needed <= 0;
+    if (walkAll) needed = MIN_TITLE_COVER * story.titleWeight;
+    for (const id of story.titleWords) {
+      if (!walkAll && df[id]! > postingCap) continue;
+      const list = postings[id]!;
+      const w = weight[id]!;
       for (let k = list.length - 1; k >= 0; k--) {
         const j = list[k]!;
         if (node.time - nodes[j]!.time > windowMs) break;
-        if (seen.has(j)) continue;
-        seen.add(j);
-        const other = nodes[j]!;
-        if (sharesSource(node, other)) continue;
-        const result = compareStories(node.story, other.story, weights);
-        if (result.same) {
-          addEdge(edges, i, j, result.weightedJaccard);
-          addEdge(edges, j, i, result.weightedJaccard);
-        }
+        if (reached[j] === 0) touched.push(j);
+        reached[j]! += w;
       }
-      list.push(i);
     }
+    for (const j of touched) {
+      const sum = reached[j]!;
+      reached[j] = 0;
+      if (sum < needed - 1e-9 || sharesSource(node, nodes[j]!)) continue;
+      const result = compareStories(story, stories[j]!, corpus);
+      if (result.same) {
+        addEdge(edges, i, j, result.weightedJaccard);
+        addEdge(edges, j, i, result.weightedJaccard);
+      }
+    }
+    touched.length = 0;
+    for (const id of story.words) postings[id]!.push(i);
   }
   return edges;
 }

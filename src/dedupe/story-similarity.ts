@@ -18,37 +18,60 @@
  */
 import { shapeOf, type StoryText } from './story-text.js';
 
-export const MIN_TITLE_COVER = 0.42;
-export const MIN_WEIGHTED_JACCARD = 0.22;
+export const MIN_TITLE_COVER = 0.47;
+export const MIN_WEIGHTED_JACCARD = 0.1;
 /** Words so common in Linux news that they say little about the event, whatever the corpus. */
 const DOMAIN_WORDS = new Set(
-  'linux kernel contain cloud serv server host hosting open sourc projekt entwickl nutz kund anbiet updat system software distributio'.split(
+  'linux kernel contain cloud serv server host hosting projekt entwickl nutz kund anbiet updat system software distributio'.split(
     ' ',
   ),
 );
 /** Pretend this many other articles exist, none with the word: keeps IDF sane for tiny inputs. */
 const BACKGROUND_DOCS = 50;
 
-export interface WordWeights {
-  weight(word: string): number;
+/** One article's words as ids into its corpus' vocabulary, sorted, for merge-style comparison. */
+export interface PreparedStory {
+  text: StoryText;
+  words: Int32Array;
+  titleWords: Int32Array;
+  titleWeight: number;
 }
 
-export function buildWordWeights(texts: readonly StoryText[]): WordWeights {
-  const df = new Map<string, number>();
-  for (const text of texts) for (const w of text.words) df.set(w, (df.get(w) ?? 0) + 1);
-  const n = texts.length + BACKGROUND_DOCS;
-  const cache = new Map<string, number>();
-  return {
-    weight(word) {
-      let w = cache.get(word);
-      if (w === undefined) {
-        w = Math.log(n / ((df.get(word) ?? 0) + 0.5));
-        if (DOMAIN_WORDS.has(word)) w *= 0.5;
-        cache.set(word, w);
-      }
-      return w;
-    },
+/** Stories of the articles being clustered, with word weights (IDF) and document frequencies by word id. */
+export interface StoryCorpus {
+  stories: PreparedStory[];
+  weight: Float64Array;
+  df: Int32Array;
+}
+
+export function prepareCorpus(texts: readonly StoryText[]): StoryCorpus {
+  const vocabulary = new Map<string, number>();
+  const toIds = (words: readonly string[]): Int32Array => {
+    const ids = new Int32Array(words.length);
+    words.forEach((w, k) => {
+      let id = vocabulary.get(w);
+      if (id === undefined) vocabulary.set(w, (id = vocabulary.size));
+      ids[k] = id;
+    });
+    return ids.sort();
   };
+  const partial = texts.map((text) => ({ text, words: toIds(text.words), titleWords: toIds(text.titleWords) }));
+  const df = new Int32Array(vocabulary.size);
+  for (const story of partial) for (const id of story.words) df[id]!++;
+  const weight = new Float64Array(vocabulary.size);
+  const n = texts.length + BACKGROUND_DOCS;
+  for (const [word, id] of vocabulary) {
+    let w = Math.log(n / (df[id]! + 0.5));
+    // Bare small numbers ("Redis 8", "45 Neuerungen") name less than "6.12" or a CVE id.
+    if (DOMAIN_WORDS.has(word) || /^\d{1,3}$/.test(word)) w *= 0.5;
+    weight[id] = w;
+  }
+  const stories = partial.map((story) => {
+    let titleWeight = 0;
+    for (const id of story.titleWords) titleWeight += weight[id]!;
+    return { ...story, titleWeight };
+  });
+  return { stories, weight, df };
 }
 
 export interface StoryComparison {
@@ -59,44 +82,46 @@ export interface StoryComparison {
   weightedJaccard: number;
 }
 
-export function compareStories(a: PreparedStory, b: PreparedStory, weights: WordWeights): StoryComparison {
+export function compareStories(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): StoryComparison {
+  const w = corpus.weight;
+  const titleCover = Math.min(
+    a.titleWeight > 0 ? sharedWeight(a.titleWords, b.words, w) / a.titleWeight : 0,
+    b.titleWeight > 0 ? sharedWeight(b.titleWords, a.words, w) / b.titleWeight : 0,
+  );
   const veto = findVeto(a.text, b.text);
-  if (veto) return { same: false, veto, titleCover: 0, weightedJaccard: 0 };
-  const titleCover = Math.min(cover(a.text.titleWords, b.wordSet, weights), cover(b.text.titleWords, a.wordSet, weights));
-  let shared = 0;
-  let total = 0;
-  for (const w of a.wordSet) {
-    const x = weights.weight(w);
-    total += x;
-    if (b.wordSet.has(w)) shared += x;
-  }
-  for (const w of b.wordSet) if (!a.wordSet.has(w)) total += weights.weight(w);
+  if (veto) return { same: false, veto, titleCover, weightedJaccard: 0 };
+  const shared = sharedWeight(a.words, b.words, w);
+  const total = sumWeight(a.words, w) + sumWeight(b.words, w) - shared;
   const weightedJaccard = total > 0 ? shared / total : 0;
   return { same: titleCover >= MIN_TITLE_COVER && weightedJaccard >= MIN_WEIGHTED_JACCARD, titleCover, weightedJaccard };
 }
 
-export interface PreparedStory {
-  text: StoryText;
-  wordSet: Set<string>;
-  idSet: Set<string>;
-}
-
-export function prepareStory(text: StoryText): PreparedStory {
-  return { text, wordSet: new Set(text.words), idSet: new Set(text.ids) };
-}
-
-function cover(titleWords: readonly string[], other: Set<string>, weights: WordWeights): number {
-  let all = 0;
-  let covered = 0;
-  for (const w of titleWords) {
-    const x = weights.weight(w);
-    all += x;
-    if (other.has(w)) covered += x;
+/** Weight of the ids in both sorted arrays. */
+function sharedWeight(x: Int32Array, y: Int32Array, w: Float64Array): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const a = x[i]!;
+    const b = y[j]!;
+    if (a === b) {
+      sum += w[a]!;
+      i++;
+      j++;
+    } else if (a < b) i++;
+    else j++;
   }
-  return all > 0 ? covered / all : 0;
+  return sum;
+}
+
+function sumWeight(x: Int32Array, w: Float64Array): number {
+  let sum = 0;
+  for (const id of x) sum += w[id]!;
+  return sum;
 }
 
 function findVeto(a: StoryText, b: StoryText): StoryComparison['veto'] {
+  if (a.titleIds.length === 0 && b.titleIds.length === 0) return undefined;
   if (a.titleIds.length > 0 && b.titleIds.length > 0 && !a.titleIds.some((id) => b.titleIds.includes(id))) return 'title-ids';
   if (conflictingVersion(a, b) || conflictingVersion(b, a)) return 'version-conflict';
   return undefined;
@@ -104,12 +129,10 @@ function findVeto(a: StoryText, b: StoryText): StoryComparison['veto'] {
 
 /** x's title names an id y never mentions, while y names one of the same shape that x never mentions. */
 function conflictingVersion(x: StoryText, y: StoryText): boolean {
-  const yIds = new Set(y.ids);
-  const xIds = new Set(x.ids);
   for (const id of x.titleIds) {
-    if (yIds.has(id)) continue;
+    if (y.ids.includes(id)) continue;
     const shape = shapeOf(id);
-    if (y.ids.some((other) => !xIds.has(other) && shapeOf(other) === shape)) return true;
+    if (y.ids.some((other) => !x.ids.includes(other) && shapeOf(other) === shape)) return true;
   }
   return false;
 }

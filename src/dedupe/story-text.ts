@@ -47,14 +47,15 @@ const SYNONYMS = new Map<string, string>(
 const FOLD: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
 
 export function foldGerman(text: string): string {
-  return text
+  const folded = text
     .normalize('NFC')
     .toLowerCase()
-    .replace(/[äöüß]/g, (c) => FOLD[c] ?? c)
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '');
+    .replace(/[äöüß]/g, (c) => FOLD[c] ?? c);
+  // Other accents ("Café", "Tomás") lose their marks; plain ASCII needs no second pass.
+  return /[^\u0000-\u007f]/.test(folded) ? folded.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : folded;
 }
 
+const DIGIT = /\d/;
 const TOKEN = /[a-z0-9]+(?:[._\-/][a-z0-9]+)*/g;
 
 export function readStoryText(title: string, summary: string): StoryText {
@@ -94,7 +95,7 @@ function addWord(words: Set<string>, token: string): void {
     words.add(id);
     return;
   }
-  if (/[.]/.test(token)) {
+  if (token.includes('.')) {
     words.add(token); // host names: kernel.org, git.centos.org
     return;
   }
@@ -106,14 +107,14 @@ function addWord(words: Set<string>, token: string): void {
 
 /** A token with a digit is an identifier: a version, a CVE id, a model number. */
 function identifierOf(token: string): string | undefined {
-  if (!/\d/.test(token)) return undefined;
+  if (!DIGIT.test(token)) return undefined;
   let id = token.replace(/^v(?=\d)/, '');
   // "5.0" and "5" name the same release; "6.0.1" stays.
   id = id.replace(/^(\d+)(?:\.0)+$/, '$1');
   return id;
 }
 
-const SUFFIXES = ['ern', 'en', 'er', 'es', 'em', 'e', 'n', 's'];
+const SUFFIXES = ['ern', 'ing', 'en', 'er', 'es', 'em', 'et', 'e', 'n', 's'];
 
 function stem(word: string): string {
   if (word.length < 5) return word;
