@@ -85,7 +85,7 @@ export function sortEntries(entries: readonly CuratedEntry[]): CuratedEntry[] {
 
 export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Date): FeedItem {
   const { article } = entry;
-  const topicTitles = new Map(listTopics(config).map((t) => [t.name, t.title]));
+  const topicTitles = topicTitlesOf(config);
   const firstSeen = validDate(article.firstSeen) ?? fallbackDate;
   const published = validDate(article.published) ?? firstSeen;
   const updatedAt = validDate(article.updated);
@@ -132,6 +132,18 @@ export function renderAlsoAtHtml(alsoAt: FeedItem['alsoAt']): string {
     o.url ? `<a href="${escapeMarkup(o.url)}" title="${escapeMarkup(o.title)}">${escapeMarkup(o.source)}</a>` : escapeMarkup(o.source),
   );
   return `<p class="feedkurator-also-at">Auch bei: ${links.join(', ')}</p>`;
+}
+
+// toFeedItem runs once per article and build; the topic titles only change with the config object.
+const titleCache = new WeakMap<Config, Map<string, string>>();
+
+function topicTitlesOf(config: Config): Map<string, string> {
+  let titles = titleCache.get(config);
+  if (!titles) {
+    titles = new Map(listTopics(config).map((t) => [t.name, t.title]));
+    titleCache.set(config, titles);
+  }
+  return titles;
 }
 
 function describeSource(entry: CuratedEntry, config: Config): SourceRef {
