@@ -27,6 +27,9 @@ RUN npm run build
 
 # ---- runtime ---------------------------------------------------------------
 FROM node:24-slim
+LABEL org.opencontainers.image.title="feedkurator" \
+      org.opencontainers.image.description="Curated German Linux news (kernel, containers, hosting) as one clean RSS/Atom/JSON feed" \
+      org.opencontainers.image.licenses="MIT"
 ENV NODE_ENV=production
 WORKDIR /app
 
