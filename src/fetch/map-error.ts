@@ -44,7 +44,7 @@ export function mapFetchError(err: unknown, url: string, phase: Phase, timeoutMs
     // user's remedy is the same: the server dropped us.
     return new ConnectError(`${host}: ${CONNECT_CODES[code]}${phase === 'body' ? ' while reading the body' : ''}`, { cause: err });
   }
-  if (code !== undefined && (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL') || code === 'EPROTO')) {
+  if (code !== undefined && isTlsCode(code)) {
     return new ConnectError(`${host}: TLS handshake failed (${code})`, { cause: err });
   }
   if (code !== undefined && code.startsWith('HPE_')) {
@@ -58,6 +58,16 @@ export function mapFetchError(err: unknown, url: string, phase: Phase, timeoutMs
   }
   const message = err instanceof Error ? err.message : String(err);
   return new FetchError(`${host}: ${message}${code ? ` (${code})` : ''}`, { cause: err });
+}
+
+/** Node's own TLS codes and OpenSSL's certificate verification results (X509_V_ERR_* without the prefix). */
+function isTlsCode(code: string): boolean {
+  return (
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    code === 'EPROTO' ||
+    /CERT|SELF_SIGNED|^UNABLE_TO_|^HOSTNAME_MISMATCH$/.test(code)
+  );
 }
 
 /** undici wraps socket errors; the useful code may sit one `cause` down. */

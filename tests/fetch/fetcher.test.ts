@@ -231,6 +231,18 @@ describe('broken connections and bodies', () => {
     expect((err as Error & { cause?: unknown }).cause).toBeDefined();
   });
 
+  it('reports an untrusted certificate as ConnectError and names the TLS problem', async () => {
+    const tls = await startHostileServer({ tls: true });
+    try {
+      const err = await failure(fetcher.fetch({ url: tls.url('/feed.xml') }));
+      expect(err).toBeInstanceOf(ConnectError);
+      expect(err.message).toMatch(/^127\.0\.0\.1:\d+: TLS handshake failed \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/);
+      expect(tls.requests).toHaveLength(0);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('reports a reset connection as ConnectError', async () => {
     const err = await failure(fetcher.fetch({ url: server.url('/reset') }));
     expect(err).toBeInstanceOf(ConnectError);

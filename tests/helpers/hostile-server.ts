@@ -27,6 +27,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -114,7 +115,12 @@ export async function closedPortUrl(path = '/feed.xml'): Promise<string> {
   return `http://127.0.0.1:${port}${path}`;
 }
 
-export async function startHostileServer(): Promise<HostileServer> {
+export interface HostileServerOptions {
+  /** Serve HTTPS with a self-signed certificate (tests/fixtures/hostile/tls-self-signed.*) that no client trusts. */
+  tls?: boolean;
+}
+
+export async function startHostileServer(options: HostileServerOptions = {}): Promise<HostileServer> {
   const goodRss = readHostileFixture('good-rss-akamai-kernel-org.xml');
   const goodAtom = readHostileFixture('good-atom-linuxcon-containercon.xml');
   const custom = new Map<string, RouteHandler>();
@@ -139,7 +145,7 @@ export async function startHostileServer(): Promise<HostileServer> {
 
   const builtIn = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
     const path = url.pathname;
-    const origin = `http://${req.headers.host}`;
+    const origin = `${options.tls ? 'https' : 'http'}://${req.headers.host}`;
     if (path === '/feed.xml') return send(res, 200, { 'content-type': RSS_TYPE }, goodRss);
     if (path === '/feed.atom') return send(res, 200, { 'content-type': 'application/atom+xml; charset=utf-8' }, goodAtom);
     if (path === '/gzip') return send(res, 200, { 'content-type': RSS_TYPE, 'content-encoding': 'gzip' }, zlib.gzipSync(goodRss));
@@ -229,7 +235,7 @@ export async function startHostileServer(): Promise<HostileServer> {
     send(res, 404, { 'content-type': 'text/plain' }, 'not found\n');
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, headers: req.headers });
     active++;
@@ -237,13 +243,18 @@ export async function startHostileServer(): Promise<HostileServer> {
     res.once('close', () => active--);
     res.on('error', () => undefined);
     (custom.get(url.pathname) ?? builtIn)(req, res, url);
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: readHostileFixture('tls-self-signed.key'), cert: readHostileFixture('tls-self-signed.crt') }, handle)
+    : createServer(handle);
+  // A client that rejects the certificate makes the server see a TLS error; that is the point.
+  server.on('tlsClientError', () => undefined);
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     origin,
