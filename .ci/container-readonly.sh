@@ -77,7 +77,7 @@ done
 # ------------------------------------------------------------------ build
 step "build"
 t=$(now)
-if docker build --network host -t "$IMG" . >"$TMP/build.log" 2>&1; then
+if docker build --force-rm --network host -t "$IMG" . >"$TMP/build.log" 2>&1; then
   ok "image builds in $(dt "$t")s ($(docker image inspect "$IMG" --format '{{.Size}}' | awk '{printf "%d MB", $1/1e6}'))"
 else
   tail -30 "$TMP/build.log"; bad "image builds"; finish
