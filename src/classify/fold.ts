@@ -18,6 +18,7 @@ export function foldText(text: string): string {
 }
 
 const SCRIPT_STYLE_RE = /<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
+const SCRIPT_OR_STYLE_TAGS = ['<script', '<style', '<SCRIPT', '<STYLE', '<Script', '<Style'];
 const TAG_RE = /<[^>]*>/g;
 const ENTITY_RE = /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi;
 const NAMED: Record<string, string> = {
@@ -32,15 +33,18 @@ const NAMED: Record<string, string> = {
  * this for tens of thousands of articles after every rules edit.
  */
 export function stripHtml(html: string): string {
-  if (!html.includes('<') && !html.includes('&')) return html;
-  return html
-    .replace(SCRIPT_STYLE_RE, ' ')
-    .replace(TAG_RE, ' ')
-    .replace(ENTITY_RE, (whole, name: string) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
-      }
-      return NAMED[name] ?? whole;
-    });
+  let text = html;
+  if (text.includes('<')) {
+    // Sanitized content has no script or style left; only pay for the removal when one is there.
+    if (SCRIPT_OR_STYLE_TAGS.some((tag) => text.includes(tag))) text = text.replace(SCRIPT_STYLE_RE, ' ');
+    text = text.replace(TAG_RE, ' ');
+  }
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY_RE, (whole, name: string) => {
+    if (name[0] === '#') {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+    }
+    return NAMED[name] ?? whole;
+  });
 }

@@ -27,7 +27,7 @@ export function measureThroughput(
     summary: ex.summary ?? '',
     ...(withContent ? { content: bodies[i]! } : {}),
   }));
-  for (let i = 0; i < 500; i++) classifier.classify(inputs[i % inputs.length]!);
+  for (let i = 0; i < 3000; i++) classifier.classify(inputs[i % inputs.length]!);
   const started = process.hrtime.bigint();
   const cpuStarted = process.cpuUsage();
   for (let i = 0; i < count; i++) classifier.classify(inputs[i % inputs.length]!);

@@ -58,6 +58,7 @@ describe('compileRules / classify', () => {
     expect(c.classify({ title: 'x', content: '<a href="https://docker.example/kernel">Bild</a>' }).topics).toEqual([]);
     expect(c.classify({ title: 'x', content: '<p>M&uuml;llcontainer</p>' }).topics).toEqual([]);
     expect(c.classify({ title: 'x', content: '<style>.kernel{}</style><script>docker()</script>Hallo' }).topics).toEqual([]);
+    expect(c.classify({ title: 'x', content: '<SCRIPT type="x">docker()</SCRIPT >Hallo' }).topics).toEqual([]);
     expect(c.classify({ title: 'x', content: 'Kernel&#8209;Update &#x26; mehr' }).topics).toEqual(['kernel']);
   });
 
