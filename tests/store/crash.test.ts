@@ -1,0 +1,96 @@
+/**
+ * kill -9 at random moments: a child process polls a fixture feed server and
+ * writes the store after every cycle; the test SIGKILLs it after a random
+ * number of completed cycles plus a random delay (often in the middle of a
+ * write of a 3 MB store), several times on the same store. Every time the file
+ * must parse, hold at least the last cycle the child reported as written,
+ * and the next process must take the stale lock over.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeItems } from '../../src/dedupe/merge-items.js';
+import { openStore } from '../../src/store/store.js';
+import type { NormalizedItem } from '../../src/types.js';
+import { makeItem } from '../dedupe/make-item.js';
+import { startChild } from './helpers/child.js';
+
+const ROUNDS = 8;
+let server: Server;
+let feedUrl: string;
+let dir: string;
+let requests = 0;
+
+/** Each poll lists 20 items, 5 of them new: like a busy news feed. */
+function feedItems(n: number): NormalizedItem[] {
+  return Array.from({ length: 20 }, (_, k) => {
+    const i = n * 5 + k;
+    return makeItem({ link: `https://www.heise.de/news/meldung-${i}.html`, guid: `heise-${i}`, title: `Meldung ${i}` });
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fk-crash-'));
+  server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(feedItems(requests++)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.json`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kill -9 during polling', () => {
+  it(`leaves a parseable store with every completed cycle, ${ROUNDS} times in a row`, { timeout: 120_000 }, async () => {
+    const file = join(dir, 'feedkurator.json');
+    // A store of realistic size, so that writes take long enough to be hit.
+    const seed = await openStore(file);
+    mergeItems(
+      seed.data,
+      'seed',
+      Array.from({ length: 4_000 }, (_, i) => makeItem({ link: `https://www.golem.de/news/a-${i}.html`, guid: `g${i}`, content: `<p>${'Kernel '.repeat(100)}</p>` })),
+      new Date(),
+    );
+    await seed.write();
+    await seed.close();
+
+    let killedMidWrite = 0;
+    let cyclesSeen = 0;
+    let elapsed = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const t0 = Date.now();
+      const child = startChild('crash-writer.ts', [file, feedUrl]);
+      const cycles = 1 + Math.floor(Math.random() * 4);
+      await child.waitForLine(new RegExp(`^done ${cycles} `), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
+      child.proc.kill('SIGKILL');
+      await child.exited;
+
+      const done = child.lines.filter((l) => l.startsWith('done '));
+      const [, , count, finishedAt] = done.at(-1)!.split(' ');
+      if (child.lines.at(-1)!.startsWith('writing')) killedMidWrite++;
+
+      const text = await readFile(file, 'utf8');
+      const parsed = JSON.parse(text) as { articles: unknown[]; lastCycle: { finishedAt: string } };
+      expect(parsed.articles.length).toBeGreaterThanOrEqual(Number(count));
+      expect(parsed.lastCycle.finishedAt >= finishedAt!).toBe(true);
+      JSON.parse(await readFile(`${file}.bak`, 'utf8'));
+
+      // The next process takes the dead child's lock over and reads the same.
+      const store = await openStore(file);
+      expect(store.data.articles.length).toBe(parsed.articles.length);
+      await store.close();
+      cyclesSeen += done.length;
+      elapsed += Date.now() - t0;
+    }
+    console.info(
+      `kill -9: ${ROUNDS} rounds, ${cyclesSeen} completed cycles, ${killedMidWrite} kills during a write, ${elapsed} ms; store intact every time`,
+    );
+  });
+});
