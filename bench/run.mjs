@@ -7,7 +7,7 @@
  * Options: --quick (under a minute), --only=poll,store,start,serving,classify,rebuild, --seed=N
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeRunDir } from './lib/bench-config.mjs';
@@ -65,6 +65,8 @@ const machine = {
   memoryGb: Math.round(totalmem() / 1024 ** 3),
   node: process.version,
   kernel: release(),
+  // Other work on the machine skews every number; the table says how busy it was.
+  loadAtStart: loadavg()[0],
 };
 log(`feedkurator bench, ${mode} mode: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}`);
 
@@ -132,12 +134,13 @@ try {
 
 results.failures = failures;
 results.seconds = Math.round((performance.now() - started) / 1000);
+machine.loadAtEnd = loadavg()[0];
 const table = renderTable(buildRows(results));
 const notes = [
   ...failures.map((f) => `FAILED ${f}`),
   ...(results.poll ?? []).flatMap((p) => p.problems.map((problem) => `poll ${p.size}: ${problem}`)),
 ];
-const footer = `\n${mode} run, ${results.seconds} s, seed ${seed}; ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB RAM, Node ${machine.node}, Linux ${machine.kernel}\n${notes.map((n) => `- ${n}\n`).join('')}`;
+const footer = `\n${mode} run, ${results.seconds} s, seed ${seed}; ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB RAM, Node ${machine.node}, Linux ${machine.kernel}; 1-min load average ${machine.loadAtStart.toFixed(1)} at start, ${machine.loadAtEnd.toFixed(1)} at end\n${notes.map((n) => `- ${n}\n`).join('')}`;
 process.stdout.write(`\n${table}${footer}`);
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -13,58 +13,37 @@ export const TOPIC_SHARE = [
   ['offtopic', 0.4],
 ];
 
-export const HEADLINES = {
-  kernel: [
-    'Linux {ver}: Torvalds gibt neuen Kernel mit {feature} frei',
-    'Kernel-Entwicklung: {firm} steuert {n} Patches für {feature} bei',
-    'Linux-Kernel {ver}-rc{rc}: Merge-Window schließt mit {feature}',
-    'eBPF im Kernel: {feature} macht Tracing schneller',
-    'Kernelentwickler diskutieren auf der LKML über {feature}',
-    'Akamai hostet kernel.org: Linux bekommt kommerzielles Rückgrat',
-    'Rust im Linux-Kernel: Neue Treiber für {feature} in Linux {ver}',
-    'Sicherheitslücke im Linux-Kernels {ver}: Update dringend empfohlen',
-    'Greg Kroah-Hartman: Stabile Kernel {ver}.{n} mit {n2} Korrekturen',
-  ],
-  containers: [
-    'Kubernetes {kver}: {feature} erreicht Beta-Status',
-    'Docker Desktop {dver} bringt {feature} für Entwickler',
-    'Podman {pver}: Rootless-Container starten schneller',
-    'Containerisierung im Mittelstand: {n} Prozent setzen auf Container',
-    'LinuxCon und ContainerCon: Container in schlanken VMs einsperren',
-    'K8s-Cluster absichern: {firm} veröffentlicht Leitfaden zu {feature}',
-    'Container-Images: Scanner findet {n} Lücken in beliebten Basis-Images',
-    'Docker Hub begrenzt Pulls: Was Kubernetes-Betreiber jetzt tun müssen',
-  ],
-  hosting: [
-    'Webhoster {host} senkt Preise für {product}',
-    'Rechenzentrum in {city}: {host} eröffnet neuen Standort',
-    'Managed Hosting: {host} bietet {product} mit {n} GByte RAM',
-    'Stromkosten: Rechenzentren in {city} unter Druck',
-    '{host} meldet Störung: {n} Kunden ohne gehostete Websites',
-    'Hosting-Markt: {host} übernimmt {firm}',
-    'Green Hosting: {host} betreibt Rechenzentrum mit Abwärmenutzung',
-  ],
-  trap: [
-    'Data Science: Jupyter-Kernel für {lang} deutlich schneller',
-    'Hafen {city}: Containerschiff mit {n} Boxen festgesetzt',
-    'Netzwerk-Tipp: Hostname und localhost richtig auflösen',
-    'Müllcontainer-Sensoren melden Füllstand per LoRaWAN',
-    'Popcorn-Kernel: Warum Mais beim Erhitzen platzt',
-  ],
-  offtopic: [
-    'Smartphone-Test: Das {phone} hält zwei Tage durch',
-    '{firm} meldet Rekordumsatz im {quarter}',
-    'Elektroautos: Ladesäulen in {city} fallen reihenweise aus',
-    'Datenschutz: Bußgeld von {n} Millionen Euro gegen {firm}',
-    'Wochenrückblick: {n} Meldungen, die Sie verpasst haben',
-    'Spiele-Charts: {game} stürmt an die Spitze',
-    'Bahn-App zeigt falsche Verspätungen in {city}',
-    'Glasfaser-Ausbau: {firm} verspricht {n}000 neue Anschlüsse',
-    'KI-Verordnung: Was Unternehmen in {quarter} beachten müssen',
-    'Homeoffice-Studie: {n} Prozent wollen nicht zurück ins Büro',
-    'Windows 11: Update {ver} bereitet Druckern Probleme',
-    'Raumfahrt: Ariane startet mit {n} Satelliten',
-  ],
+/**
+ * Headlines are composed: prefix, subject, verb phrase, object. Real news
+ * titles share few words; a handful of fixed templates would make every
+ * other title look like the same story to the same-story clustering.
+ */
+export const HEADLINE_PARTS = {
+  kernel: {
+    prefix: ['Linux {ver}', 'Kernel-Entwicklung', 'Linux-Kernel', 'LKML', 'eBPF', 'Rust for Linux', 'Kernel {ver}-rc{rc}', 'Stable-Kernel', 'Treiber', 'Dateisysteme', 'Scheduler', 'Kernel-Sicherheit'],
+    subject: ['Torvalds', 'Greg Kroah-Hartman', '{firm}', 'Die Kernel-Maintainer', 'Ein Google-Entwickler', 'Kernelentwickler von {firm}', 'Das Rust-Team', 'Der Netzwerk-Maintainer', 'Die Linux Foundation', 'Ein Sicherheitsforscher'],
+    verb: ['nimmt {feature} auf', 'verschiebt {feature} auf Linux {ver}', 'kritisiert Patches für {feature}', 'beschleunigt {feature} um {n} Prozent', 'entfernt alten Code für {hw}', 'bringt neue Treiber für {hw}', 'schließt Lücke in {feature}', 'überarbeitet {feature} für {hw}', 'warnt vor Regression in {feature}', 'plant Abschied von {hw}'],
+  },
+  containers: {
+    prefix: ['Kubernetes {kver}', 'Docker', 'Podman {pver}', 'Container-Sicherheit', 'Cloud Native', 'K8s', 'Containerisierung', 'OCI', 'Helm', 'KubeCon'],
+    subject: ['{firm}', 'Die CNCF', 'Das Kubernetes-Projekt', 'Docker Inc.', 'Red Hats Podman-Team', 'Ein Scanner-Anbieter', 'Die Maintainer von containerd', 'Eine Studie von {firm}'],
+    verb: ['führt {kfeature} ein', 'markiert {kfeature} als stabil', 'findet {n} Lücken in Container-Images', 'begrenzt Pulls für {audience}', 'vereinfacht {kfeature} für {audience}', 'stellt {kfeature} ein', 'empfiehlt {kfeature} für {audience}', 'misst {n} Prozent schnellere Starts dank {kfeature}'],
+  },
+  hosting: {
+    prefix: ['Webhosting', 'Rechenzentren', 'Managed Hosting', 'Hoster', 'Green Hosting', 'Cloud-Server', 'Hosting-Markt', 'Störung'],
+    subject: ['{host}', 'Der Webhoster {host}', 'Der Hoster {host}', 'Ein Rechenzentrum in {city}', 'Der Verband eco', 'Kunden von {host}'],
+    verb: ['senkt Preise für {product}', 'eröffnet Standort in {city}', 'bietet {product} mit {n} GByte RAM', 'übernimmt {firm}', 'meldet Ausfall gehosteter Websites', 'nutzt Abwärme für {n} Wohnungen', 'erhöht Preise für {product} um {n} Prozent', 'stellt {product} in {city} bereit'],
+  },
+  trap: {
+    prefix: ['Data Science', 'Hafen {city}', 'Netzwerk-Tipp', 'Smart City', 'Wissen'],
+    subject: ['Der Jupyter-Kernel für {lang}', 'Ein Containerschiff', 'Hostname und localhost', 'Müllcontainer in {city}', 'Popcorn-Kernel'],
+    verb: ['startet deutlich schneller', 'liegt seit {n} Tagen fest', 'richtig auflösen', 'melden Füllstand per Funk', 'platzen beim Erhitzen'],
+  },
+  offtopic: {
+    prefix: ['Smartphones', 'Elektroautos', 'Datenschutz', 'Spiele', 'Glasfaser', 'KI-Verordnung', 'Homeoffice', 'Windows 11', 'Raumfahrt', 'Bahn', 'Quartalszahlen', 'Netzpolitik', 'Handel', 'Energie'],
+    subject: ['{firm}', 'Das {phone}', 'Die Bundesnetzagentur', 'Die EU-Kommission', 'Die Deutsche Bahn', 'Eine Umfrage', 'Der Verbraucherzentrale Bundesverband', 'Die Stadt {city}', 'Ariane', 'Der Bundestag'],
+    verb: ['hält zwei Tage durch', 'meldet Rekordumsatz im {quarter}', 'verhängt Bußgeld von {n} Millionen Euro', 'verspricht {n}000 neue Anschlüsse', 'startet mit {n} Satelliten', 'verschiebt Pläne um {n} Wochen', 'stürmt mit {game} an die Spitze', 'zeigt falsche Verspätungen an', 'streicht {n} Stellen', 'fordert schärfere Regeln für Plattformen'],
+  },
 };
 
 export const TEASERS = {
@@ -113,6 +92,9 @@ export const FILL = {
   kver: ['1.31', '1.32', '1.33', '1.34'],
   dver: ['4.36', '4.37', '4.38'],
   pver: ['5.3', '5.4', '5.5'],
+  hw: ['Raspberry Pi 5', 'Apple M4', 'Itanium', 'RISC-V-Boards', 'AMD-Grafikkarten', 'Intel Lunar Lake', 'alte Wi-Fi-Chips', 'NVMe-SSDs', 'Qualcomm Snapdragon X', 'Loongarch'],
+  kfeature: ['Sidecar-Container', 'die Gateway-API', 'In-Place-Pod-Resizing', 'User Namespaces', 'Image-Volumes', 'Dynamic Resource Allocation', 'Rootless-Betrieb', 'Quadlets', 'signierte Images', 'Compose-Profile'],
+  audience: ['Entwickler', 'Betreiber', 'Unternehmen', 'Open-Source-Projekte', 'Behörden', 'Hobby-Nutzer'],
   feature: ['Bcachefs', 'io_uring', 'sched_ext', 'Pidfd-Erweiterungen', 'NTSYNC', 'Sidecar-Container', 'Gateway-API', 'cgroups v2', 'Rust-Abstraktionen', 'Live-Patching'],
   firm: ['Red Hat', 'SUSE', 'Canonical', 'Google', 'Intel', 'Microsoft', 'IBM', 'Akamai', 'Deutsche Telekom', 'SAP'],
   host: ['Hetzner', 'IONOS', 'Strato', 'netcup', 'All-Inkl', 'Mittwald', 'Host Europe', 'OVHcloud'],

@@ -10,10 +10,12 @@
  *
  * About 8 % of items are wire stories that several sources carry under the
  * same canonical link (with different tracking parameters), so dedupe has
- * real work. Links carry utm_* / wt_mc parameters, bodies carry relative
- * links, images, and the odd script/iframe/onclick that sanitizing must drop.
+ * real work; about 3 % are such a story under an outlet's own link, for the
+ * same-story clustering. Links carry utm_* / wt_mc parameters, bodies carry
+ * relative links, images, and the odd script/iframe/onclick that sanitizing
+ * must drop.
  */
-import { AUTHORS, FILL, HEADLINES, PARAGRAPHS, SITES, TEASERS, TOPIC_SHARE } from './corpus.mjs';
+import { AUTHORS, FILL, HEADLINE_PARTS, PARAGRAPHS, SITES, TEASERS, TOPIC_SHARE } from './corpus.mjs';
 import { createRandom, mixSeed } from './prng.mjs';
 
 const HOUR = 3_600_000;
@@ -58,10 +60,14 @@ export function generateSource(index, { seed = 1, anchor, itemsPerSource = 50 })
 
 function generateItem(rnd, { seed, index, i, site, anchor, fullText }) {
   const wire = rnd.chance(0.08) ? rnd.int(0, WIRE_STORIES - 1) : undefined;
+  // The same story in an outlet's own article (own link): a case for same-story clustering, not URL dedupe.
+  const echo = wire === undefined && rnd.chance(0.03) ? rnd.int(0, WIRE_STORIES - 1) : undefined;
   // A wire story's text comes from its own seed so every carrier prints the same article.
-  const text = wire === undefined ? rnd : createRandom(mixSeed(seed + 7919, wire));
+  const story = wire ?? echo;
+  const text = story === undefined ? rnd : createRandom(mixSeed(seed + 7919, story));
   const topic = pickTopic(text);
-  const title = fill(text, text.pick(HEADLINES[topic]));
+  const parts = HEADLINE_PARTS[topic];
+  const title = fill(text, `${text.pick(parts.prefix)}: ${text.pick(parts.subject)} ${text.pick(parts.verb)}`);
   const teaser = fill(text, text.pick(TEASERS[topic]));
   const slug = slugify(title);
   const link =
