@@ -14,6 +14,7 @@ interface CompiledTopic {
   name: string;
   minScore: number;
   titleWeight: number;
+  contentWeight: number;
   include: IndexedTerm[];
   exclude: IndexedTerm[];
 }
@@ -31,6 +32,7 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
     name,
     minScore: rules.minScore ?? 1,
     titleWeight: rules.titleWeight ?? 1,
+    contentWeight: rules.contentWeight ?? 1,
     include: rules.include.map((raw, index) => ({ topic, index, kind: 'include' as const, term: parseTerm(raw) })),
     exclude: (rules.exclude ?? []).map((raw, index) => ({
       topic,
@@ -96,7 +98,7 @@ function decideTopic(
         excluding.add(mask.term.index);
         continue;
       }
-      const factor = field === 'title' ? topic.titleWeight : 1;
+      const factor = field === 'title' ? topic.titleWeight : field === 'content' ? topic.contentWeight : 1;
       found.set(h.term.index, Math.max(found.get(h.term.index) ?? 0, factor));
     }
   }

@@ -30,6 +30,8 @@ export const topicRulesSchema = z.strictObject({
   minScore: z.number().positive('minScore must be greater than 0').default(1),
   /** Factor for include terms found in the title (a title is a stronger signal than a passing mention). */
   titleWeight: z.number().min(1, 'titleWeight must be at least 1').default(1),
+  /** Factor for include terms found only in the content (full text): below 1, a passing mention deep in an article counts less. */
+  contentWeight: z.number().positive('contentWeight must be greater than 0').max(1, 'contentWeight must be at most 1').default(1),
 });
 
 export type TopicRules = z.infer<typeof topicRulesSchema>;

@@ -102,6 +102,12 @@ describe('weights, minScore and titleWeight', () => {
     expect(c.classify({ title: 'Linux 6.6', summary: 'Neuer Scheduler' }).topics).toEqual([]);
     expect(topicsOf('Scheduler', ['scheduler ^0.5'], [], { titleWeight: 1 })).toEqual([]);
   });
+  it('contentWeight lets a passing mention in the full text count less than one in title or summary', () => {
+    const c = rules({ t: { include: ['kernel', 'torvalds'], contentWeight: 0.5 } });
+    expect(c.classify({ title: 'Firefox 130', content: '<p>läuft auch mit älteren Kernel-Versionen</p>' }).topics).toEqual([]);
+    expect(c.classify({ title: 'Firefox 130', content: '<p>Torvalds lobt den Kernel</p>' }).topics).toEqual(['t']);
+    expect(c.classify({ title: 'Firefox 130', summary: 'Kernel', content: 'Kernel' }).topics).toEqual(['t']);
+  });
 });
 
 describe('short words', () => {

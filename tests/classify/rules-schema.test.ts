@@ -24,7 +24,7 @@ describe('topic rules in the config schema', () => {
       '/tmp/f.yaml',
       { env: {}, cwd: '/tmp' },
     );
-    expect(cfg.topics.kernel).toMatchObject({ minScore: 1, titleWeight: 1 });
+    expect(cfg.topics.kernel).toMatchObject({ minScore: 1, titleWeight: 1, contentWeight: 1 });
   });
 
   it('points at the exact term that is wrong, with its line', () => {
@@ -39,9 +39,10 @@ describe('topic rules in the config schema', () => {
 
   it('refuses a veto in include, weights that make no sense and unknown keys', () => {
     const problems = problemsOf(
-      ['  hosting:', '    include: ["!hoster", "hoster ^0"]', '    minScore: 0', '    titleWeight: 0.5', '    treshold: 2'].join('\n'),
+      ['  hosting:', '    include: ["!hoster", "hoster ^0"]', '    minScore: 0', '    titleWeight: 0.5', '    contentWeight: 2', '    treshold: 2'].join('\n'),
     );
     expect(problems.map((p) => p.path).sort()).toEqual([
+      'topics.hosting.contentWeight',
       'topics.hosting.include[0]',
       'topics.hosting.include[1]',
       'topics.hosting.minScore',
