@@ -41,7 +41,8 @@ export function checkSourceDue(state: SourceState | undefined, source: SourceCon
     const last = current.lastError ? ` (last error: ${current.lastError})` : '';
     return {
       due: false,
-      reason: `backing off after ${failures} consecutive failure${failures === 1 ? '' : 's'} until ${current.nextDue}${last}`,
+      // Neutral wording: the wait may come from backoff or from the server's Retry-After (then in the last error).
+      reason: `waiting until ${current.nextDue} after ${failures} failure${failures === 1 ? '' : 's'} in a row${last}`,
       until: current.nextDue,
     };
   }

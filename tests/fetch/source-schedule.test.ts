@@ -133,7 +133,7 @@ describe('failure and backoff', () => {
     expect(second.nextDue).toBe('2026-11-22T04:20:00Z');
     expect(checkSourceDue(second, SOURCE, at(16))).toEqual({
       due: false,
-      reason: 'backing off after 2 consecutive failures until 2026-11-22T04:20:00Z (last error: www.heise.de: connection refused)',
+      reason: 'waiting until 2026-11-22T04:20:00Z after 2 failures in a row (last error: www.heise.de: connection refused)',
       until: '2026-11-22T04:20:00Z',
     });
     expect(checkSourceDue(second, SOURCE, at(20))).toEqual({ due: true });
