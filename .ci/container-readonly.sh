@@ -6,7 +6,8 @@
 # the first cycle stores every fixture article in the volume, that /feed.xml
 # carries the on-topic ones, that the image works under a UID that owns the
 # volume and under an arbitrary UID in group 0 (OpenShift), that a second
-# container reads the first one's store, and that SIGTERM stops it cleanly.
+# container reads the first one's store, and that SIGTERM stops it cleanly,
+# idle and in the middle of a slow poll.
 #
 # usage: .ci/container-readonly.sh        (root; reuses a running engine or
 #        the shared check's /tmp/container-check, starts dockerd otherwise)
@@ -30,7 +31,7 @@ dt()   { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
 finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" = 0 ]; exit $?; }
 
 cleanup() {
-  docker rm -f "$CTR-1" "$CTR-2" "$CTR-3" "$CTR-4" >/dev/null 2>&1
+  docker rm -f "$CTR-1" "$CTR-2" "$CTR-3" "$CTR-4" "$CTR-5" >/dev/null 2>&1
   docker rmi -f "$IMG" >/dev/null 2>&1
   [ -n "$FIXTURE_PID" ] && kill "$FIXTURE_PID" 2>/dev/null
   if [ -n "$DOCKERD_PID" ]; then
@@ -86,7 +87,8 @@ fi
 # ------------------------------------------------------------------ fixtures
 step "fixture feed and config"
 cat >"$TMP/fixture-server.mjs" <<'EOF'
-// One RSS feed on 127.0.0.1: two on-topic articles (the seed stories) and one off-topic.
+// On 127.0.0.1: /feed.xml with two on-topic articles (the seed stories) and one
+// off-topic; /slow.xml whose body trickles in over 8 s, to stop a container mid-poll.
 import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 const items = [
@@ -100,8 +102,22 @@ const items = [
 let requests = 0;
 const server = createServer((req, res) => {
   requests += 1;
-  if (req.url !== '/feed.xml') { res.writeHead(404).end(); return; }
   const base = `http://127.0.0.1:${server.address().port}`;
+  if (req.url === '/slow.xml') {
+    writeFileSync(process.argv[3], new Date().toISOString());
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+    res.write(`<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Langsam</title><link>${base}/</link><description>Trickle</description>\n`);
+    let ms = 0;
+    const timer = setInterval(() => {
+      ms += 250;
+      if (ms < 8000) { res.write(`<!-- ${ms} -->\n`); return; }
+      clearInterval(timer);
+      res.end(`<item><title>Linux 6.18: Torvalds gibt neuen Kernel frei</title><link>${base}/artikel/linux-6-18</link><guid>slow-linux-6-18</guid></item></channel></rss>\n`);
+    }, 250);
+    res.on('close', () => clearInterval(timer));
+    return;
+  }
+  if (req.url !== '/feed.xml') { res.writeHead(404).end(); return; }
   const body = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Fixture-Nachrichten</title><link>${base}/</link><description>Testfeed</description>
 ${items.map(([slug, title, text], i) => `<item><title>${title}</title><link>${base}/artikel/${slug}</link>
@@ -113,23 +129,27 @@ ${items.map(([slug, title, text], i) => `<item><title>${title}</title><link>${ba
 server.listen(0, '127.0.0.1', () => writeFileSync(process.argv[2], String(server.address().port)));
 process.on('SIGTERM', () => { console.log(`fixture server: ${requests} requests`); process.exit(0); });
 EOF
-node "$TMP/fixture-server.mjs" "$TMP/fixture.port" >"$TMP/fixture.log" 2>&1 &
+node "$TMP/fixture-server.mjs" "$TMP/fixture.port" "$TMP/slow.requested" >"$TMP/fixture.log" 2>&1 &
 FIXTURE_PID=$!
 for _ in $(seq 1 50); do [ -s "$TMP/fixture.port" ] && break; sleep 0.1; done
 FIXPORT=$(cat "$TMP/fixture.port" 2>/dev/null) || { bad "fixture server starts"; finish; }
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 
-# The shipped config with its topic rules, but only the fixture as source.
-mkdir -p "$TMP/config"
-node -e '
-  const YAML = require("yaml"); const fs = require("fs");
-  const [, file, out, fixPort, port] = process.argv;
-  const doc = YAML.parse(fs.readFileSync(file, "utf8"));
-  doc.sources = [{ name: "Fixture-Nachrichten", url: `http://127.0.0.1:${fixPort}/feed.xml` }];
-  doc.server = { ...doc.server, baseUrl: `http://127.0.0.1:${port}` };
-  fs.writeFileSync(out, YAML.stringify(doc));
-' config/feedkurator.yaml "$TMP/config/feedkurator.yaml" "$FIXPORT" "$PORT" || { bad "write test config"; finish; }
-chmod -R a+rX "$TMP/config"
+# The shipped config with its topic rules, but only fixture feeds as sources:
+# config/ the quick feed, config-slow/ the quick and the trickling one.
+write_config() {
+  mkdir -p "$1"
+  node -e '
+    const YAML = require("yaml"); const fs = require("fs");
+    const [, file, out, fixPort, port, slow] = process.argv;
+    const doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    doc.sources = [{ name: "Fixture-Nachrichten", url: `http://127.0.0.1:${fixPort}/feed.xml` }];
+    if (slow === "slow") doc.sources.push({ name: "Langsam", url: `http://127.0.0.1:${fixPort}/slow.xml` });
+    doc.server = { ...doc.server, baseUrl: `http://127.0.0.1:${port}` };
+    fs.writeFileSync(out, YAML.stringify(doc));
+  ' config/feedkurator.yaml "$1/feedkurator.yaml" "$FIXPORT" "$PORT" "${2:-}" && chmod -R a+rX "$1"
+}
+write_config "$TMP/config" && write_config "$TMP/config-slow" slow || { bad "write test config"; finish; }
 echo "   fixture on 127.0.0.1:$FIXPORT, daemon on 127.0.0.1:$PORT"
 
 # ------------------------------------------------------------------ helpers
@@ -138,7 +158,7 @@ URL="http://127.0.0.1:$PORT"
 start() {
   local name=$1; shift
   docker run -d --name "$name" --network host --read-only --tmpfs /tmp \
-    -v "$TMP/config:/app/config:ro" -e PORT="$PORT" -e LOG_LEVEL=debug "$@" "$IMG" >/dev/null 2>"$TMP/run.err" \
+    -v "${CONFIG_DIR:-$TMP/config}:/app/config:ro" -e PORT="$PORT" -e LOG_LEVEL=debug "$@" "$IMG" >/dev/null 2>"$TMP/run.err" \
     || { cat "$TMP/run.err"; return 1; }
 }
 # wait_cycle NAME: until /healthz reports a finished cycle; leaves the body in $TMP/healthz.json
@@ -268,5 +288,32 @@ else
   bad "container as uid 1000570000:0 did not finish a cycle"
 fi
 docker rm -v "$CTR-4" >/dev/null 2>&1   # with its anonymous volume
+
+# ------------------------------------------------------------------ 5. docker stop mid-poll
+step "docker stop in the middle of a slow poll"
+mkdir -p "$TMP/data5" && chown 1000:1000 "$TMP/data5"
+C="$CTR-5"
+rm -f "$TMP/slow.requested"
+if CONFIG_DIR="$TMP/config-slow" start "$C" -v "$TMP/data5:/app/data"; then
+  for _ in $(seq 1 150); do [ -e "$TMP/slow.requested" ] && break; sleep 0.1; done
+  if [ -e "$TMP/slow.requested" ]; then
+    sleep 1   # the quick source is fetched and merged meanwhile; the slow one has 7 s to go
+    stop_clean "$C"
+    # Abandoned (or, if the daemon waited, merged whole): the quick articles are kept either way.
+    node -e '
+      const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const titles = s.articles.map((a) => a.title);
+      const quick = ["Akamai hostet kernel.org", "Linuxcon und Containercon", "LibreOffice bekommt"];
+      const ok = quick.every((q) => titles.filter((t) => t.includes(q)).length === 1)
+        && titles.filter((t) => t.includes("Linux 6.18")).length <= 1;
+      if (!ok) { console.error(JSON.stringify(titles)); process.exit(1); }' "$TMP/data5/feedkurator.json" 2>"$TMP/store5.err" \
+      && ok "store after a mid-poll stop parses and keeps the finished source's articles" \
+      || bad "store after a mid-poll stop: $(cat "$TMP/store5.err")"
+  else
+    bad "the slow feed was never requested"; docker logs "$C" 2>&1 | tail -5 | sed 's/^/   log: /'
+  fi
+else
+  bad "container with the slow source did not start"
+fi
 
 finish
