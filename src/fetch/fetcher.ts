@@ -7,7 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { AbortedError, FetchError, GoneError, HttpStatusError, TimeoutError, TooLargeError } from '../errors.js';
+import { AbortedError, GoneError, HttpStatusError, TimeoutError, TooLargeError } from '../errors.js';
 import { HostLimiter } from './host-limiter.js';
 import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
 import { readBody } from './read-body.js';
@@ -103,12 +103,19 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   let closed = false;
 
   async function fetchOnce(req: ConditionalRequest): Promise<FetchResult> {
-    if (closed) throw new FetchError('fetcher is closed: no new requests after shutdown began');
+    // Not the source's fault: AbortedError is not counted as a failure.
+    if (closed) throw new AbortedError('fetch refused: the fetcher is closed (shutting down or reconfigured)');
     const started = performance.now();
     const { url: startUrl, authorization } = splitCredentials(parseHttpUrl(req.url));
     const chain = new RedirectChain(startUrl, maxRedirects);
-    const deadline = new AbortController();
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+    // One controller per fetch, fed by our deadline and the caller's signal.
+    // Not AbortSignal.any: with a long-lived caller signal (the daemon's
+    // shutdown signal) it leaks one dependant per call (nodejs/node#55351).
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let deadlineHit = false;
+    const onCallerAbort = (): void => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
     let phase: Phase = 'headers';
     const elapsed = (): number => Math.round(performance.now() - started);
@@ -121,7 +128,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         let response: Dispatcher.ResponseData | undefined;
         let bodyTaken = false;
         try {
-          timer ??= setTimeout(() => deadline.abort(new Error('deadline')), timeoutMs).unref();
+          timer ??= setTimeout(() => {
+            deadlineHit = true;
+            controller.abort(new Error('deadline'));
+          }, timeoutMs).unref();
           phase = 'headers';
           const headers: Record<string, string> = {
             'user-agent': options.userAgent,
@@ -192,12 +202,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       }
     } catch (err) {
       if (req.signal?.aborted) throw new AbortedError(`fetch of ${chain.current} abandoned: shutting down`, { cause: err });
-      if (deadline.signal.aborted) {
+      if (deadlineHit) {
         throw new TimeoutError(`${new URL(chain.current).host}: ${describeTimeout(phase, timeoutMs)}`, { cause: err });
       }
       throw mapFetchError(err, chain.current, phase, timeoutMs);
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 

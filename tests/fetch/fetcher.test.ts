@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -395,12 +396,19 @@ describe('abort', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('refuses new fetches after close()', async () => {
+  it('refuses new fetches after close() without blaming the source', async () => {
     const f = createFetcher(BASE);
     await f.close();
     const err = await failure(f.fetch({ url: server.url('/feed.xml') }));
-    expect(err).toBeInstanceOf(FetchError);
+    expect(err).toBeInstanceOf(AbortedError);
     expect(err.message).toMatch(/closed/);
+  });
+
+  it('leaves no listener on a long-lived caller signal', async () => {
+    const shutdown = new AbortController();
+    for (let i = 0; i < 20; i++) await fetcher.fetch({ url: server.url('/feed.xml'), signal: shutdown.signal });
+    await failure(fetcher.fetch({ url: server.url('/status/404'), signal: shutdown.signal }));
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 });
 
