@@ -11,7 +11,7 @@ import { AbortedError, GoneError, HttpStatusError, TimeoutError, TooLargeError }
 import { HostLimiter } from './host-limiter.js';
 import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
 import { readBody } from './read-body.js';
-import { isRedirectStatus, parseHttpUrl, RedirectChain, splitCredentials } from './redirects.js';
+import { isRedirectStatus, mayReceiveCredentials, parseHttpUrl, RedirectChain, splitCredentials } from './redirects.js';
 import { formatInstant, parseRetryAfter } from './retry-after.js';
 
 export interface FetcherOptions {
@@ -140,8 +140,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           };
           if (req.etag) headers['if-none-match'] = req.etag;
           if (req.lastModified) headers['if-modified-since'] = req.lastModified;
-          // Credentials from the configured URL never follow a redirect to another origin.
-          if (authorization && target.origin === startUrl.origin) headers.authorization = authorization;
+          if (authorization && mayReceiveCredentials(startUrl, target)) headers.authorization = authorization;
           response = await agent.request({
             origin: target.origin,
             path: `${target.pathname}${target.search}`,

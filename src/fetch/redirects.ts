@@ -38,6 +38,16 @@ export function splitCredentials(url: URL): { url: URL; authorization?: string }
 }
 
 /**
+ * Credentials from the configured URL go to its origin only, and to the same
+ * host upgraded from http to https (a common redirect that only makes them
+ * safer); never to another host or port.
+ */
+export function mayReceiveCredentials(start: URL, target: URL): boolean {
+  if (target.origin === start.origin) return true;
+  return start.protocol === 'http:' && target.protocol === 'https:' && target.hostname === start.hostname && start.port === '' && target.port === '';
+}
+
+/**
  * The hops of one fetch. Pure bookkeeping: the fetcher asks it where to go
  * next and it says whether that is allowed and whether the chain so far is
  * permanent (only an all-301/308 chain may replace the configured URL).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadUrlError, RedirectError } from '../../src/errors.js';
-import { parseHttpUrl, RedirectChain, splitCredentials } from '../../src/fetch/redirects.js';
+import { mayReceiveCredentials, parseHttpUrl, RedirectChain, splitCredentials } from '../../src/fetch/redirects.js';
 import { formatInstant, parseRetryAfter } from '../../src/fetch/retry-after.js';
 
 describe('RedirectChain', () => {
@@ -60,6 +60,24 @@ describe('parseHttpUrl and splitCredentials', () => {
     expect(url.href).toBe('https://a.example/feed');
     expect(Buffer.from(authorization!.replace('Basic ', ''), 'base64').toString('utf8')).toBe('me@home:päss');
     expect(splitCredentials(new URL('https://a.example/')).authorization).toBeUndefined();
+  });
+});
+
+describe('mayReceiveCredentials', () => {
+  const start = new URL('http://feeds.example.de/private.xml');
+  it.each([
+    ['http://feeds.example.de/other.xml', true],
+    ['https://feeds.example.de/private.xml', true],
+    ['https://feeds.example.de:8443/private.xml', false],
+    ['http://feeds.example.de:8080/private.xml', false],
+    ['https://cdn.example.de/private.xml', false],
+    ['http://evil.example/private.xml', false],
+  ])('from %s: %s', (target, expected) => {
+    expect(mayReceiveCredentials(start, new URL(target))).toBe(expected);
+  });
+
+  it('never downgrades https credentials to http', () => {
+    expect(mayReceiveCredentials(new URL('https://a.example/'), new URL('http://a.example/'))).toBe(false);
   });
 });
 

@@ -24,6 +24,14 @@
  *   /redirect/no-location          302 without Location
  *   /conditional                   ETag "v1" + Last-Modified; 304 on a match
  *   /slow?ms=N                     the good RSS feed after N ms (for concurrency tests)
+ *
+ * Usage: `const s = await startHostileServer()` (or `{ tls: true }` for HTTPS
+ * with an untrusted certificate), `s.url('/gzip-bomb')`, `s.serve(path, body,
+ * { status, headers, delayMs })` for your own bytes, `s.route(path, handler)`
+ * for your own behaviour, `s.requests` / `s.maxActive` to assert on what the
+ * client did, `await s.close()`. `closedPortUrl()` gives an unreachable URL.
+ * Each server is one host:port, and the fetcher allows 2 requests at once per
+ * host: start one server per hanging route when they must not queue.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
