@@ -16,11 +16,11 @@ import type { Fetcher, FetchResult } from './fetch/fetcher.js';
 import { checkSourceDue, recordFetchFailure, recordFetchSuccess, resolveFetchUrl } from './fetch/source-schedule.js';
 import type { Logger } from './log/logger.js';
 import type { Metrics } from './metrics/metrics.js';
-import { normalizeItem } from './normalize/normalize-item.js';
+import { normalizeFeed } from './normalize/normalize-feed.js';
 import { decodeBody } from './parse/decode-body.js';
 import { parseFeed } from './parse/parse-feed.js';
 import type { Store } from './store/store.js';
-import type { CycleRecord, CycleError, FeedFormat, NormalizedItem, RawItem, SourceState, StoredArticle } from './types.js';
+import type { CycleRecord, CycleError, FeedFormat, NormalizedItem, SourceState, StoredArticle } from './types.js';
 
 export interface CycleContext {
   config: Config;
@@ -45,7 +45,7 @@ export interface ReadFeed {
   charset: string;
   title?: string;
   link?: string;
-  items: { raw: RawItem; item: NormalizedItem }[];
+  items: NormalizedItem[];
   warnings: string[];
 }
 
@@ -53,14 +53,13 @@ export interface ReadFeed {
 export async function readFeedBody(body: Buffer, contentType: string | undefined, url: string, now: Date): Promise<ReadFeed> {
   const decoded = decodeBody(body, contentType);
   const feed = await parseFeed(decoded.text, { url });
-  const baseUrl = feed.baseUrl ?? url;
   return {
     format: feed.format,
     charset: decoded.charset,
     ...(feed.title !== undefined ? { title: feed.title } : {}),
     ...(feed.link !== undefined ? { link: feed.link } : {}),
-    items: feed.items.map((raw) => ({ raw, item: normalizeItem(raw, { baseUrl, now }) })),
-    warnings: decoded.warnings,
+    items: normalizeFeed(feed, { url, now }),
+    warnings: [...decoded.warnings, ...(feed.warnings ?? [])],
   };
 }
 
@@ -160,8 +159,8 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Da
     const feed = await readFeedBody(result.body, result.contentType, result.finalUrl, now());
     // Merge only while not shutting down: a source is merged whole or not at all.
     if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
-    for (const warning of feed.warnings) log.warn({ warning }, 'source has a decoding problem');
-    const counts = mergeItems(ctx.store.data, source.name, feed.items.map((i) => i.item), now());
+    for (const warning of feed.warnings) log.warn({ warning }, 'source has a problem');
+    const counts = mergeItems(ctx.store.data, source.name, feed.items, now());
     sources[source.name] = recordFetchSuccess(state, source, result, now());
     ctx.metrics?.observeFetch(source.name, 'ok', seconds);
     ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);

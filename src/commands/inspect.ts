@@ -30,7 +30,7 @@ export async function runInspect(options: { configPath: string | undefined; targ
   const configured = config.sources.find((s) => s.url === options.target);
   const sourceName = configured?.name ?? feed.title ?? options.target;
   const classifier = compileRules(config.topics, config.sources);
-  const items: InspectItem[] = feed.items.map(({ item }) => ({
+  const items: InspectItem[] = feed.items.map((item) => ({
     id: identifyItem(item, sourceName).id,
     guid: item.guid ?? null,
     title: item.title,

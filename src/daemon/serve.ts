@@ -42,14 +42,16 @@ export async function runServe(options: ServeOptions): Promise<number> {
 
   let classifier = compileRules(config.topics, config.sources);
   let curator: Curator = createCurator(classifier);
-  let publication: Publication = publish();
+  let publication: Publication | undefined;
+  publication = publish();
   let fetcher: Fetcher = createFetcherFor(config, options.version);
   let cycleAbort: AbortController | undefined;
 
   function publish(): Publication {
     const started = performance.now();
     const entries = curator.curate(store.data.articles);
-    const built = buildPublication({ entries, config, generatedAt: new Date() });
+    // `previous` keeps Last-Modified monotonic and reuses compressed bodies that did not change.
+    const built = buildPublication({ entries, config, generatedAt: new Date(), previous: publication });
     metrics.setStoreArticles(store.data.articles.length);
     log.debug({ entries: entries.length, ms: Math.round(performance.now() - started) }, 'feeds rebuilt');
     return built;
@@ -65,9 +67,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
       if (err instanceof StoreError) status.storeError = describeError(err);
       throw err;
     } finally {
-      status.polling = false;
       cycleAbort = undefined;
       publication = publish();
+      status.polling = false;
     }
   }
 
@@ -77,7 +79,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   try {
     server = await startServer(
       {
-        getPublication: () => publication,
+        getPublication: () => publication!,
         getHealth: () => buildHealthReport(status, config, store),
         metrics,
         logger: options.logger,

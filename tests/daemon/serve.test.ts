@@ -46,8 +46,8 @@ describe('serve', () => {
   it('answers at once, logs JSON on stdout, and serves the curated feed after the start-up cycle', async () => {
     for (const line of serve.output().trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     const health = await waitFor('the first cycle', async () => {
-      const body = (await (await fetch(`${base}/healthz`)).json()) as { lastCycle: unknown };
-      return body.lastCycle ? body : undefined;
+      const body = (await (await fetch(`${base}/healthz`)).json()) as { lastCycle: unknown; polling: boolean };
+      return body.lastCycle && !body.polling ? body : undefined;
     });
     expect(health).toMatchObject({ status: 'ok', lastCycle: { ok: 4, failed: 0 } });
     const rss = await (await fetch(`${base}/feed.xml`)).text();

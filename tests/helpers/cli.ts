@@ -82,7 +82,7 @@ export function renderTestConfig(dir: string, sources: { name: string; url: stri
     'server:\n  host: 127.0.0.1\n  port: 0\n  baseUrl: http://feeds.example.test',
     'fetch:\n  timeoutSeconds: 5',
     extra,
-    'sources:',
+    sources.length === 0 ? 'sources: []' : 'sources:',
     ...sources.map(
       (s) => `  - name: ${JSON.stringify(s.name)}\n    url: ${JSON.stringify(s.url)}${s.topics ? `\n    topics: [${s.topics.join(', ')}]` : ''}`,
     ),
@@ -95,8 +95,8 @@ export function defaultTopicsYaml(): string {
   const text = readShippedConfig();
   const start = text.search(/^topics:/m);
   const rest = text.slice(start);
-  const end = rest.slice(1).search(/^\S/m);
-  return end === -1 ? rest : rest.slice(0, end + 1);
+  const end = rest.slice('topics:'.length).search(/^\S/m);
+  return end === -1 ? rest : rest.slice(0, end + 'topics:'.length);
 }
 
 function readShippedConfig(): string {
