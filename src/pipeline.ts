@@ -7,6 +7,7 @@
  * src/publish/) so that a change of rules re-curates the past. Each source
  * is ingested on its own: whatever one source does, it costs only itself.
  */
+import { redactUrl } from './config/redact-url.js';
 import type { Config, SourceConfig } from './config/schema.js';
 import type { Classifier } from './classify/classifier.js';
 import { applyRetention } from './dedupe/retention.js';
@@ -171,7 +172,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Da
       sources[source.name] = recordFetchFailure(sources[source.name], source, err, now());
     }
     ctx.metrics?.observeFetch(source.name, 'failed', (Date.now() - startedAt) / 1000);
-    log.warn({ code: errorCode(err), error, url: source.url }, 'source failed');
+    log.warn({ code: errorCode(err), error, url: redactUrl(source.url) }, 'source failed');
     return { kind: 'failed', error };
   }
 }

@@ -1,3 +1,4 @@
+import { redactUrl } from '../config/redact-url.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { HealthReport } from '../types.js';
@@ -25,7 +26,7 @@ export function buildHealthReport(status: DaemonStatus, config: Config, store: S
     const state = store.data.sources[source.name];
     return {
       name: source.name,
-      url: source.url,
+      url: redactUrl(source.url),
       lastSuccess: state?.lastSuccess ?? null,
       lastError: state?.lastError ?? null,
       lastErrorAt: state?.lastErrorAt ?? null,

@@ -1,4 +1,5 @@
 /** OPML 2.0 (http://opml.org/spec2.opml) of the configured sources, for importing them into a reader. */
+import { redactUrl } from '../config/redact-url.js';
 import type { Config } from '../config/schema.js';
 import { escapeMarkup, toSafeHttpUrl } from './xml-text.js';
 
@@ -9,7 +10,8 @@ export function renderOpml(config: Config): string {
       ['type', 'rss'],
       ['text', source.name],
       ['title', source.name],
-      ['xmlUrl', source.url],
+      // A public page: never publish credentials a source URL may carry.
+      ['xmlUrl', redactUrl(source.url)],
       ['htmlUrl', site ? new URL(site).origin + '/' : undefined],
       ['category', source.topics?.map((t) => `/${t}`).join(',')],
     ]

@@ -1,0 +1,135 @@
+/**
+ * SPEC §7 through the whole pipeline: one cycle with well-behaved and hostile
+ * sources. Each hostile source fails alone with a one-line error naming why,
+ * every good source is ingested in full, memory stays bounded, the cycle ends
+ * in bounded time, and the next cycle respects 410, 429 and Retry-After.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileRules } from '../../src/classify/classifier.js';
+import { parseConfig } from '../../src/config/load.js';
+import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
+import { createFetcher } from '../../src/fetch/fetcher.js';
+import { createSilentLogger } from '../../src/log/logger.js';
+import { runCycle } from '../../src/pipeline.js';
+import { openStore } from '../../src/store/store.js';
+import type { CycleRecord } from '../../src/types.js';
+import { measureRssGrowth } from '../fetch/memory-probe.js';
+import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
+import { closedPortUrl, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+
+const TIMEOUT_SECONDS = 2;
+
+/** Hostile route → what its one-line error must say. */
+const HOSTILE: Record<string, RegExp> = {
+  '/not-a-feed': /not .*feed|HTML/i,
+  '/broken-xml': /XML|parse|feed/i,
+  '/billion-laughs': /entit|DOCTYPE|DTD/i,
+  '/external-entity': /entit|DOCTYPE|DTD/i,
+  '/gzip-bomb': /larger than|too large|bytes/i,
+  '/brotli-bomb': /larger than|too large|bytes/i,
+  '/corrupt-gzip': /gzip|decompress|compress|encoding/i,
+  '/status/404': /404/,
+  '/status/410': /410/,
+  '/status/429?retry-after=120': /429/,
+  '/status/500': /500/,
+  '/status/503?retry-after=60': /503/,
+  '/redirect/loop-a': /redirect loop/i,
+  '/redirect/hops/8': /redirect/i,
+  '/reset': /reset|closed|socket|connect/i,
+  '/garbage': /HTTP|parse|response|protocol|invalid/i,
+};
+
+describe('a cycle with good and hostile sources', () => {
+  let samples: SampleServer;
+  let hostile: HostileServer;
+  let slow: HostileServer[];
+  let dir: string;
+  let names: Record<string, string>;
+  let first: CycleRecord;
+  let growthMiB: number;
+
+  beforeAll(async () => {
+    samples = await startSampleServer();
+    hostile = await startHostileServer();
+    // One server per hanging route: the fetcher allows 2 requests at once per host.
+    slow = await Promise.all([startHostileServer(), startHostileServer(), startHostileServer()]);
+    dir = makeTempDir();
+    const sources = [
+      ...samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })),
+      ...Object.keys(HOSTILE).map((route) => ({ name: `hostile ${route}`, url: hostile.url(route) })),
+      { name: 'unreachable', url: await closedPortUrl() },
+      { name: 'hanging headers', url: slow[0]!.url('/hang-headers') },
+      { name: 'slow body', url: slow[1]!.url('/slow-body') },
+      { name: 'endless body', url: slow[2]!.url('/endless') },
+    ];
+    names = Object.fromEntries(sources.map((s) => [s.name, s.url]));
+    const text = renderTestConfig(dir, sources, `fetch:\n  timeoutSeconds: ${TIMEOUT_SECONDS}\n  maxBytes: 2097152\n  concurrency: 8`)
+      .replace('fetch:\n  timeoutSeconds: 5\n', '');
+    const config = parseConfig(text, path.join(dir, 'c.yaml'), { env: {} });
+    const store = await openStore(config.storePath);
+    const fetcher = createFetcher({
+      timeoutMs: TIMEOUT_SECONDS * 1000,
+      maxBytes: config.fetch.maxBytes,
+      concurrency: config.fetch.concurrency,
+      userAgent: 'feedkurator-test',
+    });
+    const ctx = { config, store, fetcher, classifier: compileRules(config.topics, config.sources), logger: createSilentLogger() };
+    const measured = await measureRssGrowth(() => runCycle(ctx));
+    first = measured.result;
+    growthMiB = measured.growthMiB;
+    const second = await runCycle(ctx);
+    (globalThis as { secondCycle?: CycleRecord }).secondCycle = second;
+    await fetcher.close();
+    await store.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([samples.close(), hostile.close(), ...slow.map((s) => s.close())]);
+  });
+
+  it('ingests every good source in full', () => {
+    expect(first.ok).toBe(4);
+    expect(first.new).toBe(12);
+    const store = JSON.parse(readFileSync(path.join(dir, 'store.json'), 'utf8')) as { articles: { title: string }[] };
+    expect(store.articles.map((a) => a.title)).toEqual(
+      expect.arrayContaining(['Podman 6.0 erschienen: Rootless-Container ohne Umwege', 'Linuxcon und Containercon Europe 2016: Container Love']),
+    );
+  });
+
+  it('records one one-line error per hostile source, naming why', () => {
+    const hostileCount = Object.keys(HOSTILE).length + 4;
+    expect(first.failed).toBe(hostileCount);
+    expect(first.sources).toBe(4 + hostileCount);
+    const errors = new Map(first.errors.map((e) => [e.source, e.error]));
+    for (const [route, pattern] of Object.entries(HOSTILE)) {
+      const error = errors.get(`hostile ${route}`);
+      expect(error, route).toMatch(pattern);
+      expect(error, route).not.toContain('\n');
+    }
+    expect(errors.get('unreachable')).toMatch(/refused|connect/i);
+    for (const name of ['hanging headers', 'slow body', 'endless body']) {
+      expect(errors.get(name), name).toMatch(/within|time|larger than|too large/i);
+    }
+    expect(names['unreachable']).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+
+  it('stays within bounded memory and time', () => {
+    // A 1 GiB gzip bomb, a 256 MiB brotli bomb and an endless body were cut off at maxBytes (2 MiB).
+    expect(growthMiB).toBeLessThan(128);
+    // Everything runs in parallel: a few timeouts deep at most, never one per source.
+    expect(first.durationMs).toBeLessThan(TIMEOUT_SECONDS * 1000 * 6);
+  });
+
+  it('respects 410 and Retry-After on the next cycle, and retries the others', () => {
+    const second = (globalThis as { secondCycle?: CycleRecord }).secondCycle!;
+    const errors = new Map(second.errors.map((e) => [e.source, e.error]));
+    expect(errors.get('hostile /status/410')).toMatch(/^skipped: /);
+    expect(errors.get('hostile /status/429?retry-after=120')).toMatch(/^skipped: /);
+    expect(errors.get('hostile /status/503?retry-after=60')).toMatch(/^skipped: /);
+    expect(errors.get('hostile /status/500')).toMatch(/500/);
+    expect(second.notModified + second.ok).toBe(4);
+    expect(second.skipped).toBeGreaterThanOrEqual(3);
+  });
+});
