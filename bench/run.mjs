@@ -31,9 +31,9 @@ const PLANS = {
     startSize: 50_000,
     startRuns: 3,
     servingSize: 20_000,
-    serving: { runs: 3, seconds: 5, scenarios: ['gzip', 'identity', 'notModified'] },
+    serving: { runs: 3, seconds: 3, scenarios: ['gzip', 'identity', 'notModified'] },
     classify: { sources: 60, rounds: 7 },
-    rebuild: { size: 20_000, rounds: 5 },
+    rebuild: { size: 20_000, rounds: 3 },
   },
   quick: {
     poll: [{ size: 50, runs: 3 }],

@@ -13,6 +13,8 @@ import { CLI, findFreePort, lastLines, sleep, startMeasured } from '../lib/proce
 import { median } from '../lib/stats.mjs';
 
 const BARE_START = fileURLToPath(new URL('../tasks/bare-start.mjs', import.meta.url));
+// SPEC §2 allows serve 10 s to stop after SIGTERM.
+const STOP_GRACE_MS = 15_000;
 const BARE_SERVER = fileURLToPath(new URL('../tasks/bare-server.mjs', import.meta.url));
 
 /** Start `serve` on a copy of the store; resolves once /feed.xml answers 200. */
@@ -163,9 +165,13 @@ async function waitForOk(url, proc) {
   }
 }
 
+/** SIGTERM, and SIGKILL if it is not gone within STOP_GRACE_MS, so the bench stays unattended. */
 async function stop(proc, dir) {
   proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), STOP_GRACE_MS);
   const res = await proc.done;
+  clearTimeout(timer);
+  if (res.signal === 'SIGKILL') throw new Error(`the server ignored SIGTERM for ${STOP_GRACE_MS / 1000} s and was killed`);
   if (dir) rmSync(dir, { recursive: true, force: true });
   return res;
 }

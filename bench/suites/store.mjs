@@ -25,7 +25,7 @@ export async function benchStoreWrite({ store, runs, log }) {
   const samples = { feedkurator: [], baseline: [] };
   for (let run = 0; run < runs; run++) {
     for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
-      const res = await runMeasured(WRITE, [mode, store.storePath, '3']);
+      const res = await runMeasured(WRITE, [mode, store.storePath, '2']);
       const out = JSON.parse(res.stdout.trim().split('\n').pop());
       samples[mode].push({ writeMs: median(out.writeMs), openMs: out.openMs, rssKb: res.maxRssKb });
     }

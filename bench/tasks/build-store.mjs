@@ -14,6 +14,7 @@ import { importDist } from '../lib/dist.mjs';
 
 const [dir, seedArg, anchorArg, ...sizeArgs] = process.argv.slice(2);
 const sizes = sizeArgs.map(Number).sort((a, b) => a - b);
+const SHIFT_MS = 11.5 * 86_400_000;
 const seed = Number(seedArg);
 const anchor = Number(anchorArg);
 const { openStore } = await importDist('store/store.js');
@@ -27,9 +28,11 @@ const builder = await openStore(join(dir, `store-${largest}.json`));
 const sourcesAt = new Map();
 let index = 0;
 while (builder.data.articles.length < largest) {
-  const source = generateSource(index, { seed, anchor });
+  // A store of this size spans weeks, not the 12 days one feed's 50 items cover: sources are shifted
+  // back by up to 35 days (still inside the 60-day retention), so articles per day are like a real store's.
+  const source = generateSource(index, { seed, anchor: anchor - (index % 4) * SHIFT_MS });
   const feed = await readFeedBody(source.body, source.contentType, `http://127.0.0.1/feeds/${index}.xml`, now);
-  mergeItems(builder.data, source.name, feed.items.map((i) => i.item), now);
+  mergeItems(builder.data, source.name, feed.items, now);
   index++;
   for (const size of sizes) if (!sourcesAt.has(size) && builder.data.articles.length >= size) sourcesAt.set(size, index);
 }

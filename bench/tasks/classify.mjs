@@ -24,7 +24,7 @@ const inputs = [];
 for (let i = 0; i < Number(sourcesArg); i++) {
   const source = generateSource(i, { seed: Number(seedArg), anchor: Number(anchorArg) });
   const feed = await readFeedBody(source.body, source.contentType, `http://127.0.0.1/feeds/${i}.xml`, now);
-  for (const { item } of feed.items) inputs.push({ title: item.title, summary: item.summary, content: item.content, sources: [source.name] });
+  for (const item of feed.items) inputs.push({ title: item.title, summary: item.summary, content: item.content, sources: [source.name] });
 }
 
 const naive = compileNaive(config.topics);
