@@ -26,9 +26,10 @@ export interface StoryCluster {
 }
 
 export const STORY_WINDOW_HOURS = 48;
-/** Words in more than this share of the articles are not walked in the index (they still count in the score). */
-const MAX_POSTING_SHARE = 0.05;
-const MIN_POSTING_CAP = 50;
+/** A title word found in more articles of the window than this is not walked in the index (it still counts in the score). */
+const MAX_WALK = 64;
+/** At most this many candidates per article are scored, the most promising first. */
+const MAX_COMPARE = 32;
 
 interface Node {
   article: StoredArticle;
@@ -61,12 +62,11 @@ function storyTextOf(article: StoredArticle): StoryText {
 
 /** For each node, the nodes it is the same story as, with the pair's score. */
 function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<number, Map<number, number>> {
-  const { stories, weight, df } = corpus;
-  const postingCap = Math.max(MIN_POSTING_CAP, Math.floor(nodes.length * MAX_POSTING_SHARE));
+  const { stories, weight } = corpus;
   const windowMs = STORY_WINDOW_HOURS * 3_600_000;
-
   const byTime = nodes.map((_, i) => i).filter((i) => Number.isFinite(nodes[i]!.time));
   byTime.sort((a, b) => nodes[a]!.time - nodes[b]!.time);
+  const timeOf = (i: number): number => nodes[i]!.time;
 
   // postings[word id] -> earlier nodes (in time order) with the word anywhere in title or summary
   const postings: number[][] = Array.from({ length: weight.length }, () => []);
@@ -77,40 +77,59 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     const node = nodes[i]!;
     const story = stories[i]!;
     // A match needs MIN_TITLE_COVER of this title's weight found in the other
-    // article. Summing, per earlier article, the weight of this title's words
-    // it contains gives exactly that share, so only articles that reach it are
-    // compared. Very common words are not walked; their weight is assumed
-    // present, which keeps the filter a necessary condition.
-    let slack = 0;
-    for (const id of story.titleWords) if (df[id]! > postingCap) slack += weight[id]!;
-    let needed = MIN_TITLE_COVER * story.titleWeight - slack;
-    const walkAll = needed <= 0;
-    if (walkAll) needed = MIN_TITLE_COVER * story.titleWeight;
+    // article: sum, per earlier article in the window, the weight of this
+    // title's words it contains. A word that more than MAX_WALK articles of
+    // the window contain is not walked but counted as present everywhere (so
+    // the filter stays a necessary condition); a title made only of such
+    // words is not distinctive enough to be matched at all. This bounds the
+    // work per article whatever the corpus looks like.
+    const from = node.time - windowMs;
+    let needed = MIN_TITLE_COVER * story.titleWeight;
+    const walk: { list: number[]; start: number; w: number }[] = [];
     for (const id of story.titleWords) {
-      if (!walkAll && df[id]! > postingCap) continue;
       const list = postings[id]!;
-      const w = weight[id]!;
-      for (let k = list.length - 1; k >= 0; k--) {
-        const j = list[k]!;
-        if (node.time - nodes[j]!.time > windowMs) break;
-        if (reached[j] === 0) touched.push(j);
-        reached[j]! += w;
-      }
+      const start = firstAtOrAfter(list, from, timeOf);
+      if (list.length - start > MAX_WALK) needed -= weight[id]!;
+      else if (start < list.length) walk.push({ list, start, w: weight[id]! });
     }
-    for (const j of touched) {
-      const sum = reached[j]!;
-      reached[j] = 0;
-      if (sum < needed - 1e-9 || sharesSource(node, nodes[j]!)) continue;
-      const result = compareStories(story, stories[j]!, corpus);
-      if (result.same) {
-        addEdge(edges, i, j, result.weightedJaccard);
-        addEdge(edges, j, i, result.weightedJaccard);
+    if (needed > 0) {
+      for (const { list, start, w } of walk) {
+        for (let k = start; k < list.length; k++) {
+          const j = list[k]!;
+          if (reached[j] === 0) touched.push(j);
+          reached[j]! += w;
+        }
       }
+      const candidates = touched.filter((j) => reached[j]! >= needed - 1e-9 && !sharesSource(node, nodes[j]!));
+      if (candidates.length > MAX_COMPARE) {
+        candidates.sort((a, b) => reached[b]! - reached[a]!);
+        candidates.length = MAX_COMPARE;
+      }
+      for (const j of candidates) {
+        const result = compareStories(story, stories[j]!, corpus);
+        if (result.same) {
+          addEdge(edges, i, j, result.weightedJaccard);
+          addEdge(edges, j, i, result.weightedJaccard);
+        }
+      }
+      for (const j of touched) reached[j] = 0;
+      touched.length = 0;
     }
-    touched.length = 0;
     for (const id of story.words) postings[id]!.push(i);
   }
   return edges;
+}
+
+/** Index of the first entry whose time is >= from, in a list sorted by time. */
+function firstAtOrAfter(list: readonly number[], from: number, timeOf: (i: number) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timeOf(list[mid]!) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function buildClusters(nodes: readonly Node[], edges: Map<number, Map<number, number>>): StoryCluster[] {

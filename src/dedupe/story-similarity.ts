@@ -13,12 +13,17 @@
  * (Linux 6.12 / 6.13, two CVEs), or each side naming a version of the same
  * shape that the other lacks (xz 5.6.2 vs 5.6.0).
  *
- * Thresholds are tuned on tests/fixtures/same-story/pairs.json for
- * precision 1.0 (see tests/dedupe/story-clusters.test.ts for the numbers).
+ * Thresholds were tuned on tests/fixtures/same-story/pairs.json (36 same,
+ * 32 hard different pairs) for precision 1.0. Cover 0.47 was the highest
+ * recall there (25/36) but sat 0.009 above a wrong merge; the held-out set
+ * (holdout.json, written afterwards) then showed a wrong merge at 0.478, so
+ * the threshold is 0.5: precision 1.0 on both sets, recall 19/36 and 5/6.
+ * A missed merge shows two entries; a wrong one hides an article under
+ * another's headline.
  */
 import { shapeOf, type StoryText } from './story-text.js';
 
-export const MIN_TITLE_COVER = 0.47;
+export const MIN_TITLE_COVER = 0.5;
 export const MIN_WEIGHTED_JACCARD = 0.1;
 /** Words so common in Linux news that they say little about the event, whatever the corpus. */
 const DOMAIN_WORDS = new Set(

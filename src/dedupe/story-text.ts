@@ -56,6 +56,8 @@ export function foldGerman(text: string): string {
 }
 
 const DIGIT = /\d/;
+/** A hyphen-separated part of four or more letters: a word, unlike "cve" or "rc1". */
+const COMPOUND_WORD = /(?:^|-)[a-z]{4,}(?:-|$)/;
 const TOKEN = /[a-z0-9]+(?:[._\-/][a-z0-9]+)*/g;
 
 export function readStoryText(title: string, summary: string): StoryText {
@@ -72,7 +74,7 @@ export function readStoryText(title: string, summary: string): StoryText {
 
 function idsOf(tokens: readonly string[]): Set<string> {
   const ids = new Set<string>();
-  for (const token of tokens) {
+  for (const token of tokens.flatMap((t) => (DIGIT.test(t) && COMPOUND_WORD.test(t) ? t.split('-') : [t]))) {
     const id = identifierOf(token);
     // A year ("endet im März 2026") dates an event but does not name it.
     if (id && !/^(19|20)\d\d$/.test(id)) ids.add(id);
@@ -90,6 +92,11 @@ function tokenize(text: string): string[] {
 }
 
 function addWord(words: Set<string>, token: string): void {
+  // "K3s-Lücke", "Linux-6.12-Kernel": a compound of a word and an id is both.
+  if (DIGIT.test(token) && COMPOUND_WORD.test(token)) {
+    for (const part of token.split('-')) addWord(words, part);
+    return;
+  }
   const id = identifierOf(token);
   if (id) {
     words.add(id);

@@ -16,8 +16,8 @@ export interface LabelledPair {
   b: TeaserFixture;
 }
 
-export function loadPairs(): LabelledPair[] {
-  const url = new URL('../fixtures/same-story/pairs.json', import.meta.url);
+export function loadPairs(file = 'pairs.json'): LabelledPair[] {
+  const url = new URL(`../fixtures/same-story/${file}`, import.meta.url);
   return (JSON.parse(readFileSync(url, 'utf8')) as { pairs: LabelledPair[] }).pairs;
 }
 
