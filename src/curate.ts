@@ -14,6 +14,16 @@ export interface Curator {
   classifyArticle(article: StoredArticle): Classification;
 }
 
+/** An article as the classifier sees it: its text, and the sources that may lend it topics. */
+export function classifyStoredArticle(classifier: Classifier, article: StoredArticle): Classification {
+  return classifier.classify({
+    title: article.title,
+    summary: article.summary,
+    content: article.content,
+    sources: article.sources.map((s) => s.name),
+  });
+}
+
 export function createCurator(classifier: Classifier): Curator {
   // Keyed by id; valid while the article's content and sources are unchanged.
   const cache = new Map<string, { stamp: string; result: Classification }>();
@@ -22,12 +32,7 @@ export function createCurator(classifier: Classifier): Curator {
     const stamp = `${article.contentHash}|${article.sources.length}`;
     const hit = cache.get(article.id);
     if (hit && hit.stamp === stamp) return hit.result;
-    const result = classifier.classify({
-      title: article.title,
-      summary: article.summary,
-      content: article.content,
-      sources: article.sources.map((s) => s.name),
-    });
+    const result = classifyStoredArticle(classifier, article);
     cache.set(article.id, { stamp, result });
     return result;
   }

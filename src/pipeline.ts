@@ -10,6 +10,7 @@
 import { redactUrl } from './config/redact-url.js';
 import type { Config, SourceConfig } from './config/schema.js';
 import type { Classifier } from './classify/classifier.js';
+import { classifyStoredArticle } from './curate.js';
 import { applyRetention } from './dedupe/retention.js';
 import { mergeItems } from './dedupe/merge-items.js';
 import { AbortedError, describeError, errorCode } from './errors.js';
@@ -186,13 +187,7 @@ function countCuratedChanges(articles: readonly StoredArticle[], before: Map<str
   let curated = 0;
   for (const a of articles) {
     if (before.get(a.id) === a.contentHash) continue;
-    const c = classifier.classify({
-      title: a.title,
-      summary: a.summary,
-      content: a.content,
-      sources: a.sources.map((s) => s.name),
-    });
-    if (c.topics.length > 0) curated++;
+    if (classifyStoredArticle(classifier, a).topics.length > 0) curated++;
   }
   return curated;
 }

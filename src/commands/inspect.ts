@@ -5,9 +5,8 @@ import { compileRules } from '../classify/classifier.js';
 import { loadConfig } from '../config/load.js';
 import { identifyItem } from '../dedupe/identity.js';
 import { FetchError } from '../errors.js';
-import { buildUserAgent, createFetcher } from '../fetch/fetcher.js';
+import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { readFeedBody } from '../pipeline.js';
-import { readVersion } from '../version.js';
 
 interface InspectItem {
   id: string;
@@ -73,12 +72,7 @@ export async function runInspect(options: { configPath: string | undefined; targ
 }
 
 async function download(target: string, config: ReturnType<typeof loadConfig>) {
-  const fetcher = createFetcher({
-    timeoutMs: config.fetch.timeoutSeconds * 1000,
-    maxBytes: config.fetch.maxBytes,
-    concurrency: 1,
-    userAgent: buildUserAgent(readVersion(), config.server.baseUrl),
-  });
+  const fetcher = createFetcherFromConfig(config, { concurrency: 1 });
   try {
     const result = await fetcher.fetch({ url: target });
     if (result.kind !== 'ok') throw new FetchError(`${target}: unexpected 304 Not Modified without a conditional request`);

@@ -1,23 +1,17 @@
 import { compileRules } from '../classify/classifier.js';
 import { loadConfig } from '../config/load.js';
-import { buildUserAgent, createFetcher } from '../fetch/fetcher.js';
+import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
 import { runCycle } from '../pipeline.js';
 import { openStore } from '../store/store.js';
 import type { CycleRecord, CycleSummary } from '../types.js';
-import { readVersion } from '../version.js';
 
 /** One poll cycle; exit 0 when the cycle completed, whatever individual sources did. */
 export async function runPoll(options: { configPath: string | undefined; json: boolean }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
   const logger = createLogger({ level: config.logLevel, destination: 'stderr' });
   const store = await openStore(config.storePath);
-  const fetcher = createFetcher({
-    timeoutMs: config.fetch.timeoutSeconds * 1000,
-    maxBytes: config.fetch.maxBytes,
-    concurrency: config.fetch.concurrency,
-    userAgent: buildUserAgent(readVersion(), config.server.baseUrl),
-  });
+  const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);

@@ -9,7 +9,8 @@ import type { Config } from '../config/schema.js';
 import { watchConfig } from '../config/watch.js';
 import { createCurator, type Curator } from '../curate.js';
 import { describeError, ConfigError, StoreError } from '../errors.js';
-import { buildUserAgent, createFetcher, type Fetcher } from '../fetch/fetcher.js';
+import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
+import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { runCycle } from '../pipeline.js';
@@ -44,7 +45,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   let curator: Curator = createCurator(classifier);
   let publication: Publication | undefined;
   publication = publish();
-  let fetcher: Fetcher = createFetcherFor(config, options.version);
+  let fetcher: Fetcher = createFetcherFromConfig(config);
   let cycleAbort: AbortController | undefined;
 
   function publish(): Publication {
@@ -113,7 +114,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     status.configLoadedAt = new Date();
     if (JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl) {
       const old = fetcher;
-      fetcher = createFetcherFor(next, options.version);
+      fetcher = createFetcherFromConfig(next);
       void (scheduler.running ?? Promise.resolve()).then(() => old.close());
     }
     if (previous.schedule !== next.schedule || previous.timezone !== next.timezone) {
@@ -170,15 +171,6 @@ export async function runServe(options: ServeOptions): Promise<number> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
-  });
-}
-
-function createFetcherFor(config: Config, version: string): Fetcher {
-  return createFetcher({
-    timeoutMs: config.fetch.timeoutSeconds * 1000,
-    maxBytes: config.fetch.maxBytes,
-    concurrency: config.fetch.concurrency,
-    userAgent: buildUserAgent(version, config.server.baseUrl),
   });
 }
 
