@@ -27,21 +27,28 @@ export interface StoryCluster {
 
 export const STORY_WINDOW_HOURS = 48;
 /** A title word found in more articles of the window than this is not walked in the index (it still counts in the score). */
-const MAX_WALK = 64;
+const MAX_WALK = 48;
 /** At most this many candidates per article are scored, the most promising first. */
-const MAX_COMPARE = 32;
+const MAX_COMPARE = 24;
 
 interface Node {
   article: StoredArticle;
   time: number;
-  sources: Set<string>;
+  /** Ids of the source names that carried the article (nearly always one). */
+  sources: Int32Array;
 }
 
 export function clusterStories(articles: readonly StoredArticle[]): StoryCluster[] {
+  const sourceIds = new Map<string, number>();
+  const idOfSource = (name: string): number => {
+    let id = sourceIds.get(name);
+    if (id === undefined) sourceIds.set(name, (id = sourceIds.size));
+    return id;
+  };
   const nodes: Node[] = articles.map((article) => ({
     article,
     time: Date.parse(article.published),
-    sources: new Set(article.sources.map((s) => s.name)),
+    sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)),
   }));
   const corpus = prepareCorpus(articles.map(storyTextOf));
   const edges = findSameStoryEdges(nodes, corpus);
@@ -73,6 +80,11 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
   const edges = new Map<number, Map<number, number>>();
   const reached = new Float64Array(nodes.length);
   const touched: number[] = [];
+  const candidates: number[] = [];
+  const maxTitle = stories.reduce((m, st) => Math.max(m, st.titleWords.length), 0);
+  const walkWords = new Int32Array(maxTitle);
+  const walkStarts = new Int32Array(maxTitle);
+  let walkCount = 0;
   for (const i of byTime) {
     const node = nodes[i]!;
     const story = stories[i]!;
@@ -85,22 +97,28 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     // work per article whatever the corpus looks like.
     const from = node.time - windowMs;
     let needed = MIN_TITLE_COVER * story.titleWeight;
-    const walk: { list: number[]; start: number; w: number }[] = [];
+    walkCount = 0;
     for (const id of story.titleWords) {
       const list = postings[id]!;
       const start = firstAtOrAfter(list, from, timeOf);
       if (list.length - start > MAX_WALK) needed -= weight[id]!;
-      else if (start < list.length) walk.push({ list, start, w: weight[id]! });
+      else if (start < list.length) {
+        walkWords[walkCount] = id;
+        walkStarts[walkCount++] = start;
+      }
     }
     if (needed > 0) {
-      for (const { list, start, w } of walk) {
-        for (let k = start; k < list.length; k++) {
+      for (let n = 0; n < walkCount; n++) {
+        const list = postings[walkWords[n]!]!;
+        const w = weight[walkWords[n]!]!;
+        for (let k = walkStarts[n]!; k < list.length; k++) {
           const j = list[k]!;
           if (reached[j] === 0) touched.push(j);
           reached[j]! += w;
         }
       }
-      const candidates = touched.filter((j) => reached[j]! >= needed - 1e-9 && !sharesSource(node, nodes[j]!));
+      candidates.length = 0;
+      for (const j of touched) if (reached[j]! >= needed - 1e-9 && !sharesSource(node, nodes[j]!)) candidates.push(j);
       if (candidates.length > MAX_COMPARE) {
         candidates.sort((a, b) => reached[b]! - reached[a]!);
         candidates.length = MAX_COMPARE;
@@ -173,7 +191,8 @@ function buildClusters(nodes: readonly Node[], edges: Map<number, Map<number, nu
 }
 
 function sharesSource(a: Node, b: Node): boolean {
-  for (const s of a.sources) if (b.sources.has(s)) return true;
+  if (a.sources.length === 1 && b.sources.length === 1) return a.sources[0] === b.sources[0];
+  for (const s of a.sources) if (b.sources.includes(s)) return true;
   return false;
 }
 

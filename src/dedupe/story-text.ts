@@ -56,6 +56,7 @@ export function foldGerman(text: string): string {
 }
 
 const DIGIT = /\d/;
+const YEAR = /^(19|20)\d\d$/;
 /** A hyphen-separated part of four or more letters: a word, unlike "cve" or "rc1". */
 const COMPOUND_WORD = /(?:^|-)[a-z]{4,}(?:-|$)/;
 const TOKEN = /[a-z0-9]+(?:[._\-/][a-z0-9]+)*/g;
@@ -74,10 +75,13 @@ export function readStoryText(title: string, summary: string): StoryText {
 
 function idsOf(tokens: readonly string[]): Set<string> {
   const ids = new Set<string>();
-  for (const token of tokens.flatMap((t) => (DIGIT.test(t) && COMPOUND_WORD.test(t) ? t.split('-') : [t]))) {
-    const id = identifierOf(token);
-    // A year ("endet im März 2026") dates an event but does not name it.
-    if (id && !/^(19|20)\d\d$/.test(id)) ids.add(id);
+  for (const token of tokens) {
+    if (!DIGIT.test(token)) continue;
+    for (const part of COMPOUND_WORD.test(token) ? token.split('-') : [token]) {
+      const id = identifierOf(part);
+      // A year ("endet im März 2026") dates an event but does not name it.
+      if (id && !YEAR.test(id)) ids.add(id);
+    }
   }
   return ids;
 }
