@@ -20,8 +20,6 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly path: string;
   readonly backupPath: string;
   readonly tempPath: string;
-  /** Text of the file as last read or written, for tests and diagnostics. */
-  lastText: string | null = null;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(path: string) {
@@ -33,8 +31,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   /** Raw text, or null if the file does not exist. Other errors propagate. */
   async readText(): Promise<string | null> {
     try {
-      this.lastText = await readFile(this.path, 'utf8');
-      return this.lastText;
+      return await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
@@ -65,7 +62,6 @@ export class DurableJsonFile<T> implements Adapter<T> {
     await this.#keepBackup();
     await rename(this.tempPath, this.path);
     await syncDirectory(dirname(this.path));
-    this.lastText = text;
   }
 
   /** The file about to be replaced was read and validated, or written by us: it is the last good copy. */
