@@ -45,9 +45,12 @@ function buildIndex(articles: readonly StoredArticle[]): ArticleIndex {
 export function indexArticle(index: ArticleIndex, article: StoredArticle): void {
   index.byId.set(article.id, article);
   addKey(index, article.key, article);
-  if (article.link) addKey(index, urlKeyOf(article.link), article);
+  // A link that was not the article's identity (a front page, a link the feed
+  // shared between articles) must not pull other items into this article.
+  const linksIdentify = article.key.startsWith('url:');
+  if (linksIdentify && article.link) addKey(index, urlKeyOf(article.link), article);
   for (const source of article.sources) {
-    if (source.link) addKey(index, urlKeyOf(source.link), article);
+    if (linksIdentify && source.link) addKey(index, urlKeyOf(source.link), article);
     if (source.guid) addKey(index, guidKeyOf(source.name, source.guid), article);
   }
 }

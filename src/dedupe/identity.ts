@@ -10,7 +10,9 @@
  *     www/non-www variants of one article, announced by a news site and by an
  *     aggregator with other tracking parameters, are one article. A trailing
  *     slash of a non-root path is dropped; the remaining query keeps its order
- *     (on many CMS `?id=…` is the article).
+ *     (on many CMS `?id=…` is the article). A link to a site's front page
+ *     (no path, no query) names no article and is skipped, as is a link that
+ *     merge-items found shared by different articles of one feed.
  *  2. `guid:<source>:<guid>` — the source's own guid/id when the item has no
  *     link. Scoped by source name because guids are only unique per feed.
  *  3. `hash:<source>:<sha256(title|date)>` — neither link nor guid: the
@@ -43,7 +45,7 @@ export function idForKey(key: string): string {
 
 function buildKey(item: NormalizedItem, sourceName: string): string {
   const urlKey = item.link ? urlKeyOf(item.link) : undefined;
-  if (urlKey) return urlKey;
+  if (urlKey && !isFrontPage(urlKey)) return urlKey;
   const guid = item.guid?.trim();
   if (guid) return guidKeyOf(sourceName, guid);
   const title = item.title.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
@@ -52,6 +54,10 @@ function buildKey(item: NormalizedItem, sourceName: string): string {
     .digest('hex')
     .slice(0, 32);
   return `hash:${sourceName}:${digest}`;
+}
+
+function isFrontPage(urlKey: string): boolean {
+  return !urlKey.slice(4).includes('/') && !urlKey.includes('?');
 }
 
 export function guidKeyOf(sourceName: string, guid: string): string {

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { StoreData } from '../store/store.js';
 import type { ArticleSource, NormalizedItem, StoredArticle } from '../types.js';
 import { getArticleIndex, indexArticle, noteAppended, type ArticleIndex } from './article-index.js';
-import { guidKeyOf, identifyItem, type ItemIdentity } from './identity.js';
+import { guidKeyOf, identifyItem, urlKeyOf, type ItemIdentity } from './identity.js';
 import { dayOf } from './retention.js';
 
 export interface MergeCounts {
@@ -37,11 +37,12 @@ export function mergeItems(data: StoreData, sourceName: string, items: readonly 
   const today = dayOf(now);
   const index = getArticleIndex(data);
   const guidUses = countGuids(items);
+  const sharedLinks = findSharedLinks(items);
   const keysInBatch = new Set<string>();
   const articlesInBatch = new Set<string>();
 
   for (const item of items) {
-    const identity = identifyItem(item, sourceName);
+    const identity = identifyItem(sharedLinks.has(item) ? withoutLink(item) : item, sourceName);
     // A feed listing one article twice: the first listing (the newest, in feed order) wins.
     if (keysInBatch.has(identity.key)) {
       counts.duplicates++;
@@ -88,6 +89,35 @@ function countGuids(items: readonly NormalizedItem[]): Map<string, number> {
     if (guid) uses.set(guid, (uses.get(guid) ?? 0) + 1);
   }
   return uses;
+}
+
+/**
+ * Items of one feed that share a link but are different articles (different
+ * guid and title): some feeds point every item at the front page or a
+ * category page. Their link identifies nothing, so they are keyed by guid.
+ */
+function findSharedLinks(items: readonly NormalizedItem[]): Set<NormalizedItem> {
+  const byLink = new Map<string, NormalizedItem[]>();
+  for (const item of items) {
+    const key = item.link ? urlKeyOf(item.link) : undefined;
+    if (!key || !item.guid?.trim()) continue;
+    const group = byLink.get(key);
+    if (group) group.push(item);
+    else byLink.set(key, [item]);
+  }
+  const shared = new Set<NormalizedItem>();
+  for (const group of byLink.values()) {
+    if (group.length < 2) continue;
+    const guids = new Set(group.map((i) => i.guid!.trim()));
+    const titles = new Set(group.map((i) => i.title));
+    if (guids.size > 1 && titles.size > 1) for (const item of group) shared.add(item);
+  }
+  return shared;
+}
+
+function withoutLink(item: NormalizedItem): NormalizedItem {
+  const { link: _link, ...rest } = item;
+  return rest;
 }
 
 function findExisting(

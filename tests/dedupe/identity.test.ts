@@ -48,6 +48,11 @@ describe('identifyItem', () => {
     expect(identifyItem({ ...bare, published: '2026-11-21T09:30:00.000Z' }, 'Linux-Magazin').key).not.toBe(key);
   });
 
+  it('does not use a link to a front page as identity', () => {
+    expect(identifyItem(makeItem({ link: 'https://www.kleiner-blog.example/', guid: 'p-7' }), 'blog').key).toBe('guid:blog:p-7');
+    expect(identifyItem(makeItem({ link: 'https://www.kleiner-blog.example/?p=7', guid: 'p-7' }), 'blog').key).toBe('url:kleiner-blog.example?p=7');
+  });
+
   it('ignores links that are not http(s) for the key', () => {
     expect(identifyItem(makeItem({ link: 'mailto:redaktion@heise.de', guid: 'g-1' }), 'heise').key).toBe('guid:heise:g-1');
   });

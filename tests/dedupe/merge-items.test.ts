@@ -38,6 +38,25 @@ describe('mergeItems', () => {
     expect(mergeItems(data, 'blog', items, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
   });
 
+  it('does not merge different articles that all link to the front page or one category page', () => {
+    const data = fresh();
+    const frontPage = [
+      makeItem({ link: 'https://www.kleiner-blog.example/', guid: 'post-1', title: 'Kernel 6.12 im Test' }),
+      makeItem({ link: 'https://www.kleiner-blog.example/', guid: 'post-2', title: 'Podman 5 im Test' }),
+    ];
+    const category = [
+      makeItem({ link: 'https://www.shop.example/news/', guid: 'n-1', title: 'Neuer Webhosting-Tarif' }),
+      makeItem({ link: 'https://www.shop.example/news/', guid: 'n-2', title: 'Wartungsarbeiten am Wochenende' }),
+    ];
+    expect(mergeItems(data, 'blog', frontPage, T0).new).toBe(2);
+    expect(mergeItems(data, 'shop', category, T0).new).toBe(2);
+    expect(mergeItems(data, 'blog', frontPage, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    expect(mergeItems(data, 'shop', category, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    // Another source linking to that category page is not one of those articles.
+    expect(mergeItems(data, 'other', [makeItem({ link: 'https://shop.example/news/', guid: 'x', title: 'Etwas anderes' })], T1).new).toBe(1);
+    expect(data.articles).toHaveLength(5);
+  });
+
   it('stores an article announced by a news site and an aggregator once, remembering both sources', () => {
     const data = fresh();
     mergeItems(data, 'heise online', [makeItem({ link: 'https://www.heise.de/news/Akamai-kernel-org-10099999.html', guid: 'http://heise.de/-10099999' })], T0);
