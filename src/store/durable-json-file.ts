@@ -43,18 +43,25 @@ export class DurableJsonFile<T> implements Adapter<T> {
     return text === null ? null : (JSON.parse(text) as T);
   }
 
-  /** Writes are serialized: a second write waits for the first to land. */
+  /**
+   * Serializes at once (a snapshot: later changes to `data` do not leak into
+   * this write); writes are queued, a second waits for the first to land.
+   */
   write(data: T): Promise<void> {
-    const text = JSON.stringify(data);
-    const next = this.#queue.then(() => this.#writeText(text));
+    const chunks = serializeInChunks(data);
+    const next = this.#queue.then(() => this.#writeChunks(chunks));
     this.#queue = next.catch(() => {});
     return next;
   }
 
-  async #writeText(text: string): Promise<void> {
+  async #writeChunks(chunks: string[]): Promise<void> {
     const handle = await open(this.tempPath, 'w', 0o644);
     try {
-      await handle.writeFile(text, 'utf8');
+      // Chunk by chunk, so that no second copy of a 100 MB store exists as one buffer.
+      for (let i = 0; i < chunks.length; i++) {
+        await handle.write(chunks[i]!, null, 'utf8');
+        chunks[i] = '';
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -78,6 +85,33 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
     await rename(staging, this.backupPath);
   }
+}
+
+const ITEMS_PER_CHUNK = 500;
+
+/**
+ * Compact JSON of `data`, exactly as JSON.stringify would write it, in pieces:
+ * a top-level `articles` list is written some hundred entries at a time.
+ */
+export function serializeInChunks(data: unknown): string[] {
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as { articles?: unknown }).articles)) {
+    return [JSON.stringify(data)];
+  }
+  const { articles, ...rest } = data as { articles: unknown[] } & Record<string, unknown>;
+  // Keep the key order JSON.stringify would use: articles where it stands in the object.
+  const keys = Object.keys(data);
+  const at = keys.indexOf('articles');
+  const before = Object.fromEntries(keys.slice(0, at).map((k) => [k, rest[k]]));
+  const after = Object.fromEntries(keys.slice(at + 1).map((k) => [k, rest[k]]));
+  const head = JSON.stringify(before);
+  const tail = JSON.stringify(after);
+  const chunks = [`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"articles":[`];
+  for (let i = 0; i < articles.length; i += ITEMS_PER_CHUNK) {
+    const part = articles.slice(i, i + ITEMS_PER_CHUNK).map((a) => JSON.stringify(a) ?? 'null');
+    chunks.push((i > 0 ? ',' : '') + part.join(','));
+  }
+  chunks.push(`]${tail.length > 2 ? `,${tail.slice(1)}` : '}'}`);
+  return chunks;
 }
 
 async function syncDirectory(dir: string): Promise<void> {
