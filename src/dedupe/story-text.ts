@@ -127,7 +127,12 @@ function identifierOf(token: string): string | undefined {
 
 const SUFFIXES = ['ern', 'ing', 'en', 'er', 'es', 'em', 'et', 'e', 'n', 's'];
 
+/** Two rounds, so that stacked endings meet: "Maintainers" → "maintainer" → "maintain" ← "Maintainer". */
 function stem(word: string): string {
+  return stripSuffix(stripSuffix(word));
+}
+
+function stripSuffix(word: string): string {
   if (word.length < 5) return word;
   for (const suffix of SUFFIXES) {
     if (word.endsWith(suffix) && word.length - suffix.length >= 4) return word.slice(0, -suffix.length);
