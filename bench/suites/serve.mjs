@@ -61,7 +61,7 @@ const SCENARIOS = [
   { key: 'notModified', label: '/feed.xml → 304 (If-None-Match)', headers: { 'accept-encoding': 'gzip' }, revalidate: true, expect: '3xx' },
 ];
 
-export async function benchServing({ dir, store, runs, seconds, scenarios = ['gzip', 'identity', 'notModified'], log }) {
+export async function benchServing({ dir, store, runs, seconds, warmupSeconds = 1, scenarios = ['gzip', 'identity', 'notModified'], log }) {
   const serve = await startServe({ dir: join(dir, 'serving'), store });
   let bare;
   try {
@@ -78,8 +78,10 @@ export async function benchServing({ dir, store, runs, seconds, scenarios = ['gz
       const headers = { ...scenario.headers, ...(scenario.revalidate ? { 'if-none-match': spec.gzip.headers.etag } : {}) };
       const samples = { feedkurator: [], baseline: [] };
       // A short warm-up per target: JIT and socket pools, not measured.
-      await cannon(`${serve.url}/feed.xml`, headers, 1);
-      await cannon(`${bare.url}/feed.xml`, headers, 1);
+      if (warmupSeconds > 0) {
+        await cannon(`${serve.url}/feed.xml`, headers, warmupSeconds);
+        await cannon(`${bare.url}/feed.xml`, headers, warmupSeconds);
+      }
       for (let run = 0; run < runs; run++) {
         for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
           const r = await cannon(`${(mode === 'feedkurator' ? serve : bare).url}/feed.xml`, headers, seconds);
