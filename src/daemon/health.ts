@@ -13,6 +13,8 @@ export interface DaemonStatus {
   /** Set while the store cannot be written. */
   storeError?: string | undefined;
   polling: boolean;
+  /** When the schedule runs the next cycle. */
+  nextCycleAt?: () => Date | undefined;
 }
 
 /**
@@ -45,6 +47,7 @@ export function buildHealthReport(status: DaemonStatus, config: Config, store: S
       startedAt: status.startedAt.toISOString(),
       uptimeSeconds: Math.round((Date.now() - status.startedAt.getTime()) / 1000),
       polling: status.polling,
+      nextCycle: status.nextCycleAt?.()?.toISOString() ?? null,
       store: { path: store.path, articles: store.data.articles.length, error: status.storeError ?? null },
       config: { file: config.file, loadedAt: status.configLoadedAt.toISOString(), error: status.configError ?? null },
       lastCycle: last

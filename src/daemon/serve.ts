@@ -75,6 +75,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   }
 
   const scheduler = createScheduler({ expression: config.schedule, timezone: config.timezone, run: cycle, logger: log });
+  status.nextCycleAt = () => scheduler.nextRun();
 
   let server;
   try {

@@ -50,6 +50,7 @@ describe('serve', () => {
       return body.lastCycle && !body.polling ? body : undefined;
     });
     expect(health).toMatchObject({ status: 'ok', lastCycle: { ok: 4, failed: 0 } });
+    expect(Date.parse((health as unknown as { nextCycle: string }).nextCycle)).toBeGreaterThan(Date.now());
     const rss = await (await fetch(`${base}/feed.xml`)).text();
     expect(rss).toContain('Podman 6.0 erschienen');
     expect(rss).not.toContain('Pixel 11');
