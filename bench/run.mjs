@@ -28,8 +28,8 @@ const PLANS = {
     ],
     storeSizes: [20_000, 50_000],
     storeRuns: 3,
-    startSize: 50_000,
-    startRuns: 5,
+    startSizes: [20_000, 50_000],
+    startRuns: 4,
     servingSize: 20_000,
     serving: { runs: 3, seconds: 5, warmupSeconds: 1, scenarios: ['gzip', 'identity', 'notModified'] },
     classify: { sources: 60, rounds: 7 },
@@ -39,7 +39,7 @@ const PLANS = {
     poll: [{ size: 50, runs: 3 }],
     storeSizes: [3_000],
     storeRuns: 2,
-    startSize: 3_000,
+    startSizes: [3_000],
     startRuns: 2,
     servingSize: 3_000,
     serving: { runs: 2, seconds: 1, warmupSeconds: 0, scenarios: ['gzip', 'notModified'] },
@@ -91,7 +91,7 @@ try {
       await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log })));
     }
   }
-  const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? [plan.startSize] : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size] : [])])];
+  const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? plan.startSizes : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size] : [])])];
   let stores = new Map();
   if (sizes.length > 0) await section('store build', async () => (stores = await buildStores({ dir: workDir, sizes, seed, anchor, log })));
   const storeOf = (size) => {
@@ -107,9 +107,12 @@ try {
     }
   }
   if (wanted('start')) {
-    await section('serve start', async () => {
-      results.serveStart = [await benchServeStart({ dir: workDir, store: storeOf(plan.startSize), runs: plan.startRuns, log })];
-    });
+    results.serveStart = [];
+    for (const size of plan.startSizes) {
+      await section(`serve start ${size}`, async () => {
+        results.serveStart.push(await benchServeStart({ dir: workDir, store: storeOf(size), runs: plan.startRuns, log }));
+      });
+    }
   }
   if (wanted('serving')) {
     await section('serving', async () => {
