@@ -148,6 +148,8 @@ process.stdout.write(`\n${table}${footer}`);
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, `${mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(resultsDir, `${mode}.md`), `${table}${footer}`);
+// A subset (--only) must not overwrite the last complete run's record.
+const name = only ? `${mode}-partial` : mode;
+writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(resultsDir, `${name}.md`), `${table}${footer}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
