@@ -5,6 +5,7 @@
  * with the same bytes and headers, started as a child process as well.
  */
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -128,8 +129,7 @@ async function captureResponses(url) {
 }
 
 /** GET with node:http so that the body stays as sent (fetch would decompress it) and headers come raw. */
-async function fetchRaw(url, headers) {
-  const { request } = await import('node:http');
+function fetchRaw(url, headers) {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       const chunks = [];
