@@ -92,6 +92,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
+  // Bound children per label set (routes and statuses are few): prom-client otherwise hashes
+  // the label object on every request.
+  const httpChildren = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
+  const httpChild = (route: string, status: number) => {
+    const key = `${route} ${status}`;
+    let child = httpChildren.get(key);
+    if (!child) {
+      child = { count: httpRequests.labels(route, String(status)), seconds: httpSeconds.labels(route) };
+      httpChildren.set(key, child);
+    }
+    return child;
+  };
+
   return {
     contentType: registry.contentType,
     render: () => registry.metrics(),
@@ -121,8 +134,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       storeArticles.set(count);
     },
     observeHttp(route, status, seconds) {
-      httpRequests.inc({ route, status: String(status) });
-      httpSeconds.observe({ route }, nonNegative(seconds));
+      const child = httpChild(route, status);
+      child.count.inc();
+      child.seconds.observe(nonNegative(seconds));
     },
   };
 }

@@ -10,6 +10,7 @@ import { describeError, ListenError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Publication } from '../publish/build-publication.js';
+import type { Resource } from '../publish/resource.js';
 import type { HealthReport } from '../types.js';
 import { chooseEncoding, isNotModified } from './negotiate.js';
 import { ALLOWED_METHODS, resolveRoute, type Route } from './routes.js';
@@ -41,6 +42,17 @@ const CLOSE_GRACE_MS = 2_000;
 
 const NO_STORE = 'no-store';
 
+/** Per-resource values every request needs, computed once per publication rather than per request. */
+const validatorsOf = new WeakMap<Resource, { lastModified: string; etags: string[] }>();
+function validators(resource: Resource): { lastModified: string; etags: string[] } {
+  let v = validatorsOf.get(resource);
+  if (!v) {
+    v = { lastModified: resource.lastModified.toUTCString(), etags: Object.values(resource.etags) };
+    validatorsOf.set(resource, v);
+  }
+  return v;
+}
+
 export async function startServer(deps: ServerDeps, listen: { host: string; port: number }): Promise<RunningServer> {
   const log = deps.logger.child({ component: 'http' });
   const maxAge = Math.max(0, Math.round(deps.cacheMaxAgeSeconds ?? 300));
@@ -68,7 +80,9 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       try {
         const publication = deps.getPublication();
         route = resolveRoute(req.method, req.url, (path) => publication.resources.has(path));
-        handle(route, publication, req, res).catch((err: unknown) => fail(res, err));
+        // Feeds and the page, the hot path, are answered synchronously; only /metrics awaits.
+        if (route.kind === 'resource') serveResource(route.path, publication, req, res);
+        else handle(route, publication, req, res).catch((err: unknown) => fail(res, err));
       } catch (err) {
         fail(res, err);
       }
@@ -100,17 +114,19 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     const resource = publication.resources.get(path);
     if (!resource) return sendText(req, res, 404, 'Not found.\n');
     const coding = chooseEncoding(req.headers['accept-encoding']);
+    const { lastModified, etags } = validators(resource);
     // One header object for writeHead: measurably cheaper than a setHeader per field on the hot path.
     const headers: Record<string, string | number> = {
+      'X-Content-Type-Options': 'nosniff',
       ...resource.headers,
       'Cache-Control': feedCacheControl,
-      'Last-Modified': resource.lastModified.toUTCString(),
+      'Last-Modified': lastModified,
       ETag: resource.etags[coding],
       Vary: 'Accept-Encoding',
     };
     const notModified = isNotModified(
       { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] },
-      { etags: Object.values(resource.etags), lastModified: resource.lastModified },
+      { etags, lastModified: resource.lastModified },
     );
     if (notModified) {
       res.writeHead(304, headers);

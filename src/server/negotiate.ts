@@ -6,9 +6,21 @@ import type { ContentCoding } from '../publish/resource.js';
 
 const PREFERENCE: readonly ContentCoding[] = ['br', 'gzip', 'identity'];
 
+/** Readers send a handful of distinct Accept-Encoding values: remember the answer for each (bounded). */
+const CHOSEN = new Map<string, ContentCoding>();
+const MAX_REMEMBERED = 256;
+
 /** The coding to send for an Accept-Encoding value: highest q wins, ties go to br, then gzip. */
 export function chooseEncoding(acceptEncoding: string | undefined): ContentCoding {
   if (acceptEncoding === undefined) return 'identity';
+  const known = CHOSEN.get(acceptEncoding);
+  if (known) return known;
+  const chosen = negotiateEncoding(acceptEncoding);
+  if (CHOSEN.size < MAX_REMEMBERED) CHOSEN.set(acceptEncoding, chosen);
+  return chosen;
+}
+
+function negotiateEncoding(acceptEncoding: string): ContentCoding {
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -51,8 +63,7 @@ export function isNotModified(
   if (headers.ifNoneMatch !== undefined) {
     const value = headers.ifNoneMatch.trim();
     if (value === '*') return true;
-    const opaque = new Set(validators.etags.map(stripWeak));
-    return value.split(',').some((tag) => opaque.has(stripWeak(tag.trim())));
+    return value.split(',').some((tag) => validators.etags.includes(stripWeak(tag.trim())));
   }
   if (headers.ifModifiedSince !== undefined) {
     const since = Date.parse(headers.ifModifiedSince);
