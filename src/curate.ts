@@ -15,7 +15,7 @@ export interface Curator {
 }
 
 /** An article as the classifier sees it: its text, and the sources that may lend it topics. */
-export function classifyStoredArticle(classifier: Classifier, article: StoredArticle): Classification {
+function classifyStoredArticle(classifier: Classifier, article: StoredArticle): Classification {
   return classifier.classify({
     title: article.title,
     summary: article.summary,

@@ -9,8 +9,7 @@
  */
 import { redactUrl } from './config/redact-url.js';
 import type { Config, SourceConfig } from './config/schema.js';
-import type { Classifier } from './classify/classifier.js';
-import { classifyStoredArticle } from './curate.js';
+import type { Curator } from './curate.js';
 import { applyRetention } from './dedupe/retention.js';
 import { mergeItems } from './dedupe/merge-items.js';
 import { AbortedError, describeError, errorCode } from './errors.js';
@@ -28,7 +27,8 @@ export interface CycleContext {
   config: Config;
   store: Store;
   fetcher: Fetcher;
-  classifier: Classifier;
+  /** Classifies with the current rules; the daemon's curator caches, so publishing reuses this cycle's work. */
+  curator: Curator;
   logger: Logger;
   metrics?: Metrics;
   /** Aborted on shutdown: sources not yet finished are abandoned, nothing half-merged. */
@@ -107,7 +107,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleRecord> {
   });
 
   applyRetention(ctx.store.data, ctx.config.storage, now());
-  record.curated = countCuratedChanges(ctx.store.data.articles, before, ctx.classifier);
+  record.curated = countCuratedChanges(ctx.store.data.articles, before, ctx.curator);
   const finished = now();
   record.finishedAt = finished.toISOString();
   record.durationMs = finished.getTime() - started.getTime();
@@ -183,11 +183,11 @@ function snapshotHashes(articles: readonly StoredArticle[]): Map<string, string>
 }
 
 /** Articles this cycle added or changed that the current rules curate. */
-function countCuratedChanges(articles: readonly StoredArticle[], before: Map<string, string>, classifier: Classifier): number {
+function countCuratedChanges(articles: readonly StoredArticle[], before: Map<string, string>, curator: Curator): number {
   let curated = 0;
   for (const a of articles) {
     if (before.get(a.id) === a.contentHash) continue;
-    if (classifyStoredArticle(classifier, a).topics.length > 0) curated++;
+    if (curator.classifyArticle(a).topics.length > 0) curated++;
   }
   return curated;
 }

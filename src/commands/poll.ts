@@ -1,5 +1,6 @@
 import { compileRules } from '../classify/classifier.js';
 import { loadConfig } from '../config/load.js';
+import { createCurator } from '../curate.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
 import { runCycle } from '../pipeline.js';
@@ -21,7 +22,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
       config,
       store,
       fetcher,
-      classifier: compileRules(config.topics, config.sources),
+      curator: createCurator(compileRules(config.topics, config.sources)),
       logger,
       signal: abort.signal,
     });

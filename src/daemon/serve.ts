@@ -41,8 +41,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     polling: false,
   };
 
-  let classifier = compileRules(config.topics, config.sources);
-  let curator: Curator = createCurator(classifier);
+  let curator: Curator = createCurator(compileRules(config.topics, config.sources));
   let publication: Publication | undefined;
   publication = publish();
   let fetcher: Fetcher = createFetcherFromConfig(config);
@@ -62,7 +61,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     cycleAbort = new AbortController();
     status.polling = true;
     try {
-      await runCycle({ config, store, fetcher, classifier, logger: options.logger, metrics, signal: cycleAbort.signal });
+      await runCycle({ config, store, fetcher, curator, logger: options.logger, metrics, signal: cycleAbort.signal });
       status.storeError = undefined;
     } catch (err) {
       if (err instanceof StoreError) status.storeError = describeError(err);
@@ -125,8 +124,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
       if (previous.server[key] !== next.server[key]) log.warn({ key: `server.${key}` }, 'changed in the config: takes effect after a restart');
     }
     if (previous.storePath !== next.storePath) log.warn({ key: 'storage.path' }, 'changed in the config: takes effect after a restart');
-    classifier = compileRules(next.topics, next.sources);
-    curator = createCurator(classifier);
+    curator = createCurator(compileRules(next.topics, next.sources));
     publication = publish();
     log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
 

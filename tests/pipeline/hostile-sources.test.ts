@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/classify/classifier.js';
 import { parseConfig } from '../../src/config/load.js';
+import { createCurator } from '../../src/curate.js';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
 import { createSilentLogger } from '../../src/log/logger.js';
@@ -75,7 +76,7 @@ describe('a cycle with good and hostile sources', () => {
       concurrency: config.fetch.concurrency,
       userAgent: 'feedkurator-test',
     });
-    const ctx = { config, store, fetcher, classifier: compileRules(config.topics, config.sources), logger: createSilentLogger() };
+    const ctx = { config, store, fetcher, curator: createCurator(compileRules(config.topics, config.sources)), logger: createSilentLogger() };
     const measured = await measureRssGrowth(() => runCycle(ctx));
     first = measured.result;
     growthMiB = measured.growthMiB;
