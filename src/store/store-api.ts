@@ -1,0 +1,131 @@
+/**
+ * The store boundary: the operations the engine needs from persistence,
+ * and nothing about how they are kept. Two backends implement it:
+ *
+ *   src/store/json/      the embedded default (lowdb JSON files under data/)
+ *   src/store/postgres/  PostgreSQL, which several `serve` replicas may share
+ *
+ * The pipeline, dedupe, retention and publishing talk only to this
+ * interface. Rules for every backend:
+ *
+ * - An article's HTML (`content`) is fetched only where it is needed: heads
+ *   (everything but the content) are what listing, dedupe and curation use.
+ * - `mergeSource` is atomic: one source's items are merged whole or not at
+ *   all, together with that source's new fetch state.
+ * - Every failure is a StoreError (src/errors.ts) naming the file or the
+ *   database (password redacted).
+ */
+import type { CycleRecord, SourceState, StoredArticle } from '../types.js';
+
+/** An article without its HTML: what dedupe, retention and curation read. */
+export type ArticleHead = Omit<StoredArticle, 'content'>;
+
+/** One article to write: its head, and its content when the content is new or changed. */
+export interface ArticleWrite {
+  head: ArticleHead;
+  /** Absent: keep the stored content (only the head changed, e.g. a second source). */
+  content?: string;
+}
+
+/** What a merge plan found in the store for the lookup keys and ids it asked for. */
+export interface MergeLookup {
+  /** Lookup key (identity key, url key of a known link, guid key) → the article known under it. */
+  byKey: ReadonlyMap<string, ArticleHead>;
+  /** Article id → the article. */
+  byId: ReadonlyMap<string, ArticleHead>;
+  /** Of the asked ids, those dropped by retention (tombstones). */
+  retired: ReadonlySet<string>;
+}
+
+/** The outcome of merging one source's items, as the store must apply it. */
+export interface SourceMerge {
+  /** New and changed articles. */
+  writes: ArticleWrite[];
+  /** Tombstoned ids the source still lists: their "last listed" day becomes `day`. */
+  retiredSeen: string[];
+  /** Calendar day (UTC, YYYY-MM-DD) of the merge. */
+  day: string;
+}
+
+export interface MergeRequest<T> {
+  source: string;
+  /** Every key the plan may look up (see lookupKeysOfItems in src/dedupe/). */
+  keys: readonly string[];
+  ids: readonly string[];
+  /** Pure: decides the merge from what the store holds. Run once, inside the store's transaction. */
+  plan(found: MergeLookup): { merge: SourceMerge; result: T };
+  /** The source's fetch state after this poll, written in the same transaction. */
+  state: SourceState;
+}
+
+export interface ClaimRequest {
+  names: readonly string[];
+  /** Only sources whose last attempt is older than this are due (replicas must not poll a source twice per due time). */
+  attemptedBefore: Date;
+  /** The lease: another process may take the source after this time. */
+  leaseUntil: Date;
+}
+
+export interface RetentionLimits {
+  retentionDays: number;
+  maxItems: number;
+}
+
+export interface WriteStats {
+  /** Bytes written by this flush (JSON: file bytes; PostgreSQL: 0, every operation is already committed). */
+  bytes: number;
+  /** Files (or segments) replaced. */
+  files: number;
+}
+
+export interface Store {
+  readonly kind: 'json' | 'postgres';
+  /** For messages and /healthz: the file path, or the database URL with the password redacted. */
+  readonly location: string;
+  readonly readOnly: boolean;
+  /** The schema version found when opened (older than current: migrated); null for a new store. */
+  readonly openedSchemaVersion: number | null;
+
+  // ---------------------------------------------------------------- articles
+  countArticles(): Promise<number>;
+  /** Heads of all stored articles, in no particular order. */
+  listHeads(): Promise<ArticleHead[]>;
+  /** Full articles (with content) for these ids; unknown ids are left out. */
+  getArticles(ids: readonly string[]): Promise<StoredArticle[]>;
+  /** Every stored article with its content, batch by batch (re-classification, copy-store, preview). */
+  streamArticles(batchSize?: number): AsyncIterable<StoredArticle[]>;
+  /** Look up, plan and apply one source's merge atomically; resolves with the plan's result. */
+  mergeSource<T>(request: MergeRequest<T>): Promise<T>;
+  /** Drop articles older than retentionDays or beyond maxItems, leaving tombstones; prune old tombstones. */
+  applyRetention(limits: RetentionLimits, now: Date): Promise<{ dropped: number }>;
+
+  // ---------------------------------------------------------------- sources
+  getSourceStates(): Promise<Map<string, SourceState>>;
+  /** A fetch state outside a merge (not modified, failed). */
+  putSourceState(state: SourceState): Promise<void>;
+  /** Of these sources, those this process may poll now; JSON: all (the lock file makes this process the only writer). */
+  claimSources(request: ClaimRequest): Promise<string[]>;
+
+  // ---------------------------------------------------------------- curation
+  /** Stored topics per article id, computed with the rules of this fingerprint. */
+  getClassifications(fingerprint: string): Promise<Map<string, string[]>>;
+  /** Adds or replaces the topics of these articles for this fingerprint; other fingerprints may be forgotten. */
+  putClassifications(fingerprint: string, topics: ReadonlyMap<string, readonly string[]>): Promise<void>;
+
+  // ---------------------------------------------------------------- cycles
+  getLastCycle(): Promise<CycleRecord | undefined>;
+  putLastCycle(record: CycleRecord): Promise<void>;
+
+  // ---------------------------------------------------------------- copy-store
+  /** Tombstones: id → day last listed. */
+  listRetired(): Promise<Map<string, string>>;
+  /** Bulk load into an empty store (copy-store, migration); no dedupe. */
+  importData(data: { articles?: readonly StoredArticle[]; sources?: readonly SourceState[]; retired?: ReadonlyMap<string, string> }): Promise<void>;
+
+  /** Make every change so far durable. JSON: write the files that changed, each atomically. */
+  flush(): Promise<WriteStats>;
+  /** Flush nothing; release the lock or the connections. */
+  close(): Promise<void>;
+  /** Called when another process changed the store (PostgreSQL replicas: LISTEN/NOTIFY). Returns an unsubscribe. */
+  watch?(onChange: (what: 'articles' | 'rules') => void): Promise<() => void>;
+}
