@@ -38,7 +38,7 @@ export async function openJsonStore(path: string, options: OpenJsonStoreOptions 
     await mkdir(layout.dir, { recursive: true }).catch((err: unknown) => {
       throw new StoreError(file, `cannot create its directory: ${describeFsError(err)}`, { cause: err });
     });
-    lock = await acquireStoreLock(file);
+    lock = await acquireStoreLock(file, options.onWarning);
   }
   try {
     const store = new JsonStore(layout, lock, options.onWarning ?? (() => {}));
