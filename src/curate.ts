@@ -62,9 +62,19 @@ export function createCurator(classifier: Classifier): Curator {
           title: o.title,
           ...(o.link ? { link: o.link } : {}),
         })),
+        matches: mergeMatches([lead, ...others].map((a) => classifyArticle(a).matches)),
       };
     });
   }
 
   return { curate, classifyArticle };
+}
+
+/** The union of the deciding terms per topic, in first-seen order: why a story entry has each of its topics. */
+function mergeMatches(all: Record<string, string[]>[]): Record<string, string[]> {
+  const merged: Record<string, string[]> = {};
+  for (const matches of all) {
+    for (const [topic, terms] of Object.entries(matches)) merged[topic] = [...new Set([...(merged[topic] ?? []), ...terms])];
+  }
+  return merged;
 }
