@@ -84,7 +84,7 @@ function withAppended(text: string, block: string): string {
   return `${text.slice(0, -TRAILER.length)}${block}${TRAILER}`;
 }
 
-describe('feedkurator add', () => {
+describe('feedkurator add', { timeout: 90_000 }, () => {
   it('follows a page’s autodiscovery link (relative href, not the comments feed), reads it once and appends the entry', async () => {
     const { file, text } = writeConfig();
     const before = blog.requests.length;
@@ -106,7 +106,7 @@ describe('feedkurator add', () => {
     const check = await runCli(['check', '--config', file]);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('OK — 2 sources');
-  }, 60_000);
+  });
 
   it('takes a feed URL as it is, with --name and --topics', async () => {
     const { file, text } = writeConfig();
@@ -164,7 +164,7 @@ describe('feedkurator add', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('feedkurator: no readable feed at http://127.0.0.1:9/: 127.0.0.1:9: connection refused\n');
     expect(readFileSync(file, 'utf8')).toBe(text);
-  }, 90_000);
+  });
 
   it('exits 2 for a name or URL already configured, before any request, and leaves the file alone', async () => {
     const { file, text } = writeConfig();
@@ -187,7 +187,7 @@ describe('feedkurator add', () => {
     const title = await runCli(['add', `${blog.base}/blog/feed/?v=2`, '--config', file]);
     expect(title.code).toBe(2);
     expect(title.stderr).toBe('feedkurator: a source named "Beispiel-Blog: Linux & mehr" is already configured (sources[1]) (choose another with --name)\n');
-  }, 90_000);
+  });
 
   it.each([
     [['add'], 'feedkurator: add takes one URL (a feed or a web page)\n'],

@@ -123,7 +123,7 @@ describe('feedkurator preview', () => {
   it('works beside a running serve that holds the store', async () => {
     const child = spawnCli(['serve', '--config', active], { LOG_LEVEL: 'info' });
     try {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 60_000;
       while (!/"msg":"serving"/.test(child.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(child.output()).toContain('"msg":"serving"');
       const result = await runCli(['preview', edited, '--json', '--config', active]);
@@ -134,5 +134,5 @@ describe('feedkurator preview', () => {
       child.kill('SIGTERM');
       expect((await waitForExit(child)).code).toBe(0);
     }
-  }, 90_000);
+  }, 150_000);
 });
