@@ -31,6 +31,8 @@ LABEL org.opencontainers.image.title="feedkurator" \
       org.opencontainers.image.description="Curated German Linux news (kernel, containers, hosting) as one clean RSS/Atom/JSON feed" \
       org.opencontainers.image.licenses="MIT"
 ENV NODE_ENV=production
+# JSON logs on stdout even under `docker run -t` (SPEC §8); `-e LOG_FORMAT=pretty` for a person watching.
+ENV LOG_FORMAT=json
 WORKDIR /app
 
 # Code and default config belong to root and are only readable by the

@@ -7,11 +7,13 @@
 import { parseArgs } from 'node:util';
 import { describeError, UsageError } from './errors.js';
 import { reportFatal } from './commands/report-fatal.js';
+import { runAdd } from './commands/add.js';
 import { runCheck } from './commands/check.js';
 import { runExplain } from './commands/explain.js';
 import { runExport } from './commands/export.js';
 import { runInspect } from './commands/inspect.js';
 import { runPoll } from './commands/poll.js';
+import { runPreview } from './commands/preview.js';
 import { runServeCommand } from './commands/serve.js';
 import { readVersion } from './version.js';
 
@@ -28,13 +30,18 @@ Commands:
   explain                       read JSON lines {"title","summary","content","source"} on stdin,
                                 print the topics and deciding terms for each
   inspect URL|FILE [--json]     show how feedkurator reads one source
+  preview NEW_CONFIG [--json]   which stored articles NEW_CONFIG's topic rules would add to or
+                                remove from each topic, before the edit goes live (store read-only)
+  add URL [--name NAME] [--topics T,…]
+                                add a source: URL may be a feed or a site's page (its feed links are
+                                followed); the feed is read once, then appended to the config file
 
 Options:
   --config PATH                 config file (default: $FEEDKURATOR_CONFIG or config/feedkurator.yaml)
   -h, --help                    show this help
   -v, --version                 show the version
 
-Environment: PORT, HOST, BASE_URL, DATA_DIR, LOG_LEVEL, FEEDKURATOR_CONFIG.
+Environment: PORT, HOST, BASE_URL, DATA_DIR, LOG_LEVEL, LOG_FORMAT (json|pretty), FEEDKURATOR_CONFIG.
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.`;
 
 const OPTIONS = {
@@ -42,6 +49,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   format: { type: 'string' },
   topic: { type: 'string' },
+  name: { type: 'string' },
+  topics: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -54,6 +63,15 @@ const ACCEPTS: Record<string, readonly string[]> = {
   export: ['config', 'format', 'topic'],
   explain: ['config'],
   inspect: ['config', 'json'],
+  preview: ['config', 'json'],
+  add: ['config', 'name', 'topics'],
+};
+
+/** Commands that take one positional argument, and how to say it is missing. */
+const ONE_ARGUMENT: Record<string, string> = {
+  inspect: 'inspect takes one URL or FILE',
+  preview: 'preview takes one NEW_CONFIG file',
+  add: 'add takes one URL (a feed or a web page)',
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -79,11 +97,9 @@ export async function main(argv: string[]): Promise<number> {
   for (const key of Object.keys(values)) {
     if (!accepted.includes(key)) throw new UsageError(`option --${key} does not apply to "${command}"`);
   }
-  const expectedArgs = command === 'inspect' ? 1 : 0;
-  if (rest.length !== expectedArgs) {
-    throw new UsageError(
-      command === 'inspect' ? 'inspect takes one URL or FILE' : `"${command}" takes no arguments, got "${rest.join(' ')}"`,
-    );
+  const oneArgument = ONE_ARGUMENT[command];
+  if (rest.length !== (oneArgument ? 1 : 0)) {
+    throw new UsageError(oneArgument ?? `"${command}" takes no arguments, got "${rest.join(' ')}"`);
   }
   const configPath = values.config;
   switch (command) {
@@ -99,6 +115,10 @@ export async function main(argv: string[]): Promise<number> {
       return runExplain({ configPath });
     case 'inspect':
       return runInspect({ configPath, target: rest[0]!, json: values.json === true });
+    case 'preview':
+      return runPreview({ configPath, newConfigPath: rest[0]!, json: values.json === true });
+    case 'add':
+      return runAdd({ configPath, url: rest[0]!, name: values.name, topics: values.topics });
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

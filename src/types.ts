@@ -216,6 +216,8 @@ export interface CuratedEntry {
   topics: string[];
   /** Other articles about the same story from other outlets (same-story cluster), newest first. */
   alsoAt: { id: string; source: string; title: string; link?: string }[];
+  /** Per topic, the include terms that gave it (as `explain` shows them), over the lead and its other outlets. */
+  matches?: Record<string, string[]>;
 }
 
 /** What /healthz answers: computed by the daemon, served as is. */

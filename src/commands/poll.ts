@@ -9,7 +9,7 @@ import type { CycleRecord, CycleSummary } from '../types.js';
 /** One poll cycle; exit 0 when the cycle completed, whatever individual sources did. */
 export async function runPoll(options: { configPath: string | undefined; json: boolean }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
-  const logger = createLogger({ level: config.logLevel, destination: 'stderr' });
+  const logger = createLogger({ level: config.logLevel, destination: 'stderr', format: config.logFormat });
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();

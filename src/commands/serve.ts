@@ -5,6 +5,6 @@ import { readVersion } from '../version.js';
 
 export async function runServeCommand(options: { configPath: string | undefined }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
-  const logger = createLogger({ level: config.logLevel, destination: 'stdout' });
+  const logger = createLogger({ level: config.logLevel, destination: 'stdout', format: config.logFormat });
   return runServe({ config, logger, version: readVersion() });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { LOG_FORMATS, type LogFormat } from '../log/logger.js';
 import { DEFAULTS } from './defaults.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -64,7 +65,8 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const storePath = env.DATA_DIR
     ? path.resolve(cwd, env.DATA_DIR, path.basename(data.storage.path))
     : path.resolve(cwd, data.storage.path);
-  return deepFreeze({ ...data, file, storePath, logLevel: env.LOG_LEVEL || DEFAULTS.logLevel });
+  const logFormat = env.LOG_FORMAT ? (env.LOG_FORMAT as LogFormat) : undefined;
+  return deepFreeze({ ...data, file, storePath, logLevel: env.LOG_LEVEL || DEFAULTS.logLevel, ...(logFormat ? { logFormat } : {}) });
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -83,6 +85,9 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv,
   if (env.BASE_URL) server.baseUrl = env.BASE_URL;
   if (env.LOG_LEVEL && !LOG_LEVELS.has(env.LOG_LEVEL)) {
     problems.push({ path: 'LOG_LEVEL (environment)', message: `"${env.LOG_LEVEL}" is not one of ${[...LOG_LEVELS].join(', ')}` });
+  }
+  if (env.LOG_FORMAT && !LOG_FORMATS.includes(env.LOG_FORMAT as LogFormat)) {
+    problems.push({ path: 'LOG_FORMAT (environment)', message: `"${env.LOG_FORMAT}" is not one of ${LOG_FORMATS.join(', ')}` });
   }
   return Object.keys(server).length > 0 || raw.server !== undefined ? { ...raw, server } : raw;
 }

@@ -95,4 +95,6 @@ export interface Config extends ConfigFile {
   /** Absolute path of the store file (storage.path resolved, DATA_DIR applied). */
   readonly storePath: string;
   readonly logLevel: string;
+  /** LOG_FORMAT; absent: pretty on a terminal, JSON otherwise. */
+  readonly logFormat?: 'json' | 'pretty';
 }

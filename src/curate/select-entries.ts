@@ -73,14 +73,33 @@ export async function selectEntries(
   return shown.flatMap((entry) => {
     const content = cache.get(entry.lead.head);
     if (content === undefined) return []; // dropped by retention meanwhile
+    const article = { ...entry.lead.head, content };
     return [
       {
-        article: { ...entry.lead.head, content },
+        article,
         topics: feed.topics.filter((t) => entry.topics.has(t)),
         alsoAt: entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) })),
+        matches: whyShown(curation, article, entry.others),
       },
     ];
   });
+}
+
+/**
+ * Why the entry is in the feed (the page's "Warum hier?"): the deciding terms
+ * per topic, as `explain` gives them, of the lead and of its other outlets
+ * (those from their title and teaser: their HTML stays on disk).
+ */
+function whyShown(curation: Curation, lead: StoredArticle, others: readonly ArticleHead[]): Record<string, string[]> {
+  const all = [curation.classifyArticle(lead).matches];
+  for (const other of others) {
+    all.push(curation.rules.classifier.classify({ title: other.title, summary: other.summary, sources: other.sources.map((s) => s.name) }).matches);
+  }
+  const merged: Record<string, string[]> = {};
+  for (const matches of all) {
+    for (const [topic, terms] of Object.entries(matches)) merged[topic] = [...new Set([...(merged[topic] ?? []), ...terms])];
+  }
+  return merged;
 }
 
 /** How many of the newest curated articles are clustered (see the file comment). */

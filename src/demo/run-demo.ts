@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   writeFileSync(file, doc.toString());
 
   const config = loadConfig({ configPath: file });
-  const logger = createLogger({ level: config.logLevel, destination: 'stdout' });
+  const logger = createLogger({ level: config.logLevel, destination: 'stdout', format: config.logFormat });
   logger.info(
     { samples: samples.url, config: file, feed: `http://localhost:${config.server.port}/feed.xml` },
     'demo: sample feeds on 127.0.0.1; open the feed URL in a browser or reader',

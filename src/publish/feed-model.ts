@@ -42,6 +42,8 @@ export interface FeedItem {
   source: SourceRef;
   topics: TopicRef[];
   alsoAt: { source: string; title: string; url?: string }[];
+  /** Why it is in: per topic, the deciding terms (CuratedEntry.matches), in topic order. */
+  why: { topic: TopicRef; terms: string[] }[];
   enclosures: { url: string; type: string; length?: number }[];
 }
 
@@ -117,6 +119,10 @@ export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Da
     source,
     topics: entry.topics.map((name) => ({ name, title: topicTitles.get(name) ?? name })),
     alsoAt,
+    why: entry.topics.flatMap((name) => {
+      const terms = (entry.matches?.[name] ?? []).map(clean).filter((t) => t !== '');
+      return terms.length > 0 ? [{ topic: { name, title: topicTitles.get(name) ?? name }, terms }] : [];
+    }),
     enclosures: article.enclosures.flatMap((e) => {
       const url = toSafeHttpUrl(e.url);
       if (!url) return [];

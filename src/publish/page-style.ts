@@ -32,6 +32,10 @@ article h3 a:hover,article h3 a:focus{color:var(--accent);text-decoration:underl
 .topics li{background:var(--chip);color:var(--chipfg);border-radius:1rem;padding:0 .55rem;font-size:.8rem}
 .teaser{margin:.4rem 0 0}
 .also{margin:.35rem 0 0;font-size:.9rem;color:var(--muted)}
+.why{margin:.25rem 0 0;font-size:.85rem;color:var(--muted)}
+.why summary{cursor:pointer;width:max-content}
+.why ul{margin:.2rem 0 0;padding-left:1.2rem}
+.why code{font-size:.95em;background:var(--chip);color:var(--chipfg);border-radius:.25rem;padding:0 .25rem;overflow-wrap:anywhere}
 .empty{margin:2.5rem 0;padding:1.2rem;border:1px dashed var(--line);border-radius:.6rem}
 .empty h2{margin-top:0}
 footer{margin:2.5rem 0 2rem;color:var(--muted);font-size:.85rem}

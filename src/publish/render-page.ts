@@ -89,8 +89,15 @@ function renderArticle(item: FeedItem, timeFormat: Intl.DateTimeFormat): string 
 <h3><a href="${esc(item.url)}"${rel}>${esc(item.title)}</a></h3>
 <div class="meta"><span>${esc(item.source.name)}</span><time datetime="${item.published.toISOString()}">${esc(timeFormat.format(item.published))} Uhr</time><ul class="topics" aria-label="Themen">${topics}</ul></div>${
     teaser ? `\n<p class="teaser">${esc(teaser)}</p>` : ''
-  }${also}
+  }${also}${renderWhy(item)}
 </article>`;
+}
+
+/** The deciding terms per topic, as `feedkurator explain` gives them; folded away so they do not crowd the list. */
+function renderWhy(item: FeedItem): string {
+  if (item.why.length === 0) return '';
+  const rows = item.why.map(({ topic, terms }) => `<li>${esc(topic.title)}: ${terms.map((t) => `<code>${esc(t)}</code>`).join(', ')}</li>`);
+  return `\n<details class="why"><summary>Warum hier?</summary><ul aria-label="Passende Begriffe je Thema">${rows.join('')}</ul></details>`;
 }
 
 function renderSubscribe(topics: TopicRef[]): string {

@@ -11,7 +11,7 @@ describe('feedkurator CLI', () => {
   it('prints help and version with exit 0', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'poll', 'check', 'export', 'explain', 'inspect']) expect(help.stdout).toContain(command);
+    for (const command of ['serve', 'poll', 'check', 'export', 'explain', 'inspect', 'preview NEW_CONFIG', 'add URL']) expect(help.stdout).toContain(command);
     const version = await runCli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);

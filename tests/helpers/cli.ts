@@ -17,7 +17,7 @@ export interface CliResult {
 /** Environment for a child: no inherited overrides that would change what the test means. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
-  for (const key of ['PORT', 'HOST', 'BASE_URL', 'DATA_DIR', 'FEEDKURATOR_CONFIG'])
+  for (const key of ['PORT', 'HOST', 'BASE_URL', 'DATA_DIR', 'FEEDKURATOR_CONFIG', 'LOG_FORMAT'])
     if (!(key in extra)) delete env[key];
   return env;
 }

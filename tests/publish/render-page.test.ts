@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Curation } from '../../src/curate/curation.js';
+import { ContentCache, selectEntries } from '../../src/curate/select-entries.js';
+import { rulesFor } from '../../src/daemon/daemon.js';
+import { openJsonStore } from '../../src/store/json/json-store.js';
 import { buildPublication } from '../../src/publish/build-publication.js';
 import { PAGE_CSP, PAGE_STYLE, PAGE_STYLE_HASH } from '../../src/publish/page-style.js';
 import { createHash } from 'node:crypto';
@@ -73,5 +80,48 @@ describe('the HTML page', () => {
     expect(html).toContain(`<style>${PAGE_STYLE}</style>`);
     expect(PAGE_CSP).toContain(`style-src '${PAGE_STYLE_HASH}'`);
     expect(page([KUBERNETES])).toContain('1 Artikel');
+  });
+
+  it('shows why each entry is there: the deciding terms per topic in a details element after the other outlets', () => {
+    const why = page([
+      { ...AKAMAI, matches: { kernel: ['*kernel*', 'kernel.org'], hosting: ['hostet ^0.5', 'akamai'] } },
+      { ...CONTAINERCON, matches: { containers: ['container*'], kernel: ['kernelentwickler'] } },
+      KUBERNETES,
+    ]);
+    const akamai = why.slice(why.indexOf('<article id="a-k7Qm2xAkamai01">'));
+    const block = akamai.slice(0, akamai.indexOf('</article>'));
+    expect(block).toMatch(
+      /<p class="also">Auch bei: .*<\/p>\n<details class="why"><summary>Warum hier\?<\/summary><ul aria-label="Passende Begriffe je Thema"><li>Kernel: <code>\*kernel\*<\/code>, <code>kernel\.org<\/code><\/li><li>Hosting: <code>hostet \^0\.5<\/code>, <code>akamai<\/code><\/li><\/ul><\/details>\n$/,
+    );
+    // In the entry's topic order (kernel before containers), not the order matches came in.
+    expect(why).toContain('<li>Kernel: <code>kernelentwickler</code></li><li>Container: <code>container*</code></li>');
+    // No matches known (an entry built without them): no empty element.
+    const k8s = why.slice(why.indexOf('<article id="a-heiseK8s135">'));
+    expect(k8s.slice(0, k8s.indexOf('</article>'))).not.toContain('<details');
+  });
+
+  it('escapes the terms and leaves out topics the entry does not have', () => {
+    const hostile = page([{ ...KUBERNETES, matches: { containers: ['<script>alert(1)</script>', 'a&b "q"'], hosting: ['nur-hier'] } }]);
+    expect(hostile).toContain('<li>Container: <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>, <code>a&amp;b &quot;q&quot;</code></li>');
+    expect(hostile).not.toMatch(/<script/i);
+    expect(hostile).not.toContain('nur-hier');
+  });
+
+  it('gets the terms from the curation: what explain says for the article', async () => {
+    const config = loadTestConfig(CONFIG_YAML);
+    const rules = rulesFor(config);
+    const classifier = rules.classifier;
+    const dir = mkdtempSync(join(tmpdir(), 'fk-page-'));
+    const store = await openJsonStore(join(dir, 'store.json'));
+    await store.importData({ articles: [AKAMAI.article, CONTAINERCON.article] });
+    const entries = await selectEntries(await Curation.open(store, rules), store, new ContentCache(), { maxItems: 100, topics: Object.keys(config.topics) });
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    const expected = classifier.classify({ title: AKAMAI.article.title, summary: AKAMAI.article.summary, content: AKAMAI.article.content, sources: ['ip-insider'] });
+    const akamai = entries.find((e) => e.article.id === AKAMAI.article.id);
+    expect(akamai?.matches).toEqual(expected.matches);
+    expect(Object.keys(expected.matches).length).toBeGreaterThan(0);
+    const html = buildPublication({ entries, config, generatedAt: new Date('2026-11-22T05:00:00Z') }).resources.get('/')?.bodies.identity.toString('utf8') ?? '';
+    for (const terms of Object.values(expected.matches)) for (const term of terms) expect(html).toContain(`<code>${term.replace(/&/g, '&amp;')}</code>`);
   });
 });
