@@ -17,6 +17,9 @@ interface CompiledTopic {
   contentWeight: number;
   include: IndexedTerm[];
   exclude: IndexedTerm[];
+  /** Words of another meaning, flattened; `homonymOf[i]` is the include index they disarm. */
+  senses: IndexedTerm[];
+  homonymOf: number[];
 }
 
 type FieldName = 'title' | 'summary' | 'content';
@@ -40,8 +43,9 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
       kind: 'exclude' as const,
       term: parseTerm(raw, { allowVeto: true }),
     })),
+    ...compileHomonyms(topic, rules),
   }));
-  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude]));
+  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude, ...t.senses]));
   const restrictions = restrictionsBySource(sources);
   const names = compiled.map((t) => t.name);
 
@@ -68,6 +72,34 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
   };
 }
 
+function compileHomonyms(topic: number, rules: Config['topics'][string]): Pick<CompiledTopic, 'senses' | 'homonymOf'> {
+  const senses: IndexedTerm[] = [];
+  const homonymOf: number[] = [];
+  for (const [term, words] of Object.entries(rules.homonyms ?? {})) {
+    const include = rules.include.indexOf(term);
+    for (const raw of words) {
+      senses.push({ topic, index: senses.length, kind: 'sense', term: parseTerm(raw) });
+      homonymOf.push(include);
+    }
+  }
+  return { senses, homonymOf };
+}
+
+/** Per include index: the first word of another meaning seen in the lead (title, summary) and in the body. */
+function otherSenses(topic: CompiledTopic, t: number, hitsByField: { field: FieldName; hits: Hit[] }[]): { lead: Map<number, string>; body: Map<number, string> } {
+  const lead = new Map<number, string>();
+  const body = new Map<number, string>();
+  for (const { field, hits } of hitsByField) {
+    for (const h of hits) {
+      if (h.term.topic !== t || h.term.kind !== 'sense') continue;
+      const include = topic.homonymOf[h.term.index]!;
+      const seen = field === 'content' ? body : lead;
+      if (!seen.has(include)) seen.set(include, h.term.term.raw);
+    }
+  }
+  return { lead, body };
+}
+
 function decideTopic(
   topic: CompiledTopic,
   t: number,
@@ -77,8 +109,10 @@ function decideTopic(
   // Per include term: the best field factor it was found in (title beats body).
   const found = new Map<number, number>();
   const excluding = new Set<number>();
+  const homonymsSeen: string[] = [];
   let vetoed = false;
   let before = 0;
+  const senses = topic.senses.length > 0 ? otherSenses(topic, t, hitsByField) : undefined;
   for (const { field, hits } of hitsByField) {
     const mine = hits.filter((h) => h.term.topic === t);
     if (mine.length === 0) continue;
@@ -98,6 +132,12 @@ function decideTopic(
         excluding.add(mask.term.index);
         continue;
       }
+      const other = senses && (senses.lead.get(h.term.index) ?? (field === 'content' ? senses.body.get(h.term.index) : undefined));
+      if (other) {
+        const why = `${h.term.term.raw} (other meaning: ${other})`;
+        if (!homonymsSeen.includes(why)) homonymsSeen.push(why);
+        continue;
+      }
       const factor = field === 'title' ? topic.titleWeight : field === 'content' ? topic.contentWeight : 1;
       found.set(h.term.index, Math.max(found.get(h.term.index) ?? 0, factor));
     }
@@ -108,8 +148,8 @@ function decideTopic(
   if (!vetoed && score >= topic.minScore - 1e-9) {
     result.topics.push(topic.name);
     result.matches[topic.name] = [...found.keys()].sort((a, b) => a - b).map((i) => topic.include[i]!.term.raw);
-  } else if (excluding.size > 0) {
-    result.excluded[topic.name] = [...excluding].sort((a, b) => a - b).map((i) => topic.exclude[i]!.term.raw);
+  } else if (excluding.size > 0 || homonymsSeen.length > 0) {
+    result.excluded[topic.name] = [...[...excluding].sort((a, b) => a - b).map((i) => topic.exclude[i]!.term.raw), ...homonymsSeen];
   }
 }
 
