@@ -2,12 +2,15 @@ import type { Config, SourceConfig } from '../config/schema.js';
 import type { Classification, ClassifiableText } from '../types.js';
 import { foldText, stripHtml } from './fold.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
+import { describeContribution, featuresOf, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
 import { parseTerm } from './term.js';
 import { tokenize } from './tokenize.js';
 
 export interface Classifier {
   readonly topics: readonly string[];
   classify(text: ClassifiableText): Classification;
+  /** Per topic that consults the model: its probability and the words that weighed, for explain. */
+  modelContributions(text: ClassifiableText): Record<string, Contribution>;
 }
 
 interface CompiledTopic {
@@ -20,6 +23,7 @@ interface CompiledTopic {
   /** Words of another meaning, flattened; `homonymOf[i]` is the include index they disarm. */
   senses: IndexedTerm[];
   homonymOf: number[];
+  model?: TopicWeights;
 }
 
 type FieldName = 'title' | 'summary' | 'content';
@@ -27,10 +31,11 @@ type FieldName = 'title' | 'summary' | 'content';
 /**
  * Compile the topic rules once per config; the returned classifier is pure
  * and cheap enough to re-run over every stored article after each edit.
+ * `model` is the word model topics may consult (`model:` in their rules).
  * Terms are assumed valid (the config schema checked them); a bad term here
  * throws TermSyntaxError.
  */
-export function compileRules(topics: Config['topics'], sources?: readonly SourceConfig[]): Classifier {
+export function compileRules(topics: Config['topics'], sources?: readonly SourceConfig[], model: TopicModel = SHIPPED_MODEL): Classifier {
   const compiled: CompiledTopic[] = Object.entries(topics).map(([name, rules], topic) => ({
     name,
     minScore: rules.minScore ?? 1,
@@ -44,7 +49,9 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
       term: parseTerm(raw, { allowVeto: true }),
     })),
     ...compileHomonyms(topic, rules),
+    ...(rules.model && model.topics[rules.model] ? { model: model.topics[rules.model] } : {}),
   }));
+  const usesModel = compiled.some((t) => t.model);
   const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude, ...t.senses]));
   const restrictions = restrictionsBySource(sources);
   const names = compiled.map((t) => t.name);
@@ -67,9 +74,28 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
         if (allowed && !allowed.has(topic.name)) return;
         decideTopic(topic, t, hitsByField, result);
       });
+      if (usesModel && result.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, text, result);
       return result;
     },
+    modelContributions(text: ClassifiableText): Record<string, Contribution> {
+      if (!usesModel) return {};
+      const features = featuresOf(text);
+      return Object.fromEntries(compiled.filter((c) => c.model).map((c) => [c.name, score(c.model!, features)]));
+    },
   };
+}
+
+/** Drops a rules match the model finds very unlikely; the words that decided go to `excluded`. */
+function vetoByModel(compiled: readonly CompiledTopic[], text: ClassifiableText, result: Classification): void {
+  const features = featuresOf(text);
+  for (const topic of compiled) {
+    if (!topic.model || !result.topics.includes(topic.name)) continue;
+    const c = score(topic.model, features);
+    if (c.probability >= topic.model.drop) continue;
+    result.topics = result.topics.filter((name) => name !== topic.name);
+    delete result.matches[topic.name];
+    result.excluded[topic.name] = [...(result.excluded[topic.name] ?? []), describeContribution(c)];
+  }
 }
 
 function compileHomonyms(topic: number, rules: Config['topics'][string]): Pick<CompiledTopic, 'senses' | 'homonymOf'> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_TOPICS } from './model.js';
 import { parseTerm, TermSyntaxError } from './term.js';
 
 /**
@@ -33,6 +34,12 @@ const topicRulesShape = z.strictObject({
    * `"*kernel*": [cuda, gpu*]` keeps "CUDA-Kernel" out and "Linux 6.12" in.
    */
   homonyms: z.record(z.string(), z.array(termSchema(false)).min(1, 'list at least one word of the other meaning')).default({}),
+  /**
+   * Second opinion from the shipped word model (src/classify/topic-model.json):
+   * which of its topics to consult. A rules match the model finds very unlikely
+   * is dropped; explain shows the words that decided. Absent: rules only.
+   */
+  model: z.enum(MODEL_TOPICS as [string, ...string[]], { message: `model must be one of the shipped model's topics: ${MODEL_TOPICS.join(', ')}` }).optional(),
   /** Sum of the weights of the distinct include terms found that makes an article belong to the topic. */
   minScore: z.number().positive('minScore must be greater than 0').default(1),
   /** Factor for include terms found in the title (a title is a stronger signal than a passing mention). */
