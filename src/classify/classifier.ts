@@ -2,12 +2,15 @@ import type { Config, SourceConfig } from '../config/schema.js';
 import type { Classification, ClassifiableText } from '../types.js';
 import { foldText, stripHtml } from './fold.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
+import { describeContribution, featuresOf, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
 import { parseTerm } from './term.js';
 import { tokenize } from './tokenize.js';
 
 export interface Classifier {
   readonly topics: readonly string[];
   classify(text: ClassifiableText): Classification;
+  /** Per topic that consults the model: its probability and the words that weighed, for explain. */
+  modelContributions(text: ClassifiableText): Record<string, Contribution>;
 }
 
 interface CompiledTopic {
@@ -17,6 +20,10 @@ interface CompiledTopic {
   contentWeight: number;
   include: IndexedTerm[];
   exclude: IndexedTerm[];
+  /** Words of another meaning, flattened; `homonymOf[i]` is the include index they disarm. */
+  senses: IndexedTerm[];
+  homonymOf: number[];
+  model?: TopicWeights;
 }
 
 type FieldName = 'title' | 'summary' | 'content';
@@ -24,10 +31,11 @@ type FieldName = 'title' | 'summary' | 'content';
 /**
  * Compile the topic rules once per config; the returned classifier is pure
  * and cheap enough to re-run over every stored article after each edit.
+ * `model` is the word model topics may consult (`model:` in their rules).
  * Terms are assumed valid (the config schema checked them); a bad term here
  * throws TermSyntaxError.
  */
-export function compileRules(topics: Config['topics'], sources?: readonly SourceConfig[]): Classifier {
+export function compileRules(topics: Config['topics'], sources?: readonly SourceConfig[], model: TopicModel = SHIPPED_MODEL): Classifier {
   const compiled: CompiledTopic[] = Object.entries(topics).map(([name, rules], topic) => ({
     name,
     minScore: rules.minScore ?? 1,
@@ -40,8 +48,11 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
       kind: 'exclude' as const,
       term: parseTerm(raw, { allowVeto: true }),
     })),
+    ...compileHomonyms(topic, rules),
+    ...(rules.model && model.topics[rules.model] ? { model: model.topics[rules.model] } : {}),
   }));
-  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude]));
+  const usesModel = compiled.some((t) => t.model);
+  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude, ...t.senses]));
   const restrictions = restrictionsBySource(sources);
   const names = compiled.map((t) => t.name);
 
@@ -63,9 +74,56 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
         if (allowed && !allowed.has(topic.name)) return;
         decideTopic(topic, t, hitsByField, result);
       });
+      if (usesModel && result.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, text, result);
       return result;
     },
+    modelContributions(text: ClassifiableText): Record<string, Contribution> {
+      if (!usesModel) return {};
+      const features = featuresOf(text);
+      return Object.fromEntries(compiled.filter((c) => c.model).map((c) => [c.name, score(c.model!, features)]));
+    },
   };
+}
+
+/** Drops a rules match the model finds very unlikely; the words that decided go to `excluded`. */
+function vetoByModel(compiled: readonly CompiledTopic[], text: ClassifiableText, result: Classification): void {
+  const features = featuresOf(text);
+  for (const topic of compiled) {
+    if (!topic.model || !result.topics.includes(topic.name)) continue;
+    const c = score(topic.model, features);
+    if (c.probability >= topic.model.drop) continue;
+    result.topics = result.topics.filter((name) => name !== topic.name);
+    delete result.matches[topic.name];
+    result.excluded[topic.name] = [...(result.excluded[topic.name] ?? []), describeContribution(c)];
+  }
+}
+
+function compileHomonyms(topic: number, rules: Config['topics'][string]): Pick<CompiledTopic, 'senses' | 'homonymOf'> {
+  const senses: IndexedTerm[] = [];
+  const homonymOf: number[] = [];
+  for (const [term, words] of Object.entries(rules.homonyms ?? {})) {
+    const include = rules.include.indexOf(term);
+    for (const raw of words) {
+      senses.push({ topic, index: senses.length, kind: 'sense', term: parseTerm(raw) });
+      homonymOf.push(include);
+    }
+  }
+  return { senses, homonymOf };
+}
+
+/** Per include index: the first word of another meaning seen in the lead (title, summary) and in the body. */
+function otherSenses(topic: CompiledTopic, t: number, hitsByField: { field: FieldName; hits: Hit[] }[]): { lead: Map<number, string>; body: Map<number, string> } {
+  const lead = new Map<number, string>();
+  const body = new Map<number, string>();
+  for (const { field, hits } of hitsByField) {
+    for (const h of hits) {
+      if (h.term.topic !== t || h.term.kind !== 'sense') continue;
+      const include = topic.homonymOf[h.term.index]!;
+      const seen = field === 'content' ? body : lead;
+      if (!seen.has(include)) seen.set(include, h.term.term.raw);
+    }
+  }
+  return { lead, body };
 }
 
 function decideTopic(
@@ -77,8 +135,10 @@ function decideTopic(
   // Per include term: the best field factor it was found in (title beats body).
   const found = new Map<number, number>();
   const excluding = new Set<number>();
+  const homonymsSeen: string[] = [];
   let vetoed = false;
   let before = 0;
+  const senses = topic.senses.length > 0 ? otherSenses(topic, t, hitsByField) : undefined;
   for (const { field, hits } of hitsByField) {
     const mine = hits.filter((h) => h.term.topic === t);
     if (mine.length === 0) continue;
@@ -98,6 +158,12 @@ function decideTopic(
         excluding.add(mask.term.index);
         continue;
       }
+      const other = senses && (senses.lead.get(h.term.index) ?? (field === 'content' ? senses.body.get(h.term.index) : undefined));
+      if (other) {
+        const why = `${h.term.term.raw} (other meaning: ${other})`;
+        if (!homonymsSeen.includes(why)) homonymsSeen.push(why);
+        continue;
+      }
       const factor = field === 'title' ? topic.titleWeight : field === 'content' ? topic.contentWeight : 1;
       found.set(h.term.index, Math.max(found.get(h.term.index) ?? 0, factor));
     }
@@ -108,8 +174,8 @@ function decideTopic(
   if (!vetoed && score >= topic.minScore - 1e-9) {
     result.topics.push(topic.name);
     result.matches[topic.name] = [...found.keys()].sort((a, b) => a - b).map((i) => topic.include[i]!.term.raw);
-  } else if (excluding.size > 0) {
-    result.excluded[topic.name] = [...excluding].sort((a, b) => a - b).map((i) => topic.exclude[i]!.term.raw);
+  } else if (excluding.size > 0 || homonymsSeen.length > 0) {
+    result.excluded[topic.name] = [...[...excluding].sort((a, b) => a - b).map((i) => topic.exclude[i]!.term.raw), ...homonymsSeen];
   }
 }
 

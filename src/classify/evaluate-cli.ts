@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm run eval`: precision, recall and F1 of the default topic rules on the
- * labelled set in tests/fixtures/topics/, next to the naive substring
- * baseline, and the misses. Options: --config PATH, --split tuning|holdout|all,
- * --misses (list them all), --throughput.
+ * `npm run eval`: precision, recall and F1 of the default topic rules next to
+ * the naive substring baseline, on the old labelled set (tuning, holdout, all)
+ * and on the independent news set (news-tuning, news-holdout; see
+ * tests/fixtures/topics/README.md). Options: --config PATH,
+ * --split tuning|holdout|news-tuning|news-holdout|all, --misses (list them all),
+ * --throughput. Misses of news-holdout are counted, never listed: nobody tunes
+ * on what they cannot see.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +15,15 @@ import { loadConfig } from '../config/load.js';
 import { describeError } from '../errors.js';
 import { compileRules, type Classifier } from './classifier.js';
 import { classifyBySubstring, evaluate, readLabelledSet, SUBSTRING_BASELINE, type EvaluationReport, type LabelledExample } from './evaluate.js';
+import { loadNewsParts } from './news-set.js';
 import { measureThroughput } from './throughput.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SPLITS = { tuning: 'labelled-tuning.jsonl', holdout: 'labelled-holdout.jsonl' } as const;
+const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'topics');
+const OLD_SPLITS = { tuning: 'labelled-tuning.jsonl', holdout: 'labelled-holdout.jsonl' } as const;
+const NEWS_SPLITS = ['news-tuning', 'news-holdout'] as const;
+/** Sets whose misses are never printed. */
+const BLIND = new Set(['news-holdout']);
 
 function pct(x: number): string {
   return x.toFixed(3);
@@ -51,18 +59,15 @@ function main(): void {
   const baselineNeedles = Object.fromEntries(Object.entries(SUBSTRING_BASELINE).filter(([t]) => t in config.topics));
   const baseline = classifyBySubstring(baselineNeedles);
 
-  const wanted = values.split === 'all' ? (['tuning', 'holdout'] as const) : [values.split];
-  const sets: [string, LabelledExample[]][] = [];
-  for (const split of wanted) {
-    if (!(split in SPLITS)) throw new Error(`unknown --split "${split}" (tuning, holdout or all)`);
-    sets.push([split, readLabelledSet(path.join(ROOT, 'tests', 'fixtures', 'topics', SPLITS[split as keyof typeof SPLITS]))]);
-  }
-  if (sets.length > 1) sets.push(['all', sets.flatMap(([, ex]) => ex)]);
-
+  const sets = chooseSets(values.split!);
   console.log(`rules: ${config.file}`);
   for (const [name, examples] of sets) {
     const report = evaluate(examples, classifier.topics, (t) => classifier.classify(t));
     printReport(name, report, evaluate(examples, classifier.topics, baseline));
+    if (BLIND.has(name)) {
+      console.log(`misses: ${report.misses.length} (held-out: not listed)`);
+      continue;
+    }
     const shown = values.misses ? report.misses : report.misses.slice(0, 15);
     if (shown.length > 0) console.log(`misses (${report.misses.length}${values.misses ? '' : ', --misses for all'}):`);
     for (const m of shown) {
@@ -70,7 +75,7 @@ function main(): void {
     }
   }
   if (values.throughput) {
-    const all = sets.at(-1)![1];
+    const all = sets.flatMap(([, ex]) => ex);
     for (const withContent of [true, false]) {
       const r = measureThroughput(classifier, all, { withContent });
       const what = withContent ? `title + summary + ${r.contentBytes} bytes of HTML content` : 'title + summary';
@@ -79,6 +84,21 @@ function main(): void {
       );
     }
   }
+}
+
+function chooseSets(split: string): [string, LabelledExample[]][] {
+  const known = [...Object.keys(OLD_SPLITS), ...NEWS_SPLITS, 'all'];
+  if (!known.includes(split)) throw new Error(`unknown --split "${split}" (${known.join(', ')})`);
+  const sets: [string, LabelledExample[]][] = [];
+  const old = split === 'all' ? (['tuning', 'holdout'] as const) : split in OLD_SPLITS ? [split as keyof typeof OLD_SPLITS] : [];
+  for (const name of old) sets.push([name, readLabelledSet(path.join(FIXTURES, OLD_SPLITS[name]))]);
+  if (old.length > 1) sets.push(['all', sets.flatMap(([, ex]) => ex)]);
+  if (split === 'all' || split.startsWith('news-')) {
+    const parts = loadNewsParts(FIXTURES);
+    if (split !== 'news-holdout') sets.push(['news-tuning', parts.tuning]);
+    if (split !== 'news-tuning') sets.push(['news-holdout', parts.holdout]);
+  }
+  return sets;
 }
 
 try {

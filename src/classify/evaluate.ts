@@ -5,6 +5,8 @@ import type { Classification, ClassifiableText } from '../types.js';
 export interface LabelledExample {
   title: string;
   summary?: string;
+  /** Full text, where the source has it. */
+  content?: string;
   labels: string[];
   /** Why a hard case has its labels. */
   note?: string;
@@ -65,7 +67,7 @@ export function evaluate(examples: readonly LabelledExample[], topics: readonly 
   const counts = new Map(topics.map((t) => [t, { tp: 0, fp: 0, fn: 0 }]));
   const misses: Miss[] = [];
   for (const ex of examples) {
-    const got = classify({ title: ex.title, summary: ex.summary ?? '' }).topics;
+    const got = classify({ title: ex.title, summary: ex.summary ?? '', ...(ex.content ? { content: ex.content } : {}) }).topics;
     const expected = ex.labels;
     let wrong = false;
     for (const [topic, c] of counts) {

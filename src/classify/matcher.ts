@@ -4,9 +4,9 @@ import type { Tokens } from './tokenize.js';
 /** A term of some topic, registered in the shared index. */
 export interface IndexedTerm {
   topic: number;
-  /** Index into the topic's include or exclude list. */
+  /** Index into the topic's include or exclude list, or into its flattened homonym senses. */
   index: number;
-  kind: 'include' | 'exclude';
+  kind: 'include' | 'exclude' | 'sense';
   term: ParsedTerm;
 }
 

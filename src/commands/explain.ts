@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { compileRules } from '../classify/classifier.js';
+import type { Contribution } from '../classify/model.js';
 import { loadConfig } from '../config/load.js';
 import type { ClassifiableText } from '../types.js';
 
@@ -24,9 +25,28 @@ export async function runExplain(options: { configPath: string | undefined }): P
       continue;
     }
     const { topics, matches, excluded } = classifier.classify(input);
-    process.stdout.write(`${JSON.stringify({ topics, matches, excluded })}\n`);
+    // "model" only for topics where the word model had a say (a rules match it kept or vetoed): the SPEC keys stay as they are.
+    const model = Object.fromEntries(
+      Object.entries(classifier.modelContributions(input)).filter(([t]) => topics.includes(t) || excluded[t]?.some((why) => why.startsWith('model '))),
+    );
+    const out = Object.keys(model).length > 0 ? { topics, matches, excluded, model: describeModel(model) } : { topics, matches, excluded };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   }
   return bad > 0 ? 2 : 0;
+}
+
+/** Per topic: probability and the six words that weighed most, rounded for reading. */
+function describeModel(model: Record<string, Contribution>): Record<string, { probability: number; bias: number; terms: Record<string, number> }> {
+  return Object.fromEntries(
+    Object.entries(model).map(([topic, c]) => [
+      topic,
+      {
+        probability: Math.round(c.probability * 1000) / 1000,
+        bias: c.bias,
+        terms: Object.fromEntries(c.terms.slice(0, 6).map((t) => [t.term, t.weight])),
+      },
+    ]),
+  );
 }
 
 /** The line as classifier input, or why it is not usable. */

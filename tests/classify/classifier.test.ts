@@ -69,6 +69,42 @@ describe('compileRules / classify', () => {
   });
 });
 
+describe('homonyms: an include term that also means something else', () => {
+  const c = rules({
+    kernel: { include: ['*kernel*', 'linux #.#'], homonyms: { '*kernel*': ['=cuda', 'gpu*'] } },
+    containers: { include: ['container*'], homonyms: { 'container*': ['=mkv'] } },
+  });
+
+  it('does not count when a word of the other meaning is in the title or summary, and says why', () => {
+    const r = c.classify({ title: 'Schnellere Kernel für neuronale Netze', summary: 'Mit CUDA 13 laufen sie auf mehr GPUs.' });
+    expect(r.topics).toEqual([]);
+    expect(r.excluded).toEqual({ kernel: ['*kernel* (other meaning: =cuda)'] });
+  });
+
+  it('leaves the other include terms of the topic counting', () => {
+    const r = c.classify({ title: 'Linux 6.15: Kernel bringt CUDA-taugliche GPU-Treiber' });
+    expect(r.topics).toEqual(['kernel']);
+    expect(r.matches.kernel).toEqual(['linux #.#']);
+  });
+
+  it('counts when the other meaning is not named', () => {
+    expect(c.classify({ title: 'Neuer Kernel mit Rust-Treibern' }).topics).toEqual(['kernel']);
+    expect(c.classify({ title: 'Container-Images signieren' }).topics).toEqual(['containers']);
+  });
+
+  it('a word of the other meaning in the full text disarms hits in the full text, not in the headline', () => {
+    const content = '<p>Der Kernel und die Container laufen auf der GPU, das Video liegt als MKV vor.</p>';
+    expect(c.classify({ title: 'Kernel-Sommer', content }).topics).toEqual(['kernel']);
+    expect(c.classify({ title: 'Sommer', content }).topics).toEqual([]);
+  });
+
+  it('only disarms its own term and topic', () => {
+    const r = c.classify({ title: 'Kernel und Container', summary: 'Eine MKV-Datei' });
+    expect(r.topics).toEqual(['kernel']);
+    expect(r.excluded).toEqual({ containers: ['container* (other meaning: =mkv)'] });
+  });
+});
+
 describe('restriction by source', () => {
   const sources = [
     { name: 'Kernel-News', url: 'https://a.example/feed', topics: ['kernel'] },

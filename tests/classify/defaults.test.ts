@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/classify/classifier.js';
 import { classifyBySubstring, evaluate, readLabelledSet, SUBSTRING_BASELINE } from '../../src/classify/evaluate.js';
 import { loadConfig } from '../../src/config/load.js';
+import { loadNewsParts } from '../../src/classify/news-set.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const config = loadConfig({ configPath: path.join(ROOT, 'config', 'feedkurator.yaml'), env: {} });
@@ -11,6 +12,7 @@ const classifier = compileRules(config.topics, config.sources);
 const fixtures = path.join(ROOT, 'tests', 'fixtures', 'topics');
 const tuning = readLabelledSet(path.join(fixtures, 'labelled-tuning.jsonl'));
 const holdout = readLabelledSet(path.join(fixtures, 'labelled-holdout.jsonl'));
+const news = loadNewsParts(fixtures);
 
 const topicsOf = (title: string, summary = '') => classifier.classify({ title, summary }).topics;
 
@@ -53,6 +55,58 @@ describe('default topic rules (config/feedkurator.yaml)', () => {
   });
 });
 
+describe('default vocabularies (each list in config/feedkurator.yaml, see README "How well it curates")', () => {
+  it.each([
+    // kernel people, subsystems, security modules, schedulers, drivers, file systems – without the word Kernel
+    ['Christoph Hellwig blockiert Rust-Bindings für DMA', ['kernel']],
+    ['Zwölf Entwickler flogen aus der Liste der Linux-Maintainer', ['kernel']],
+    ['Landlock lernt Netzwerkregeln', ['kernel']],
+    ['sched_ext: Scheduler als BPF-Programme', ['kernel']],
+    ['EEVDF ersetzt CFS', ['kernel']],
+    ['Nouveau-Nachfolger Nova entsteht in Rust', ['kernel']],
+    ['Bcachefs fliegt aus dem Hauptzweig', ['kernel']],
+    ['exFAT-Unterstützung endlich offiziell', ['kernel']],
+    ['OverlayFS kann jetzt POSIX-ACLs', ['kernel']],
+    ['Linux-Entwickler streiten über Rust-Treiber', ['kernel']],
+    ['Nvidia veröffentlicht GPU-Kernelmodule als Open Source', ['kernel']],
+    // hosting actors: CDNs, clouds, hosters, data-centre operators – without the word Hosting
+    ['Cloudflare-Störung legt Websites lahm', ['hosting']],
+    ['Fastly-Ausfall: Nachrichtenseiten offline', ['hosting']],
+    ['AWS-Region us-east-1 gestört', ['hosting']],
+    ['Amazon Web Services erhöht Preise für IPv4', ['hosting']],
+    ['Azure stellt Dienst ein', ['hosting']],
+    ['Sicherheitsforscher sollen Googles Cloud quälen', ['hosting']],
+    ['Interxion baut in Frankfurt', ['hosting']],
+    ['Equinix eröffnet FR8', ['hosting']],
+    ['Europas größtes Einzelrechenzentrum erweitert', ['hosting']],
+    ['Milliarden für KI-Infrastruktur in Finnland', ['hosting']],
+    ['Dokku: Heroku zum Selbermachen', ['hosting']],
+  ])('%j → %j', (title, expected) => expect(topicsOf(title)).toEqual(expected));
+
+  it.each([
+    // Kernel in another sense
+    'CUDA-Kernel schneller schreiben',
+    'Kernel-Methoden und Kernel-Maschinen im maschinellen Lernen',
+    'Semantic Kernel: KI-Agenten in C#',
+    'Microsoft verbannt Antivirensoftware aus dem Kernel – Lehre aus CrowdStrike',
+    'Kernel-Modus-Treiber führen zu Bluescreens',
+    'Neue Kerne: ARM-Kerngeneration C2',
+    'Bundesnetzagentur genehmigt Wasserstoff-Kernnetz',
+    // Container in another sense
+    'MKV: das Containerformat für Filme mit vielen Untertitel-Spuren',
+    'Tomcat als Servlet-Container absichern',
+    'Reederei bestellt 60 000 TEU neue Container',
+    'DI-Container in .NET',
+    // Host/provider in another sense
+    'Provider dürfen nicht einfach Preise erhöhen: EuGH-Urteil zu Vodafone',
+    'Klimarechenzentrum bekommt neuen Supercomputer',
+  ])('%j → no topic', (title) => expect(topicsOf(title)).toEqual([]));
+
+  it('an actor in the same headline as its other meaning: the kernel word is disarmed, the actor still counts', () => {
+    expect(topicsOf('Kernel für neuronale Netze: Cloudflare rechnet auf GPUs')).toEqual(['hosting']);
+  });
+});
+
 describe('evaluation on the labelled set', () => {
   // Floors set from the measurement (tuning 0.995, held-out 0.990, all 0.994) with a margin for later vocabulary edits.
   it('reaches the micro-F1 floor on the whole set and on the held-out part', () => {
@@ -61,6 +115,20 @@ describe('evaluation on the labelled set', () => {
     expect(all.micro.f1).toBeGreaterThanOrEqual(0.97);
     expect(held.micro.f1).toBeGreaterThanOrEqual(0.95);
     for (const t of all.perTopic) expect(t.f1, t.topic).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // The independent news set (tests/fixtures/topics/README.md). Floors just below the figures measured at the end of
+  // tuning (held-out: micro 0.952, kernel 1.000, containers 0.889, hosting 0.955; tuning: 1.000); README "How well it curates".
+  it('holds its floors on the news set\'s held-out part, which no rule or weight was tuned on', () => {
+    const held = evaluate(news.holdout, classifier.topics, (t) => classifier.classify(t));
+    expect(held.micro.f1).toBeGreaterThanOrEqual(0.945);
+    const floors: Record<string, number> = { kernel: 0.97, containers: 0.88, hosting: 0.95 };
+    for (const t of held.perTopic) expect(t.f1, t.topic).toBeGreaterThanOrEqual(floors[t.topic]!);
+  });
+
+  it('holds its floor on the news set\'s tuning part', () => {
+    const tuned = evaluate(news.tuning, classifier.topics, (t) => classifier.classify(t));
+    expect(tuned.micro.f1).toBeGreaterThanOrEqual(0.98);
   });
 
   it('the set is what the issue asks for: ≥250 examples, about 40% without topic, hard cases with notes', () => {

@@ -1,11 +1,12 @@
 import { compileRules, type Classifier } from '../../src/classify/classifier.js';
+import type { TopicModel } from '../../src/classify/model.js';
 import { topicRulesSchema, type TopicRulesInput } from '../../src/classify/rules-schema.js';
 import type { SourceConfig } from '../../src/config/schema.js';
 
 /** Compile rules written as in the config file (schema defaults applied, terms validated). */
-export function rules(topics: Record<string, TopicRulesInput>, sources?: SourceConfig[]): Classifier {
+export function rules(topics: Record<string, TopicRulesInput>, sources?: SourceConfig[], model?: TopicModel): Classifier {
   const parsed = Object.fromEntries(Object.entries(topics).map(([name, r]) => [name, topicRulesSchema.parse(r)]));
-  return compileRules(parsed, sources);
+  return compileRules(parsed, sources, model);
 }
 
 /** Topics for a title-only article under a single topic "t" with these rules. */

@@ -52,6 +52,17 @@ describe('topic rules in the config schema', () => {
     expect(problems.find((p) => p.path === 'topics.hosting.include[0]')?.message).toMatch(/only allowed in exclude/);
   });
 
+  it('homonyms name include terms of the same topic, each with valid words of the other meaning', () => {
+    const problems = problemsOf(
+      ['  kernel:', '    include: ["*kernel*"]', '    homonyms:', '      "kernel*": [cuda]', '      "*kernel*": ["=gpu*"]', '  hosting:', '    include: [hoster]', '    homonyms:', '      hoster: []'].join('\n'),
+    );
+    expect(problems.map((p) => `${p.path}: ${p.message}`).sort()).toEqual([
+      'topics.hosting.homonyms.hoster: list at least one word of the other meaning',
+      'topics.kernel.homonyms.*kernel*[0]: "=gpu*": "=" (exact word) cannot be combined with "*"',
+      'topics.kernel.homonyms.kernel*: "kernel*" is not one of this topic\'s include terms',
+    ]);
+  });
+
   it('refuses a topic without include terms and empty terms', () => {
     const problems = problemsOf(['  kernel:', '    include: []', '  hosting:', '    include: ["  "]'].join('\n'));
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([

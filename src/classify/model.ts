@@ -1,0 +1,82 @@
+import type { ClassifiableText } from '../types.js';
+import { foldText, stripHtml } from './fold.js';
+import shipped from './topic-model.json' with { type: 'json' };
+
+/**
+ * The second signal: one logistic regression per topic over the words of an
+ * article, trained on the tuning parts (see train-model.ts) and shipped as
+ * data in topic-model.json. It never decides alone: it can only veto a rules
+ * match it finds very unlikely, and the veto names the words that weighed most.
+ * It adds nothing: a topic still needs the rules to find it.
+ */
+export interface TopicWeights {
+  bias: number;
+  /** A rules match with a probability below this is dropped. */
+  drop: number;
+  weights: Record<string, number>;
+}
+
+export interface TopicModel {
+  version: number;
+  trainedOn: string;
+  features: string;
+  topics: Record<string, TopicWeights>;
+}
+
+export interface Contribution {
+  probability: number;
+  bias: number;
+  /** The words found, largest |weight| first. */
+  terms: { term: string; weight: number }[];
+}
+
+export const SHIPPED_MODEL = shipped as TopicModel;
+export const MODEL_TOPICS: readonly string[] = Object.keys(SHIPPED_MODEL.topics);
+
+const WORD_RE = /[a-z0-9]+(?:[-_][a-z0-9]+)*/g;
+const MIN_LENGTH = 2;
+// Function words carry no topic; left in, they soak up weight and make the explanations unreadable.
+const STOPWORDS = new Set(
+  ('der die das den dem des ein eine einen einem einer eines und oder aber auch als am an auf aus bei bis '
+    + 'da dass durch fuer gegen hat haben im in ist mit nach nicht noch nun nur ob sich sie sind so um '
+    + 'unter vom von vor war was wie wird werden wir zu zum zur er es ich ihr man mehr sein seine kann '
+    + 'jetzt schon sollen soll ueber viele neue neuen neuer neues the of and to for with on is').split(' '),
+);
+
+/**
+ * The article's features: folded words of title, summary and plain-text
+ * content, each once, without function words. Hyphenated compounds count
+ * whole and by their parts ("container-images" gives container-images,
+ * container, images).
+ */
+export function featuresOf(text: ClassifiableText): Set<string> {
+  const raw = [text.title, text.summary ?? '', text.content ? stripHtml(text.content) : ''].join('\n');
+  const out = new Set<string>();
+  for (const match of foldText(raw).matchAll(WORD_RE)) {
+    const word = match[0];
+    if (word.length >= MIN_LENGTH && !STOPWORDS.has(word)) out.add(word);
+    if (word.includes('-') || word.includes('_')) {
+      for (const part of word.split(/[-_]/)) if (part.length >= MIN_LENGTH && !STOPWORDS.has(part)) out.add(part);
+    }
+  }
+  return out;
+}
+
+export function score(weights: TopicWeights, features: ReadonlySet<string>): Contribution {
+  let logit = weights.bias;
+  const terms: { term: string; weight: number }[] = [];
+  for (const f of features) {
+    const w = weights.weights[f];
+    if (w === undefined) continue;
+    logit += w;
+    terms.push({ term: f, weight: w });
+  }
+  terms.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.term.localeCompare(b.term));
+  return { probability: 1 / (1 + Math.exp(-logit)), bias: weights.bias, terms };
+}
+
+/** "model 0.07: mkv -1.84, containerformat -1.10, container +0.52" – what explain and the HTML page show. */
+export function describeContribution(c: Contribution, top = 4): string {
+  const parts = c.terms.slice(0, top).map((t) => `${t.term} ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(2)}`);
+  return `model ${c.probability.toFixed(2)}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}

@@ -1,0 +1,54 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadNewsParts, readNewsSet, splitNewsSet, NEWS_SET_FILE, NEWS_SPLIT_FILE } from '../../src/classify/news-set.js';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'topics');
+const items = readNewsSet(path.join(dir, NEWS_SET_FILE));
+const { tuning, holdout, split } = loadNewsParts(dir);
+
+describe('the independent labelled set (news-set.jsonl)', () => {
+  it('has at least 400 German items, each with provenance and known labels', () => {
+    expect(items.length).toBeGreaterThanOrEqual(400);
+    for (const item of items) {
+      expect(item.provenance.kind, item.id).toMatch(/^(feed|page|seed)$/);
+      expect(item.provenance.url ?? item.provenance.repo ?? item.provenance.path, item.id).toBeTruthy();
+      for (const label of item.labels) expect(['kernel', 'containers', 'hosting'], item.id).toContain(label);
+    }
+  });
+
+  it('has positives of every topic and many homonym items that must stay negative', () => {
+    for (const topic of ['kernel', 'containers', 'hosting']) expect(items.filter((i) => i.labels.includes(topic)).length).toBeGreaterThanOrEqual(15);
+    const homonyms = items.filter((i) => i.labels.length === 0 && /homonym/i.test(i.note ?? ''));
+    expect(homonyms.length).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('the one-time split (news-split.json)', () => {
+  it('is what the recorded seed and method give, so nobody re-drew it after seeing results', () => {
+    const again = splitNewsSet(items, split.seed, split.holdoutShare);
+    expect(again.tuning).toEqual(split.tuning);
+    expect(again.holdout).toEqual(split.holdout);
+    expect(again.method).toBe(split.method);
+  });
+
+  it('holds out at least 40 % and puts every item in exactly one part', () => {
+    expect(holdout.length / items.length).toBeGreaterThanOrEqual(0.4);
+    expect(tuning.length + holdout.length).toBe(items.length);
+    const held = new Set(holdout.map((i) => i.id));
+    expect(tuning.some((i) => held.has(i.id))).toBe(false);
+  });
+
+  it('rejects a split file that leaves an item out', () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'fk-split-'));
+    try {
+      copyFileSync(path.join(dir, NEWS_SET_FILE), path.join(tmp, NEWS_SET_FILE));
+      writeFileSync(path.join(tmp, NEWS_SPLIT_FILE), JSON.stringify({ ...split, holdout: split.holdout.slice(1) }));
+      expect(() => loadNewsParts(tmp)).toThrow(`item "${split.holdout[0]}" must be in exactly one part`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
