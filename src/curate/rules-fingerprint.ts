@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SHIPPED_MODEL } from '../classify/model.js';
 import type { Config } from '../config/schema.js';
 
 /**
@@ -8,17 +9,20 @@ import type { Config } from '../config/schema.js';
  */
 export const CLASSIFIER_REVISION = 2;
 
+const MODEL_DIGEST = createHash('sha256').update(JSON.stringify(SHIPPED_MODEL)).digest('hex').slice(0, 16);
+
 /**
  * Everything a stored classification depends on: the topic rules, which
- * sources may lend which topics, and the classifier's revision. Equal
- * fingerprints mean equal classifications, in any process or replica.
+ * sources may lend which topics, the shipped word model and the
+ * classifier's revision. Equal fingerprints mean equal classifications, in
+ * any process or replica.
  */
 export function fingerprintRules(config: Pick<Config, 'topics' | 'sources'>): string {
   const restrictions = config.sources
     .filter((s) => s.topics !== undefined)
     .map((s) => [s.name.toLowerCase(), [...s.topics!].sort()] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const text = JSON.stringify({ revision: CLASSIFIER_REVISION, topics: sortKeys(config.topics), restrictions });
+  const text = JSON.stringify({ revision: CLASSIFIER_REVISION, model: MODEL_DIGEST, topics: sortKeys(config.topics), restrictions });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
