@@ -8,15 +8,20 @@ import { evaluatePairs, loadPairs, toArticle, type Evaluation, type TeaserFixtur
 
 /**
  * The real-news pairs (tests/fixtures/same-story/news, split before tuning):
- * tuning part 69 pairs, held-out 59. Tuned for no wrong merge on the tuning
- * part and on the older teaser set (pairs.json); the held-out figures are
- * what this test measures and guards.
+ * tuning part 69 pairs (33 same), held-out 59 (32 same). Tuned for no wrong
+ * merge on the tuning part (recall 18/33) and on the older teaser set.
+ * Held-out, measured once after tuning: with every pair inside the 48-hour
+ * window (text evidence alone) precision 0.78 (14 of 18), recall 0.44
+ * (14/32); with the pairs' real distance in days precision 0.93 (14 of 15),
+ * recall 0.44. Issue 14 asks for recall 0.85 at precision 0.97: not met.
  * Older teaser set, a regression test: pairs.json (36 same, 32 different)
  * precision 1.0, recall 19/36; holdout.json (6 + 6) precision 1.0, recall 5/6.
  */
 const TUNING_RECALL_FLOOR = 0.54;
-const HELD_OUT_RECALL_FLOOR = 0; // set from the one held-out measurement
-const HELD_OUT_PRECISION_FLOOR = 0; // set from the one held-out measurement
+const HELD_OUT_RECALL_FLOOR = 0.43; // measured once: 14/32
+const HELD_OUT_PRECISION_FLOOR = 0.77; // measured once: 14 of 18 merges right
+const REAL_DAYS_HELD_OUT_PRECISION_FLOOR = 0.93; // measured once: 14 of 15
+const REAL_DAYS_HELD_OUT_RECALL_FLOOR = 0.43;
 const OLD_RECALL_FLOOR = 0.52;
 const OLD_HOLDOUT_RECALL_FLOOR = 0.8;
 
@@ -57,6 +62,15 @@ describe('clusterStories on real German news pairs', () => {
     report('news held-out part', result);
     expect(result.precision).toBeGreaterThanOrEqual(HELD_OUT_PRECISION_FLOOR);
     expect(result.recall).toBeGreaterThanOrEqual(HELD_OUT_RECALL_FLOOR);
+  });
+
+  it('with the real distance in days between the two reports, as the daemon sees them', () => {
+    for (const part of ['tuning', 'heldOut'] as const) {
+      const result = evaluateNewsPairs(part, clusterStories, 'real-days');
+      report(`news ${part} part, real days apart`, result);
+      expect(result.precision).toBeGreaterThanOrEqual(part === 'tuning' ? 1 : REAL_DAYS_HELD_OUT_PRECISION_FLOOR);
+      expect(result.recall).toBeGreaterThanOrEqual(part === 'tuning' ? TUNING_RECALL_FLOOR : REAL_DAYS_HELD_OUT_RECALL_FLOOR);
+    }
   });
 
   it("merges heise's title with the seed's kernel.org article (same event, same day, other words)", () => {

@@ -20,6 +20,14 @@ export interface NewsPair {
   why: string;
 }
 export type NewsPart = 'tuning' | 'heldOut';
+/**
+ * 'in-window': both items of every pair lie within 48 hours (5 h, or 26 h when
+ * their real days differ), so only the text can tell them apart — the figure
+ * the set was built for. 'real-days': the second item keeps its real distance
+ * in days (plus 5 h), as the daemon would see them; the 48-hour window then
+ * also keeps events of different days apart.
+ */
+export type Timing = 'in-window' | 'real-days';
 
 const dir = new URL('../fixtures/same-story/news/', import.meta.url);
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as T;
@@ -35,18 +43,21 @@ export function loadNewsPairs(part: NewsPart): NewsPair[] {
     .map((p) => ({ name: p.name, label: p.label, a: byId.get(p.a)!, b: byId.get(p.b)!, why: p.why }));
 }
 
-const SLOT_MS = 5 * 24 * 3_600_000;
+// Wider than any real distance between the two items of a pair (the longest is about two years).
+const SLOT_MS = 1000 * 24 * 3_600_000;
 const START = Date.parse('2026-01-05T06:00:00.000Z');
 
 /**
  * The two stored articles of pair number `index`: each pair gets its own
- * five-day slot (so clustering the whole part cannot join two pairs), the
- * second item 5 hours after the first, 26 hours when their real days differ.
+ * slot of time (so clustering the whole part cannot join two pairs), the
+ * second item placed as `timing` says.
  * The body is stored as HTML content, the way feeds deliver it.
  */
-export function pairArticles(pair: NewsPair, index: number): [StoredArticle, StoredArticle] {
+export function pairArticles(pair: NewsPair, index: number, timing: Timing = 'in-window'): [StoredArticle, StoredArticle] {
   const first = START + index * SLOT_MS;
-  const second = first + (pair.a.date === pair.b.date ? 5 : 26) * 3_600_000;
+  const days = Math.abs(Date.parse(pair.b.date) - Date.parse(pair.a.date)) / 86_400_000;
+  const gapHours = timing === 'real-days' ? days * 24 + 5 : pair.a.date === pair.b.date ? 5 : 26;
+  const second = first + gapHours * 3_600_000;
   return [toStored(pair.a, `news:${index}:a`, first), toStored(pair.b, `news:${index}:b`, second)];
 }
 
@@ -83,9 +94,13 @@ export interface NewsEvaluation {
 }
 
 /** Cluster every article of one part at once (each pair in its own slot) and score each labelled pair. */
-export function evaluateNewsPairs(part: NewsPart, cluster: (articles: StoredArticle[]) => { lead: StoredArticle; others: StoredArticle[] }[]): NewsEvaluation {
+export function evaluateNewsPairs(
+  part: NewsPart,
+  cluster: (articles: StoredArticle[]) => { lead: StoredArticle; others: StoredArticle[] }[],
+  timing: Timing = 'in-window',
+): NewsEvaluation {
   const pairs = loadNewsPairs(part);
-  const articles = pairs.flatMap((p, i) => pairArticles(p, i));
+  const articles = pairs.flatMap((p, i) => pairArticles(p, i, timing));
   const clusterOf = new Map<string, number>();
   cluster(articles).forEach((c, n) => [c.lead, ...c.others].forEach((a) => clusterOf.set(a.id, n)));
   const result: NewsEvaluation = { truePositives: 0, falsePositives: 0, falseNegatives: 0, precision: 1, recall: 0, wrongMerges: [], missed: [] };
