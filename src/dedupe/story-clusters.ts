@@ -4,10 +4,20 @@
  * one cluster, so that publishing shows one entry naming every outlet.
  *
  * Candidates come from an inverted index of the articles' words over a
- * sliding STORY_WINDOW_HOURS window (sorted by publication time), filtered by
- * how much of the title's weight they share, so the cost grows with the
- * articles per window, not with the square of the store. Candidates from a common source are never joined (a follow-up is
- * not a duplicate). Each candidate pair is then decided by story-similarity.
+ * sliding STORY_WINDOW_HOURS window (sorted by publication time), looked up
+ * by each article's title words and rare lead words, so the cost grows with
+ * the articles per window, not with the square of the input. Articles of a
+ * common source are never joined (a follow-up is not a duplicate). Each
+ * candidate pair is then decided by story-similarity.
+ *
+ * What it reads of an article: title, summary (its first LEAD_CHARS),
+ * content (its first CONTENT_HEAD_CHARS of HTML, for the first LEAD_CHARS of
+ * body text), published (the window), firstSeen and id (order, lead),
+ * contentHash (cache key), sources[].name. Any subset works: word weights
+ * come from the articles passed, so a caller clustering incrementally should
+ * pass a window of fixed width (144 hours: the 48-hour window plus a margin
+ * of two more) and treat clusters whose members are all older than 48 hours
+ * as settled.
  *
  * Clusters are built greedily in first-seen order with complete linkage: an
  * article joins a cluster only if it is the same story as every member,
@@ -72,8 +82,8 @@ export function clusterStories(articles: readonly StoredArticle[]): StoryCluster
 
 /**
  * The HTML a lead is read from: the body's first LEAD_CHARS of plain text
- * lie within this much markup in any feed seen so far. A caller that keeps
- * only this prefix of `content` gets the same clusters.
+ * usually lie within this much markup. A caller that keeps only this prefix
+ * of `content` in memory gets exactly the same clusters.
  */
 export const CONTENT_HEAD_CHARS = 4000;
 
