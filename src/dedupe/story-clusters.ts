@@ -32,7 +32,6 @@ import {
   currentVocabulary,
   internStory,
   prepareCorpus,
-  type PreparedStory,
   type StoryCorpus,
   type StoryWords,
 } from './story-similarity.js';
@@ -132,18 +131,26 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     // contain is not walked: it says little and would make the work grow
     // with the window. This bounds the work per article whatever the corpus.
     const from = node.time - windowMs;
-    forEachQueryWord(story, weight, (id) => {
-      const list = postings[id];
-      if (!list) return;
-      const start = firstAtOrAfter(list, from, timeOf);
-      if (list.length - start > MAX_WALK) return;
+    const { words, titleWords } = story;
+    let t = 0;
+    let looked = 0;
+    for (let k = 0; k < words.length && looked < MAX_QUERY_WORDS; k++) {
+      const id = words[k]!;
+      // both arrays are sorted: advance to see whether this word is in the title
+      while (t < titleWords.length && titleWords[t]! < id) t++;
       const w = weight[id]!;
-      for (let k = start; k < list.length; k++) {
-        const j = list[k]!;
+      if (w < QUERY_WEIGHT && titleWords[t] !== id) continue;
+      looked++;
+      const list = postings[id];
+      if (!list) continue;
+      const start = firstAtOrAfter(list, from, timeOf);
+      if (list.length - start > MAX_WALK) continue;
+      for (let p = start; p < list.length; p++) {
+        const j = list[p]!;
         if (reached[j] === 0) touched.push(j);
         reached[j]! += w;
       }
-    });
+    }
     candidates.length = 0;
     for (const j of touched) if (reached[j]! >= MIN_CANDIDATE_WEIGHT && !sharesSource(node, nodes[j]!)) candidates.push(j);
     if (candidates.length > MAX_COMPARE) {
@@ -162,17 +169,6 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     for (const id of story.words) (postings[id] ??= []).push(i);
   }
   return edges;
-}
-
-/** The words an article is looked up by: its title words and its rare lead words. */
-function forEachQueryWord(story: PreparedStory, weight: Float64Array, visit: (id: number) => void): void {
-  let k = 0;
-  for (const id of story.words) {
-    if (weight[id]! >= QUERY_WEIGHT || story.titleWords.includes(id)) {
-      visit(id);
-      if (++k === MAX_QUERY_WORDS) return;
-    }
-  }
 }
 
 /** Index of the first entry whose time is >= from, in a list sorted by time. */
