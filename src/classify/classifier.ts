@@ -1,6 +1,7 @@
 import type { Config, SourceConfig } from '../config/schema.js';
 import type { Classification, ClassifiableText } from '../types.js';
-import { foldText, stripHtml } from './fold.js';
+import { foldText } from '../text/fold.js';
+import { stripHtml } from '../text/strip-html.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
 import { describeContribution, featuresOf, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
 import { parseTerm } from './term.js';

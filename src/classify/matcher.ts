@@ -1,4 +1,5 @@
-import { ENDINGS, matchVariantAt, type ParsedTerm, type TermVariant } from './term.js';
+import { ENDINGS } from '../text/endings.js';
+import { matchVariantAt, type ParsedTerm, type TermVariant } from './term.js';
 import type { Tokens } from './tokenize.js';
 
 /** A term of some topic, registered in the shared index. */

@@ -1,4 +1,5 @@
-import { foldText } from './fold.js';
+import { foldText } from '../text/fold.js';
+import { ENDINGS } from '../text/endings.js';
 import type { Tokens } from './tokenize.js';
 
 /**
@@ -17,8 +18,6 @@ import type { Tokens } from './tokenize.js';
  *   scheduler ^0.5  a weight (default 1), compared with the topic's minScore
  */
 
-/** German inflection endings a plain term may carry. */
-export const ENDINGS = ['s', 'e', 'es', 'en', 'n', 'er', 'ern', 'em', 'ens'] as const;
 const ENDING_SET: ReadonlySet<string> = new Set(ENDINGS);
 
 export type Separator = { kind: 'loose' } | { kind: 'exact'; text: string };

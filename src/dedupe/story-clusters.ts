@@ -4,10 +4,20 @@
  * one cluster, so that publishing shows one entry naming every outlet.
  *
  * Candidates come from an inverted index of the articles' words over a
- * sliding STORY_WINDOW_HOURS window (sorted by publication time), filtered by
- * how much of the title's weight they share, so the cost grows with the
- * articles per window, not with the square of the store. Candidates from a common source are never joined (a follow-up is
- * not a duplicate). Each candidate pair is then decided by story-similarity.
+ * sliding STORY_WINDOW_HOURS window (sorted by publication time), looked up
+ * by each article's title words and rare lead words, so the cost grows with
+ * the articles per window, not with the square of the input. Articles of a
+ * common source are never joined (a follow-up is not a duplicate). Each
+ * candidate pair is then decided by story-similarity.
+ *
+ * What it reads of an article: title, summary (its first LEAD_CHARS),
+ * content (its first CONTENT_HEAD_CHARS of HTML, for the first LEAD_CHARS of
+ * body text), published (the window), firstSeen and id (order, lead),
+ * contentHash (cache key), sources[].name. Any subset works: word weights
+ * come from the articles passed, so a caller clustering incrementally should
+ * pass a window of fixed width (144 hours: the 48-hour window plus a margin
+ * of two more) and treat clusters whose members are all older than 48 hours
+ * as settled.
  *
  * Clusters are built greedily in first-seen order with complete linkage: an
  * article joins a cluster only if it is the same story as every member,
@@ -16,8 +26,16 @@
  * outlet reports the story later.
  */
 import type { StoredArticle } from '../types.js';
-import { compareStories, MIN_TITLE_COVER, prepareCorpus, type StoryCorpus } from './story-similarity.js';
-import { readStoryText, type StoryText } from './story-text.js';
+import { stripHtml } from '../text/strip-html.js';
+import {
+  compareStories,
+  currentVocabulary,
+  internStory,
+  prepareCorpus,
+  type StoryCorpus,
+  type StoryWords,
+} from './story-similarity.js';
+import { LEAD_CHARS, readStoryText } from './story-text.js';
 
 export interface StoryCluster {
   lead: StoredArticle;
@@ -26,10 +44,16 @@ export interface StoryCluster {
 }
 
 export const STORY_WINDOW_HOURS = 48;
-/** A title word found in more articles of the window than this is not walked in the index (it still counts in the score). */
+/** A word found in more articles of the window than this is not walked in the index (it still counts in the score). */
 const MAX_WALK = 48;
 /** At most this many candidates per article are scored, the most promising first. */
-const MAX_COMPARE = 24;
+const MAX_COMPARE = 16;
+/** Lead words at least this rare (weight 0..1) are looked up besides the title words… */
+const QUERY_WEIGHT = 0.55;
+/** …up to this many words per article. */
+const MAX_QUERY_WORDS = 32;
+/** A candidate shares at least this much weight with the article's looked-up words. */
+const MIN_CANDIDATE_WEIGHT = 1;
 
 interface Node {
   article: StoredArticle;
@@ -50,21 +74,38 @@ export function clusterStories(articles: readonly StoredArticle[]): StoryCluster
     time: Date.parse(article.published),
     sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)),
   }));
-  const corpus = prepareCorpus(articles.map(storyTextOf));
+  const corpus = prepareCorpus(articles.map(storyWordsOf));
   const edges = findSameStoryEdges(nodes, corpus);
   return buildClusters(nodes, edges);
 }
 
+/**
+ * The HTML a lead is read from: the body's first LEAD_CHARS of plain text
+ * usually lie within this much markup. A caller that keeps only this prefix
+ * of `content` in memory gets exactly the same clusters.
+ */
+export const CONTENT_HEAD_CHARS = 4000;
+
 // Curating runs after every cycle over the whole store: reading the words of
 // an unchanged article once is enough.
-const textCache = new WeakMap<StoredArticle, { hash: string; text: StoryText }>();
+const textCache = new WeakMap<StoredArticle, { hash: string; generation: number; words: StoryWords }>();
 
-function storyTextOf(article: StoredArticle): StoryText {
+function storyWordsOf(article: StoredArticle): StoryWords {
   const hit = textCache.get(article);
-  if (hit && hit.hash === article.contentHash) return hit.text;
-  const text = readStoryText(article.title, article.summary);
-  textCache.set(article, { hash: article.contentHash, text });
-  return text;
+  if (hit && hit.hash === article.contentHash && hit.generation === currentVocabulary()) return hit.words;
+  const words = internStory(readStoryText(article.title, article.summary, bodyLeadOf(article.content)));
+  textCache.set(article, { hash: article.contentHash, generation: currentVocabulary(), words });
+  return words;
+}
+
+/** The start of the body as plain text, whitespace collapsed. */
+export function bodyLeadOf(content: string): string {
+  if (!content) return '';
+  let head = content.slice(0, CONTENT_HEAD_CHARS);
+  // A tag cut in half would be read as text.
+  const open = head.lastIndexOf('<');
+  if (open > head.lastIndexOf('>')) head = head.slice(0, open);
+  return stripHtml(head).replace(/\s+/g, ' ').trim().slice(0, LEAD_CHARS);
 }
 
 /** For each node, the nodes it is the same story as, with the pair's score. */
@@ -75,65 +116,57 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
   byTime.sort((a, b) => nodes[a]!.time - nodes[b]!.time);
   const timeOf = (i: number): number => nodes[i]!.time;
 
-  // postings[word id] -> earlier nodes (in time order) with the word anywhere in title or summary
-  const postings: number[][] = Array.from({ length: weight.length }, () => []);
+  // postings[word id] -> earlier nodes (in time order) with the word anywhere in title or lead
+  const postings: number[][] = [];
   const edges = new Map<number, Map<number, number>>();
   const reached = new Float64Array(nodes.length);
   const touched: number[] = [];
   const candidates: number[] = [];
-  const maxTitle = stories.reduce((m, st) => Math.max(m, st.titleWords.length), 0);
-  const walkWords = new Int32Array(maxTitle);
-  const walkStarts = new Int32Array(maxTitle);
-  let walkCount = 0;
   for (const i of byTime) {
     const node = nodes[i]!;
     const story = stories[i]!;
-    // A match needs MIN_TITLE_COVER of this title's weight found in the other
-    // article: sum, per earlier article in the window, the weight of this
-    // title's words it contains. A word that more than MAX_WALK articles of
-    // the window contain is not walked but counted as present everywhere (so
-    // the filter stays a necessary condition); a title made only of such
-    // words is not distinctive enough to be matched at all. This bounds the
-    // work per article whatever the corpus looks like.
+    // Candidates are the earlier articles of the window that share this
+    // article's title words or its rare lead words, ranked by the weight
+    // they share. A word that more than MAX_WALK articles of the window
+    // contain is not walked: it says little and would make the work grow
+    // with the window. This bounds the work per article whatever the corpus.
     const from = node.time - windowMs;
-    let needed = MIN_TITLE_COVER * story.titleWeight;
-    walkCount = 0;
-    for (const id of story.titleWords) {
-      const list = postings[id]!;
+    const { words, titleWords } = story;
+    let t = 0;
+    let looked = 0;
+    for (let k = 0; k < words.length && looked < MAX_QUERY_WORDS; k++) {
+      const id = words[k]!;
+      // both arrays are sorted: advance to see whether this word is in the title
+      while (t < titleWords.length && titleWords[t]! < id) t++;
+      const w = weight[id]!;
+      if (w < QUERY_WEIGHT && titleWords[t] !== id) continue;
+      looked++;
+      const list = postings[id];
+      if (!list) continue;
       const start = firstAtOrAfter(list, from, timeOf);
-      if (list.length - start > MAX_WALK) needed -= weight[id]!;
-      else if (start < list.length) {
-        walkWords[walkCount] = id;
-        walkStarts[walkCount++] = start;
+      if (list.length - start > MAX_WALK) continue;
+      for (let p = start; p < list.length; p++) {
+        const j = list[p]!;
+        if (reached[j] === 0) touched.push(j);
+        reached[j]! += w;
       }
     }
-    if (needed > 0) {
-      for (let n = 0; n < walkCount; n++) {
-        const list = postings[walkWords[n]!]!;
-        const w = weight[walkWords[n]!]!;
-        for (let k = walkStarts[n]!; k < list.length; k++) {
-          const j = list[k]!;
-          if (reached[j] === 0) touched.push(j);
-          reached[j]! += w;
-        }
-      }
-      candidates.length = 0;
-      for (const j of touched) if (reached[j]! >= needed - 1e-9 && !sharesSource(node, nodes[j]!)) candidates.push(j);
-      if (candidates.length > MAX_COMPARE) {
-        candidates.sort((a, b) => reached[b]! - reached[a]!);
-        candidates.length = MAX_COMPARE;
-      }
-      for (const j of candidates) {
-        const result = compareStories(story, stories[j]!, corpus);
-        if (result.same) {
-          addEdge(edges, i, j, result.weightedJaccard);
-          addEdge(edges, j, i, result.weightedJaccard);
-        }
-      }
-      for (const j of touched) reached[j] = 0;
-      touched.length = 0;
+    candidates.length = 0;
+    for (const j of touched) if (reached[j]! >= MIN_CANDIDATE_WEIGHT && !sharesSource(node, nodes[j]!)) candidates.push(j);
+    if (candidates.length > MAX_COMPARE) {
+      candidates.sort((a, b) => reached[b]! - reached[a]!);
+      candidates.length = MAX_COMPARE;
     }
-    for (const id of story.words) postings[id]!.push(i);
+    for (const j of candidates) {
+      const result = compareStories(story, stories[j]!, corpus);
+      if (result.same) {
+        addEdge(edges, i, j, result.score);
+        addEdge(edges, j, i, result.score);
+      }
+    }
+    for (const j of touched) reached[j] = 0;
+    touched.length = 0;
+    for (const id of story.words) (postings[id] ??= []).push(i);
   }
   return edges;
 }

@@ -1,22 +1,36 @@
 /**
- * The words of a German news teaser that say which event it reports:
- * case- and umlaut-folded (ä/ae, ß/ss), stop words and generic news words
- * removed ("erschienen", "neue", "Version"), light suffix stripping so that
- * "Kernels"/"Kernel" and "Containern"/"Container" meet, hyphenated compounds
- * split ("Kubernetes-Cluster"), while identifiers stay whole: versions
- * ("6.12", "v1.32" → "1.32", "5.0" → "5"), CVE ids, host names ("kernel.org").
+ * The words of a German news item that say which event it reports, read
+ * from its title and its lead (teaser plus the start of the body, the part
+ * a person skims): case- and umlaut-folded (src/text/fold.ts), stop words
+ * and generic news words removed, inflection endings stripped
+ * (src/text/endings.ts), hyphenated compounds split ("Kubernetes-Cluster"),
+ * while names stay whole: host names ("kernel.org"), CVE ids, names with
+ * digits ("Log4j", "IPv4").
+ *
+ * Numbers are read in context, because "20 Prozent", "1. April" and "13.500
+ * Entwickler" are quantities and dates, while "6.12", "v1.32", "Debian 13"
+ * and "rc7" name a version. Only versions are ids; ids keep two reports of
+ * different releases or different CVEs apart (story-similarity), quantities
+ * are ordinary words.
  */
+import { stripEndings } from '../text/endings.js';
+import { foldText } from '../text/fold.js';
 
 export interface StoryText {
-  /** Distinct content words of title and summary. */
+  /** Distinct content words of title and lead. */
   words: string[];
   /** Distinct content words of the title alone. */
   titleWords: string[];
-  /** Version numbers and ids (not years) named in the title: the event's subject. */
+  /** Versions and CVE ids named in the title: the event's subject. */
   titleIds: string[];
-  /** Version numbers and ids (not years) anywhere in title and summary. */
+  /** Versions and CVE ids anywhere in title and lead. */
   ids: string[];
+  /** Days the text dates its event by: weekdays ("am Dienstag", "Montagabend") and dates ("14. März"). */
+  days: string[];
 }
+
+/** How much of the teaser and of the body's plain text counts as the lead. */
+export const LEAD_CHARS = 1000;
 
 const STOP_WORDS = new Set(
   `aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei beim bereits bin bis bisher bist
@@ -28,6 +42,7 @@ const STOP_WORDS = new Set(
   wenn werden wie wieder will wir wird wo wurde wurden zu zum zur zwei drei vier zwar zwischen
   neu neue neuen neuer neues neuem version versionen bringt bringen erschienen erscheint veroeffentlicht veroeffentlichen
   freigegeben vorgestellt verfuegbar stellt steht kommt kommen liegt ab sofort kuenftig heute gestern damit dazu
+  laut sagte sagt teilte mitteilte mit zudem allerdings bislang derzeit aktuell rund knapp ebenfalls
   a an and for in of on the to with is are be by`
     .split(/\s+/)
     .filter(Boolean),
@@ -36,54 +51,68 @@ const STOP_WORDS = new Set(
 /** Words German IT news use interchangeably for one thing, mapped to one of them. */
 const SYNONYMS = new Map<string, string>(
   [
-    ['luecke', 'schwachstelle sicherheitsluecke sicherheitsluecken luecken schwachstellen vulnerability'],
+    ['luecke', 'schwachstelle sicherheitsluecke sicherheitsluecken luecken schwachstellen vulnerability sicherheitsleck'],
     ['hintertuer', 'backdoor hintertueren'],
-    ['stoerung', 'ausfall stoerungen ausfaelle outage'],
+    ['stoerung', 'ausfall stoerungen ausfaelle outage panne pannen'],
     ['webseite', 'webseiten website websites homepage homepages'],
-    ['rechenzentrum', 'rechenzentren datacenter'],
+    ['rechenzentrum', 'rechenzentren datacenter datenzentrum datenzentren'],
+    ['uebernahme', 'uebernimmt uebernehmen uebernommen kauft kaufen gekauft kauf schluckt schlucken akquisition'],
   ].flatMap(([canonical, variants]) => [canonical!, ...variants!.split(' ')].map((v) => [v, canonical!] as [string, string])),
 );
 
-const FOLD: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+/** Words after a number that make it a quantity or a date, not a version ("20 Prozent", "3 Milliarden"). */
+const UNITS = new Set(
+  `prozent euro dollar us-dollar cent mio millionen mrd milliarden jahr jahre jahren monat monate monaten woche wochen tag
+  tage tagen stunde stunden minuten sekunden uhr gb tb mb kb gbit tbit ghz mhz kerne zoll mal nutzer kunden server mitarbeiter
+  entwickler hektar quadratmeter kilometer mw gw mva stueck prozentpunkte januar februar maerz april mai juni juli august
+  september oktober november dezember`.split(/\s+/),
+);
 
-export function foldGerman(text: string): string {
-  const folded = text
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[äöüß]/g, (c) => FOLD[c] ?? c);
-  // Other accents ("Café", "Tomás") lose their marks; plain ASCII needs no second pass.
-  return /[^\u0000-\u007f]/.test(folded) ? folded.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : folded;
-}
-
+// Latin letters only: German news; a word in another script says nothing here.
+const TOKEN = /[0-9A-Za-z\u00C0-\u024F]+(?:[._\-/][0-9A-Za-z\u00C0-\u024F]+)*/g;
 const DIGIT = /\d/;
 const YEAR = /^(19|20)\d\d$/;
-/** A hyphen-separated part of four or more letters: a word, unlike "cve" or "rc1". */
-const COMPOUND_WORD = /(?:^|-)[a-z]{4,}(?:-|$)/;
-const TOKEN = /[a-z0-9]+(?:[._\-/][a-z0-9]+)*/g;
+const CVE = /^cve-\d{4}-\d{4,}$/;
+/** German thousands: "13.500", "1.000.000". */
+const THOUSANDS = /^\d{1,3}(\.\d{3})+$/;
+const DOTTED_VERSION = /^v?\d+(\.\d+)+$/;
+const RELEASE_CANDIDATE = /^rc\d+$/;
+const INTEGER = /^\d+$/;
+const ASCII = /^[\x00-\x7f]*$/;
+const HOST = /^[a-z0-9]{2,}(\.[a-z0-9]+)*\.[a-z]{2,}$/;
 
-export function readStoryText(title: string, summary: string): StoryText {
-  const titleTokens = tokenize(title);
-  const summaryTokens = tokenize(summary);
-  const titleWords = new Set<string>();
-  for (const token of titleTokens) addWord(titleWords, token);
-  const words = new Set(titleWords);
-  for (const token of summaryTokens) addWord(words, token);
-  const titleIds = idsOf(titleTokens);
-  const ids = new Set([...titleIds, ...idsOf(summaryTokens)]);
-  return { words: [...words], titleWords: [...titleWords], titleIds: [...titleIds], ids: [...ids] };
+interface Token {
+  raw: string;
+  folded: string;
+  /** A full stop right after it: "1. April", "Kapitel 3." */
+  dotAfter: boolean;
 }
 
-function idsOf(tokens: readonly string[]): Set<string> {
-  const ids = new Set<string>();
-  for (const token of tokens) {
-    if (!DIGIT.test(token)) continue;
-    for (const part of COMPOUND_WORD.test(token) ? token.split('-') : [token]) {
-      const id = identifierOf(part);
-      // A year ("endet im März 2026") dates an event but does not name it.
-      if (id && !YEAR.test(id)) ids.add(id);
-    }
-  }
-  return ids;
+export function readStoryText(title: string, summary: string, body = ''): StoryText {
+  const titleWords = new Set<string>();
+  const titleIds = new Set<string>();
+  const titleTokens = tokenize(title);
+  readInto(titleTokens, titleWords, titleIds);
+  const words = new Set(titleWords);
+  const ids = new Set(titleIds);
+  const lead = [tokenize(summary.slice(0, LEAD_CHARS)), tokenize(body.slice(0, LEAD_CHARS))];
+  for (const tokens of lead) readInto(tokens, words, ids);
+  const days = new Set<string>();
+  for (const tokens of [titleTokens, ...lead]) readDays(tokens, days);
+  return { words: [...words], titleWords: [...titleWords], titleIds: [...titleIds], ids: [...ids], days: [...days] };
+}
+
+const WEEKDAY = /^(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)/;
+const MONTHS = 'januar februar maerz april mai juni juli august september oktober november dezember'.split(' ');
+
+function readDays(tokens: readonly Token[], days: Set<string>): void {
+  tokens.forEach((token, i) => {
+    const weekday = WEEKDAY.exec(token.folded);
+    if (weekday) days.add(`weekday:${weekday[1] === 'sonnabend' ? 'samstag' : weekday[1]!}`);
+    // "14. März": an ordinal day before a month name
+    const month = MONTHS.indexOf(tokens[i + 1]?.folded ?? '');
+    if (month >= 0 && token.dotAfter && /^\d{1,2}$/.test(token.folded)) days.add(`date:${token.folded}.${month + 1}`);
+  });
 }
 
 /** "N.N" for "6.12", "cve-N-N" for a CVE id: ids of one shape name versions of one kind of thing. */
@@ -91,51 +120,71 @@ export function shapeOf(id: string): string {
   return id.replace(/\d+/g, 'N');
 }
 
-function tokenize(text: string): string[] {
-  return foldGerman(text).match(TOKEN) ?? [];
+function tokenize(input: string): Token[] {
+  const text = ASCII.test(input) ? input : input.normalize('NFC');
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const raw = m[0];
+    const end = m.index + raw.length;
+    const folded = ASCII.test(raw) ? raw.toLowerCase() : foldText(raw);
+    tokens.push({ raw, folded, dotAfter: text.charCodeAt(end) === 46 && !isWordChar(text.charCodeAt(end + 1)) });
+  }
+  return tokens;
 }
 
-function addWord(words: Set<string>, token: string): void {
-  // "K3s-Lücke", "Linux-6.12-Kernel": a compound of a word and an id is both.
-  if (DIGIT.test(token) && COMPOUND_WORD.test(token)) {
-    for (const part of token.split('-')) addWord(words, part);
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code >= 0xc0;
+}
+
+/** Starts with a capital letter: "Debian", "Ärger". */
+function isCapitalized(raw: string): boolean {
+  const first = raw[0]!;
+  return first !== first.toLowerCase();
+}
+
+function readInto(tokens: readonly Token[], words: Set<string>, ids: Set<string>): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const { folded } = token;
+    // "Linux-6.12-Kernel", "K3s-Lücke": a compound of words and ids is read part by part; CVE ids stay whole.
+    if (!folded.includes('-') || CVE.test(folded)) readPart(folded, token, tokens[i - 1], tokens[i + 1], words, ids);
+    else for (const part of folded.split('-')) if (part) readPart(part, token, tokens[i - 1], tokens[i + 1], words, ids);
+  }
+}
+
+function readPart(part: string, token: Token, prev: Token | undefined, next: Token | undefined, words: Set<string>, ids: Set<string>): void {
+  if (DIGIT.test(part)) {
+    const id = versionOf(part, token, prev, next);
+    if (id) {
+      ids.add(id);
+      words.add(id);
+    } else if (!YEAR.test(part) && !THOUSANDS.test(part)) words.add(part); // a quantity, a name with digits ("log4j")
     return;
   }
-  const id = identifierOf(token);
-  if (id) {
-    words.add(id);
+  if (part.includes('.')) {
+    // host names (kernel.org, git.centos.org), not abbreviations ("z.B.", "u.a.")
+    if (HOST.test(part)) words.add(part);
     return;
   }
-  if (token.includes('.')) {
-    words.add(token); // host names: kernel.org, git.centos.org
-    return;
-  }
-  for (const part of token.split(/[-_/]/)) {
-    if (part.length < 2 || STOP_WORDS.has(part)) continue;
-    words.add(SYNONYMS.get(part) ?? stem(part));
-  }
+  if (part.includes('_') || part.includes('/')) {
+    for (const piece of part.split(/[_/]/)) addWord(piece, words);
+  } else addWord(part, words);
 }
 
-/** A token with a digit is an identifier: a version, a CVE id, a model number. */
-function identifierOf(token: string): string | undefined {
-  if (!DIGIT.test(token)) return undefined;
-  let id = token.replace(/^v(?=\d)/, '');
-  // "5.0" and "5" name the same release; "6.0.1" stays.
-  id = id.replace(/^(\d+)(?:\.0)+$/, '$1');
-  return id;
+function addWord(piece: string, words: Set<string>): void {
+  if (piece.length < 2 || STOP_WORDS.has(piece)) return;
+  words.add(SYNONYMS.get(piece) ?? stripEndings(piece));
 }
 
-const SUFFIXES = ['ern', 'ing', 'en', 'er', 'es', 'em', 'et', 'e', 'n', 's'];
-
-/** Two rounds, so that stacked endings meet: "Maintainers" → "maintainer" → "maintain" ← "Maintainer". */
-function stem(word: string): string {
-  return stripSuffix(stripSuffix(word));
-}
-
-function stripSuffix(word: string): string {
-  if (word.length < 5) return word;
-  for (const suffix of SUFFIXES) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 4) return word.slice(0, -suffix.length);
-  }
-  return word;
+/** The version or id a part with digits names, or undefined when it is a quantity, a date or a name. */
+function versionOf(part: string, token: Token, prev: Token | undefined, next: Token | undefined): string | undefined {
+  if (CVE.test(part) || RELEASE_CANDIDATE.test(part)) return part;
+  if (THOUSANDS.test(part)) return undefined;
+  if (DOTTED_VERSION.test(part)) return part.replace(/^v/, '').replace(/(\.0)+$/, ''); // "v5.0" and "5" name one release
+  if (!INTEGER.test(part) || YEAR.test(part)) return undefined;
+  // A bare number is a version only right after a name ("Debian 13", "Linux 6"), and not before a unit or as an ordinal.
+  const afterName = prev !== undefined && isCapitalized(prev.raw) && !DIGIT.test(prev.raw) && !STOP_WORDS.has(prev.folded);
+  if (!afterName || token.dotAfter || (next !== undefined && UNITS.has(next.folded))) return undefined;
+  return part;
 }

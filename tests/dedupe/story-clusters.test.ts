@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
+import { compareStories, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
+import { readStoryText } from '../../src/dedupe/story-text.js';
+import { evaluateNewsPairs, newsArticle, type NewsEvaluation } from './story-news-pairs.js';
 import { evaluatePairs, loadPairs, toArticle, type Evaluation, type TeaserFixture } from './story-pairs.js';
 
 /**
- * Measured on tests/fixtures/same-story/pairs.json (36 same, 32 different, used for tuning):
- * precision 1.0, recall 19/36; on holdout.json (6 + 6, written after tuning): precision 1.0, recall 5/6.
+ * The real-news pairs (tests/fixtures/same-story/news, split before tuning):
+ * tuning part 69 pairs (33 same), held-out 59 (32 same). Tuned for no wrong
+ * merge on the tuning part (recall 18/33) and on the older teaser set.
+ * Held-out, measured once after tuning: with every pair inside the 48-hour
+ * window (text evidence alone) precision 0.78 (14 of 18), recall 0.44
+ * (14/32); with the pairs' real distance in days precision 0.93 (14 of 15),
+ * recall 0.44. Issue 14 asks for recall 0.85 at precision 0.97: not met.
+ * Older teaser set, a regression test: pairs.json (36 same, 32 different)
+ * precision 1.0, recall 19/36; holdout.json (6 + 6) precision 1.0, recall 5/6.
  */
-const PRECISION_FLOOR = 1;
-const RECALL_FLOOR = 0.52;
-const HOLDOUT_RECALL_FLOOR = 0.8;
+const TUNING_RECALL_FLOOR = 0.54;
+const HELD_OUT_RECALL_FLOOR = 0.43; // measured once: 14/32
+const HELD_OUT_PRECISION_FLOOR = 0.77; // measured once: 14 of 18 merges right
+const REAL_DAYS_HELD_OUT_PRECISION_FLOOR = 0.93; // measured once: 14 of 15
+const REAL_DAYS_HELD_OUT_RECALL_FLOOR = 0.43;
+const OLD_RECALL_FLOOR = 0.52;
+const OLD_HOLDOUT_RECALL_FLOOR = 0.8;
 
 const teaser = (source: string, title: string, summary: string, published: string): TeaserFixture => ({ source, title, summary, published });
 const heise = teaser(
@@ -26,7 +40,7 @@ const ipInsider = teaser(
 );
 const golem = teaser(
   'golem.de',
-  'Akamai hostet jetzt kernel.org',
+  'Hosting von kernel.org geht an Akamai',
   'Der CDN-Anbieter Akamai stellt Server und Bandbreite für kernel.org. Die Linux Kernel Organization will so die Verfügbarkeit steigern.',
   '2026-11-20T13:00:00.000Z',
 );
@@ -35,31 +49,57 @@ function articles(...teasers: TeaserFixture[]): StoredArticle[] {
   return teasers.map((t, i) => toArticle(t, `test:${i}`));
 }
 
-describe('clusterStories on the labelled pairs', () => {
-  it(`merges no different stories (precision ${PRECISION_FLOOR}) and finds at least ${RECALL_FLOOR} of the same ones`, () => {
-    const result = evaluatePairs(loadPairs());
-    report('tuning set', result);
+describe('clusterStories on real German news pairs', () => {
+  it(`merges no different events of the tuning part and finds at least ${TUNING_RECALL_FLOOR} of the same ones`, () => {
+    const result = evaluateNewsPairs('tuning', clusterStories);
+    report('news tuning part', result);
     expect(result.wrongMerges).toEqual([]);
-    expect(result.precision).toBeGreaterThanOrEqual(PRECISION_FLOOR);
-    expect(result.recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
+    expect(result.recall).toBeGreaterThanOrEqual(TUNING_RECALL_FLOOR);
   });
 
-  it('holds on the held-out pairs written after tuning', () => {
-    const result = evaluatePairs(loadPairs('holdout.json'));
-    report('held-out set', result);
-    expect(result.wrongMerges).toEqual([]);
-    expect(result.recall).toBeGreaterThanOrEqual(HOLDOUT_RECALL_FLOOR);
+  it('holds on the held-out part, never looked at while tuning', () => {
+    const result = evaluateNewsPairs('heldOut', clusterStories);
+    report('news held-out part', result);
+    expect(result.precision).toBeGreaterThanOrEqual(HELD_OUT_PRECISION_FLOOR);
+    expect(result.recall).toBeGreaterThanOrEqual(HELD_OUT_RECALL_FLOOR);
   });
 
-  it('labels its set as the brief asks: at least 60 pairs, both kinds', () => {
-    const pairs = loadPairs();
-    expect(pairs.length).toBeGreaterThanOrEqual(60);
-    expect(pairs.filter((p) => p.label === 'same').length).toBeGreaterThanOrEqual(30);
-    expect(pairs.filter((p) => p.label === 'different').length).toBeGreaterThanOrEqual(30);
+  it('with the real distance in days between the two reports, as the daemon sees them', () => {
+    for (const part of ['tuning', 'heldOut'] as const) {
+      const result = evaluateNewsPairs(part, clusterStories, 'real-days');
+      report(`news ${part} part, real days apart`, result);
+      expect(result.precision).toBeGreaterThanOrEqual(part === 'tuning' ? 1 : REAL_DAYS_HELD_OUT_PRECISION_FLOOR);
+      expect(result.recall).toBeGreaterThanOrEqual(part === 'tuning' ? TUNING_RECALL_FLOOR : REAL_DAYS_HELD_OUT_RECALL_FLOOR);
+    }
+  });
+
+  it("merges heise's title with the seed's kernel.org article (same event, same day, other words)", () => {
+    const heise = newsArticle('kernelorg-heise', '2025-06-25T08:00:00.000Z');
+    const seed = newsArticle('kernelorg-ipinsider', '2025-06-25T11:00:00.000Z');
+    expect(heise.summary).toBe('');
+    const clusters = clusterStories([heise, seed]);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.others).toHaveLength(1);
   });
 });
 
-function report(name: string, r: Evaluation): void {
+describe('clusterStories on the older teaser pairs (regression)', () => {
+  it(`merges no different stories and finds at least ${OLD_RECALL_FLOOR} of the same ones`, () => {
+    const result = evaluatePairs(loadPairs());
+    report('old teaser set', result);
+    expect(result.wrongMerges).toEqual([]);
+    expect(result.recall).toBeGreaterThanOrEqual(OLD_RECALL_FLOOR);
+  });
+
+  it('holds on its held-out pairs', () => {
+    const result = evaluatePairs(loadPairs('holdout.json'));
+    report('old held-out set', result);
+    expect(result.wrongMerges).toEqual([]);
+    expect(result.recall).toBeGreaterThanOrEqual(OLD_HOLDOUT_RECALL_FLOOR);
+  });
+});
+
+function report(name: string, r: Evaluation | NewsEvaluation): void {
   console.info(
     `same-story ${name}: precision ${r.precision.toFixed(3)}, recall ${r.recall.toFixed(3)} ` +
       `(${r.truePositives} found, ${r.falseNegatives} missed, ${r.falsePositives} wrong)`,
@@ -108,14 +148,43 @@ describe('clusterStories', () => {
     expect(clusterStories(articles(a, b))).toHaveLength(2);
   });
 
-  it('does not chain: C joins A and B only if it is the same story as both', () => {
-    const a = teaser('heise online', 'Hetzner erhöht Preise für Cloud-Server', 'Der Hoster Hetzner hebt die Preise seiner Cloud-Server in Deutschland an.', '2026-11-20T08:00:00.000Z');
-    const b = teaser('golem.de', 'Hetzner Cloud-Server werden teurer', 'Hetzner hebt die Preise für Cloud-Server an, auch in Singapur.', '2026-11-20T09:00:00.000Z');
-    const c = teaser('ComputerBase', 'Hetzner eröffnet Cloud-Standort in Singapur', 'Hetzner bietet Cloud-Server jetzt auch in Singapur an.', '2026-11-20T10:00:00.000Z');
-    const clusters = clusterStories(articles(a, b, c));
-    const withC = clusters.find((cl) => [cl.lead, ...cl.others].some((x) => x.sources[0]!.name === 'ComputerBase'))!;
-    const members = [withC.lead, ...withC.others].map((x) => x.sources[0]!.name);
-    expect(members.includes('heise online') && members.includes('ComputerBase')).toBe(false);
+  it('does not chain: C joins the cluster of A and B only if it is the same story as both', () => {
+    // A and B share eight rare words, B and C eight others, A and C none.
+    const a = teaser('heise online', 'Quokka Zebrafink Wanderfalke Steinbock', 'Murmeltier Eisvogel Gämse Luchs.', '2026-11-20T08:00:00.000Z');
+    const b = teaser(
+      'golem.de',
+      'Quokka Zebrafink Wanderfalke Steinbock Murmeltier',
+      'Eisvogel Gämse Luchs. Brennnessel Löwenzahn Schafgarbe Kamille Holunder Wacholder Salbei Thymian.',
+      '2026-11-20T09:00:00.000Z',
+    );
+    const c = teaser('ComputerBase', 'Brennnessel Löwenzahn Schafgarbe', 'Kamille Holunder Wacholder Salbei Thymian.', '2026-11-20T10:00:00.000Z');
+    const input = articles(a, b, c);
+    const corpus = prepareCorpus(input.map((x) => internStory(readStoryText(x.title, x.summary))));
+    const [sa, sb, sc] = corpus.stories;
+    expect(compareStories(sa!, sb!, corpus).same).toBe(true);
+    expect(compareStories(sb!, sc!, corpus).same).toBe(true);
+    expect(compareStories(sa!, sc!, corpus).same).toBe(false);
+
+    const clusters = clusterStories(input);
+    const members = clusters.map((cl) => [cl.lead, ...cl.others].map((x) => x.sources[0]!.name).sort());
+    expect(members).toEqual([['golem.de', 'heise online'], ['ComputerBase']]);
+  });
+
+  it('does not read a percentage or a date as a version that keeps reports apart', () => {
+    const a = teaser(
+      'heise online',
+      'Hetzner erhöht Preise für Cloud-Server um 20 Prozent',
+      'Der Hoster Hetzner verlangt ab dem 1. April mehr für seine Cloud-Server in Falkenstein und Nürnberg. Grund seien gestiegene Strompreise.',
+      '2026-11-20T08:00:00.000Z',
+    );
+    const b = teaser(
+      'golem.de',
+      'Hetzner: Cloud-Server werden ab 1. April teurer',
+      'Hetzner hebt die Preise seiner Cloud-Server in Falkenstein und Nürnberg um 20 Prozent an und nennt die Strompreise als Grund.',
+      '2026-11-20T10:00:00.000Z',
+    );
+    for (const t of [a, b]) expect(readStoryText(t.title, t.summary).ids).toEqual([]);
+    expect(clusterStories(articles(a, b))).toHaveLength(1);
   });
 
   it('handles 20,000 articles over 60 days (speed is measured in the benchmark)', () => {

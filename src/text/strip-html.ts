@@ -1,22 +1,7 @@
 /**
- * Text normalisation shared by rule compilation and classification, so that
- * a term and the text it is looked for in are folded exactly alike.
+ * Plain text from stored (already sanitized) HTML, for the stages that only
+ * need words: classification and same-story merging.
  */
-
-const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
-const UMLAUT_RE = /[äöüß]/g;
-// Any other Latin letter with a diacritic (é, ñ, ł …): rare in German news, so
-// the costly NFD pass only runs when one is present.
-const OTHER_DIACRITIC_RE = /[\u00c0-\u024f]/;
-const COMBINING_MARKS_RE = /[\u0300-\u036f]/g;
-
-/** Lower-case, ä→ae ö→oe ü→ue ß→ss, other diacritics dropped. Keeps string length semantics irrelevant: offsets refer to the folded text. */
-export function foldText(text: string): string {
-  let out = text.toLowerCase().replace(UMLAUT_RE, (c) => UMLAUTS[c] ?? c);
-  if (OTHER_DIACRITIC_RE.test(out)) out = out.normalize('NFD').replace(COMBINING_MARKS_RE, '');
-  return out;
-}
-
 const SCRIPT_STYLE_RE = /<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
 const SCRIPT_OR_STYLE_TAGS = ['<script', '<style', '<SCRIPT', '<STYLE', '<Script', '<Style'];
 const TAG_RE = /<[^>]*>/g;

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { idForKey } from '../../src/dedupe/identity.js';
+import type { StoredArticle } from '../../src/types.js';
+
+/** One real news item of tests/fixtures/same-story/news/articles.json. */
+export interface NewsArticle {
+  id: string;
+  source: string;
+  title: string;
+  summary: string;
+  body: string;
+  date: string;
+  event: string;
+}
+export interface NewsPair {
+  name: string;
+  label: 'same' | 'different';
+  a: NewsArticle;
+  b: NewsArticle;
+  why: string;
+}
+export type NewsPart = 'tuning' | 'heldOut';
+/**
+ * 'in-window': both items of every pair lie within 48 hours (5 h, or 26 h when
+ * their real days differ), so only the text can tell them apart — the figure
+ * the set was built for. 'real-days': the second item keeps its real distance
+ * in days (plus 5 h), as the daemon would see them; the 48-hour window then
+ * also keeps events of different days apart.
+ */
+export type Timing = 'in-window' | 'real-days';
+
+const dir = new URL('../fixtures/same-story/news/', import.meta.url);
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as T;
+
+/** The pairs of one part of the split committed before tuning (split.json). */
+export function loadNewsPairs(part: NewsPart): NewsPair[] {
+  const { articles } = readJson<{ articles: NewsArticle[] }>('articles.json');
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const { pairs } = readJson<{ pairs: { name: string; label: 'same' | 'different'; a: string; b: string; why: string }[] }>('pairs.json');
+  const names = new Set(readJson<Record<NewsPart, string[]>>('split.json')[part]);
+  return pairs
+    .filter((p) => names.has(p.name))
+    .map((p) => ({ name: p.name, label: p.label, a: byId.get(p.a)!, b: byId.get(p.b)!, why: p.why }));
+}
+
+// Wider than any real distance between the two items of a pair (the longest is about two years).
+const SLOT_MS = 1000 * 24 * 3_600_000;
+const START = Date.parse('2026-01-05T06:00:00.000Z');
+
+/**
+ * The two stored articles of pair number `index`: each pair gets its own
+ * slot of time (so clustering the whole part cannot join two pairs), the
+ * second item placed as `timing` says.
+ * The body is stored as HTML content, the way feeds deliver it.
+ */
+export function pairArticles(pair: NewsPair, index: number, timing: Timing = 'in-window'): [StoredArticle, StoredArticle] {
+  const first = START + index * SLOT_MS;
+  const days = Math.abs(Date.parse(pair.b.date) - Date.parse(pair.a.date)) / 86_400_000;
+  const gapHours = timing === 'real-days' ? days * 24 + 5 : pair.a.date === pair.b.date ? 5 : 26;
+  const second = first + gapHours * 3_600_000;
+  return [toStored(pair.a, `news:${index}:a`, first), toStored(pair.b, `news:${index}:b`, second)];
+}
+
+function toStored(item: NewsArticle, key: string, time: number): StoredArticle {
+  const when = new Date(time).toISOString();
+  const paragraphs = item.body.split(/\n\n+/).map((p) => `<p>${escapeHtml(p)}</p>`);
+  return {
+    id: idForKey(key),
+    key,
+    title: item.title,
+    summary: item.summary,
+    content: paragraphs.join('\n'),
+    categories: [],
+    enclosures: [],
+    published: when,
+    firstSeen: when,
+    contentHash: key,
+    sources: [{ name: item.source, firstSeen: when }],
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export interface NewsEvaluation {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  precision: number;
+  recall: number;
+  wrongMerges: string[];
+  missed: string[];
+}
+
+/** Cluster every article of one part at once (each pair in its own slot) and score each labelled pair. */
+export function evaluateNewsPairs(
+  part: NewsPart,
+  cluster: (articles: StoredArticle[]) => { lead: StoredArticle; others: StoredArticle[] }[],
+  timing: Timing = 'in-window',
+): NewsEvaluation {
+  const pairs = loadNewsPairs(part);
+  const articles = pairs.flatMap((p, i) => pairArticles(p, i, timing));
+  const clusterOf = new Map<string, number>();
+  cluster(articles).forEach((c, n) => [c.lead, ...c.others].forEach((a) => clusterOf.set(a.id, n)));
+  const result: NewsEvaluation = { truePositives: 0, falsePositives: 0, falseNegatives: 0, precision: 1, recall: 0, wrongMerges: [], missed: [] };
+  pairs.forEach((p, i) => {
+    const together = clusterOf.get(articles[2 * i]!.id) === clusterOf.get(articles[2 * i + 1]!.id);
+    if (together && p.label === 'same') result.truePositives++;
+    if (together && p.label === 'different') {
+      result.falsePositives++;
+      result.wrongMerges.push(p.name);
+    }
+    if (!together && p.label === 'same') {
+      result.falseNegatives++;
+      result.missed.push(p.name);
+    }
+  });
+  const predicted = result.truePositives + result.falsePositives;
+  result.precision = predicted === 0 ? 1 : result.truePositives / predicted;
+  result.recall = result.truePositives / (result.truePositives + result.falseNegatives);
+  return result;
+}
+
+/** One article of articles.json by id, stored at `published`. */
+export function newsArticle(id: string, published: string): StoredArticle {
+  const { articles } = readJson<{ articles: NewsArticle[] }>('articles.json');
+  const item = articles.find((a) => a.id === id);
+  if (!item) throw new Error(`no article ${id} in the news set`);
+  return toStored(item, `news:${id}`, Date.parse(published));
+}
