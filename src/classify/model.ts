@@ -1,5 +1,6 @@
 import type { ClassifiableText } from '../types.js';
-import { foldText, stripHtml } from './fold.js';
+import { foldText } from '../text/fold.js';
+import { stripHtml } from '../text/strip-html.js';
 import shipped from './topic-model.json' with { type: 'json' };
 
 /**
