@@ -20,13 +20,18 @@ describe('feed fixtures: one per quirk, decode → parse → normalize', () => {
     it(fixture.name, async () => {
       const expectedUrl = new URL(fixture.expected, FIXTURE_DIR);
       const expected = JSON.parse(readFileSync(expectedUrl, 'utf8')) as FixtureInput & Record<string, unknown>;
-      const input: FixtureInput = { url: expected.url, now: expected.now, ...(expected.contentType ? { contentType: expected.contentType } : {}) };
+      const input: FixtureInput = {
+        url: expected.url,
+        now: expected.now,
+        ...(expected.contentType ? { contentType: expected.contentType } : {}),
+        ...(expected.contentLocation ? { contentLocation: expected.contentLocation } : {}),
+      };
       const outcome = await runStages(readFixtureBytes(fixture.input), input);
       if (update) {
         writeFileSync(expectedUrl, `${JSON.stringify({ ...input, ...outcome }, null, 2)}\n`);
         return;
       }
-      const { url: _u, now: _n, contentType: _c, ...expectedOutcome } = expected;
+      const { url: _u, now: _n, contentType: _c, contentLocation: _l, ...expectedOutcome } = expected;
       expect(JSON.parse(JSON.stringify(outcome))).toEqual(expectedOutcome);
     });
   }
