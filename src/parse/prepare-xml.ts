@@ -16,13 +16,19 @@ import { ParseError } from '../errors.js';
  * Every pass is a single linear scan: hostile input cannot make it hang.
  */
 export function prepareXml(text: string): { xml: string; repairs: string[] } {
-  let xml = text.replace(/^\uFEFF/, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+  let controls = 0;
+  let xml = text.replace(/^\uFEFF/, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, () => {
+    controls++;
+    return '';
+  });
   const rss091 = /<!DOCTYPE\s+rss\s+(?:PUBLIC\s+"-\/\/Netscape Communications\/\/DTD RSS 0\.91|SYSTEM\s+["'][^"']*rss-0\.91\.dtd)/i.test(xml);
   xml = removeDoctype(xml);
   const counts: EntityCounts = { ampersands: 0, unknown: 0, html: 0, names: new Set(), rss091 };
   xml = mapOutsideCdata(xml, (segment) => repairEntities(segment, counts));
   xml = wrapMarkupFields(xml);
-  return { xml, repairs: describeEntityRepairs(counts) };
+  const repairs = describeEntityRepairs(counts);
+  if (controls) repairs.push(`${controls} control character${controls === 1 ? '' : 's'} that XML forbids removed`);
+  return { xml, repairs };
 }
 
 interface EntityCounts {
@@ -177,9 +183,11 @@ export function wrapMarkupFields(xml: string): string {
     const inner = xml.slice(innerStart, innerEnd);
     // Past the close tag even when skipping: rescanning from inside would make many unclosed fields quadratic.
     FIELD_OPEN.lastIndex = innerEnd + closeTag.length;
-    const xhtml = /\b(?:type\s*=\s*(["'])xhtml\1|mode\s*=\s*(["'])xml\2)/.test(attrs);
-    if ((!xhtml && !hasElements(inner)) || STRUCTURE.test(inner) || inner.includes(`<${open[1]}`) || nestsTooDeep(inner)) continue;
-    const html = xhtml ? unwrapXhtmlDiv(inner) : inlineCdata(inner, false);
+    // type="xhtml" is markup even as bare text (its entities stay escaped); Atom 0.3 mode="xml" only with elements.
+    const xhtml = /\btype\s*=\s*(["'])xhtml\1/.test(attrs);
+    const inlineXml = xhtml || /\bmode\s*=\s*(["'])xml\1/.test(attrs);
+    if ((!xhtml && !hasElements(inner)) || STRUCTURE.test(inner) || hasOpenCdata(inner) || inner.includes(`<${open[1]}`) || nestsTooDeep(inner)) continue;
+    const html = inlineXml ? unwrapXhtmlDiv(inner) : inlineCdata(inner, false);
     parts.push(xml.slice(pos, innerStart), '<![CDATA[', html.replace(/]]>/g, ']]&gt;'), ']]>', closeTag);
     pos = innerEnd + closeTag.length;
   }
@@ -198,6 +206,12 @@ function nestsTooDeep(inner: string): boolean {
     else if (!tag[3] && ++depth > 256) return true;
   }
   return false;
+}
+
+/** A CDATA section that does not end inside the field: the document is broken there. */
+function hasOpenCdata(inner: string): boolean {
+  const last = inner.lastIndexOf('<![CDATA[');
+  return last !== -1 && inner.indexOf(']]>', last) === -1;
 }
 
 /** An element tag outside CDATA sections. */

@@ -11,7 +11,8 @@ import { repairEntities } from './prepare-xml.js';
  * - an item (or entry) is kept only when it is complete: one that the
  *   document cut off, or whose fields were never closed, is dropped whole,
  *   because where its fields end is a guess;
- * - stray end tags are ignored, attribute values re-escaped, invalid names dropped.
+ * - end tags match their start tag in any letter case; stray end tags are
+ *   ignored, attribute values re-escaped, invalid names dropped.
  */
 export interface RecoveredXml {
   xml: string;
@@ -28,6 +29,14 @@ const ITEM_NAMES = new Set(['item', 'entry']);
 const MAX_DEPTH = 512;
 const ROOT_NAMES = new Set(['rss', 'rdf', 'feed']);
 const XML_NAME = /^[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?$/;
+/**
+ * The tokenizer matches end tags case-insensitively (feeds write
+ * <pubDate>…</pubdate>), so it sees lower-case names; these are the feed
+ * vocabulary's mixed-case ones, written back as the strict reader expects.
+ */
+const MIXED_CASE = new Map(
+  ['pubDate', 'lastBuildDate', 'managingEditor', 'webMaster', 'textInput', 'skipHours', 'skipDays', 'rdf:RDF'].map((name) => [name.toLowerCase(), name]),
+);
 
 interface Open {
   name: string;
@@ -52,7 +61,8 @@ export function recoverXml(text: string): RecoveredXml {
 
   const parser = new Parser(
     {
-      onopentag(name, attribs) {
+      onopentag(lowerName, attribs) {
+        const name = MIXED_CASE.get(lowerName) ?? lowerName;
         if (stack.length >= MAX_DEPTH) {
           tooDeep = true;
           parser.pause();
@@ -106,7 +116,7 @@ export function recoverXml(text: string): RecoveredXml {
         out.push(']]>');
       },
     },
-    { xmlMode: true, decodeEntities: false, recognizeSelfClosing: true },
+    { xmlMode: true, decodeEntities: false, recognizeSelfClosing: true, lowerCaseTags: true, lowerCaseAttributeNames: false },
   );
   parser.write(text);
   if (tooDeep) return { xml: '', keptItems: 0, droppedItems: 0, truncated: false, tooDeep };
