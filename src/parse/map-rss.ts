@@ -58,7 +58,8 @@ function mapItem(raw: Record<string, XmlNode>, feedBase: string): RawItem {
   const updated = firstText(raw['modified']) ?? (firstText(raw['pubDate']) ? firstText(raw['dc:date']) : undefined);
   if (updated && updated !== published) item.updated = updated;
 
-  const authors = [...allTexts(raw['dc:creator']), ...allTexts(raw['author'])];
+  const bylines = [...allTexts(raw['dc:creator']), ...allTexts(raw['author'])];
+  const authors = bylines.length ? bylines : allTexts(raw['itunes:author']);
   if (authors.length) item.author = [...new Set(authors)].join(', ');
 
   const categories = [...allTexts(raw['category']), ...allTexts(raw['dc:subject'])];

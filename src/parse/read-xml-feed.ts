@@ -25,7 +25,7 @@ const ITEM_FIELDS = [
   'pubDate', 'dc:date', 'fk:published', 'fk:updated', 'issued', 'modified', 'created', 'author', 'dc:creator',
   'category', 'dc:subject', 'enclosure',
   // Fallbacks real feeds rely on: podcast and video titles, Media RSS images and files.
-  'dc:title', 'itunes:title', 'media:title', 'media:content', 'media:thumbnail', 'media:group',
+  'dc:title', 'itunes:title', 'itunes:author', 'media:title', 'media:content', 'media:thumbnail', 'media:group',
 ];
 
 /** Atom elements rss-parser would interpret (and choke on) are renamed out of its way. */
