@@ -7,8 +7,9 @@ export type Sniffed =
       kind: 'xml';
       format: Exclude<FeedFormat, 'jsonfeed1.0' | 'jsonfeed1.1'>;
       root: string;
-      /** The root's start tag, for its attributes (xml:base). */
+      /** The root's start tag, for its attributes (xml:base), and where it starts. */
       rootTag: string;
+      rootStart: number;
       /** Where the root element starts when text or elements precede it (PHP warnings, stray markup); else undefined. */
       junkBefore?: number;
       /** The prefix of the feed vocabulary's elements (`atom` of <atom:feed>), to be read without it. */
@@ -45,7 +46,7 @@ export function detectFormat(text: string): Sniffed {
     }
   }
   if (!root) throw new NotAFeedError(first === '<' ? 'the body is XML-like but has no root element' : `the body is not XML or JSON (it starts with "${preview(text, start)}")`);
-  const base = { kind: 'xml' as const, root: root.name, rootTag: root.tag, ...(junkBefore === undefined ? {} : { junkBefore }) };
+  const base = { kind: 'xml' as const, root: root.name, rootTag: root.tag, rootStart: root.index, ...(junkBefore === undefined ? {} : { junkBefore }) };
   const prefix = root.name.includes(':') ? root.name.slice(0, root.name.indexOf(':')) : undefined;
   switch (local(root.name)) {
     case 'rss': {
@@ -72,14 +73,14 @@ function findFeedRoot(text: string, from: number): { name: string; tag: string; 
 
 /** Skips the XML declaration, processing instructions, comments and the DOCTYPE. */
 /** The first element; 'text' when text comes first; undefined for broken markup declarations. */
-function findRootElement(text: string, from: number): { name: string; tag: string } | 'text' | undefined {
+function findRootElement(text: string, from: number): { name: string; tag: string; index: number } | 'text' | undefined {
   const pattern = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\][^>]*)?>|<([A-Za-z_][\w.:-]*)[^>]*>|<!|\S/iy;
   pattern.lastIndex = from;
   for (let guard = 0; guard < 1000 && pattern.lastIndex < text.length; guard++) {
     const at = pattern.lastIndex;
     const match = pattern.exec(text);
     if (!match) return undefined;
-    if (match[1]) return { name: match[1], tag: match[0] };
+    if (match[1]) return { name: match[1], tag: match[0], index: at };
     if (/^\S$/.test(match[0]) && match[0] !== '<') {
       return 'text';
     }

@@ -48,9 +48,10 @@ async function readFeed(text: string, options: ParseOptions): Promise<ParsedFeed
     feed = parseJsonFeed(text, base);
   } else {
     let xml = text;
+    // Entity declarations are refused wherever they stand before the root, not only in a well-formed DOCTYPE.
+    refuseEntityDeclarations(text.slice(0, sniffed.rootStart));
     if (sniffed.junkBefore !== undefined) {
       const junk = text.slice(0, sniffed.junkBefore);
-      refuseEntityDeclarations(junk);
       xml = text.slice(sniffed.junkBefore);
       warnings.push(`${RECOVERED}${describeJunk(junk)} before <${sniffed.root}> ignored`);
     }
