@@ -5,9 +5,10 @@ import { dedupeItems } from './dedupe-items.js';
 import { mapAtom } from './map-atom.js';
 import { mapRss } from './map-rss.js';
 import { parseJsonFeed } from './parse-json-feed.js';
-import { prepareXml, refuseEntityDeclarations, wrapMarkupFields } from './prepare-xml.js';
+import { prepareXml, refuseEntityDeclarations } from './prepare-xml.js';
 import { readXmlFeed, type ReadOptions, type XmlFeedTree } from './read-xml-feed.js';
 import { recoverXml } from './recover-xml.js';
+import { wrapMarkupFields } from './wrap-markup-fields.js';
 import { resolveHttpUrl } from './resolve-url.js';
 
 export interface ParseOptions {
