@@ -89,7 +89,7 @@ async function readLeniently(xml: string, options: ReadOptions, warnings: string
     const kept = `kept ${recovered.keptItems} complete item${recovered.keptItems === 1 ? '' : 's'}`;
     const dropped = recovered.droppedItems ? `, dropped ${recovered.droppedItems} incomplete` : '';
     const cut = recovered.truncated ? ' (the document ends early)' : '';
-    warnings.push(`${RECOVERED}${strictError.message}${cut}; ${kept}${dropped}`);
+    warnings.push(`${RECOVERED}${strictError.message.replace(/\.$/, '')}${cut}; ${kept}${dropped}`);
     return tree;
   }
 }
