@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { identifyItem } from '../dedupe/identity.js';
 import { FetchError } from '../errors.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
+import { RECOVERED } from '../parse/parse-feed.js';
 import { readFeedBody } from '../pipeline.js';
 
 interface InspectItem {
@@ -42,7 +43,7 @@ export async function runInspect(options: { configPath: string | undefined; targ
       ...(configured ? { sources: [configured.name] } : {}),
     }).topics,
   }));
-  const report = { format: feed.format, charset: feed.charset, title: feed.title ?? null, link: feed.link ?? null, items };
+  const report = { format: feed.format, charset: feed.charset, title: feed.title ?? null, link: feed.link ?? null, warnings: feed.warnings, items };
 
   if (options.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -53,7 +54,8 @@ export async function runInspect(options: { configPath: string | undefined; targ
       `title:   ${report.title ?? '(none)'}`,
       `link:    ${report.link ?? '(none)'}`,
       `items:   ${items.length}`,
-      ...feed.warnings.map((w) => `warning: ${w}`),
+      // Repairs of a broken feed already say "recovered: …"; other doubts are warnings.
+      ...feed.warnings.map((w) => (w.startsWith(RECOVERED) ? w : `warning: ${w}`)),
     ];
     for (const item of items) {
       lines.push(

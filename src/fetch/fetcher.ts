@@ -49,6 +49,8 @@ export type FetchResult =
       status: number;
       body: Buffer;
       contentType?: string;
+      /** The Content-Location header as sent: the document's own address, the base of its relative links (parseFeed resolves it). */
+      contentLocation?: string;
       etag?: string;
       lastModified?: string;
       finalUrl: string;
@@ -180,6 +182,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
             status,
             body: read.body,
             contentType: header('content-type'),
+            contentLocation: header('content-location'),
             etag: header('etag'),
             lastModified: header('last-modified'),
             finalUrl: chain.current,

@@ -3,9 +3,22 @@ import { NotAFeedError } from '../errors.js';
 
 export type Sniffed =
   | { kind: 'json' }
-  | { kind: 'xml'; format: Exclude<FeedFormat, 'jsonfeed1.0' | 'jsonfeed1.1'>; root: string };
+  | {
+      kind: 'xml';
+      format: Exclude<FeedFormat, 'jsonfeed1.0' | 'jsonfeed1.1'>;
+      root: string;
+      /** The root's start tag, for its attributes (xml:base), and where it starts. */
+      rootTag: string;
+      rootStart: number;
+      /** Where the root element starts when text or elements precede it (PHP warnings, stray markup); else undefined. */
+      junkBefore?: number;
+      /** The prefix of the feed vocabulary's elements (`atom` of <atom:feed>), to be read without it. */
+      prefix?: string;
+    };
 
 const RSS_090_NAMESPACE = 'http://my.netscape.com/rdf/simple/0.9/';
+const RSS_10_NAMESPACE = 'http://purl.org/rss/1.0/';
+const FEED_ROOT = /<((?:[A-Za-z_][\w.-]*:)?(?:rss|RDF|feed))(?=[\s>/])[^>]*>/gi;
 
 /**
  * Decides the format from the document itself (never from the URL or the
@@ -17,35 +30,59 @@ export function detectFormat(text: string): Sniffed {
   if (start === -1) throw new NotAFeedError('the body is empty');
   const first = text[start];
   if (first === '{') return { kind: 'json' };
-  if (first !== '<') throw new NotAFeedError(`the body is not XML or JSON (it starts with "${preview(text, start)}")`);
+  if (first !== '<' && !findFeedRoot(text, start)) throw new NotAFeedError(`the body is not XML or JSON (it starts with "${preview(text, start)}")`);
 
-  const root = findRootElement(text, start);
-  if (!root) throw new NotAFeedError('the body is XML-like but has no root element');
-  const local = root.name.replace(/^[^:]*:/, '').toLowerCase();
-  if (local === 'rss') {
-    const version = readAttribute(root.tag, 'version');
-    return { kind: 'xml', format: version && /^0\.9/.test(version) ? 'rss0.9' : 'rss2.0', root: root.name };
+  const found = findRootElement(text, start);
+  let root = typeof found === 'object' ? found : undefined;
+  let junkBefore: number | undefined;
+  const local = (name: string) => name.replace(/^[^:]*:/, '').toLowerCase();
+  if (root?.name.toLowerCase() === 'html') throw new NotAFeedError('the body is an HTML page, not a feed');
+  if (found === 'text' || (root && !['rss', 'rdf', 'feed'].includes(local(root.name)))) {
+    // Text or other elements before the feed: a PHP warning, a stray tag. The feed is what follows.
+    const later = findFeedRoot(text, start);
+    if (later) {
+      junkBefore = later.index;
+      root = later;
+    }
   }
-  if (local === 'rdf') {
-    return { kind: 'xml', format: root.tag.includes(RSS_090_NAMESPACE) ? 'rss0.9' : 'rss1.0', root: root.name };
+  if (!root) throw new NotAFeedError(first === '<' ? 'the body is XML-like but has no root element' : `the body is not XML or JSON (it starts with "${preview(text, start)}")`);
+  const base = { kind: 'xml' as const, root: root.name, rootTag: root.tag, rootStart: root.index, ...(junkBefore === undefined ? {} : { junkBefore }) };
+  const prefix = root.name.includes(':') ? root.name.slice(0, root.name.indexOf(':')) : undefined;
+  switch (local(root.name)) {
+    case 'rss': {
+      const version = readAttribute(root.tag, 'version');
+      return { ...base, format: version && /^0\.9/.test(version) ? 'rss0.9' : 'rss2.0', ...(prefix ? { prefix } : {}) };
+    }
+    case 'rdf': {
+      // rdf:RDF keeps its prefix; an RSS 1.0 channel may carry one of its own (<rss:channel>).
+      const own = root.tag.match(new RegExp(`\\sxmlns:([\\w.-]+)\\s*=\\s*["'](?:${RSS_10_NAMESPACE}|${RSS_090_NAMESPACE})["']`));
+      return { ...base, format: root.tag.includes(RSS_090_NAMESPACE) ? 'rss0.9' : 'rss1.0', ...(own ? { prefix: own[1]! } : {}) };
+    }
+    case 'feed':
+      return { ...base, format: 'atom1.0', ...(prefix ? { prefix } : {}) };
+    default:
+      throw new NotAFeedError(`the XML root element <${root.name}> is not rss, rdf:RDF or feed`);
   }
-  if (local === 'feed') return { kind: 'xml', format: 'atom1.0', root: root.name };
-  if (local === 'html') throw new NotAFeedError('the body is an HTML page, not a feed');
-  throw new NotAFeedError(`the XML root element <${root.name}> is not rss, rdf:RDF or feed`);
+}
+
+function findFeedRoot(text: string, from: number): { name: string; tag: string; index: number } | undefined {
+  FEED_ROOT.lastIndex = from;
+  const match = FEED_ROOT.exec(text);
+  return match ? { name: match[1]!, tag: match[0], index: match.index } : undefined;
 }
 
 /** Skips the XML declaration, processing instructions, comments and the DOCTYPE. */
-function findRootElement(text: string, from: number): { name: string; tag: string } | undefined {
+/** The first element; 'text' when text comes first; undefined for broken markup declarations. */
+function findRootElement(text: string, from: number): { name: string; tag: string; index: number } | 'text' | undefined {
   const pattern = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[^\]]*\][^>]*)?>|<([A-Za-z_][\w.:-]*)[^>]*>|<!|\S/iy;
   pattern.lastIndex = from;
   for (let guard = 0; guard < 1000 && pattern.lastIndex < text.length; guard++) {
     const at = pattern.lastIndex;
     const match = pattern.exec(text);
     if (!match) return undefined;
-    if (match[1]) return { name: match[1], tag: match[0] };
+    if (match[1]) return { name: match[1], tag: match[0], index: at };
     if (/^\S$/.test(match[0]) && match[0] !== '<') {
-      // Text before any element: not XML.
-      return undefined;
+      return 'text';
     }
     if (match[0] === '<' || match[0] === '<!') return undefined;
     pattern.lastIndex = skipBlank(text, at + match[0].length);

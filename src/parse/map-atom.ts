@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { Enclosure, ParsedFeed, RawItem } from '../types.js';
 import { htmlToText } from '../normalize/html-to-text.js';
 import type { XmlFeedTree } from './read-xml-feed.js';
-import { toEnclosure } from './map-rss.js';
+import { mediaEnclosures, mediaTitle, toEnclosure } from './map-rss.js';
 import { attributesOf, childOf, escapeHtml, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
 import { resolveHttpUrl } from './resolve-url.js';
 
@@ -15,7 +16,7 @@ export function mapAtom(tree: XmlFeedTree, url: string): ParsedFeed {
     baseUrl,
     items: tree.items.map((entry) => mapEntry(entry, baseUrl, feedAuthors)),
   };
-  const title = textConstruct(tree.feed['title']);
+  const title = textConstruct(tree.feed['title']) ?? textConstruct(tree.feed['dc:title']);
   const plainTitle = title === undefined ? '' : htmlToText(title);
   if (plainTitle) feed.title = plainTitle;
   const link = pickLinks(tree.feed['fk:link'], baseUrl).alternate;
@@ -32,23 +33,25 @@ function mapEntry(raw: Record<string, XmlNode>, feedBase: string, feedAuthors: s
   const links = pickLinks(raw['fk:link'], base);
   const link = links.alternate ?? resolveHttpUrl(id);
   if (link) item.link = link;
-  if (links.enclosures.length) item.enclosures = links.enclosures;
+  const enclosures = [...links.enclosures, ...mediaEnclosures(raw, base)];
+  if (enclosures.length) item.enclosures = enclosures;
 
-  const title = textConstruct(raw['title']);
+  const title = textConstruct(raw['title']) ?? textConstruct(raw['dc:title']) ?? mediaTitle(raw);
   if (title !== undefined) item.title = title;
   const summary = textConstruct(raw['summary']);
   if (summary !== undefined) item.summary = summary;
   const content = textConstruct(raw['content']);
   if (content !== undefined) item.content = content;
 
-  const published = trimmedText(raw['fk:published']) ?? trimmedText(raw['issued']);
+  const published = trimmedText(raw['fk:published']) ?? trimmedText(raw['issued']) ?? trimmedText(raw['created']);
   const updated = trimmedText(raw['fk:updated']) ?? trimmedText(raw['modified']);
   // RFC 4287 makes <updated> mandatory and <published> optional: an entry without published dates by updated.
   if (published ?? updated) item.published = (published ?? updated)!;
   if (published && updated && updated !== published) item.updated = updated;
 
   const authors = authorNames(raw['author']);
-  const names = authors.length ? authors : feedAuthors;
+  const creators = nodeList(raw['dc:creator']).flatMap((node) => trimmedText(node) ?? []);
+  const names = authors.length ? authors : creators.length ? creators : feedAuthors;
   if (names.length) item.author = names.join(', ');
 
   const categories = nodeList(raw['category']).flatMap((node) => {
@@ -58,22 +61,41 @@ function mapEntry(raw: Record<string, XmlNode>, feedBase: string, feedAuthors: s
   });
   if (categories.length) item.categories = categories;
 
-  const contentBase = resolveHttpUrl(attributesOf(raw['content'])['xml:base'], base) ?? base;
-  if (contentBase !== feedBase) item.baseUrl = contentBase;
+  // The HTML shown is the content, else the summary: its xml:base is the base of its links.
+  const htmlNode = item.content !== undefined ? raw['content'] : raw['summary'];
+  const htmlBase = resolveHttpUrl(attributesOf(htmlNode)['xml:base'], base) ?? base;
+  if (htmlBase !== feedBase) item.baseUrl = htmlBase;
   return item;
 }
 
-/** The HTML of an Atom text construct (RFC 4287 §3.1): text is escaped, html and (unwrapped) xhtml kept. */
+/**
+ * The HTML of an Atom text construct (RFC 4287 §3.1, and Atom 0.3's MIME
+ * types and modes): text is escaped, html and xhtml kept (xhtml and
+ * mode="xml" arrive unwrapped as CDATA, see prepare-xml), base64 decoded first.
+ */
 function textConstruct(node: XmlNode): string | undefined {
   const attrs = attributesOf(node);
   if (attrs['src']) return undefined;
-  const text = textOf(node);
+  let text = textOf(node);
   if (text === undefined || !text.trim()) return undefined;
   const type = (attrs['type'] ?? 'text').trim().toLowerCase();
-  if (attrs['mode'] === 'base64') return undefined;
-  if (type === 'html' || type === 'xhtml' || type === 'text/html' || type === 'application/xhtml+xml') return text;
+  if (attrs['mode']?.trim().toLowerCase() === 'base64') {
+    text = decodeBase64(text);
+    if (text === undefined) return undefined;
+  }
+  if (type === 'html' || type === 'xhtml' || /^(?:text\/html|application\/xhtml\+xml)\b/.test(type)) return text;
   if (type === 'text' || type.startsWith('text/')) return escapeHtml(text);
   return undefined;
+}
+
+/** Atom 0.3 mode="base64": UTF-8 text, or nothing when the bytes are not. */
+function decodeBase64(encoded: string): string | undefined {
+  const compact = encoded.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  const bytes = Buffer.from(compact, 'base64');
+  if (!isUtf8(bytes)) return undefined;
+  const text = bytes.toString('utf8');
+  return text.trim() ? text : undefined;
 }
 
 function pickLinks(node: XmlNode, base: string): { alternate?: string; enclosures: Enclosure[] } {

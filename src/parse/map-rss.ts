@@ -1,24 +1,31 @@
 import type { Enclosure, FeedFormat, ParsedFeed, RawItem } from '../types.js';
 import { htmlToText } from '../normalize/html-to-text.js';
 import type { XmlFeedTree } from './read-xml-feed.js';
-import { attributesOf, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
+import { readAttribute } from './detect-format.js';
+import { attributesOf, childOf, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
 import { resolveHttpUrl, resolveUrl } from './resolve-url.js';
 
-/** RSS 0.9x, 1.0 (RDF) and 2.0 share one item vocabulary (plus Dublin Core). */
-export function mapRss(tree: XmlFeedTree, format: FeedFormat, url: string): ParsedFeed {
+/**
+ * RSS 0.9x, 1.0 (RDF) and 2.0 share one item vocabulary (plus Dublin Core,
+ * iTunes and Media RSS fallbacks). Relative links resolve against xml:base
+ * (root, channel, item, element), else the channel link, else the document's URL.
+ */
+export function mapRss(tree: XmlFeedTree, format: FeedFormat, url: string, rootTag = ''): ParsedFeed {
+  const declaredBase = resolveHttpUrl(readAttribute(rootTag, 'xml:base'), url);
+  const channelBase = resolveHttpUrl(ownAttributes(tree.feed)['xml:base'], declaredBase ?? url) ?? declaredBase;
   const feedLink = trimmedText(tree.feed.link);
-  const baseUrl = resolveHttpUrl(feedLink, url) ?? url;
-  const title = textOf(tree.feed.title);
+  const link = resolveHttpUrl(feedLink, channelBase ?? url);
+  const baseUrl = channelBase ?? link ?? url;
   const feed: ParsedFeed = { format, baseUrl, items: tree.items.map((item) => mapItem(item, baseUrl)) };
+  const title = firstText(tree.feed.title) ?? firstText(tree.feed['dc:title']) ?? firstText(tree.feed['itunes:title']);
   const plainTitle = title === undefined ? '' : htmlToText(title);
   if (plainTitle) feed.title = plainTitle;
-  const link = resolveHttpUrl(feedLink, url);
   if (link) feed.link = link;
   return feed;
 }
 
 function mapItem(raw: Record<string, XmlNode>, feedBase: string): RawItem {
-  const attrs = attributesOf(raw['$'] === undefined ? undefined : { $: raw['$'] });
+  const attrs = ownAttributes(raw);
   const base = resolveHttpUrl(attrs['xml:base'], feedBase) ?? feedBase;
   const item: RawItem = {};
 
@@ -26,18 +33,20 @@ function mapItem(raw: Record<string, XmlNode>, feedBase: string): RawItem {
   const guid = trimmedText(guidNode) ?? attrs['rdf:about']?.trim();
   if (guid) item.guid = guid;
 
+  const linkBase = resolveHttpUrl(attributesOf(raw['link'])['xml:base'], base) ?? base;
   const written = firstText(raw['link']);
   const permalink = attributesOf(guidNode)['isPermaLink']?.toLowerCase() !== 'false' ? trimmedText(guidNode) : undefined;
   const candidates = [written, permalink, attrs['rdf:about']];
   for (const candidate of candidates) {
-    const link = candidate === written ? resolveUrl(candidate, base) ?? candidate : resolveHttpUrl(candidate);
+    // A relative permalink guid must at least look like a path: "12345" is an id, not a page.
+    const link = candidate === written ? resolveUrl(candidate, linkBase) ?? candidate : resolveHttpUrl(candidate, candidate?.includes('/') ? base : undefined);
     if (link) {
       item.link = link;
       break;
     }
   }
 
-  const title = textOf(raw['title']);
+  const title = firstText(raw['title']) ?? firstText(raw['dc:title']) ?? firstText(raw['itunes:title']) ?? mediaTitle(raw);
   if (title !== undefined) item.title = title;
   const description = textOf(raw['description']);
   if (description !== undefined && description.trim()) item.summary = description;
@@ -49,16 +58,39 @@ function mapItem(raw: Record<string, XmlNode>, feedBase: string): RawItem {
   const updated = firstText(raw['modified']) ?? (firstText(raw['pubDate']) ? firstText(raw['dc:date']) : undefined);
   if (updated && updated !== published) item.updated = updated;
 
-  const authors = [...allTexts(raw['dc:creator']), ...allTexts(raw['author'])];
+  const bylines = [...allTexts(raw['dc:creator']), ...allTexts(raw['author'])];
+  const authors = bylines.length ? bylines : allTexts(raw['itunes:author']);
   if (authors.length) item.author = [...new Set(authors)].join(', ');
 
   const categories = [...allTexts(raw['category']), ...allTexts(raw['dc:subject'])];
   if (categories.length) item.categories = categories;
 
-  const enclosures = nodeList(raw['enclosure']).flatMap((node) => toEnclosure(attributesOf(node), base));
+  const enclosures = [...nodeList(raw['enclosure']).flatMap((node) => toEnclosure(attributesOf(node), base)), ...mediaEnclosures(raw, base)];
   if (enclosures.length) item.enclosures = enclosures;
   if (base !== feedBase) item.baseUrl = base;
   return item;
+}
+
+/** Media RSS: elements directly in the item, in <media:group>, or (titles) in <media:content>. */
+function mediaNodes(raw: Record<string, XmlNode>, name: string): XmlNode[] {
+  const groups = nodeList(raw['media:group']);
+  const nested = name === 'media:title' ? [...groups, ...nodeList(raw['media:content'])] : groups;
+  return [...nodeList(raw[name]), ...nested.flatMap((parent) => nodeList(childOf(parent, name)))];
+}
+
+export function mediaTitle(raw: Record<string, XmlNode>): string | undefined {
+  return firstText(mediaNodes(raw, 'media:title'));
+}
+
+/** media:content (files, images) and media:thumbnail (a picture for the item). */
+export function mediaEnclosures(raw: Record<string, XmlNode>, base: string): Enclosure[] {
+  const files = mediaNodes(raw, 'media:content').flatMap((node) => toEnclosure(attributesOf(node), base));
+  const thumbnails = mediaNodes(raw, 'media:thumbnail').flatMap((node) => toEnclosure(attributesOf(node), base));
+  return [...files, ...thumbnails];
+}
+
+function ownAttributes(raw: Record<string, XmlNode>): Record<string, string> {
+  return raw['$'] === undefined ? {} : attributesOf({ $: raw['$'] });
 }
 
 function firstText(node: XmlNode): string | undefined {

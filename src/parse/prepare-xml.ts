@@ -1,5 +1,6 @@
 import { decode } from 'html-entities';
 import { ParseError } from '../errors.js';
+import { wrapMarkupFields } from './wrap-markup-fields.js';
 
 /**
  * Makes a feed's XML safe and digestible for a strict XML parser before it
@@ -9,16 +10,65 @@ import { ParseError } from '../errors.js';
  * - HTML named entities XML does not define (&auml; &nbsp; &ndash;) become
  *   character references, unknown ones and stray "&" become literal text;
  * - characters XML forbids are removed;
- * - Atom xhtml text constructs become CDATA, because the object mapping of
- *   the XML reader loses the order of mixed content.
+ * - inline elements in text fields (Atom xhtml, Atom 0.3 mode="xml", HTML a
+ *   feed forgot to escape) become CDATA, because the object mapping of the
+ *   XML reader loses the order of mixed content.
+ * What was repaired comes back as `repairs`, for the "recovered:" warning.
  * Every pass is a single linear scan: hostile input cannot make it hang.
  */
-export function prepareXml(text: string, options: { atom: boolean }): string {
-  let xml = text.replace(/^\uFEFF/, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+export function prepareXml(text: string): { xml: string; repairs: string[] } {
+  let controls = 0;
+  let xml = text.replace(/^\uFEFF/, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, () => {
+    controls++;
+    return '';
+  });
+  const rss091 = /<!DOCTYPE\s+rss\s+(?:PUBLIC\s+"-\/\/Netscape Communications\/\/DTD RSS 0\.91|SYSTEM\s+["'][^"']*rss-0\.91\.dtd)/i.test(xml);
   xml = removeDoctype(xml);
-  xml = mapOutsideCdata(xml, repairEntities);
-  if (options.atom) xml = wrapXhtmlConstructs(xml);
-  return xml;
+  const counts: EntityCounts = { ampersands: 0, unknown: 0, html: 0, names: new Set(), rss091 };
+  xml = mapOutsideCdata(xml, (segment) => repairEntities(segment, counts));
+  xml = wrapMarkupFields(xml);
+  const repairs = describeEntityRepairs(counts);
+  if (controls) repairs.push(`${controls} control character${controls === 1 ? '' : 's'} that XML forbids removed`);
+  return { xml, repairs };
+}
+
+interface EntityCounts {
+  ampersands: number;
+  unknown: number;
+  html: number;
+  /** The first few HTML entity names, for the warning. */
+  names: Set<string>;
+  /** The RSS 0.91 DTD defines the Latin-1 entities (&nbsp; to &yuml;): using them is no error. */
+  rss091: boolean;
+}
+
+function countEntity(counts: EntityCounts, htmlName: string | undefined): void {
+  if (htmlName === undefined) {
+    counts.unknown++;
+    return;
+  }
+  counts.html++;
+  if (counts.names.size < 4) counts.names.add(htmlName);
+}
+
+function describeEntityRepairs(counts: EntityCounts): string[] {
+  const repairs: string[] = [];
+  if (counts.html) {
+    const names = [...counts.names].map((n) => `&${n};`).join(' ');
+    repairs.push(`${counts.html} HTML entit${counts.html === 1 ? 'y' : 'ies'} that XML does not define (${names}) read as characters`);
+  }
+  if (counts.ampersands) repairs.push(`${counts.ampersands} unescaped "&" read as text`);
+  if (counts.unknown) repairs.push(`${counts.unknown} unknown entit${counts.unknown === 1 ? 'y' : 'ies'} kept as text`);
+  return repairs;
+}
+
+const XXE = 'the DOCTYPE declares external entities (XXE); feedkurator never resolves them';
+const LAUGHS = 'the DOCTYPE declares entities (entity expansion, "billion laughs"); feedkurator never expands them';
+
+/** Refuses entity declarations in text the parse never sees (junk before the root element). */
+export function refuseEntityDeclarations(text: string): void {
+  const at = text.search(/<!ENTITY/i);
+  if (at !== -1) throw new ParseError(/\bSYSTEM\b|\bPUBLIC\b/i.test(text.slice(at)) ? XXE : LAUGHS);
 }
 
 function removeDoctype(xml: string): string {
@@ -28,11 +78,7 @@ function removeDoctype(xml: string): string {
   const doctype = xml.slice(start, end);
   if (/<!ENTITY/i.test(doctype)) {
     const external = /\bSYSTEM\b|\bPUBLIC\b/i.test(doctype.slice(doctype.search(/<!ENTITY/i)));
-    throw new ParseError(
-      external
-        ? 'the DOCTYPE declares external entities (XXE); feedkurator never resolves them'
-        : 'the DOCTYPE declares entities (entity expansion, "billion laughs"); feedkurator never expands them',
-    );
+    throw new ParseError(external ? XXE : LAUGHS);
   }
   return xml.slice(0, start) + xml.slice(end);
 }
@@ -77,15 +123,21 @@ function mapOutsideCdata(xml: string, fix: (segment: string) => string): string 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const entityCache = new Map<string, string>();
 
-function repairEntities(segment: string): string {
+export function repairEntities(segment: string, counts?: EntityCounts): string {
   return segment.replace(/&(#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z][A-Za-z0-9]{0,31};)?/g, (whole, ref?: string) => {
-    if (!ref) return '&amp;';
+    if (!ref) {
+      if (counts) counts.ampersands++;
+      return '&amp;';
+    }
     const name = ref.slice(0, -1);
     if (XML_ENTITIES.has(name)) return whole;
     let replacement = entityCache.get(whole);
     if (replacement === undefined) {
       replacement = toCharacterReferences(whole);
       if (entityCache.size < 4096) entityCache.set(whole, replacement);
+    }
+    if (counts && name[0] !== '#' && !(counts.rss091 && /^&#x[a-f][0-9a-f];$/.test(replacement))) {
+      countEntity(counts, replacement.startsWith('&amp;') ? undefined : name);
     }
     return replacement;
   });
@@ -105,37 +157,4 @@ function toCharacterReferences(reference: string): string {
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-}
-
-const XHTML_OPEN = /<((?:[A-Za-z_][\w.-]*:)?(?:title|subtitle|summary|content|rights))(\s[^>]*?\btype\s*=\s*(["'])xhtml\3[^>]*)>/g;
-
-function wrapXhtmlConstructs(xml: string): string {
-  const parts: string[] = [];
-  let pos = 0;
-  XHTML_OPEN.lastIndex = 0;
-  for (let open = XHTML_OPEN.exec(xml); open; open = XHTML_OPEN.exec(xml)) {
-    if (open[2]!.endsWith('/')) continue;
-    const innerStart = open.index + open[0].length;
-    const closeTag = `</${open[1]}>`;
-    const innerEnd = xml.indexOf(closeTag, innerStart);
-    if (innerEnd === -1) break;
-    const inner = unwrapXhtmlDiv(xml.slice(innerStart, innerEnd));
-    parts.push(xml.slice(pos, innerStart), '<![CDATA[', inner.replace(/]]>/g, ']]&gt;'), ']]>', closeTag);
-    pos = innerEnd + closeTag.length;
-    XHTML_OPEN.lastIndex = pos;
-  }
-  parts.push(xml.slice(pos));
-  return parts.join('');
-}
-
-/** RFC 4287 §3.1.1.3: the xhtml div is a container, not part of the content; XHTML prefixes mean nothing in HTML. */
-function unwrapXhtmlDiv(inner: string): string {
-  let html = inner.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, text: string) =>
-    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-  );
-  html = html.replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1');
-  const open = html.match(/^\s*<div\b[^>]*>/);
-  const close = html.match(/<\/div\s*>\s*$/);
-  if (open && close) html = html.slice(open[0].length, html.length - close[0].length);
-  return html.replace(/\sxmlns(?::[\w.-]+)?\s*=\s*(["'])[^"']*\1/g, '');
 }

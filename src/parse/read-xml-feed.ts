@@ -19,20 +19,42 @@ export interface XmlFeedTree {
 }
 
 const RAW = { keepArray: true } as const;
-const FEED_FIELDS = ['$', 'title', 'link', 'fk:link', 'author', 'description', 'subtitle', 'id', 'language'];
+const FEED_FIELDS = ['$', 'title', 'link', 'fk:link', 'author', 'description', 'subtitle', 'id', 'language', 'dc:title', 'itunes:title'];
 const ITEM_FIELDS = [
   '$', 'title', 'link', 'fk:link', 'guid', 'id', 'description', 'summary', 'content', 'content:encoded',
-  'pubDate', 'dc:date', 'fk:published', 'fk:updated', 'issued', 'modified', 'author', 'dc:creator',
+  'pubDate', 'dc:date', 'fk:published', 'fk:updated', 'issued', 'modified', 'created', 'author', 'dc:creator',
   'category', 'dc:subject', 'enclosure',
+  // Fallbacks real feeds rely on: podcast and video titles, Media RSS images and files.
+  'dc:title', 'itunes:title', 'itunes:author', 'media:title', 'media:content', 'media:thumbnail', 'media:group',
 ];
 
 /** Atom elements rss-parser would interpret (and choke on) are renamed out of its way. */
 const ATOM_RENAMES: Record<string, string> = { published: 'fk:published', updated: 'fk:updated', link: 'fk:link' };
 
-export async function readXmlFeed(xml: string, options: { atom: boolean }): Promise<XmlFeedTree> {
+export interface ReadOptions {
+  atom: boolean;
+  /** Element prefix of the feed vocabulary (<atom:feed>): its elements are read without it. */
+  prefix?: string | undefined;
+}
+
+/**
+ * Element names as the mappers look for them: without the feed vocabulary's
+ * prefix, iTunes names in lower case (feeds write <itunes:Title>), Atom
+ * elements rss-parser would interpret renamed out of its way.
+ */
+function nameElement(options: ReadOptions): (name: string) => string {
+  const own = options.prefix ? `${options.prefix}:` : undefined;
+  return (written) => {
+    let name = own && written.startsWith(own) ? written.slice(own.length) : written;
+    if (/^itunes:/i.test(name)) name = name.toLowerCase();
+    return options.atom ? (ATOM_RENAMES[name] ?? name) : name;
+  };
+}
+
+export async function readXmlFeed(xml: string, options: ReadOptions): Promise<XmlFeedTree> {
   // A fresh parser per document: a reused one misbehaves after an error.
   const parser = new Parser<Record<string, XmlNode>, Record<string, XmlNode>>({
-    xml2js: options.atom ? { tagNameProcessors: [(name: string) => ATOM_RENAMES[name] ?? name] } : {},
+    xml2js: { tagNameProcessors: [nameElement(options)] },
     defaultRSS: 2,
     customFields: {
       feed: FEED_FIELDS.map((name) => [name, `raw:${name}`, RAW]) as never,

@@ -7,26 +7,39 @@ const update = process.env['FK_UPDATE_FIXTURES'] === '1';
 const fixtures = listFixtures();
 
 describe('feed fixtures: one per quirk, decode → parse → normalize', () => {
-  it('covers every quirk the issue names', () => {
+  it('covers every quirk the issues name', () => {
     const names = fixtures.map((f) => f.name);
     for (const quirk of [
       'iso-8859-1', 'windows-1252', 'utf8-bom', 'html-entities', 'rdf-rss-1.0', 'rss-0.91', 'atom-xhtml-xml-base',
       'json-feed-1.1', 'json-feed-1.0', 'german-dates', 'missing-dates-ids-links', 'duplicate-guids', 'future-date',
       'invalid-atom-published', 'billion-laughs', 'external-entity', 'broken-xml', 'not-a-feed', 'hostile-html',
+      'recover-truncated-mid-item', 'recover-unescaped-ampersand', 'recover-undefined-html-entities', 'recover-entities-any-case',
+      'recover-rss091-doctype-entities', 'recover-prefixed-atom-root', 'recover-prefixed-rss-root', 'recover-php-warning-before-root',
+      'atom-text-title-xhtml-no-div', 'atom-text-atom03-mode-base64', 'atom-text-atom03-mode-escaped', 'atom-text-atom03-mode-xml',
+      'base-atom-nested-relative', 'base-content-location-absolute', 'fallback-itunes-title-mixed-case', 'fallback-media-group',
     ]) expect(names).toContain(quirk);
+    // Issue 13: at least 60 new quirk fixtures across its four categories.
+    const count = (prefix: string) => names.filter((n) => n.startsWith(prefix)).length;
+    expect(count('recover-') + count('atom-text-') + count('base-') + count('fallback-')).toBeGreaterThanOrEqual(60);
+    for (const prefix of ['recover-', 'atom-text-', 'base-', 'fallback-']) expect(count(prefix), prefix).toBeGreaterThanOrEqual(10);
   });
 
   for (const fixture of fixtures) {
     it(fixture.name, async () => {
       const expectedUrl = new URL(fixture.expected, FIXTURE_DIR);
       const expected = JSON.parse(readFileSync(expectedUrl, 'utf8')) as FixtureInput & Record<string, unknown>;
-      const input: FixtureInput = { url: expected.url, now: expected.now, ...(expected.contentType ? { contentType: expected.contentType } : {}) };
+      const input: FixtureInput = {
+        url: expected.url,
+        now: expected.now,
+        ...(expected.contentType ? { contentType: expected.contentType } : {}),
+        ...(expected.contentLocation ? { contentLocation: expected.contentLocation } : {}),
+      };
       const outcome = await runStages(readFixtureBytes(fixture.input), input);
       if (update) {
         writeFileSync(expectedUrl, `${JSON.stringify({ ...input, ...outcome }, null, 2)}\n`);
         return;
       }
-      const { url: _u, now: _n, contentType: _c, ...expectedOutcome } = expected;
+      const { url: _u, now: _n, contentType: _c, contentLocation: _l, ...expectedOutcome } = expected;
       expect(JSON.parse(JSON.stringify(outcome))).toEqual(expectedOutcome);
     });
   }

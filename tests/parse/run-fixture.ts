@@ -9,6 +9,8 @@ export const FIXTURE_DIR = new URL('../fixtures/feeds/', import.meta.url);
 /** What a fixture's `.expected.json` says about its input, besides the expected output. */
 export interface FixtureInput {
   contentType?: string;
+  /** The response's Content-Location header, when the fixture is about it. */
+  contentLocation?: string;
   url: string;
   now: string;
 }
@@ -47,7 +49,7 @@ export async function runStages(bytes: Buffer, input: FixtureInput): Promise<Fix
       ...(decoded.declaredCharset ? { declaredCharset: decoded.declaredCharset } : {}),
       warnings: decoded.warnings,
     };
-    const feed = await parseFeed(decoded.text, { url: input.url });
+    const feed = await parseFeed(decoded.text, { url: input.url, contentLocation: input.contentLocation });
     const { items, ...meta } = feed;
     outcome.feed = meta;
     outcome.items = normalizeFeed(feed, { url: input.url, now: new Date(input.now) });
