@@ -78,10 +78,14 @@ export interface ReadFeed {
   warnings: string[];
 }
 
-/** Decode, parse and normalize one fetched body. `url` is where it came from (base for relative links). */
-export async function readFeedBody(body: Buffer, contentType: string | undefined, url: string, now: Date): Promise<ReadFeed> {
+/**
+ * Decode, parse and normalize one fetched body. `url` is where it came from,
+ * `contentLocation` the response's Content-Location header: the base for
+ * relative links (RFC 3986 §5.1).
+ */
+export async function readFeedBody(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
   const decoded = decodeBody(body, contentType);
-  const feed = await parseFeed(decoded.text, { url });
+  const feed = await parseFeed(decoded.text, { url, ...(contentLocation ? { contentLocation } : {}) });
   return {
     format: feed.format,
     charset: decoded.charset,
@@ -230,7 +234,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
       ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
       return { kind: 'not-modified' };
     }
-    const feed = await readFeedBody(result.body, result.contentType, result.finalUrl, now());
+    const feed = await readFeedBody(result.body, result.contentType, result.finalUrl, now(), result.contentLocation);
     // Merge only while not shutting down: a source is merged whole or not at all.
     if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
     for (const warning of feed.warnings) log.warn({ warning }, 'source has a problem');

@@ -22,9 +22,9 @@ interface InspectItem {
 export async function runInspect(options: { configPath: string | undefined; target: string; json: boolean }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
   const isUrl = /^https?:\/\//i.test(options.target);
-  const { body, contentType, url } = isUrl ? await download(options.target, config) : await readLocal(options.target);
+  const { body, contentType, url, contentLocation } = isUrl ? await download(options.target, config) : await readLocal(options.target);
   const now = new Date();
-  const feed = await readFeedBody(body, contentType, url, now);
+  const feed = await readFeedBody(body, contentType, url, now, contentLocation);
 
   // Ids of guid-keyed items are scoped by source name: use the configured one when the URL is a configured source.
   const configured = config.sources.find((s) => s.url === options.target);
@@ -78,7 +78,7 @@ async function download(target: string, config: ReturnType<typeof loadConfig>) {
   try {
     const result = await fetcher.fetch({ url: target });
     if (result.kind !== 'ok') throw new FetchError(`${target}: unexpected 304 Not Modified without a conditional request`);
-    return { body: result.body, contentType: result.contentType, url: result.finalUrl };
+    return { body: result.body, contentType: result.contentType, url: result.finalUrl, contentLocation: result.contentLocation };
   } finally {
     await fetcher.close();
   }
@@ -87,7 +87,7 @@ async function download(target: string, config: ReturnType<typeof loadConfig>) {
 async function readLocal(target: string) {
   const file = path.resolve(target);
   try {
-    return { body: await readFile(file), contentType: undefined, url: pathToFileURL(file).href };
+    return { body: await readFile(file), contentType: undefined, url: pathToFileURL(file).href, contentLocation: undefined };
   } catch (err) {
     throw new FetchError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
