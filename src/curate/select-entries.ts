@@ -6,8 +6,8 @@
  * Only the newest part of the store can reach a feed, so stories are
  * clustered over a window: the newest curated articles until every feed has
  * CLUSTER_DEPTH × maxItems candidates (at most WINDOW_CAP × maxItems), plus
- * the story window (48 h) before the oldest of them. The cost follows
- * maxItems, not the store's size.
+ * the story window (48 h) before the oldest of them. The cost (and the HTML
+ * held in memory) follows maxItems, not the store's size.
  */
 import { clusterStories, STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
 import type { Store } from '../store/store-api.js';
@@ -55,8 +55,11 @@ export async function selectEntries(
 ): Promise<CuratedEntry[]> {
   const curated = curation.listCurated();
   const windowEnd = findWindowEnd(curated, feed.maxItems, feed.topics);
-  const byId = new Map(curated.slice(0, windowEnd).map((c) => [c.head.id, c]));
-  const clusters = clusterStories(curated.slice(0, windowEnd).map((c) => asStoryInput(c.head)));
+  const window = curated.slice(0, windowEnd);
+  // Story evidence includes the start of each body: only the window's HTML is read, each article once.
+  await fillCache(store, cache, window.map((c) => c.head));
+  const byId = new Map(window.map((c) => [c.head.id, c]));
+  const clusters = clusterStories(window.map((c) => asStoryInput(c.head, cache.get(c.head) ?? '')));
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead.id)!.topics);
     for (const other of others) for (const t of byId.get(other.id)?.topics ?? []) topics.add(t);
@@ -66,9 +69,8 @@ export async function selectEntries(
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
 
   const shown = pickShown(entries, feed.maxItems, feed.topics);
-  const missing = shown.filter((e) => cache.get(e.lead.head) === undefined).map((e) => e.lead.head.id);
-  for (const article of await store.getArticles(missing)) cache.put(article);
-  cache.retain(new Set(shown.map((e) => e.lead.head.id)));
+  await fillCache(store, cache, shown.map((e) => e.lead.head));
+  cache.retain(new Set([...window.map((c) => c.head.id), ...shown.map((e) => e.lead.head.id)]));
 
   return shown.flatMap((entry) => {
     const content = cache.get(entry.lead.head);
@@ -137,13 +139,18 @@ function pickShown(entries: readonly HeadEntry[], maxItems: number, topics: read
   return shown;
 }
 
-// Story clustering reads titles and summaries; one stable object per head keeps its text cache warm.
+async function fillCache(store: Store, cache: ContentCache, heads: readonly ArticleHead[]): Promise<void> {
+  const missing = heads.filter((h) => cache.get(h) === undefined).map((h) => h.id);
+  for (const article of await store.getArticles(missing)) cache.put(article);
+}
+
+// One stable object per head (a changed article gets a new head) keeps story clustering's text cache warm.
 const storyInputs = new WeakMap<ArticleHead, StoredArticle>();
 
-function asStoryInput(head: ArticleHead): StoredArticle {
+function asStoryInput(head: ArticleHead, content: string): StoredArticle {
   let input = storyInputs.get(head);
   if (!input) {
-    input = { ...head, content: '' };
+    input = { ...head, content };
     storyInputs.set(head, input);
   }
   return input;
