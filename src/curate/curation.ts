@@ -15,8 +15,10 @@ import type { CycleOutcome } from '../pipeline.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, StoredArticle } from '../types.js';
 
-/** Articles classified between two yields to the event loop: about 10 ms of work. */
+/** Articles read from the store at once. */
 const BATCH = 400;
+/** Classifying yields to the event loop after this much work, so that requests keep flowing. */
+const SLICE_MS = 8;
 
 export interface Rules {
   classifier: Classifier;
@@ -43,24 +45,29 @@ export class Curation {
     const missing = [...heads.keys()].filter((id) => !topics.has(id));
     if (missing.length === 0) return curation;
     const computed = new Map<string, string[]>();
-    const take = (batch: readonly StoredArticle[]): void => {
+    const take = async (batch: readonly StoredArticle[]): Promise<void> => {
+      let slice = performance.now();
       for (const article of batch) {
         if (topics.has(article.id) || !heads.has(article.id)) continue;
         const result = curation.classifyArticle(article).topics;
         topics.set(article.id, result);
         computed.set(article.id, result);
+        if (performance.now() - slice > SLICE_MS) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
       }
     };
     if (missing.length > heads.size / 4) {
       for await (const batch of store.streamArticles(BATCH)) {
         options.signal?.throwIfAborted();
-        take(batch);
+        await take(batch);
         await yieldToEventLoop();
       }
     } else {
       for (let i = 0; i < missing.length; i += BATCH) {
         options.signal?.throwIfAborted();
-        take(await store.getArticles(missing.slice(i, i + BATCH)));
+        await take(await store.getArticles(missing.slice(i, i + BATCH)));
         await yieldToEventLoop();
       }
     }
