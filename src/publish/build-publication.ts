@@ -94,6 +94,19 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
     return item;
   };
 
+  // Converting an entry (sanitizing its HTML) is the costly part: convert the ones some feed shows, a few at a time.
+  const shownIds = new Set(sorted.slice(0, maxItems).map((e) => e.article.id));
+  for (const topic of topics) for (const e of sorted.filter((x) => x.topics.includes(topic.name)).slice(0, maxItems)) shownIds.add(e.article.id);
+  let converting = performance.now();
+  for (const entry of sorted) {
+    if (!shownIds.has(entry.article.id)) continue;
+    itemOf(entry);
+    if (performance.now() - converting > 8) {
+      yield;
+      converting = performance.now();
+    }
+  }
+
   const resources = new Map<string, Resource>();
   const addResource = (path: string, contentType: string, text: string, changed: Date, headers?: Record<string, string>): void => {
     resources.set(path, createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) }));
