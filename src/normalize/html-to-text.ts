@@ -1,36 +1,60 @@
 import { decode } from 'html-entities';
-import { runHtmlPass } from './sanitize-html.js';
+import { Parser } from 'htmlparser2';
+import { runHtmlPass, TextCollector } from './sanitize-html.js';
 
-export interface SanitizedWithText {
-  /** Safe HTML (see sanitize-html.ts). */
-  html: string;
-  /** Its plain text: entities decoded, whitespace collapsed. */
-  text: string;
+/** Safe HTML and its plain text, read from one walk of the markup; the text is finished only when asked for. */
+export class SanitizedWithText {
+  private finished: string | undefined;
+
+  constructor(
+    /** Safe HTML (see sanitize-html.ts). */
+    readonly html: string,
+    private readonly rawText: string,
+  ) {}
+
+  /** Plain text: entities decoded, whitespace collapsed. */
+  get text(): string {
+    this.finished ??= finishText(this.rawText);
+    return this.finished;
+  }
 }
 
-/** Safe HTML and its plain text from one walk of the markup. */
 export function sanitizeWithText(html: string, baseUrl: string | undefined): SanitizedWithText {
-  if (!html.trim()) return { html: '', text: '' };
-  const pass = runHtmlPass(html, baseUrl, true);
-  return { html: pass.html, text: finishText(pass.escapedText) };
+  if (!html.trim()) return new SanitizedWithText('', '');
+  const pass = runHtmlPass(html, baseUrl);
+  return new SanitizedWithText(pass.html, pass.text);
 }
 
-/** Plain text of HTML (or of text with entities): tags stripped, entities decoded, whitespace collapsed. */
+/**
+ * Plain text of HTML (or of text with entities): what sanitizing would keep
+ * as text, entities decoded, whitespace collapsed. Only text is wanted here,
+ * so htmlparser2's events go straight to the shared TextCollector, without
+ * sanitize-html building HTML nobody reads.
+ */
 export function htmlToText(html: string): string {
   if (!html) return '';
   // Most titles, authors and categories are plain text: nothing to parse.
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
-  return finishText(runHtmlPass(html, undefined, false).escapedText);
+  const collector = new TextCollector();
+  const parser = new Parser(
+    {
+      onopentag: (name) => collector.open(name),
+      onclosetag: (name, isImplied) => collector.close(name, isImplied),
+      ontext: (text) => collector.text(text),
+    },
+    // sanitize-html's parser options, so that both walks see the same events.
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return finishText(collector.read());
 }
 
 export function collapseWhitespace(text: string): string {
   return text.replace(/[\s\u00ad\u200b]+/g, (match) => (/^[\u00ad\u200b]+$/.test(match) ? '' : ' ')).trim();
 }
 
-/** The walk's text is HTML-escaped; one decode yields the text. */
-function finishText(escaped: string): string {
-  let text = decode(escaped, { level: 'html5' });
+function finishText(text: string): string {
   // Feeds often escape twice ("&amp;auml;"): a reader wants "ä", not the entity.
-  if (/&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/.test(text)) text = decode(text, { level: 'html5' });
-  return collapseWhitespace(text);
+  const decoded = /&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/.test(text) ? decode(text, { level: 'html5' }) : text;
+  return collapseWhitespace(decoded);
 }

@@ -50,7 +50,7 @@ export const HIDDEN_CONTENT = ['iframe', 'noembed', 'noframes', 'template'];
 const HIDDEN_MARKER = 'fk-hidden';
 
 /** Elements that separate words: without a space "<p>Kernel</p><p>Container</p>" reads "KernelContainer". */
-const WORD_BOUNDARIES = new Set([
+export const WORD_BOUNDARIES = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
   'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul',
 ]);
@@ -70,9 +70,10 @@ const LAZY_SRC = ['data-src', 'data-original', 'data-lazy-src'];
 const LINK_REL = 'noopener noreferrer';
 
 const hide = (): sanitize.Tag => ({ tagName: HIDDEN_MARKER, attribs: {} });
-const HIDE_TRANSFORMS = Object.fromEntries(HIDDEN_CONTENT.map((tag) => [tag, hide]));
 
 const SHARED_OPTIONS: sanitize.IOptions = {
+  allowedTags: [...ALLOWED_TAGS, HIDDEN_MARKER],
+  allowedAttributes: ALLOWED_ATTRIBUTES,
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
@@ -83,66 +84,116 @@ const SHARED_OPTIONS: sanitize.IOptions = {
   parseStyleAttributes: false,
 };
 
+/**
+ * The readable text of a walk over HTML events: the one set of rules for
+ * what is read, shared by the sanitizing walk below and the text-only walk
+ * in html-to-text.ts.
+ */
+export class TextCollector {
+  private readonly parts: string[] = [];
+  private readonly hiddenStarts: number[] = [];
+  /** Depth inside an element dropped with its content (sanitize-html counts the same way). */
+  private skipDepth = 0;
+
+  open(name: string): void {
+    if (this.skipDepth > 0) this.skipDepth++;
+    else if (DROPPED.has(name)) this.skipDepth = 1;
+    else if (WORD_BOUNDARIES.has(name)) this.parts.push(' ');
+    else if (HIDDEN.has(name)) this.hiddenStarts.push(this.parts.length);
+  }
+
+  close(name: string, implied: boolean): void {
+    if (this.skipDepth > 0) this.skipDepth--;
+    else if (WORD_BOUNDARIES.has(name)) this.parts.push(' ');
+    else if (HIDDEN.has(name)) {
+      const start = this.hiddenStarts.pop();
+      if (start !== undefined && !implied) this.parts.length = start;
+    }
+  }
+
+  /** Decoded text, as the parser reports it. */
+  text(chunk: string): void {
+    if (this.skipDepth === 0) this.parts.push(chunk);
+  }
+
+  /** The text read so far; whitespace is left for the caller to collapse. */
+  read(): string {
+    return this.parts.join('');
+  }
+}
+
+const DROPPED = new Set(DROPPED_WITH_CONTENT);
+const HIDDEN = new Set(HIDDEN_CONTENT);
+const ESCAPED = /&(amp|lt|gt);/g;
+const UNESCAPE: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+
 export interface HtmlPass {
-  /** Safe HTML; empty when only the text was asked for. */
+  /** Safe HTML. */
   html: string;
-  /** The text of that HTML, still HTML-escaped, with a space at every word boundary. */
-  escapedText: string;
+  /** Its text, decoded but with whitespace as written (see TextCollector). */
+  text: string;
+}
+
+/** The walk in progress: sanitize-html runs synchronously, so there is one at a time. */
+let walk = { collector: new TextCollector(), closedImplicitly: false };
+
+const WALK_HOOKS: sanitize.IOptions = {
+  // sanitize-html hands text over escaped for HTML (&, <, > only); the collector wants it as read.
+  textFilter: (escaped) => {
+    walk.collector.text(escaped.replace(ESCAPED, (match, name: string) => UNESCAPE[name] ?? match));
+    return escaped;
+  },
+  onOpenTag: (name) => walk.collector.open(name),
+  onCloseTag: (name, isImplied) => {
+    walk.closedImplicitly = isImplied;
+    walk.collector.close(name, isImplied);
+  },
+  exclusiveFilter: (frame) => {
+    if (frame.tag === 'img') return !frame.attribs['src'];
+    if (HIDDEN.has(frame.tag)) return walk.closedImplicitly ? 'excludeTag' : true;
+    return false;
+  },
+};
+
+// Items of one feed share their base: building the options once per base saves a tenth of the walk's time.
+let lastOptions: { baseUrl: string | undefined; options: sanitize.IOptions } | undefined;
+
+function optionsFor(baseUrl: string | undefined): sanitize.IOptions {
+  if (!lastOptions || lastOptions.baseUrl !== baseUrl) {
+    lastOptions = { baseUrl, options: { ...SHARED_OPTIONS, ...WALK_HOOKS, transformTags: transformsFor(baseUrl) } };
+  }
+  return lastOptions.options;
 }
 
 /**
- * One walk over `html`. With `keepHtml`, relative URLs resolve against
- * `baseUrl` (without one, only absolute http(s) and mailto URLs survive).
+ * One walk over `html` gives the safe HTML and its text. Relative URLs
+ * resolve against `baseUrl`; without one, only absolute http(s) and mailto
+ * URLs survive.
  */
-export function runHtmlPass(html: string, baseUrl: string | undefined, keepHtml: boolean): HtmlPass {
-  const text: string[] = [];
-  const hiddenStarts: number[] = [];
-  let closedImplicitly = false;
-  const options: sanitize.IOptions = {
-    ...SHARED_OPTIONS,
-    allowedTags: keepHtml ? [...ALLOWED_TAGS, HIDDEN_MARKER] : [HIDDEN_MARKER],
-    allowedAttributes: keepHtml ? ALLOWED_ATTRIBUTES : {},
-    transformTags: keepHtml ? { ...HIDE_TRANSFORMS, ...urlTransforms(baseUrl) } : HIDE_TRANSFORMS,
-    textFilter: (escaped) => {
-      text.push(escaped);
-      return escaped;
-    },
-    onOpenTag: (name) => {
-      if (WORD_BOUNDARIES.has(name)) text.push(' ');
-      else if (HIDDEN_CONTENT.includes(name)) hiddenStarts.push(text.length);
-    },
-    onCloseTag: (name, isImplied) => {
-      closedImplicitly = isImplied;
-      if (WORD_BOUNDARIES.has(name)) text.push(' ');
-      else if (HIDDEN_CONTENT.includes(name)) {
-        const start = hiddenStarts.pop();
-        if (start !== undefined && !isImplied) text.length = start;
-      }
-    },
-    exclusiveFilter: (frame) => {
-      if (frame.tag === 'img') return !frame.attribs['src'];
-      if (HIDDEN_CONTENT.includes(frame.tag)) return closedImplicitly ? 'excludeTag' : true;
-      return false;
-    },
-  };
+export function runHtmlPass(html: string, baseUrl: string | undefined): HtmlPass {
+  const options = optionsFor(baseUrl);
+  walk = { collector: new TextCollector(), closedImplicitly: false };
   const out = sanitize(html, options);
-  return { html: keepHtml ? out.trim() : '', escapedText: text.join('') };
+  return { html: out.trim(), text: walk.collector.read() };
 }
 
 /** Safe HTML of an item's content, URLs made absolute against `baseUrl`. */
 export function sanitizeContent(html: string, baseUrl: string | undefined): string {
   if (!html.trim()) return '';
-  return runHtmlPass(html, baseUrl, true).html;
+  return runHtmlPass(html, baseUrl).html;
 }
 
-function urlTransforms(baseUrl: string | undefined): Record<string, sanitize.Transformer> {
+function transformsFor(baseUrl: string | undefined): Record<string, sanitize.Transformer> {
   const transform = (tagName: string, attribs: sanitize.Attributes): sanitize.Tag => {
     const safe = absolutize(tagName, attribs, baseUrl);
     // A link whose target was unsafe stays as its text, not as a dead <a>.
     if (tagName === 'a' && !safe['href']) return { tagName: 'span', attribs: {} };
     return { tagName, attribs: safe };
   };
-  return Object.fromEntries(Object.keys(URL_ATTRIBUTES).map((tag) => [tag, transform]));
+  const transforms: Record<string, sanitize.Transformer> = {};
+  for (const tag of Object.keys(URL_ATTRIBUTES)) transforms[tag] = transform;
+  for (const tag of HIDDEN_CONTENT) transforms[tag] = hide;
+  return transforms;
 }
 
 function absolutize(tag: string, attribs: sanitize.Attributes, baseUrl: string | undefined): sanitize.Attributes {
