@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { CuratedEntry } from '../types.js';
-import { renderAtom, renderRss, type FeedUrls } from './feed-library.js';
+import { renderAtom, renderRss, type FeedUrls } from './render-xml-feeds.js';
 import { listTopics, siteUrl, sortEntries, toFeedItem, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
 import { PAGE_CSP } from './page-style.js';
 import { renderJsonFeed } from './render-json-feed.js';
