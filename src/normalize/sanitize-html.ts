@@ -151,7 +151,8 @@ const WALK_HOOKS: sanitize.IOptions = {
   exclusiveFilter: (frame) => {
     if (frame.tag === 'img') return !frame.attribs['src'];
     if (HIDDEN.has(frame.tag)) return walk.closedImplicitly ? 'excludeTag' : true;
-    return false;
+    // The marker is allowed only as a stand-in: written by a feed, it is unwrapped like any unknown element.
+    return frame.tag === HIDDEN_MARKER ? 'excludeTag' : false;
   },
 };
 

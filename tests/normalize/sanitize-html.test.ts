@@ -72,6 +72,7 @@ describe('sanitizeContent', () => {
       expect(sanitizeContent('<svg><style><img src=x onerror=alert(1)></style></svg>x', base)).toBe('x');
       expect(sanitizeContent('<template><script>alert(1)</script></template>x', base)).toBe('x');
       expect(sanitizeContent('<iframe><iframe>a</iframe>b</iframe>c', base)).toBe('c');
+      expect(sanitizeContent('<fk-hidden lang="de">a</fk-hidden>b', base)).toBe('ab');
       expect(sanitizeContent('<textarea><img src=x onerror=alert(1)></textarea>', base)).toBe('&lt;img src=x onerror=alert(1)&gt;');
     });
   });
