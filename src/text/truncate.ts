@@ -1,6 +1,6 @@
 /**
- * The one home of text truncation: summaries, titles, authors, error
- * messages and stored content are all cut here, with "…" counted in the limit.
+ * Truncation of plain text for people: summaries, titles, authors, URLs in
+ * error messages. "…" counts in the limit, characters are code points.
  */
 
 /** Cuts at a word boundary so that the result, with "…", has at most `maxChars` characters (code points). */
@@ -13,18 +13,4 @@ export function truncateText(text: string, maxChars: number): string {
   const lastSpace = head.lastIndexOf(' ');
   const cut = lastSpace >= budget * 0.5 ? head.slice(0, lastSpace) : chars.slice(0, budget).join('');
   return `${cut.replace(/[\s,;:.\-–—]+$/u, '')}…`;
-}
-
-/**
- * Cuts sanitized HTML to at most `maxChars` UTF-16 units plus "…", before the
- * last tag or entity that would be split; browsers close open elements.
- */
-export function truncateHtml(html: string, maxChars: number): string {
-  if (html.length <= maxChars) return html;
-  let cut = html.slice(0, maxChars);
-  const lt = cut.lastIndexOf('<');
-  if (lt > cut.lastIndexOf('>')) cut = cut.slice(0, lt);
-  const amp = cut.lastIndexOf('&');
-  if (amp > cut.lastIndexOf(';') && amp > cut.lastIndexOf('>')) cut = cut.slice(0, amp);
-  return `${cut}…`;
 }

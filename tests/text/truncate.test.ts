@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { truncateHtml, truncateText } from '../../src/text/truncate.js';
+import { truncateText } from '../../src/text/truncate.js';
 
 describe('truncateText', () => {
   it('never exceeds the limit, even without spaces or with astral characters', () => {
@@ -20,14 +20,5 @@ describe('truncateText', () => {
   it('cuts a long URL for an error message to 200 characters', () => {
     const url = `https://example.org/${'x'.repeat(300)}`;
     expect(truncateText(url, 200)).toBe(`${url.slice(0, 199)}…`);
-  });
-});
-
-describe('truncateHtml', () => {
-  it('cuts before a tag or entity that would be split', () => {
-    expect(truncateHtml('<p>Kernel</p><p>Container</p>', 15)).toBe('<p>Kernel</p>…');
-    expect(truncateHtml('<p>Kernel</p><p>Container</p>', 17)).toBe('<p>Kernel</p><p>C…');
-    expect(truncateHtml('<p>A &amp; B</p>', 7)).toBe('<p>A …');
-    expect(truncateHtml('<p>kurz</p>', 100)).toBe('<p>kurz</p>');
   });
 });
