@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedModel } from '../../src/publish/feed-model.js';
+import type { FeedItem, FeedModel } from '../../src/publish/feed-model.js';
 import { renderAtom, renderRss } from '../../src/publish/render-xml-feeds.js';
 import { parseStrictXml } from './strict-xml.js';
 
@@ -16,7 +16,7 @@ const model: FeedModel = {
       guid: 'urn:feedkurator:a1',
       title: 'Kernel "6.18" ]]> &amp; mehr',
       url: 'https://n.example/a?x=1&y=2',
-      hasOriginalLink: true,
+      hasOriginalLink: true as boolean,
       published: new Date('2026-11-21T18:00:00Z'),
       updated: new Date('2026-11-21T19:00:00Z'),
       changed: new Date('2026-11-21T19:00:00Z'),
@@ -24,9 +24,10 @@ const model: FeedModel = {
       contentHtml: '<p>Text &amp; mehr</p>',
       source: { name: 'Quelle', feedUrl: 'https://n.example/rss?a=1&b=2', siteUrl: 'https://n.example/' },
       topics: [{ name: 'kernel', title: 'Kernel & Treiber' }],
-      alsoAt: [],
+      alsoAt: [] as FeedItem['alsoAt'],
       enclosures: [{ url: 'https://n.example/a.mp3', type: 'audio/mpeg', length: 42 }],
-    },
+      // Fields the XML renderers do not read (the page's) may be added to FeedItem without touching this test.
+    } as FeedItem,
   ],
 };
 
