@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { makeRunDir } from './lib/bench-config.mjs';
 import { startFixtureServer } from './lib/fixture-server.mjs';
 import { buildRows, renderTable } from './lib/table.mjs';
-import { benchClassify } from './suites/classify.mjs';
+import { benchClassify, benchNormalize } from './suites/classify.mjs';
 import { benchPoll } from './suites/poll.mjs';
 import { benchRebuild } from './suites/rebuild.mjs';
 import { benchServeStart, benchServing } from './suites/serve.mjs';
@@ -122,6 +122,9 @@ try {
   if (wanted('classify')) {
     await section('classification', async () => {
       results.classify = await benchClassify({ ...plan.classify, seed, anchor, log });
+    });
+    await section('normalize', async () => {
+      results.normalize = await benchNormalize({ ...plan.classify, seed, anchor, log });
     });
   }
   if (wanted('rebuild')) {

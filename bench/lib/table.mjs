@@ -82,6 +82,18 @@ export function buildRows(results) {
       '',
     ]);
   }
+  if (results.normalize) {
+    const n = results.normalize;
+    rows.push([
+      'Normalize, CPU per item',
+      `${n.items.toLocaleString('en-US')} generated items`,
+      `${n.normalizeUs.toFixed(0)} µs; summary from a body in one pass ${n.onePassUs.toFixed(0)} µs`,
+      `sanitize, then parse again ${n.twoPassUs.toFixed(0)} µs`,
+      formatRatio(n.onePassUs / n.twoPassUs),
+      '–',
+      '',
+    ]);
+  }
   if (results.rebuild) {
     const r = results.rebuild;
     const size = `${r.articles.toLocaleString('en-US')} articles → ${r.entries.toLocaleString('en-US')} curated, ${r.routes} routes`;

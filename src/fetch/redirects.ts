@@ -1,4 +1,5 @@
 import { BadUrlError, RedirectError } from '../errors.js';
+import { truncateText } from '../text/truncate.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_STATUSES = new Set([301, 308]);
@@ -104,6 +105,7 @@ export class RedirectChain {
   }
 }
 
-function truncate(text: string, max = 200): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+/** URLs in messages are the caller's input: long ones are cut so that a message stays one readable line. */
+function truncate(text: string): string {
+  return truncateText(text, 200);
 }

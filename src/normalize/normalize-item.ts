@@ -1,8 +1,8 @@
 import type { Enclosure, NormalizedItem, RawItem } from '../types.js';
 import { canonicalizeUrl } from './canonical-url.js';
-import { collapseWhitespace, htmlToText, truncateText } from './html-to-text.js';
+import { truncateText } from '../text/truncate.js';
+import { collapseWhitespace, htmlToText, sanitizeWithText } from './html-to-text.js';
 import { parseFeedDate } from './parse-date.js';
-import { sanitizeContent } from './sanitize-html.js';
 
 export interface NormalizeContext {
   /** Base for relative links: the feed's base (ParsedFeed.baseUrl) or the fetched URL. */
@@ -22,8 +22,10 @@ const MAX_CATEGORY_CHARS = 100;
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedItem {
   const base = raw.baseUrl ?? ctx.baseUrl;
   const link = raw.link ? canonicalizeUrl(raw.link, base) : undefined;
-  const content = sanitizeContent(raw.content ?? raw.summary ?? '', base);
-  const summaryText = htmlToText(raw.summary ?? '') || htmlToText(content);
+  // One walk of the body gives the safe HTML and, where the feed wrote no separate summary, the summary's text.
+  const body = sanitizeWithText(raw.content ?? raw.summary ?? '', base);
+  const content = body.html;
+  const summaryText = raw.content === undefined ? body.text : htmlToText(raw.summary ?? '') || body.text;
   const summary = truncateText(summaryText, ctx.summaryMaxChars ?? DEFAULT_SUMMARY_MAX_CHARS);
 
   const item: NormalizedItem = {

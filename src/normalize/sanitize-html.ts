@@ -1,9 +1,15 @@
 import sanitize from 'sanitize-html';
 
 /**
- * The one wrapper around sanitize-html. Item HTML from a feed is hostile
- * until proven otherwise: it ends up in readers and on our own HTML page.
- * Allow-list only; everything not named here is dropped.
+ * The one sanitizer configuration, used on ingest (normalize) and again on
+ * publishing (publish/guard-html): item HTML from a feed is hostile until
+ * proven otherwise. Allow-list only. A disallowed element goes, but the
+ * readable text in and around it stays ("safe<object …> description" reads
+ * "safe description"); only code, metadata and content no browser ever shows
+ * goes with the element.
+ *
+ * One walk of the markup gives both the safe HTML and its text, so that the
+ * plain-text summary needs no second parse.
  */
 
 const ALLOWED_TAGS = [
@@ -30,11 +36,24 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   '*': ['lang', 'dir'],
 };
 
-/** Elements dropped together with everything inside them. */
-const DROPPED_WITH_CONTENT = [
-  'script', 'style', 'textarea', 'option', 'select', 'noscript', 'iframe', 'frame', 'frameset', 'object',
-  'embed', 'applet', 'form', 'button', 'template', 'svg', 'math', 'head', 'title', 'noembed', 'noframes',
-];
+/** Code and document metadata: never text a person reads, so they go with their content, closed or not. */
+export const DROPPED_WITH_CONTENT = ['script', 'style', 'title'];
+
+/**
+ * Elements whose content no browser shows (iframe fallback, template markup).
+ * A closed one goes with its content; an unclosed one cannot say where that
+ * content ends, so the text after it is kept as text around it.
+ */
+export const HIDDEN_CONTENT = ['iframe', 'noembed', 'noframes', 'template'];
+
+/** Stands in for a hidden element during the walk; never survives it. */
+const HIDDEN_MARKER = 'fk-hidden';
+
+/** Elements that separate words: without a space "<p>Kernel</p><p>Container</p>" reads "KernelContainer". */
+export const WORD_BOUNDARIES = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul',
+]);
 
 const URL_ATTRIBUTES: Record<string, string[]> = {
   a: ['href'],
@@ -48,45 +67,151 @@ const URL_ATTRIBUTES: Record<string, string[]> = {
 /** Lazy-loading attributes news sites put the real image in (the src being a placeholder). */
 const LAZY_SRC = ['data-src', 'data-original', 'data-lazy-src'];
 
+const LINK_REL = 'noopener noreferrer';
+
+const hide = (): sanitize.Tag => ({ tagName: HIDDEN_MARKER, attribs: {} });
+
+const SHARED_OPTIONS: sanitize.IOptions = {
+  allowedTags: [...ALLOWED_TAGS, HIDDEN_MARKER],
+  allowedAttributes: ALLOWED_ATTRIBUTES,
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+  allowProtocolRelative: false,
+  nonTextTags: DROPPED_WITH_CONTENT,
+  disallowedTagsMode: 'discard',
+  allowVulnerableTags: false,
+  parseStyleAttributes: false,
+};
+
+/**
+ * The readable text of a walk over HTML events: the one set of rules for
+ * what is read, shared by the sanitizing walk below and the text-only walk
+ * in html-to-text.ts.
+ */
+export class TextCollector {
+  private readonly parts: string[] = [];
+  private readonly hiddenStarts: number[] = [];
+  /** Depth inside an element dropped with its content (sanitize-html counts the same way). */
+  private skipDepth = 0;
+
+  open(name: string): void {
+    if (this.skipDepth > 0) this.skipDepth++;
+    else if (DROPPED.has(name)) this.skipDepth = 1;
+    else if (WORD_BOUNDARIES.has(name)) this.parts.push(' ');
+    else if (HIDDEN.has(name)) this.hiddenStarts.push(this.parts.length);
+  }
+
+  close(name: string, implied: boolean): void {
+    if (this.skipDepth > 0) this.skipDepth--;
+    else if (WORD_BOUNDARIES.has(name)) this.parts.push(' ');
+    else if (HIDDEN.has(name)) {
+      const start = this.hiddenStarts.pop();
+      if (start !== undefined && !implied) this.parts.length = start;
+    }
+  }
+
+  /** Decoded text, as the parser reports it. */
+  text(chunk: string): void {
+    if (this.skipDepth === 0) this.parts.push(chunk);
+  }
+
+  /** The text read so far; whitespace is left for the caller to collapse. */
+  read(): string {
+    return this.parts.join('');
+  }
+}
+
+const DROPPED = new Set(DROPPED_WITH_CONTENT);
+const HIDDEN = new Set(HIDDEN_CONTENT);
+const ESCAPED = /&(amp|lt|gt);/g;
+const UNESCAPE: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+
+export interface HtmlPass {
+  /** Safe HTML. */
+  html: string;
+  /** Its text, decoded but with whitespace as written (see TextCollector). */
+  text: string;
+}
+
+/** The walk in progress: sanitize-html runs synchronously, so there is one at a time. */
+let walk = { collector: new TextCollector(), closedImplicitly: false };
+
+const WALK_HOOKS: sanitize.IOptions = {
+  // sanitize-html hands text over escaped for HTML (&, <, > only); the collector wants it as read.
+  textFilter: (escaped) => {
+    walk.collector.text(escaped.replace(ESCAPED, (match, name: string) => UNESCAPE[name] ?? match));
+    return escaped;
+  },
+  onOpenTag: (name) => walk.collector.open(name),
+  onCloseTag: (name, isImplied) => {
+    walk.closedImplicitly = isImplied;
+    walk.collector.close(name, isImplied);
+  },
+  exclusiveFilter: (frame) => {
+    if (frame.tag === 'img') return !frame.attribs['src'];
+    if (HIDDEN.has(frame.tag)) return walk.closedImplicitly ? 'excludeTag' : true;
+    // The marker is allowed only as a stand-in: written by a feed, it is unwrapped like any unknown element.
+    return frame.tag === HIDDEN_MARKER ? 'excludeTag' : false;
+  },
+};
+
+// Items of one feed share their base: building the options once per base saves a tenth of the walk's time.
+let lastOptions: { baseUrl: string | undefined; options: sanitize.IOptions } | undefined;
+
+function optionsFor(baseUrl: string | undefined): sanitize.IOptions {
+  if (!lastOptions || lastOptions.baseUrl !== baseUrl) {
+    lastOptions = { baseUrl, options: { ...SHARED_OPTIONS, ...WALK_HOOKS, transformTags: transformsFor(baseUrl) } };
+  }
+  return lastOptions.options;
+}
+
+/**
+ * One walk over `html` gives the safe HTML and its text. Relative URLs
+ * resolve against `baseUrl`; without one, only absolute http(s) and mailto
+ * URLs survive.
+ */
+export function runHtmlPass(html: string, baseUrl: string | undefined): HtmlPass {
+  const options = optionsFor(baseUrl);
+  walk = { collector: new TextCollector(), closedImplicitly: false };
+  const out = sanitize(html, options);
+  return { html: out.trim(), text: walk.collector.read() };
+}
+
+/** Safe HTML of an item's content, URLs made absolute against `baseUrl`. */
 export function sanitizeContent(html: string, baseUrl: string | undefined): string {
   if (!html.trim()) return '';
-  const absolutize = (tag: string, attribs: sanitize.Attributes): sanitize.Attributes => {
-    const out: sanitize.Attributes = { ...attribs };
-    if (tag === 'img') {
-      const lazy = LAZY_SRC.map((name) => attribs[name]).find((value) => value && !/^\s*data:/i.test(value));
-      if (lazy && (!attribs['src'] || /^\s*data:/i.test(attribs['src']))) out['src'] = lazy;
-    }
-    for (const name of URL_ATTRIBUTES[tag] ?? []) {
-      const value = out[name];
-      if (value === undefined) continue;
-      const absolute = toSafeUrl(value, baseUrl, tag === 'a');
-      if (absolute) out[name] = absolute;
-      else delete out[name];
-    }
-    if (tag === 'a') out['rel'] = 'noopener noreferrer';
-    return out;
-  };
+  return runHtmlPass(html, baseUrl).html;
+}
+
+function transformsFor(baseUrl: string | undefined): Record<string, sanitize.Transformer> {
   const transform = (tagName: string, attribs: sanitize.Attributes): sanitize.Tag => {
-    const safe = absolutize(tagName, attribs);
+    const safe = absolutize(tagName, attribs, baseUrl);
     // A link whose target was unsafe stays as its text, not as a dead <a>.
     if (tagName === 'a' && !safe['href']) return { tagName: 'span', attribs: {} };
     return { tagName, attribs: safe };
   };
+  const transforms: Record<string, sanitize.Transformer> = {};
+  for (const tag of Object.keys(URL_ATTRIBUTES)) transforms[tag] = transform;
+  for (const tag of HIDDEN_CONTENT) transforms[tag] = hide;
+  return transforms;
+}
 
-  return sanitize(html, {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: ALLOWED_ATTRIBUTES,
-    allowedSchemes: ['http', 'https', 'mailto'],
-    allowedSchemesByTag: { img: ['http', 'https'] },
-    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
-    allowProtocolRelative: false,
-    nonTextTags: DROPPED_WITH_CONTENT,
-    disallowedTagsMode: 'discard',
-    allowVulnerableTags: false,
-    parseStyleAttributes: false,
-    transformTags: Object.fromEntries(Object.keys(URL_ATTRIBUTES).map((tag) => [tag, transform])),
-    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
-  }).trim();
+function absolutize(tag: string, attribs: sanitize.Attributes, baseUrl: string | undefined): sanitize.Attributes {
+  const out: sanitize.Attributes = { ...attribs };
+  if (tag === 'img') {
+    const lazy = LAZY_SRC.map((name) => attribs[name]).find((value) => value && !/^\s*data:/i.test(value));
+    if (lazy && (!attribs['src'] || /^\s*data:/i.test(attribs['src']))) out['src'] = lazy;
+  }
+  for (const name of URL_ATTRIBUTES[tag] ?? []) {
+    const value = out[name];
+    if (value === undefined) continue;
+    const absolute = toSafeUrl(value, baseUrl, tag === 'a');
+    if (absolute) out[name] = absolute;
+    else delete out[name];
+  }
+  if (tag === 'a') out['rel'] = LINK_REL;
+  return out;
 }
 
 /** Absolute http(s) (or mailto for links) URL, or undefined: javascript:, data:, vbscript: never survive. */
@@ -100,17 +225,4 @@ function toSafeUrl(value: string, baseUrl: string | undefined, allowMailto: bool
   if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
   if (allowMailto && url.protocol === 'mailto:') return url.href;
   return undefined;
-}
-
-/**
- * Text of an HTML fragment: tags dropped (script, style and the like with
- * their content), entities left encoded for the caller to decode once.
- */
-export function stripTags(html: string): string {
-  return sanitize(html, {
-    allowedTags: [],
-    allowedAttributes: {},
-    nonTextTags: DROPPED_WITH_CONTENT,
-    disallowedTagsMode: 'discard',
-  });
 }

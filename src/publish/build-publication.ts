@@ -6,8 +6,8 @@
  */
 import type { Config } from '../config/schema.js';
 import type { CuratedEntry } from '../types.js';
-import { renderAtom, renderRss, type FeedUrls } from './feed-library.js';
-import { listTopics, resolveUrl, sortEntries, toFeedItem, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
+import { renderAtom, renderRss, type FeedUrls } from './render-xml-feeds.js';
+import { listTopics, siteUrl, sortEntries, toFeedItem, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
 import { PAGE_CSP } from './page-style.js';
 import { renderJsonFeed } from './render-json-feed.js';
 import { renderOpml } from './render-opml.js';
@@ -118,7 +118,7 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
       title: topic ? `${config.feed.title} – ${topic.title}` : config.feed.title,
       description: topic ? `${config.feed.description} – Thema ${topic.title}` : config.feed.description,
       language: config.feed.language,
-      homeUrl: resolveUrl(config.server.baseUrl, '/'),
+      homeUrl: siteUrl(config.server.baseUrl, '/'),
       // An empty feed keeps the date it was built with first, so rebuilding it changes no byte and no ETag.
       updated: newestChange(items) ?? previous?.get(feedPath('rss', topic?.name))?.lastModified ?? generatedAt,
       ...(topic ? { topic } : {}),
@@ -128,9 +128,9 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
 
   function* addFeeds(model: FeedModel, topic?: string): Generator<void> {
     const urls: FeedUrls = {
-      rss: resolveUrl(config.server.baseUrl, feedPath('rss', topic)),
-      atom: resolveUrl(config.server.baseUrl, feedPath('atom', topic)),
-      json: resolveUrl(config.server.baseUrl, feedPath('json', topic)),
+      rss: siteUrl(config.server.baseUrl, feedPath('rss', topic)),
+      atom: siteUrl(config.server.baseUrl, feedPath('atom', topic)),
+      json: siteUrl(config.server.baseUrl, feedPath('json', topic)),
     };
     addResource(feedPath('rss', topic), CONTENT_TYPES.rss, renderRss(model, urls), model.updated);
     yield;

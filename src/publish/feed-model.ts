@@ -5,6 +5,7 @@
  * renderers only escape.
  */
 import type { Config } from '../config/schema.js';
+import { resolveUrl } from '../parse/resolve-url.js';
 import type { CuratedEntry, Enclosure } from '../types.js';
 import { guardHtml } from './guard-html.js';
 import { escapeMarkup, stripIllegalChars, toSafeHttpUrl } from './xml-text.js';
@@ -59,9 +60,13 @@ export interface FeedModel {
   items: FeedItem[];
 }
 
-export function resolveUrl(baseUrl: string, path: string): string {
+/** A page of our own site: `path` lies under server.baseUrl even when that has a path of its own ("/linux"). */
+export function siteUrl(baseUrl: string, path: string): string {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
-  return new URL(path.replace(/^\/+/, ''), base).href;
+  const url = resolveUrl(path.replace(/^\/+/, '') || '.', base);
+  // The config schema only lets absolute http(s) base URLs through.
+  if (!url) throw new Error(`server.baseUrl is not an absolute URL: ${baseUrl}`);
+  return url;
 }
 
 export function guidFor(articleId: string): string {
@@ -94,7 +99,7 @@ export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Da
   const updated = updatedAt && updatedAt > published ? updatedAt : published;
   const changed = new Date(Math.max(firstSeen.getTime(), updated.getTime()));
   const original = toSafeHttpUrl(article.link);
-  const homeUrl = resolveUrl(config.server.baseUrl, '/');
+  const homeUrl = siteUrl(config.server.baseUrl, '/');
   const source = describeSource(entry, config);
   const alsoAt = entry.alsoAt.map((other) => {
     const url = toSafeHttpUrl(other.link);

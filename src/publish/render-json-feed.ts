@@ -5,7 +5,7 @@
  * even if something embeds it in HTML.
  */
 import type { FeedModel } from './feed-model.js';
-import type { FeedUrls } from './feed-library.js';
+import type { FeedUrls } from './render-xml-feeds.js';
 import { escapeMarkup } from './xml-text.js';
 
 export function renderJsonFeed(model: FeedModel, urls: FeedUrls): string {

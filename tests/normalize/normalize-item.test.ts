@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { htmlToText } from '../../src/normalize/html-to-text.js';
 import { normalizeItem } from '../../src/normalize/normalize-item.js';
-import { truncateText } from '../../src/normalize/html-to-text.js';
+import { sanitizeContent } from '../../src/normalize/sanitize-html.js';
+import { decodeBody } from '../../src/parse/decode-body.js';
+import { parseFeed } from '../../src/parse/parse-feed.js';
+import { listFixtures, readFixtureBytes } from '../parse/run-fixture.js';
 
 const ctx = { baseUrl: 'https://www.golem.de/', now: new Date('2025-06-01T12:00:00Z') };
 const seedParagraph =
@@ -53,10 +58,47 @@ describe('normalizeItem', () => {
   });
 });
 
-describe('truncateText', () => {
-  it('never exceeds the limit, even without spaces or with astral characters', () => {
-    expect(truncateText('a'.repeat(50), 10)).toBe(`${'a'.repeat(9)}…`);
-    expect(Array.from(truncateText('🐧'.repeat(50), 10)).length).toBe(10);
-    expect(truncateText('Linux Kernel, Container', 16)).toBe('Linux Kernel…');
+describe('the summary from the same walk as the content', () => {
+  it('reads the sanitized content when the feed wrote no summary: words apart, code and hidden fallback gone', () => {
+    const item = normalizeItem(
+      { title: 't', content: '<p>Eins</p><p>Zwei<br>Drei &amp; <b>vier</b></p><script>track()</script><iframe src="https://v.example/">Kein Frame</iframe><ul><li>Fünf</li></ul>' },
+      ctx,
+    );
+    expect(item.summary).toBe('Eins Zwei Drei & vier Fünf');
+    expect(item.content).toBe('<p>Eins</p><p>Zwei<br />Drei &amp; <b>vier</b></p><ul><li>Fünf</li></ul>');
+  });
+
+  it('reads a summary-only item once: the summary is both the content and the text', () => {
+    const item = normalizeItem({ title: 't', summary: 'Teaser mit <a href="/mehr">Link</a>,&nbsp;&amp;auml; und <object data="x.swf">Ersatztext</object>' }, ctx);
+    expect(item.content).toBe('Teaser mit <a href="https://www.golem.de/mehr" rel="noopener noreferrer">Link</a>,\u00a0&amp;auml; und Ersatztext');
+    expect(item.summary).toBe('Teaser mit Link, ä und Ersatztext');
+  });
+
+  it('prefers the written summary to the content text, and falls back when the summary has no text', () => {
+    expect(normalizeItem({ title: 't', summary: '<p>Kurz</p>', content: '<p>Lang und breit</p>' }, ctx).summary).toBe('Kurz');
+    expect(normalizeItem({ title: 't', summary: '<img src="/x.png">', content: '<p>Lang und breit</p>' }, ctx).summary).toBe('Lang und breit');
+  });
+
+  it('gives every fixture item the summary and content of the former two-pass way (sanitize, then parse again)', async () => {
+    let compared = 0;
+    for (const fixture of listFixtures()) {
+      const expected = JSON.parse(readFileSync(new URL(fixture.expected, new URL('../fixtures/feeds/', import.meta.url)), 'utf8')) as { url: string; now: string; contentType?: string };
+      let feed;
+      try {
+        feed = await parseFeed(decodeBody(readFixtureBytes(fixture.input), expected.contentType).text, { url: expected.url });
+      } catch {
+        continue; // the refused fixtures have no items
+      }
+      for (const raw of feed.items) {
+        const base = raw.baseUrl ?? feed.baseUrl ?? expected.url;
+        const content = sanitizeContent(raw.content ?? raw.summary ?? '', base);
+        const twoPass = htmlToText(raw.summary ?? '') || htmlToText(content);
+        const item = normalizeItem(raw, { baseUrl: feed.baseUrl ?? expected.url, now: new Date(expected.now), summaryMaxChars: 100_000 });
+        expect(item.content, fixture.name).toBe(content);
+        expect(item.summary, fixture.name).toBe(twoPass);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
   });
 });

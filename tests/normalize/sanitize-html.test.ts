@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sanitizeWithText } from '../../src/normalize/html-to-text.js';
 import { sanitizeContent } from '../../src/normalize/sanitize-html.js';
 
 const base = 'https://www.heise.de/news/';
@@ -13,13 +14,67 @@ describe('sanitizeContent', () => {
     expect(sanitizeContent('<blockquote cite="/quelle">Z</blockquote>', base)).toBe('<blockquote cite="https://www.heise.de/quelle">Z</blockquote>');
   });
 
-  it('drops scripts, styles, frames, forms, embeds and event handlers, with their content', () => {
+  it('drops scripts, styles, frames, forms, embeds and event handlers, keeping the readable text', () => {
     const out = sanitizeContent(
       '<p onclick="a()" style="x" class="c">T</p><script>s()</script><style>p{}</style><iframe src="https://e">F</iframe>' +
         '<form><input><button>B</button><textarea>ta</textarea></form><object>o</object><embed src="e"><svg><a href="https://x">s</a></svg><noscript>n</noscript>',
       base,
     );
-    expect(out).toBe('<p>T</p>');
+    // Button, textarea, object fallback, SVG and noscript text is what a reader sees; the closed iframe's fallback is not.
+    expect(out).toBe('<p>T</p>Btao<a href="https://x/" rel="noopener noreferrer">s</a>n');
+  });
+
+  describe('a dropped element leaves the text around it', () => {
+    // feedparser's sanitizer cases: the element goes, "safe" and "description" stay, closed or not.
+    const cases: [string, string][] = [
+      ['<object classid="clsid:D27CDB6E-AE6D-11cf-96B8-444553540000" codebase="http://download.macromedia.com/x.cab" width="400" height="400">', 'safe description'],
+      ['<object data="evil.swf"><param name="movie" value="evil.swf"></object>', 'safe description'],
+      ['<embed src="http://example.com/">', 'safe description'],
+      ['<applet code="foo.class" codebase="http://example.com/"></applet>', 'safe description'],
+      ['<script type="text/javascript">location.href=\'http:/\'+\'/example.com/\';</script>', 'safe description'],
+      ['<style>p { display: none }</style>', 'safe description'],
+      ['<iframe src="http://example.com/">', 'safe description'],
+      ['<iframe src="http://example.com/">Ihr Browser kann keine Frames</iframe>', 'safe description'],
+      ['<frameset rows="*"><frame src="http://example.com/"></frameset>', 'safe description'],
+      ['<form action="https://evil.example/"><input name="pw">', 'safe description'],
+      ['<svg width="10"><circle r="4"/>', 'safe description'],
+      ['<math><mi xlink:href="javascript:alert(1)"></mi></math>', 'safe description'],
+      ['<noscript>', 'safe description'],
+      ['<template><p>Vorlage</p></template>', 'safe description'],
+      ['<template>', 'safe description'],
+      ['<meta http-equiv="Refresh" content="0; URL=http://example.com/">', 'safe description'],
+      ['<link rel="stylesheet" href="http://example.com/evil.css">', 'safe description'],
+      ['<title>Dokumenttitel</title>', 'safe description'],
+      ['<noembed>alt</noembed>', 'safe description'],
+    ];
+    for (const [element, expected] of cases) {
+      it(element, () => {
+        expect(sanitizeContent(`safe${element} description`, base)).toBe(expected);
+        const pass = sanitizeWithText(`safe${element} description`, base);
+        expect([pass.html, pass.text]).toEqual([expected, expected]);
+      });
+    }
+
+    it('keeps the text inside an element a browser shows: object fallback, form controls, SVG text, noscript', () => {
+      expect(sanitizeContent('<p>A<object data="x.swf">Flash fehlt</object> B</p>', base)).toBe('<p>AFlash fehlt B</p>');
+      expect(sanitizeContent('<form><label>Name</label> <button>Senden</button></form>', base)).toBe('Name Senden');
+      expect(sanitizeContent('<svg><text x="1">Grafik</text></svg>', base)).toBe('Grafik');
+      expect(sanitizeContent('<noscript><img src="/bild.jpg" alt="Bild"></noscript>', base)).toBe('<img src="https://www.heise.de/bild.jpg" alt="Bild" />');
+    });
+
+    it('drops code that was never closed with the rest of the input: after "<script>" comes script', () => {
+      expect(sanitizeContent('safe<script>alert(1) description', base)).toBe('safe');
+      expect(sanitizeContent('safe<style>p{} description', base)).toBe('safe');
+    });
+
+    it('never lets markup hidden inside a dropped element out as markup', () => {
+      expect(sanitizeContent('<noscript><p title="</noscript><img src=x onerror=alert(1)>">t</p></noscript>', base)).toBe('<p>t</p>');
+      expect(sanitizeContent('<svg><style><img src=x onerror=alert(1)></style></svg>x', base)).toBe('x');
+      expect(sanitizeContent('<template><script>alert(1)</script></template>x', base)).toBe('x');
+      expect(sanitizeContent('<iframe><iframe>a</iframe>b</iframe>c', base)).toBe('c');
+      expect(sanitizeContent('<fk-hidden lang="de">a</fk-hidden>b', base)).toBe('ab');
+      expect(sanitizeContent('<textarea><img src=x onerror=alert(1)></textarea>', base)).toBe('&lt;img src=x onerror=alert(1)&gt;');
+    });
   });
 
   it('never lets javascript:, vbscript: or data: URLs through, however disguised', () => {

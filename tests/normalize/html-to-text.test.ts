@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { htmlToText, sanitizeWithText } from '../../src/normalize/html-to-text.js';
+
+const piece = fc.oneof(
+  fc.constantFrom(
+    '<p>', '</p>', '<br>', '<li>', '<b>', '</b>', '<div>', '</div>', '<section>', '</section>', '<a href="/x">', '</a>', '<img src="/i.png">',
+    '<script>s()</script>', '<script>', '<style>p{}</style>', '<title>T</title>', '<iframe>', '</iframe>', '<template>', '</template>',
+    '<noembed>', '</noembed>', '<object>', '</object>', '<svg>', '</svg>', '<title>', '</title>', '<textarea>', '</textarea>',
+    '&amp;', '&amp;auml;', '&lt;b&gt;', '&nbsp;', '&shy;', '&auml', '&#228;', '&#x1F427;', '<', '>', '&', '<!-- k -->', '<![CDATA[c]]>',
+  ),
+  fc.string({ maxLength: 5 }),
+);
+const markup = fc.array(piece, { maxLength: 20 }).map((parts) => parts.join(''));
+
+describe('htmlToText', () => {
+  it('reads the same text as the sanitizing walk', () => {
+    fc.assert(
+      fc.property(markup, (html) => {
+        expect(htmlToText(html)).toBe(sanitizeWithText(html, 'https://www.heise.de/').text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives plain text without parsing it, whitespace collapsed and soft hyphens gone', () => {
+    expect(htmlToText('  Linux\u00ad6.14\n\t ist   da ')).toBe('Linux6.14 ist da');
+    expect(htmlToText('Kernel &amp;amp; Container &auml;')).toBe('Kernel & Container ä');
+  });
+
+  it('keeps words apart at block boundaries and drops code and hidden fallback', () => {
+    expect(htmlToText('<p>Eins</p><p>Zwei<br>Drei</p><section>Vier</section>F<script>x()</script><iframe>nie</iframe>ünf')).toBe('Eins Zwei Drei Vier Fünf');
+  });
+});
