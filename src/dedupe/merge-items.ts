@@ -17,7 +17,8 @@
  *   while a source still lists it; listing it refreshes the tombstone.
  */
 import { createHash } from 'node:crypto';
-import { capHtml, capPlain } from '../text/cap-text.js';
+import { capHtml } from '../text/cap-text.js';
+import { truncateText } from '../text/truncate.js';
 import type { ArticleHead, ArticleSource, ArticleWrite, MergeLookup, NormalizedItem, SourceMerge } from '../types.js';
 import { indexKeysOf } from './article-keys.js';
 import { guidKeyOf, identifyItem, urlKeyOf, type ItemIdentity } from './identity.js';
@@ -273,8 +274,8 @@ function preferHttps(article: ArticleHead, link: string | undefined): boolean {
 
 function cappedText(item: NormalizedItem): { title: string; summary: string; content: string } {
   return {
-    title: capPlain(item.title, MAX_TITLE_CHARS),
-    summary: capPlain(item.summary, MAX_SUMMARY_CHARS),
+    title: truncateText(item.title, MAX_TITLE_CHARS),
+    summary: truncateText(item.summary, MAX_SUMMARY_CHARS),
     content: capHtml(item.content, MAX_CONTENT_CHARS),
   };
 }

@@ -1,15 +1,7 @@
 /**
- * Caps for stored text. Stored data never depends on dedupe or the store
- * importing each other: both use these.
+ * The cap for stored HTML. Plain text is cut by truncateText (truncate.ts);
+ * the store's migrations and dedupe both use these, never each other.
  */
-
-/** Cut plain text at a word boundary where one is near, ending with "…". */
-export function capPlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
-}
 
 /** Cut sanitized HTML before the last tag or entity that would be split; browsers close open elements. */
 export function capHtml(html: string, max: number): string {
