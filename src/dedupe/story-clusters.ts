@@ -47,7 +47,7 @@ export const STORY_WINDOW_HOURS = 48;
 /** A word found in more articles of the window than this is not walked in the index (it still counts in the score). */
 const MAX_WALK = 48;
 /** At most this many candidates per article are scored, the most promising first. */
-const MAX_COMPARE = 16;
+const MAX_COMPARE = 8;
 /** Lead words at least this rare (weight 0..1) are looked up besides the title words… */
 const QUERY_WEIGHT = 0.55;
 /** …up to this many words per article. */

@@ -172,7 +172,9 @@ function sumWeight(x: Int32Array, w: Float64Array): number {
 }
 
 function findVeto(a: StoryText, b: StoryText): StoryComparison['veto'] {
-  if (conflictingDays(a.days, b.days, 'weekday:') || conflictingDays(a.days, b.days, 'date:')) return 'different-days';
+  if (a.days.length > 0 && b.days.length > 0) {
+    if (conflictingDays(a.days, b.days, 'weekday:') || conflictingDays(a.days, b.days, 'date:')) return 'different-days';
+  }
   if (a.titleIds.length === 0 && b.titleIds.length === 0) return undefined;
   if (a.titleIds.length > 0 && b.titleIds.length > 0 && !a.titleIds.some((id) => b.titleIds.includes(id))) return 'title-ids';
   if (conflictingVersion(a, b) || conflictingVersion(b, a)) return 'version-conflict';
@@ -189,8 +191,16 @@ function conflictingVersion(x: StoryText, y: StoryText): boolean {
   return false;
 }
 
+/** Both name days of this kind ("weekday:", "date:") and none in common. Allocation-free: it runs for every candidate pair. */
 function conflictingDays(x: readonly string[], y: readonly string[], kind: string): boolean {
-  const mine = x.filter((d) => d.startsWith(kind));
-  const theirs = y.filter((d) => d.startsWith(kind));
-  return mine.length > 0 && theirs.length > 0 && !mine.some((d) => theirs.includes(d));
+  let mine = false;
+  let theirs = false;
+  for (const d of y) if (d.startsWith(kind)) theirs = true;
+  if (!theirs) return false;
+  for (const d of x) {
+    if (!d.startsWith(kind)) continue;
+    mine = true;
+    if (y.includes(d)) return false;
+  }
+  return mine;
 }
