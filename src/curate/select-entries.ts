@@ -6,7 +6,9 @@
  * Only the newest part of the store can reach a feed, so stories are
  * clustered over a window: the newest curated articles until every feed has
  * CLUSTER_DEPTH × maxItems candidates (at most WINDOW_CAP × maxItems), plus
- * the story window (48 h) before the oldest of them. The cost (and the HTML
+ * three story windows (3 × 48 h) before the oldest of them: word weights come
+ * from the clustered set, and that margin keeps a story's partners stable from
+ * one rebuild to the next. The cost (and the HTML
  * held in memory) follows maxItems, not the store's size.
  */
 import { clusterStories, STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
@@ -116,7 +118,7 @@ function findWindowEnd(curated: readonly Candidate[], maxItems: number, topics: 
     end++;
   }
   if (end === 0 || end >= curated.length) return end;
-  const floor = Date.parse(curated[end - 1]!.head.published) - STORY_WINDOW_HOURS * 3_600_000;
+  const floor = Date.parse(curated[end - 1]!.head.published) - 3 * STORY_WINDOW_HOURS * 3_600_000;
   while (end < curated.length && Date.parse(curated[end]!.head.published) >= floor) end++;
   return end;
 }
