@@ -17,11 +17,16 @@ import type { Fetcher, FetchResult } from './fetch/fetcher.js';
 import { checkSourceDue, recordFetchFailure, recordFetchSuccess, resolveFetchUrl } from './fetch/source-schedule.js';
 import type { Logger } from './log/logger.js';
 import type { Metrics } from './metrics/metrics.js';
-import { normalizeFeed } from './normalize/normalize-feed.js';
-import { decodeBody } from './parse/decode-body.js';
-import { parseFeed } from './parse/parse-feed.js';
+import { sharedFeedReader, type FeedReader } from './read/feed-reader.js';
 import type { Store } from './store/store.js';
-import type { CycleRecord, CycleError, FeedFormat, NormalizedItem, SourceState, StoredArticle } from './types.js';
+import type { CycleRecord, CycleError, SourceState, StoredArticle } from './types.js';
+
+// Moved to src/read/read-feed-body.ts; kept here while other modules still import it from here,
+// loaded on demand: the pipeline reads in worker threads and need not load the parsers itself.
+export type { ReadFeed } from './read/read-feed-body.js';
+export async function readFeedBody(...args: Parameters<typeof import('./read/read-feed-body.js').readFeedBody>) {
+  return (await import('./read/read-feed-body.js')).readFeedBody(...args);
+}
 
 export interface CycleContext {
   config: Config;
@@ -31,6 +36,8 @@ export interface CycleContext {
   curator: Curator;
   logger: Logger;
   metrics?: Metrics;
+  /** Reads fetched bodies (decode → parse → normalize) in worker threads. Default: the process-wide shared reader. */
+  reader?: FeedReader;
   /** Aborted on shutdown: sources not yet finished are abandoned, nothing half-merged. */
   signal?: AbortSignal;
   now?: () => Date;
@@ -40,30 +47,6 @@ type SourceOutcome =
   | { kind: 'ok'; new: number; updated: number; duplicates: number }
   | { kind: 'not-modified' }
   | { kind: 'failed'; error: string; skipped?: boolean };
-
-/** A feed body read through decode → parse → normalize. */
-export interface ReadFeed {
-  format: FeedFormat;
-  charset: string;
-  title?: string;
-  link?: string;
-  items: NormalizedItem[];
-  warnings: string[];
-}
-
-/** Decode, parse and normalize one fetched body. `url` is where it came from (base for relative links). */
-export async function readFeedBody(body: Buffer, contentType: string | undefined, url: string, now: Date): Promise<ReadFeed> {
-  const decoded = decodeBody(body, contentType);
-  const feed = await parseFeed(decoded.text, { url });
-  return {
-    format: feed.format,
-    charset: decoded.charset,
-    ...(feed.title !== undefined ? { title: feed.title } : {}),
-    ...(feed.link !== undefined ? { link: feed.link } : {}),
-    items: normalizeFeed(feed, { url, now }),
-    warnings: [...decoded.warnings, ...(feed.warnings ?? [])],
-  };
-}
 
 /** Run one poll cycle over every configured source, then write the store once. */
 export async function runCycle(ctx: CycleContext): Promise<CycleRecord> {
@@ -158,7 +141,8 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Da
       ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
       return { kind: 'not-modified' };
     }
-    const feed = await readFeedBody(result.body, result.contentType, result.finalUrl, now());
+    const reader = ctx.reader ?? sharedFeedReader(ctx.logger);
+    const feed = await reader.read(result.body, result.contentType, result.finalUrl, now());
     // Merge only while not shutting down: a source is merged whole or not at all.
     if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
     for (const warning of feed.warnings) log.warn({ warning }, 'source has a problem');

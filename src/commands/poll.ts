@@ -4,6 +4,7 @@ import { createCurator } from '../curate.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
 import { runCycle } from '../pipeline.js';
+import { createFeedReader } from '../read/feed-reader.js';
 import { openStore } from '../store/store.js';
 import type { CycleRecord, CycleSummary } from '../types.js';
 
@@ -11,6 +12,8 @@ import type { CycleRecord, CycleSummary } from '../types.js';
 export async function runPoll(options: { configPath: string | undefined; json: boolean }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
   const logger = createLogger({ level: config.logLevel, destination: 'stderr' });
+  // Started first: the worker threads load the parsers while this thread opens the store.
+  const reader = createFeedReader({ logger });
   const store = await openStore(config.storePath);
   const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();
@@ -24,6 +27,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
       fetcher,
       curator: createCurator(compileRules(config.topics, config.sources)),
       logger,
+      reader,
       signal: abort.signal,
     });
     process.stdout.write(options.json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
@@ -32,6 +36,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await fetcher.close();
+    await reader.close();
     await store.close();
   }
 }
