@@ -129,6 +129,8 @@ class PooledFeedReader implements FeedReader {
       maxThreads: threads,
       idleTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
+      // Workers inherit Node's flags (--cpu-prof, --import hooks), except one they refuse to start with.
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
     });
     // An empty body: any answer, even NotAFeedError, proves the worker runs our code.
     const probe: ReadTask = { body: new Uint8Array(0), contentType: undefined, url: 'http://localhost/', now: 0 };
