@@ -4,7 +4,9 @@
  * several runs next to a baseline measured in the same run. Progress goes to
  * stderr, the one table to stdout; results are also kept in bench/results/.
  *
- * Options: --quick (under a minute), --only=poll,store,start,serving,classify,rebuild, --seed=N
+ * Options: --quick (under a minute), --only=poll,store,start,serving,classify,rebuild, --seed=N,
+ * --poll-sizes=200,1000 and --poll-runs=N (a subset of the poll plan), --poll-in-thread (each cold
+ * poll also with FEEDKURATOR_READ_THREADS=0, to compare the worker pool with reading in the main thread)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
@@ -54,6 +56,11 @@ const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const seed = Number(args.find((a) => a.startsWith('--seed='))?.slice(7) ?? 1);
 const wanted = (name) => !only || only.includes(name);
 const plan = PLANS[mode];
+const pollSizes = args.find((a) => a.startsWith('--poll-sizes='))?.slice(13).split(',').map(Number);
+const pollRuns = Number(args.find((a) => a.startsWith('--poll-runs='))?.slice(12) ?? 0);
+const pollInThread = args.includes('--poll-in-thread');
+if (pollSizes) plan.poll = pollSizes.map((size) => ({ size, runs: plan.poll.find((p) => p.size === size)?.runs ?? 3 }));
+if (pollRuns > 0) plan.poll = plan.poll.map((p) => ({ ...p, runs: pollRuns }));
 // Whole hours: the generated dates move with the clock (retention must keep them) but not within a run.
 const anchor = Math.floor(Date.now() / 3_600_000) * 3_600_000;
 const started = performance.now();
@@ -88,7 +95,7 @@ try {
   if (wanted('poll')) {
     results.poll = [];
     for (const { size, runs } of plan.poll) {
-      await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log })));
+      await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log, inThread: pollInThread })));
     }
   }
   const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? plan.startSizes : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size] : [])])];
@@ -152,7 +159,7 @@ process.stdout.write(`\n${table}${footer}`);
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
 // A subset (--only) must not overwrite the last complete run's record.
-const name = only ? `${mode}-partial` : mode;
+const name = only || pollSizes || pollRuns ? `${mode}-partial` : mode;
 writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(resultsDir, `${name}.md`), `${table}${footer}`);
 process.exitCode = failures.length > 0 ? 1 : 0;

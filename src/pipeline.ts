@@ -17,11 +17,16 @@ import type { Fetcher, FetchResult } from './fetch/fetcher.js';
 import { checkSourceDue, recordFetchFailure, recordFetchSuccess, resolveFetchUrl } from './fetch/source-schedule.js';
 import type { Logger } from './log/logger.js';
 import type { Metrics } from './metrics/metrics.js';
-import { normalizeFeed } from './normalize/normalize-feed.js';
-import { decodeBody } from './parse/decode-body.js';
-import { parseFeed } from './parse/parse-feed.js';
+import { sharedFeedReader, type FeedReader } from './read/feed-reader.js';
 import type { Store, WriteStats } from './store/store-api.js';
-import type { ArticleWrite, Classification, CycleError, CycleRecord, FeedFormat, NormalizedItem, SourceState, StoredArticle } from './types.js';
+import type { ArticleWrite, Classification, CycleError, CycleRecord, SourceState, StoredArticle } from './types.js';
+
+// Moved to src/read/read-feed-body.ts; kept here while other modules still import it from here,
+// loaded on demand: the pipeline reads in worker threads and need not load the parsers itself.
+export type { ReadFeed } from './read/read-feed-body.js';
+export async function readFeedBody(...args: Parameters<typeof import('./read/read-feed-body.js').readFeedBody>) {
+  return (await import('./read/read-feed-body.js')).readFeedBody(...args);
+}
 
 export interface CycleContext {
   config: Config;
@@ -33,6 +38,8 @@ export interface CycleContext {
   rulesFingerprint?: string;
   logger: Logger;
   metrics?: Metrics;
+  /** Reads fetched bodies (decode → parse → normalize) in worker threads. Default: the process-wide shared reader. */
+  reader?: FeedReader;
   /** Aborted on shutdown: sources not yet finished are abandoned, nothing half-merged. */
   signal?: AbortSignal;
   now?: () => Date;
@@ -67,34 +74,6 @@ type SourceOutcome =
   | { kind: 'failed'; code: string; error: string }
   | { kind: 'skipped'; code: string; error: string }
   | { kind: 'store-failed'; error: StoreError };
-
-/** A feed body read through decode → parse → normalize. */
-export interface ReadFeed {
-  format: FeedFormat;
-  charset: string;
-  title?: string;
-  link?: string;
-  items: NormalizedItem[];
-  warnings: string[];
-}
-
-/**
- * Decode, parse and normalize one fetched body. `url` is where it came from,
- * `contentLocation` the response's Content-Location header: the base for
- * relative links (RFC 3986 §5.1).
- */
-export async function readFeedBody(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
-  const decoded = decodeBody(body, contentType);
-  const feed = await parseFeed(decoded.text, { url, ...(contentLocation ? { contentLocation } : {}) });
-  return {
-    format: feed.format,
-    charset: decoded.charset,
-    ...(feed.title !== undefined ? { title: feed.title } : {}),
-    ...(feed.link !== undefined ? { link: feed.link } : {}),
-    items: normalizeFeed(feed, { url, now }),
-    warnings: [...decoded.warnings, ...(feed.warnings ?? [])],
-  };
-}
 
 /** Run one poll cycle over every configured source that is due, then make the store durable. */
 export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
@@ -234,7 +213,8 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
       ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
       return { kind: 'not-modified' };
     }
-    const feed = await readFeedBody(result.body, result.contentType, result.finalUrl, now(), result.contentLocation);
+    const reader = ctx.reader ?? sharedFeedReader(ctx.logger);
+    const feed = await reader.read(result.body, result.contentType, result.finalUrl, now(), result.contentLocation);
     // Merge only while not shutting down: a source is merged whole or not at all.
     if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
     for (const warning of feed.warnings) log.warn({ warning }, 'source has a problem');

@@ -15,12 +15,24 @@ export function buildRows(results) {
     rows.push([
       'Poll cycle, cold (`poll --json`, empty store)',
       size,
-      `${formatMs(p.cold.wallMs)} (cycle ${formatMs(p.cold.cycleMs)}), ${formatRate(p.articles / (p.cold.wallMs / 1000), 'articles/s')}, peak RSS ${formatMb(p.cold.rssKb)}`,
-      `${formatMs(p.baseline.wallMs)}, ${formatRate(p.articles / (p.baseline.wallMs / 1000), 'articles/s')}, peak RSS ${formatMb(p.baseline.rssKb)}`,
-      formatRatio(coldRatio),
+      `${formatMs(p.cold.wallMs)} (cycle ${formatMs(p.cold.cycleMs)}), ${formatRate(p.articles / (p.cold.wallMs / 1000), 'articles/s')}, CPU ${formatMs(p.cold.cpuMs)} (main thread ${formatMs(p.cold.mainMs)}), peak RSS ${formatMb(p.cold.rssKb)}`,
+      `${formatMs(p.baseline.wallMs)}, ${formatRate(p.articles / (p.baseline.wallMs / 1000), 'articles/s')}, CPU ${formatMs(p.baseline.cpuMs)} (main thread ${formatMs(p.baseline.mainMs)}), peak RSS ${formatMb(p.baseline.rssKb)}`,
+      `${formatRatio(coldRatio)}${p.ratios?.length > 1 ? ` (runs ${p.ratios.map((r) => r.toFixed(2)).join(', ')})` : ''}`,
       '≤ 1.5×',
       verdict(coldRatio <= 1.5, p.problems),
     ]);
+    if (p.coldInThread) {
+      const ratio = p.coldInThread.wallMs / p.baseline.wallMs;
+      rows.push([
+        'Poll cycle, cold, reading in the main thread (`FEEDKURATOR_READ_THREADS=0`)',
+        size,
+        `${formatMs(p.coldInThread.wallMs)} (cycle ${formatMs(p.coldInThread.cycleMs)}), CPU ${formatMs(p.coldInThread.cpuMs)} (main thread ${formatMs(p.coldInThread.mainMs)}), peak RSS ${formatMb(p.coldInThread.rssKb)}`,
+        `${formatMs(p.baseline.wallMs)}, CPU ${formatMs(p.baseline.cpuMs)}`,
+        formatRatio(ratio),
+        '–',
+        '',
+      ]);
+    }
     const warmShare = p.warm.cycleMs / p.cold.cycleMs;
     const warmWallShare = p.warm.wallMs / p.cold.wallMs;
     rows.push([

@@ -7,7 +7,7 @@ import { identifyItem } from '../dedupe/identity.js';
 import { FetchError } from '../errors.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { RECOVERED } from '../parse/parse-feed.js';
-import { readFeedBody } from '../pipeline.js';
+import { readFeedBody } from '../read/read-feed-body.js';
 
 interface InspectItem {
   id: string;

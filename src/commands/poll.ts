@@ -3,6 +3,7 @@ import { rulesFor } from '../daemon/daemon.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
 import { runCycle } from '../pipeline.js';
+import { createFeedReader } from '../read/feed-reader.js';
 import { openStore } from '../store/open-store.js';
 import type { CycleRecord, CycleSummary } from '../types.js';
 
@@ -10,6 +11,8 @@ import type { CycleRecord, CycleSummary } from '../types.js';
 export async function runPoll(options: { configPath: string | undefined; json: boolean }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
   const logger = createLogger({ level: config.logLevel, destination: 'stderr', format: config.logFormat });
+  // Started first: the worker threads load the parsers while this thread opens the store.
+  const reader = createFeedReader({ logger });
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();
@@ -25,6 +28,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
       classify: (article) => classifier.classify({ ...article, sources: article.sources.map((s) => s.name) }),
       rulesFingerprint: fingerprint,
       logger,
+      reader,
       signal: abort.signal,
     });
     // The cycle's work is lost to this process when it cannot be written: that is a runtime failure.
@@ -35,6 +39,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await fetcher.close();
+    await reader.close();
     await store.close();
   }
 }

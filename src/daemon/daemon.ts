@@ -23,6 +23,7 @@ import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { runCycle, type CycleOutcome } from '../pipeline.js';
+import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
 import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import type { Store } from '../store/store-api.js';
@@ -48,6 +49,7 @@ export class Daemon {
   #config: Config;
   #curation: Curation | undefined;
   #fetcher: Fetcher;
+  readonly #reader: FeedReader;
   #publication: Publication | undefined;
   readonly #cache = new ContentCache();
   readonly #log: Logger;
@@ -69,6 +71,7 @@ export class Daemon {
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'daemon' });
     this.#fetcher = createFetcherFromConfig(options.config);
+    this.#reader = createFeedReader({ logger: this.#log });
     this.#publication = options.initialPublication;
   }
 
@@ -101,6 +104,7 @@ export class Daemon {
         config: this.#config,
         store: this.store,
         fetcher: this.#fetcher,
+        reader: this.#reader,
         classify: (article) => curation.classifyArticle(article),
         rulesFingerprint: curation.rules.fingerprint,
         logger: this.#options.logger,
@@ -168,7 +172,7 @@ export class Daemon {
 
   async close(): Promise<void> {
     await this.settled();
-    await this.#fetcher.close();
+    await Promise.all([this.#fetcher.close(), this.#reader.close()]);
   }
 
   /** Build and compress the publication for this config and curation state; serving goes on meanwhile. */

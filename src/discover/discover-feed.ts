@@ -6,7 +6,7 @@
  */
 import { describeError, FetchError, NotAFeedError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
-import { readFeedBody, type ReadFeed } from '../pipeline.js';
+import { readFeedBody, type ReadFeed } from '../read/read-feed-body.js';
 import { COMMON_FEED_PATHS, commonFeedUrls, findFeedLinks } from './find-feed-links.js';
 
 export interface DiscoveredFeed {
@@ -64,7 +64,7 @@ async function fetchBody(url: string, fetcher: Fetcher) {
 async function tryRead(url: string, fetcher: Fetcher, now: Date): Promise<Attempt> {
   try {
     const result = await fetchBody(url, fetcher);
-    return { ok: true, feed: await readFeedBody(result.body, result.contentType, result.finalUrl, now) };
+    return { ok: true, feed: await readFeedBody(result.body, result.contentType, result.finalUrl, now, result.contentLocation) };
   } catch (err) {
     return { ok: false, reason: describeError(err) };
   }

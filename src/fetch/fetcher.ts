@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { AbortedError, GoneError, HttpStatusError, TimeoutError, TooLargeError } from '../errors.js';
+import { watchAbort } from './abort-fanout.js';
 import { HostLimiter } from './host-limiter.js';
 import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
 import { readBody } from './read-body.js';
@@ -113,11 +114,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     // One controller per fetch, fed by our deadline and the caller's signal.
     // Not AbortSignal.any: with a long-lived caller signal (the daemon's
     // shutdown signal) it leaks one dependant per call (nodejs/node#55351).
+    // watchAbort: all fetches of a cycle share one listener on that signal.
     const controller = new AbortController();
     const signal = controller.signal;
     let deadlineHit = false;
-    const onCallerAbort = (): void => controller.abort(req.signal?.reason);
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const callerSignal = req.signal;
+    const unwatchCaller = callerSignal ? watchAbort(callerSignal, () => controller.abort(callerSignal.reason)) : undefined;
     let timer: NodeJS.Timeout | undefined;
     let phase: Phase = 'headers';
     const elapsed = (): number => Math.round(performance.now() - started);
@@ -210,7 +212,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       throw mapFetchError(err, chain.current, phase, timeoutMs);
     } finally {
       clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCallerAbort);
+      unwatchCaller?.();
     }
   }
 

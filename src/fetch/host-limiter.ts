@@ -1,4 +1,5 @@
 import { AbortedError } from '../errors.js';
+import { watchAbort } from './abort-fanout.js';
 
 /** A slot held by one request; call release exactly once. */
 export type Release = () => void;
@@ -30,20 +31,22 @@ export class HostLimiter {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.canRun(host)) return Promise.resolve(this.take(host));
     return new Promise<Release>((resolve, reject) => {
-      const onAbort = (): void => {
-        const i = this.queue.indexOf(waiter);
-        if (i >= 0) this.queue.splice(i, 1);
-        reject(abortReason(signal));
-      };
+      // Hundreds of waiters may watch the same signal: they share one listener (abort-fanout).
+      const unwatch = signal
+        ? watchAbort(signal, () => {
+            const i = this.queue.indexOf(waiter);
+            if (i >= 0) this.queue.splice(i, 1);
+            reject(abortReason(signal));
+          })
+        : undefined;
       const waiter: Waiter = {
         host,
         grant: (release) => {
-          signal?.removeEventListener('abort', onAbort);
+          unwatch?.();
           resolve(release);
         },
         reject,
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
     });
   }

@@ -1,0 +1,245 @@
+/**
+ * Reads fetched bodies (decode → parse → normalize) on every core: a
+ * tinypool of worker threads, one per available core, while the main
+ * thread keeps fetching and merging. Bodies go to a worker by transfer,
+ * read feeds come back by structured clone.
+ *
+ * Each worker has a heap limit and each read a time limit: a feed that
+ * exhausts either fails as its source's ParseError, and the worker is
+ * replaced. When no worker can start (no worker entry next to this file,
+ * or it fails to load) reading happens in the calling thread instead, as
+ * it did before the pool.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import Tinypool from 'tinypool';
+import { AbortedError, ParseError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { ReadFeed } from './read-feed-body.js';
+import { reviveError, type ReadOutcome, type ReadTask } from './read-task.js';
+
+export interface FeedReader {
+  /** Same contract as readFeedBody; the body's bytes may be moved to another thread (do not use them afterwards). */
+  read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed>;
+  /** Where reading happens now: "3 worker threads" or "in-thread (why)". */
+  describe(): string;
+  /** Stops the workers; reads still waiting fail with AbortedError. */
+  close(): Promise<void>;
+}
+
+export interface FeedReaderOptions {
+  /** Worker threads; 0 reads in the calling thread. Default: FEEDKURATOR_READ_THREADS, else os.availableParallelism(). */
+  threads?: number;
+  /** Heap limit per worker (V8 old generation), MB. Default 512. */
+  maxMemoryMb?: number;
+  /** Time limit for reading one body, once a worker has it. Default 60 s. */
+  timeoutMs?: number;
+  /** An idle worker exits after this long, so a daemon between cycles holds no reader memory. Default 10 s. */
+  idleTimeoutMs?: number;
+  /** Told once when the workers cannot start and reading falls back to the calling thread. */
+  logger?: Logger;
+  /** Another worker entry (tests). Default: read-worker.js next to this file, or its source form. */
+  workerEntry?: URL;
+}
+
+const DEFAULT_MAX_MEMORY_MB = 512;
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+/** Generous: a loaded machine takes seconds to start a worker, and reading waits for it either way. */
+const STARTUP_TIMEOUT_MS = 60_000;
+
+export function createFeedReader(options: FeedReaderOptions = {}): FeedReader {
+  const threads = options.threads ?? threadsFromEnv(process.env) ?? availableParallelism();
+  const entry = options.workerEntry ?? locateWorkerEntry();
+  if (threads < 1) return inThreadReader('configured with 0 threads');
+  if (!entry) return inThreadReader('no worker entry next to src/read/feed-reader');
+  return new PooledFeedReader(entry, threads, options);
+}
+
+/**
+ * The compiled entry (dist/read/read-worker.js, also in the container), or,
+ * when running from the TypeScript sources (vitest, tsx), the bootstrap that
+ * loads read-worker.ts through tsx.
+ */
+export function locateWorkerEntry(): URL | undefined {
+  const compiled = new URL('./read-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return compiled;
+  const source = new URL('./read-worker.ts', import.meta.url);
+  const bootstrap = new URL('./read-worker-from-source.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(source)) && existsSync(fileURLToPath(bootstrap))) return bootstrap;
+  return undefined;
+}
+
+let shared: FeedReader | undefined;
+
+/**
+ * One reader for the whole process, started on first use. Its idle workers
+ * exit after idleTimeoutMs and never keep the process alive, so nobody has
+ * to close it; runCycle uses it when its context brings no reader.
+ */
+export function sharedFeedReader(logger?: Logger): FeedReader {
+  shared ??= createFeedReader(logger ? { logger } : {});
+  return shared;
+}
+
+/** FEEDKURATOR_READ_THREADS, for an operator who wants to leave cores to other work (0: no worker threads). */
+function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.FEEDKURATOR_READ_THREADS?.trim();
+  if (!raw) return undefined;
+  const threads = Number(raw);
+  if (!Number.isInteger(threads) || threads < 0 || threads > 64) {
+    throw new RangeError(`FEEDKURATOR_READ_THREADS must be a whole number from 0 to 64, got "${raw}"`);
+  }
+  return threads;
+}
+
+function inThreadReader(reason: string): FeedReader {
+  return {
+    // Loaded on first use: with workers, this thread never needs the parsers (~0.5 s of CPU to load).
+    read: async (...args) => (await import('./read-feed-body.js')).readFeedBody(...args),
+    describe: () => `in-thread (${reason})`,
+    close: async () => undefined,
+  };
+}
+
+class PooledFeedReader implements FeedReader {
+  private readonly pool: Tinypool;
+  private readonly timeoutMs: number;
+  private readonly maxMemoryMb: number;
+  /** Settles once one worker has loaded the entry; a failure means no worker can. */
+  private readonly ready: Promise<void>;
+  private fallback: FeedReader | undefined;
+  private started = false;
+  private closed = false;
+  /** Reads handed to the pool, at most one per thread, so that the time limit counts reading, not queueing. */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    entry: URL,
+    private readonly threads: number,
+    private readonly options: FeedReaderOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+    this.pool = new Tinypool({
+      filename: entry.href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
+      // Workers inherit Node's flags (--cpu-prof, --import hooks), except one they refuse to start with.
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+    });
+    // An empty body: any answer, even NotAFeedError, proves the worker runs our code.
+    const probe: ReadTask = { body: new Uint8Array(0), contentType: undefined, url: 'http://localhost/', now: 0 };
+    const answered = this.pool.run(probe, { signal: AbortSignal.timeout(STARTUP_TIMEOUT_MS) });
+    // A worker that cannot load its entry fails outside any task: tinypool says so with an 'error' event.
+    let failStartup: (err: unknown) => void = () => undefined;
+    const broken = new Promise<never>((_, reject) => (failStartup = reject));
+    this.pool.on('error', (err: unknown) => {
+      if (!this.started) failStartup(err);
+      else this.options.logger?.error({ err }, 'a feed reader worker failed outside any read');
+    });
+    this.ready = Promise.race([answered, broken]).then(
+      () => {
+        this.started = true;
+      },
+      (err: unknown) => {
+        if (this.closed) return;
+        const why = isAbort(err) ? `no answer within ${formatSeconds(STARTUP_TIMEOUT_MS)}` : err instanceof Error ? err.message : String(err);
+        const reason = `worker threads failed to start: ${why}`;
+        this.options.logger?.warn({ err, entry: entry.href }, `reading feeds in the main thread: ${reason}`);
+        this.fallback = inThreadReader(reason);
+        void this.pool.destroy().catch(() => undefined);
+      },
+    );
+  }
+
+  describe(): string {
+    return this.fallback?.describe() ?? `${this.threads} worker thread${this.threads === 1 ? '' : 's'}`;
+  }
+
+  async read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
+    await this.ready;
+    if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
+    if (this.fallback) return this.fallback.read(body, contentType, url, now, contentLocation);
+    const release = await this.takeSlot();
+    try {
+      return await this.readInPool(body, contentType, url, now, contentLocation);
+    } finally {
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
+    if (!this.fallback) await this.pool.destroy();
+  }
+
+  private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
+    if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
+    const task: ReadTask = { body, contentType, url, now: now.getTime(), ...(contentLocation ? { contentLocation } : {}) };
+    // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB do);
+    // a slice of Node's shared Buffer pool is copied instead.
+    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let outcome: ReadOutcome;
+    try {
+      outcome = (await this.pool.run(task, { signal, ...(owned ? { transferList: [body.buffer as ArrayBuffer] } : {}) })) as ReadOutcome;
+    } catch (err) {
+      throw this.explainPoolFailure(err, signal);
+    }
+    if (!outcome.ok) throw reviveError(outcome.error);
+    return outcome.feed;
+  }
+
+  /** A task the pool could not finish: the feed's fault when it hit a limit, ours otherwise. */
+  private explainPoolFailure(err: unknown, signal: AbortSignal): Error {
+    if (this.closed) return new AbortedError('read abandoned: the feed reader is closed', { cause: err });
+    if (signal.aborted) {
+      return new ParseError(`reading the feed took longer than ${formatSeconds(this.timeoutMs)}; stopped`, { cause: err });
+    }
+    if ((err as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return new ParseError(`reading the feed needed more than ${this.maxMemoryMb} MB of memory; stopped`, { cause: err });
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  private takeSlot(): Promise<() => void> {
+    const release = (): void => {
+      this.running--;
+      this.waiting.shift()?.();
+    };
+    if (this.running < this.threads) {
+      this.running++;
+      return Promise.resolve(once(release));
+    }
+    return new Promise((resolve) => {
+      this.waiting.push(() => {
+        this.running++;
+        resolve(once(release));
+      });
+    });
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

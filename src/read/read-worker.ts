@@ -1,0 +1,17 @@
+/**
+ * The worker threads' entry (tinypool loads it and calls the default
+ * export per task). It must never reject: every error goes back as a value
+ * (read-task.ts) so that the caller can rebuild it as the right class.
+ */
+import { readFeedBody } from './read-feed-body.js';
+import { carryError, type ReadOutcome, type ReadTask } from './read-task.js';
+
+export default async function readInWorker(task: ReadTask): Promise<ReadOutcome> {
+  try {
+    // A view on the transferred bytes, no copy.
+    const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+    return { ok: true, feed: await readFeedBody(body, task.contentType, task.url, new Date(task.now), task.contentLocation) };
+  } catch (err) {
+    return { ok: false, error: carryError(err) };
+  }
+}

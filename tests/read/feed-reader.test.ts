@@ -1,0 +1,159 @@
+/**
+ * The worker pool reads exactly as the calling thread does: every feed
+ * fixture gives the same feed, or the same catalogue error (class, FK_*
+ * code, message), through real worker threads. A read that exceeds its time
+ * or memory limit fails as its own source's ParseError and the pool goes on;
+ * a pool that cannot start reads in the calling thread.
+ *
+ * Under vitest the workers load src/read/read-worker.ts through
+ * read-worker-from-source.mjs (tsx); a build loads dist/read/read-worker.js.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AbortedError, DecodeError, FeedkuratorError, NotAFeedError, ParseError, SourceError } from '../../src/errors.js';
+import { createFeedReader, locateWorkerEntry, type FeedReader } from '../../src/read/feed-reader.js';
+import { readFeedBody } from '../../src/read/read-feed-body.js';
+import { carryError, reviveError } from '../../src/read/read-task.js';
+import { listFixtures, readFixtureBytes, type FixtureInput } from '../parse/run-fixture.js';
+
+const WORKERS = new URL('./workers/', import.meta.url);
+const readers: FeedReader[] = [];
+
+function makeReader(options: Parameters<typeof createFeedReader>[0] = {}): FeedReader {
+  const reader = createFeedReader({ threads: 2, ...options });
+  readers.push(reader);
+  return reader;
+}
+
+afterAll(async () => {
+  await Promise.all(readers.map((r) => r.close()));
+});
+
+async function outcomeOf(read: Promise<unknown>): Promise<unknown> {
+  try {
+    return { feed: await read };
+  } catch (err) {
+    if (!(err instanceof FeedkuratorError)) throw err;
+    return { error: { class: err.constructor.name, code: err.code, message: err.message, isSourceError: err instanceof SourceError } };
+  }
+}
+
+describe('a pooled reader', () => {
+  const reader = makeReader();
+
+  it('finds the worker entry from the sources', () => {
+    expect(locateWorkerEntry()?.pathname).toMatch(/src\/read\/read-worker-from-source\.mjs$/);
+  });
+
+  it.each(listFixtures())('reads $name exactly as the calling thread does', async ({ input, expected }) => {
+    const meta = JSON.parse(readFileSync(new URL(`../fixtures/feeds/${expected}`, import.meta.url), 'utf8')) as FixtureInput;
+    const now = new Date(meta.now);
+    const here = await outcomeOf(readFeedBody(readFixtureBytes(input), meta.contentType, meta.url, now));
+    const there = await outcomeOf(reader.read(readFixtureBytes(input), meta.contentType, meta.url, now));
+    expect(there).toEqual(here);
+    expect(reader.describe()).toBe('2 worker threads');
+  });
+
+  it('gives the hostile inputs back as their own SourceErrors', async () => {
+    const read = (file: string, type = 'application/rss+xml') =>
+      reader.read(readFileSync(new URL(`../fixtures/hostile/${file}`, import.meta.url)), type, 'https://example.org/feed', new Date());
+    await expect(read('billion-laughs.xml')).rejects.toSatisfy((e) => e instanceof ParseError && e.code === 'FK_PARSE' && /entit|DOCTYPE|DTD/i.test(e.message));
+    await expect(read('external-entity.xml')).rejects.toBeInstanceOf(ParseError);
+    await expect(read('broken-xml.xml')).rejects.toBeInstanceOf(ParseError);
+    await expect(reader.read(Buffer.from('<!doctype html><html><body>hi</body></html>'), 'text/html', 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+    const good = await read('good-atom-linuxcon-containercon.xml', 'application/atom+xml');
+    expect(good.items.length).toBeGreaterThan(0);
+  });
+
+  it('moves a large body to the worker instead of copying it, and copies a small one', async () => {
+    const bytes = readFixtureBytes('hostile-html.xml');
+    const large = Buffer.alloc(64 * 1024, 0x20);
+    bytes.copy(large);
+    const small = Buffer.from('<rss version="2.0"><channel><title>t</title></channel></rss>');
+    expect(large.buffer.byteLength).toBe(large.byteLength);
+    await reader.read(large, 'application/rss+xml', 'https://example.org/feed', new Date());
+    await reader.read(small, 'application/rss+xml', 'https://example.org/feed', new Date());
+    expect(large.byteLength).toBe(0);
+    expect(small.toString()).toContain('<rss');
+  });
+
+  it('keeps up with many reads at once, each answered for its own body', async () => {
+    const titles = Array.from({ length: 60 }, (_, i) => `Feed ${i}`);
+    const feeds = await Promise.all(
+      titles.map((title) =>
+        reader.read(Buffer.from(`<rss version="2.0"><channel><title>${title}</title><item><title>x</title><link>https://example.org/${title.replace(' ', '')}</link></item></channel></rss>`), undefined, 'https://example.org/', new Date()),
+      ),
+    );
+    expect(feeds.map((f) => f.title)).toEqual(titles);
+  });
+});
+
+describe('limits', () => {
+  it('stops a read that takes too long, as that source\'s ParseError, and reads on', async () => {
+    // Long enough for a replacement worker to start on a busy machine; the hang never ends.
+    const reader = makeReader({ threads: 1, timeoutMs: 2_500, workerEntry: new URL('hang-on-body.mjs', WORKERS) });
+    const hang = reader.read(Buffer.from('hang'), undefined, 'https://example.org/', new Date());
+    await expect(hang).rejects.toSatisfy((e) => e instanceof ParseError && /longer than 2\.5 s/.test(e.message));
+    // The stuck worker was replaced: the next read is answered.
+    await expect(reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+  });
+
+  it('stops a read that exhausts the worker heap, as that source\'s ParseError, and reads on', async () => {
+    const reader = makeReader({ threads: 1, maxMemoryMb: 32, workerEntry: new URL('hoard-on-body.mjs', WORKERS) });
+    const hoard = reader.read(Buffer.from('hoard'), undefined, 'https://example.org/', new Date());
+    await expect(hoard).rejects.toSatisfy((e) => e instanceof ParseError && /more than 32 MB/.test(e.message));
+    await expect(reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+  }, 60_000);
+
+  it('fails the reads still waiting when closed', async () => {
+    const reader = makeReader({ threads: 1, timeoutMs: 5_000, workerEntry: new URL('hang-on-body.mjs', WORKERS) });
+    const settle = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'read', (err: unknown) => err);
+    const first = settle(reader.read(Buffer.from('hang'), undefined, 'https://example.org/', new Date()));
+    const second = settle(reader.read(Buffer.from('hang'), undefined, 'https://example.org/', new Date()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await reader.close();
+    expect(await first).toBeInstanceOf(AbortedError);
+    expect(await second).toBeInstanceOf(AbortedError);
+  });
+});
+
+describe('falling back to the calling thread', () => {
+  it('reads in-thread when the worker entry cannot load', async () => {
+    const reader = makeReader({ workerEntry: new URL('throws-on-load.mjs', WORKERS) });
+    const feed = await reader.read(readFixtureBytes('rss-0.91.xml'), 'application/rss+xml', 'https://example.org/', new Date());
+    expect(feed.items.length).toBeGreaterThan(0);
+    expect(reader.describe()).toMatch(/^in-thread \(worker threads failed to start: .*broken on purpose/);
+  });
+
+  it('reads in-thread with 0 threads', async () => {
+    const reader = makeReader({ threads: 0 });
+    expect(reader.describe()).toBe('in-thread (configured with 0 threads)');
+    await expect(reader.read(Buffer.from('<html></html>'), 'text/html', 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+  });
+});
+
+describe('errors across the boundary', () => {
+  it('revive as the same catalogue class with code, message and the worker stack as cause', () => {
+    const revived = reviveError(carryError(new DecodeError('cannot decode windows-1252')));
+    expect(revived).toBeInstanceOf(DecodeError);
+    expect((revived as DecodeError).code).toBe('FK_DECODE');
+    expect(revived.message).toBe('cannot decode windows-1252');
+    expect(String((revived.cause as Error).stack)).toContain('feed-reader.test.ts');
+  });
+
+  it('keep the code of a SourceError subclass they do not list', () => {
+    class OddError extends SourceError {
+      override readonly code = 'FK_ODD';
+    }
+    const revived = reviveError(carryError(new OddError('odd')));
+    expect(revived).toBeInstanceOf(SourceError);
+    expect((revived as SourceError).code).toBe('FK_ODD');
+  });
+
+  it('turn a bug of ours into a plain Error, not a SourceError', () => {
+    const revived = reviveError(carryError(new TypeError('x is undefined')));
+    expect(revived).not.toBeInstanceOf(FeedkuratorError);
+    expect(revived.name).toBe('TypeError');
+    expect(revived.message).toBe('x is undefined');
+  });
+});
