@@ -1,0 +1,58 @@
+/**
+ * Retention in SQL, with the semantics of src/dedupe/retention.ts: drop
+ * articles published before the cutoff, then the oldest beyond maxItems
+ * (newest first by published, first seen, id); each dropped id leaves a
+ * tombstone dated today; tombstones not listed for max(TOMBSTONE_MIN_DAYS,
+ * retentionDays) expire, and at most max(1,000, TOMBSTONE_FACTOR × maxItems)
+ * are kept, the most recently listed first.
+ *
+ * Only one replica runs it at a time (a try-lock: the others skip, the next
+ * cycle catches up). Every query walks an index from the newest end, so the
+ * cost follows maxItems and what is dropped, not the size of the table.
+ */
+import { dayOf, TOMBSTONE_FACTOR, TOMBSTONE_MIN_DAYS } from '../../dedupe/retention.js';
+import type { RetentionLimits } from '../store-api.js';
+import { inTransaction, type Database } from './connect.js';
+import { NOTIFY_CHANNEL, notifyPayload } from './notify.js';
+
+const DAY_MS = 86_400_000;
+const LOCK_CLASS = 0x666b;
+const LOCK_RETENTION = 2;
+
+export async function applyRetention(db: Database, instance: string, limits: RetentionLimits, now: Date): Promise<{ dropped: number }> {
+  const cutoff = new Date(now.getTime() - limits.retentionDays * DAY_MS);
+  const today = dayOf(now);
+  const expired = dayOf(new Date(now.getTime() - Math.max(TOMBSTONE_MIN_DAYS, limits.retentionDays) * DAY_MS));
+  const cap = Math.max(1_000, TOMBSTONE_FACTOR * limits.maxItems);
+  return inTransaction(db, 'retention', async (client) => {
+    const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_CLASS, LOCK_RETENTION]);
+    if (!lock.rows[0]?.ok) return { dropped: 0 };
+    const result = await client.query<{ dropped: string }>(
+      `WITH doomed AS (
+         SELECT id FROM articles WHERE published < $1
+         UNION
+         SELECT id FROM (
+           SELECT id FROM articles WHERE published >= $1
+           ORDER BY published DESC, first_seen DESC, id COLLATE "C" ASC OFFSET $2
+         ) AS beyond
+       ), gone AS (
+         DELETE FROM articles a USING doomed d WHERE a.id = d.id RETURNING a.id
+       ), tombstones AS (
+         INSERT INTO retired (id, day) SELECT id, $3 FROM gone
+         ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, xid = pg_current_xact_id()
+       ), classifications_gone AS (
+         DELETE FROM classifications c USING gone g WHERE c.article_id = g.id
+       )
+       SELECT count(*) AS dropped FROM gone`,
+      [cutoff.toISOString(), limits.maxItems, today],
+    );
+    await client.query('DELETE FROM retired WHERE day < $1', [expired]);
+    await client.query(
+      `DELETE FROM retired WHERE id IN (SELECT id FROM retired ORDER BY day DESC, id COLLATE "C" OFFSET $1)`,
+      [cap],
+    );
+    const dropped = Number(result.rows[0]?.dropped ?? 0);
+    if (dropped > 0) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, notifyPayload('articles', instance)]);
+    return { dropped };
+  });
+}
