@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { describeError, UsageError } from './errors.js';
 import { reportFatal } from './commands/report-fatal.js';
 import { runCheck } from './commands/check.js';
+import { runCopyStore } from './commands/copy-store.js';
 import { runExplain } from './commands/explain.js';
 import { runExport } from './commands/export.js';
 import { runInspect } from './commands/inspect.js';
@@ -28,13 +29,14 @@ Commands:
   explain                       read JSON lines {"title","summary","content","source"} on stdin,
                                 print the topics and deciding terms for each
   inspect URL|FILE [--json]     show how feedkurator reads one source
+  copy-store --to URL|PATH      copy the store into an empty one (postgres:// URL or file path)
 
 Options:
   --config PATH                 config file (default: $FEEDKURATOR_CONFIG or config/feedkurator.yaml)
   -h, --help                    show this help
   -v, --version                 show the version
 
-Environment: PORT, HOST, BASE_URL, DATA_DIR, LOG_LEVEL, FEEDKURATOR_CONFIG.
+Environment: PORT, HOST, BASE_URL, DATA_DIR, DATABASE_URL, LOG_LEVEL, FEEDKURATOR_CONFIG.
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.`;
 
 const OPTIONS = {
@@ -42,6 +44,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   format: { type: 'string' },
   topic: { type: 'string' },
+  to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -54,6 +57,7 @@ const ACCEPTS: Record<string, readonly string[]> = {
   export: ['config', 'format', 'topic'],
   explain: ['config'],
   inspect: ['config', 'json'],
+  'copy-store': ['config', 'to'],
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -97,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
       return runExport({ configPath, format: values.format, topic: values.topic });
     case 'explain':
       return runExplain({ configPath });
+    case 'copy-store':
+      return runCopyStore({ configPath, to: values.to });
     case 'inspect':
       return runInspect({ configPath, target: rest[0]!, json: values.json === true });
     default:
