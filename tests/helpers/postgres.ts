@@ -28,7 +28,7 @@ export interface PgCluster {
   host: string;
   port: number;
   /** The postmaster's process id. */
-  pid: number;
+  readonly pid: number;
   dir: string;
   /** The server's own log (startup problems, slow statements). */
   logFile: string;
@@ -36,6 +36,10 @@ export interface PgCluster {
   urlFor(database: string, password?: string): string;
   /** A fresh empty database; returns its URL. */
   createDatabase(prefix?: string): Promise<string>;
+  /** Stop the server (fast shutdown), keeping its data: the database "goes away". */
+  pause(): Promise<void>;
+  /** Start it again on the same port and data. */
+  resume(): Promise<void>;
   /** Run SQL as the superuser on a database of this cluster. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(database: string, sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   stop(): Promise<void>;
@@ -119,9 +123,7 @@ export async function startPostgresCluster(): Promise<PgCluster> {
     throw new Error(`initdb failed (exit ${init.status}): ${(init.stderr || init.stdout || String(init.error)).trim()}`);
   }
 
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await findFreePort();
+  const spawnServer = (port: number): { server: ChildProcess; readLog: () => string } => {
     const server = spawn(
       ...asUser(runAs, path.join(bin, 'postgres'), [
         '-D', dataDir,
@@ -136,12 +138,18 @@ export async function startPostgresCluster(): Promise<PgCluster> {
     server.stderr!.setEncoding('utf8').on('data', (d: string) => {
       log = (log + d).slice(-20_000);
     });
-    const cluster = makeCluster(server, { port, dir, logFile, readLog: () => log });
+    return { server, readLog: () => log };
+  };
+
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await findFreePort();
+    const cluster = makeCluster(spawnServer, { port, dir, logFile });
     try {
-      await waitReady(cluster, server);
+      await cluster.ready();
       return cluster;
     } catch (err) {
-      lastError = new Error(`${(err as Error).message}; server log: ${log.trim().split('\n').slice(-5).join(' | ')}`);
+      lastError = err;
       await cluster.stop({ keepDir: true });
     }
   }
@@ -149,15 +157,19 @@ export async function startPostgresCluster(): Promise<PgCluster> {
   throw lastError;
 }
 
+type SpawnServer = (port: number) => { server: ChildProcess; readLog: () => string };
+
 function makeCluster(
-  server: ChildProcess,
-  info: { port: number; dir: string; logFile: string; readLog: () => string },
-): PgCluster & { stop(options?: { keepDir?: boolean }): Promise<void> } {
+  spawnServer: SpawnServer,
+  info: { port: number; dir: string; logFile: string },
+): PgCluster & { stop(options?: { keepDir?: boolean }): Promise<void>; ready(): Promise<void> } {
   const host = '127.0.0.1';
   let counter = 0;
   let stopped = false;
+  let running = spawnServer(info.port);
+  let logs = '';
   const killOnExit = (): void => {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    if (running.server.exitCode === null && running.server.signalCode === null) running.server.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
   const urlFor = (database: string, password = PG_PASSWORD): string =>
@@ -171,35 +183,57 @@ function makeCluster(
       await client.end();
     }
   };
-  return {
+  const shutDown = async (): Promise<void> => {
+    const { server, readLog } = running;
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+      server.kill('SIGINT'); // fast shutdown: clients are disconnected at once
+      const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    logs += readLog();
+  };
+  const cluster = {
     host,
     port: info.port,
-    pid: server.pid!,
+    get pid() {
+      return running.server.pid!;
+    },
     dir: info.dir,
     logFile: info.logFile,
     urlFor,
     query,
+    async ready() {
+      try {
+        await waitReady(cluster, running.server);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; server log: ${running.readLog().trim().split('\n').slice(-5).join(' | ')}`);
+      }
+    },
     async createDatabase(prefix = 'fk') {
       const name = `${prefix}_${process.pid}_${++counter}`;
       await query('postgres', `CREATE DATABASE ${name}`);
       return urlFor(name);
     },
+    async pause() {
+      await shutDown();
+    },
+    async resume() {
+      running = spawnServer(info.port);
+      await cluster.ready();
+    },
     async stop(options: { keepDir?: boolean } = {}) {
       if (stopped) return;
       stopped = true;
       process.off('exit', killOnExit);
-      if (server.exitCode === null && server.signalCode === null) {
-        const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-        server.kill('SIGINT'); // fast shutdown: disconnect clients, no checkpoint wait worth mentioning
-        const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      if (info.readLog().includes('PANIC')) console.warn(`PostgreSQL test cluster log:\n${info.readLog()}`);
-      writeFileSync(info.logFile, info.readLog());
+      await shutDown();
+      if (logs.includes('PANIC')) console.warn(`PostgreSQL test cluster log:\n${logs}`);
       if (!options.keepDir) rmSync(info.dir, { recursive: true, force: true });
+      else writeFileSync(info.logFile, logs);
     },
   };
+  return cluster;
 }
 
 async function waitReady(cluster: PgCluster, server: ChildProcess): Promise<void> {

@@ -64,7 +64,7 @@ export async function listenForChanges(db: Database, instance: string, onChange:
       void connect();
     }, delayMs);
     timer.unref();
-    delayMs = Math.min(delayMs * 2, 30_000);
+    delayMs = Math.min(delayMs * 2, 5_000);
   };
   // Resolves once listening (or once the first attempt failed and retries run in the background).
   await connect();
