@@ -118,7 +118,13 @@ export function passThrough(err: unknown): unknown {
 }
 
 /** Run fn with one client inside BEGIN … COMMIT; a deadlock or serialization failure is retried. */
-export async function inTransaction<T>(db: Database, what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Database,
+  what: string,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  /** Parameterless SQL sent with BEGIN in the same round trip (the merge's lock statement). */
+  preamble = '',
+): Promise<T> {
   const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
@@ -129,7 +135,7 @@ export async function inTransaction<T>(db: Database, what: string, fn: (client: 
       throw db.fail(what, err);
     }
     try {
-      await client.query('BEGIN');
+      await client.query(preamble ? `BEGIN; ${preamble}` : 'BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       client.release();

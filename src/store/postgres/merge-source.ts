@@ -5,11 +5,12 @@
  * carrying one story, polled by different replicas). So that neither
  * overwrites the other's change:
  *   1. transaction-scoped advisory locks on every lookup key and id of the
- *      request, taken in one statement in sorted order, so a second merge
- *      that could create the same article or key waits for the first;
+ *      request, taken in one statement (sent with BEGIN) in sorted order, so
+ *      a second merge that could create the same article or key waits for
+ *      the first;
  *   2. the articles found are read with FOR UPDATE (sorted by id), which also
  *      waits for a merge that reached them through other keys and then
- *      returns their committed version.
+ *      returns their committed version. Lookup and locking are one query.
  * The plan runs after both, on what is now stable. A deadlock PostgreSQL
  * detects in a rare interleaving is retried whole (inTransaction); the plan is
  * pure, so running it again on the retry is harmless.
@@ -23,30 +24,38 @@ import { inTransaction, passThrough, type Database } from './connect.js';
 import { NOTIFY_CHANNEL, notifyPayload } from './notify.js';
 
 export async function mergeSource<T>(db: Database, instance: string, request: MergeRequest<T>): Promise<T> {
+  // The lock keys are numbers we computed, so they can go inline, in the BEGIN's round trip.
+  const lock = `SELECT pg_advisory_xact_lock(k) FROM unnest('{${lockKeys([...request.keys, ...request.ids]).join(',')}}'::bigint[]) AS k`;
+  const keys = [...new Set(request.keys)];
+  const ids = [...new Set(request.ids)];
   return inTransaction(db, `merging source "${request.source}"`, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [lockKeys([...request.keys, ...request.ids])]);
-
-    const keys = [...new Set(request.keys)];
-    const ids = [...new Set(request.ids)];
-    const keyRows = await client.query<{ key: string; article_id: string }>(
-      'SELECT key, article_id FROM article_keys WHERE key = ANY($1::text[])',
-      [keys],
+    // One round trip: the keys' owners, those articles and the asked ids locked and read, the tombstones.
+    const rows = await client.query<{ kind: 'k' | 'a' | 'r'; name: string; ref: string | null; head: ArticleHead | null }>(
+      `WITH k AS (SELECT key, article_id FROM article_keys WHERE key = ANY($1::text[])),
+       a AS (
+         SELECT id, head FROM articles WHERE id IN (SELECT article_id FROM k) OR id = ANY($2::text[])
+         ORDER BY id FOR UPDATE
+       )
+       SELECT 'k' AS kind, key AS name, article_id AS ref, NULL::json AS head FROM k
+       UNION ALL SELECT 'a', id, NULL, head FROM a
+       UNION ALL SELECT 'r', id, NULL, NULL FROM retired WHERE id = ANY($2::text[])`,
+      [keys, ids],
     );
-    const wanted = [...new Set([...ids, ...keyRows.rows.map((r) => r.article_id)])];
-    const articleRows = await client.query<{ id: string; head: ArticleHead }>(
-      'SELECT id, head FROM articles WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-      [wanted],
-    );
-    const byId = new Map(articleRows.rows.map((r) => [r.id, r.head]));
-    const byKey = new Map<string, ArticleHead>();
-    for (const row of keyRows.rows) {
-      const head = byId.get(row.article_id);
-      if (head) byKey.set(row.key, head);
+    const byId = new Map<string, ArticleHead>();
+    const retired = new Set<string>();
+    for (const row of rows.rows) {
+      if (row.kind === 'a') byId.set(row.name, row.head!);
+      else if (row.kind === 'r') retired.add(row.name);
     }
-    const retiredRows = await client.query<{ id: string }>('SELECT id FROM retired WHERE id = ANY($1::text[])', [ids]);
+    const byKey = new Map<string, ArticleHead>();
+    for (const row of rows.rows) {
+      const head = row.kind === 'k' ? byId.get(row.ref!) : undefined;
+      if (head) byKey.set(row.name, head);
+    }
+
     let planned: ReturnType<typeof request.plan>;
     try {
-      planned = request.plan({ byKey, byId, retired: new Set(retiredRows.rows.map((r) => r.id)) });
+      planned = request.plan({ byKey, byId, retired });
     } catch (err) {
       throw passThrough(err);
     }
@@ -63,7 +72,7 @@ export async function mergeSource<T>(db: Database, instance: string, request: Me
     await writeSourceState(client, request.state);
     if (merge.writes.length > 0) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, notifyPayload('articles', instance)]);
     return result;
-  });
+  }, lock);
 }
 
 async function applyWrites(client: pg.PoolClient, writes: readonly ArticleWrite[], known: Set<string>): Promise<void> {
@@ -121,13 +130,16 @@ export async function insertKeys(client: pg.ClientBase, heads: readonly ArticleH
   );
 }
 
+// Writing the state ends this process's lease: the poll is over.
+export const WRITE_SOURCE_STATE = `INSERT INTO sources (name, state, attempted_at, lease_until) VALUES ($1, $2, $3, NULL)
+  ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state, attempted_at = EXCLUDED.attempted_at, lease_until = NULL`;
+
+export function sourceStateParams(state: SourceState): unknown[] {
+  return [state.name, JSON.stringify(state), state.lastAttempt ?? null];
+}
+
 export async function writeSourceState(client: pg.ClientBase, state: SourceState): Promise<void> {
-  // Writing the state ends this process's lease: the poll is over.
-  await client.query(
-    `INSERT INTO sources (name, state, attempted_at, lease_until) VALUES ($1, $2, $3, NULL)
-     ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state, attempted_at = EXCLUDED.attempted_at, lease_until = NULL`,
-    [state.name, JSON.stringify(state), state.lastAttempt ?? null],
-  );
+  await client.query(WRITE_SOURCE_STATE, sourceStateParams(state));
 }
 
 /** Signed 64-bit advisory lock keys, sorted and unique so that merges lock in one order. */

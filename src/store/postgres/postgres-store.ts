@@ -11,7 +11,7 @@ import type { CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import type { ArticleHead, Store, StoreChanges, StoreHealth } from '../store-api.js';
 import { createDatabase, inTransaction, query, type Database, type PoolOptions } from './connect.js';
 import { importData } from './import-data.js';
-import { mergeSource, writeSourceState } from './merge-source.js';
+import { mergeSource, sourceStateParams, WRITE_SOURCE_STATE } from './merge-source.js';
 import { migrate } from './migrate.js';
 import { CURRENT_PG_SCHEMA_VERSION } from './migrations/index.js';
 import { listenForChanges } from './notify.js';
@@ -125,7 +125,7 @@ function makeStore(db: Database, options: OpenPostgresOptions, openedSchemaVersi
     },
     async putSourceState(state: SourceState) {
       writable();
-      await inTransaction(db, `writing the state of source "${state.name}"`, (client) => writeSourceState(client, state));
+      await query(db, `writing the state of source "${state.name}"`, WRITE_SOURCE_STATE, sourceStateParams(state));
     },
     async claimSources(request) {
       writable();
