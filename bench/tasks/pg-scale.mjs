@@ -133,6 +133,8 @@ async function measure(store, size, round_) {
 }
 
 const cluster = await startPostgresCluster();
+// Stopped from outside (Ctrl-C, timeout): take the throwaway cluster down too.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cluster.stop().finally(() => process.exit(130)));
 const result = { runs: RUNS, sizes: {} };
 try {
   const url = await cluster.createDatabase('scale');

@@ -30,17 +30,20 @@ export async function mergeSource<T>(db: Database, instance: string, request: Me
   const ids = [...new Set(request.ids)];
   return inTransaction(db, `merging source "${request.source}"`, async (client) => {
     // One round trip: the keys' owners, those articles and the asked ids locked and read, the tombstones.
-    const rows = await client.query<{ kind: 'k' | 'a' | 'r'; name: string; ref: string | null; head: ArticleHead | null }>(
-      `WITH k AS (SELECT key, article_id FROM article_keys WHERE key = ANY($1::text[])),
+    // Named: prepared once per connection, so a merge is not planned again each time.
+    const rows = await client.query<{ kind: 'k' | 'a' | 'r'; name: string; ref: string | null; head: ArticleHead | null }>({
+      name: 'fk-merge-lookup',
+      text: `WITH k AS (SELECT key, article_id FROM article_keys WHERE key = ANY($1::text[])),
        a AS (
-         SELECT id, head FROM articles WHERE id IN (SELECT article_id FROM k) OR id = ANY($2::text[])
+         -- One array, so that the primary key index is used (an OR of two conditions would scan the table).
+         SELECT id, head FROM articles WHERE id = ANY(ARRAY(SELECT article_id FROM k) || $2::text[])
          ORDER BY id FOR UPDATE
        )
        SELECT 'k' AS kind, key AS name, article_id AS ref, NULL::json AS head FROM k
        UNION ALL SELECT 'a', id, NULL, head FROM a
        UNION ALL SELECT 'r', id, NULL, NULL FROM retired WHERE id = ANY($2::text[])`,
-      [keys, ids],
-    );
+      values: [keys, ids],
+    });
     const byId = new Map<string, ArticleHead>();
     const retired = new Set<string>();
     for (const row of rows.rows) {
@@ -81,22 +84,24 @@ async function applyWrites(client: pg.PoolClient, writes: readonly ArticleWrite[
   const missing = headOnly.filter((w) => !known.has(w.head.id));
   if (missing.length > 0) throw new Error(`a head-only write for an article not in the store (${missing[0]!.head.id}): the merge plan must give new articles their content`);
   if (withContent.length > 0) {
-    await client.query(
-      `INSERT INTO articles (id, key, head, content, published, first_seen)
+    await client.query({
+      name: 'fk-upsert-articles',
+      text: `INSERT INTO articles (id, key, head, content, published, first_seen)
        SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::text[], $5::timestamptz[], $6::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET key = EXCLUDED.key, head = EXCLUDED.head, content = EXCLUDED.content,
          published = EXCLUDED.published, first_seen = EXCLUDED.first_seen, xid = pg_current_xact_id()`,
-      columnsOf(withContent.map((w) => w.head), withContent.map((w) => w.content!)),
-    );
+      values: columnsOf(withContent.map((w) => w.head), withContent.map((w) => w.content!)),
+    });
   }
   if (headOnly.length > 0) {
     const [ids, keys, heads, , published, firstSeen] = columnsOf(headOnly.map((w) => w.head), []);
-    await client.query(
-      `UPDATE articles a SET key = w.key, head = w.head, published = w.published, first_seen = w.first_seen, xid = pg_current_xact_id()
+    await client.query({
+      name: 'fk-update-heads',
+      text: `UPDATE articles a SET key = w.key, head = w.head, published = w.published, first_seen = w.first_seen, xid = pg_current_xact_id()
        FROM unnest($1::text[], $2::text[], $3::json[], $4::timestamptz[], $5::timestamptz[]) AS w (id, key, head, published, first_seen)
        WHERE a.id = w.id`,
-      [ids, keys, heads, published, firstSeen],
-    );
+      values: [ids, keys, heads, published, firstSeen],
+    });
   }
   await insertKeys(client, writes.map((w) => w.head));
 }
@@ -124,10 +129,11 @@ export async function insertKeys(client: pg.ClientBase, heads: readonly ArticleH
     }
   }
   if (keys.length === 0) return;
-  await client.query(
-    'INSERT INTO article_keys (key, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO NOTHING',
-    [keys, owners],
-  );
+  await client.query({
+    name: 'fk-insert-keys',
+    text: 'INSERT INTO article_keys (key, article_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO NOTHING',
+    values: [keys, owners],
+  });
 }
 
 // Writing the state ends this process's lease: the poll is over.
@@ -139,7 +145,7 @@ export function sourceStateParams(state: SourceState): unknown[] {
 }
 
 export async function writeSourceState(client: pg.ClientBase, state: SourceState): Promise<void> {
-  await client.query(WRITE_SOURCE_STATE, sourceStateParams(state));
+  await client.query({ name: 'fk-source-state', text: WRITE_SOURCE_STATE, values: sourceStateParams(state) });
 }
 
 /** Signed 64-bit advisory lock keys, sorted and unique so that merges lock in one order. */
