@@ -195,6 +195,34 @@ describe.runIf(postgresAvailable())('PostgreSQL store shared by several processe
     }
   });
 
+  it('cuts beyond a large maxItems exactly once the table gets near it', async () => {
+    const url = await pgc.cluster.createDatabase('bigcut');
+    const [store] = await openReplicas(1, url);
+    try {
+      // Above 20,000 the cut is skipped while the statistics say the table is far below maxItems;
+      // 20,010 articles, written by SQL for speed, article n published n seconds before NOW.
+      await pgc.cluster.query(
+        new URL(url).pathname.slice(1),
+        `INSERT INTO articles (id, key, head, content, published, first_seen)
+         SELECT id, 'url:big.example.test/' || g,
+           json_build_object('id', id, 'key', 'url:big.example.test/' || g, 'title', 't', 'summary', '', 'categories', '[]'::json,
+             'enclosures', '[]'::json, 'published', p, 'firstSeen', p, 'contentHash', '0', 'sources', '[]'::json),
+           '', p::timestamptz, p::timestamptz
+         FROM (SELECT g, 'b' || lpad(to_hex(g), 15, '0') AS id,
+                 to_char(timestamp '2026-06-15 12:00:00' - g * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS p
+               FROM generate_series(1, 20010) g) AS rows`,
+      );
+      await pgc.cluster.query(new URL(url).pathname.slice(1), 'ANALYZE articles'); // what autovacuum would do by now
+      expect(await store!.applyRetention({ retentionDays: 3_650, maxItems: 100_000 }, NOW)).toEqual({ dropped: 0 });
+      expect(await store!.applyRetention({ retentionDays: 3_650, maxItems: 20_001 }, NOW)).toEqual({ dropped: 9 });
+      const oldest = Array.from({ length: 9 }, (_, i) => `b${(20_002 + i).toString(16).padStart(15, '0')}`);
+      expect([...(await store!.listRetired()).keys()].sort()).toEqual(oldest.sort());
+      expect(await store!.countArticles()).toBe(20_001);
+    } finally {
+      await store!.close();
+    }
+  });
+
   it('reports its health and pool', async () => {
     const [store] = await openReplicas(1);
     try {
