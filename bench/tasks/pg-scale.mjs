@@ -1,7 +1,8 @@
 /**
  * PostgreSQL store at scale, against a throwaway cluster: the store
- * operations of a poll and a rebuild with 10,000 and then 1,000,000 articles
- * in the table, to show that they follow the change and not the table.
+ * operations of a poll and a rebuild with 10,000 and 1,000,000 articles in
+ * the table (two databases, measured in alternation in the same run), to
+ * show that they follow the change and not the table.
  *
  *   npm run build && node --import tsx bench/tasks/pg-scale.mjs [RUNS] [SIZES, default 10000,1000000]
  *
@@ -101,6 +102,7 @@ const FILL_KEYS = `
   SELECT 'guid:filler:f' || g, 'e' || lpad(to_hex(g), 15, '0') FROM generate_series($1::int, $2::int) g`;
 
 async function fillTo(cluster, dbName, from, to) {
+  if (to < from) return;
   for (let start = from; start <= to; start += 100_000) {
     const end = Math.min(to, start + 99_999);
     await cluster.query(dbName, FILL, [start, end]);
@@ -137,31 +139,38 @@ const cluster = await startPostgresCluster();
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cluster.stop().finally(() => process.exit(130)));
 const result = { runs: RUNS, sizes: {} };
 try {
-  const url = await cluster.createDatabase('scale');
-  const dbName = new URL(url).pathname.slice(1);
-  const store = await openPostgresStore(url, { max: 10 });
-  let filled = 0;
+  // One database per table size in the same cluster, measured in alternation, so that whatever
+  // else the machine does weighs on both alike and the ratio large/small means something.
+  const dbs = [];
   for (const size of SIZES) {
-    let t = performance.now();
-    await fillTo(cluster, dbName, filled + 1, size);
-    filled = size;
-    log(`table filled to ${size} filler rows in ${Math.round(performance.now() - t)} ms`);
-    const runs = [];
-    for (let r = 0; r < RUNS; r++) {
-      runs.push(await measure(store, size, r));
-      log(`${size}: run ${r + 1}/${RUNS} ${JSON.stringify(Object.fromEntries(Object.entries(runs.at(-1)).map(([k, v]) => [k, Math.round(v)])))}`);
-    }
-    t = performance.now();
-    const heads = await store.listHeads();
-    const listHeadsMs = performance.now() - t;
-    const medians = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, round(median(runs.map((x) => x[k])))]));
-    const rows = await store.countArticles();
-    const bytes = await cluster.query(dbName, "SELECT pg_database_size(current_database()) AS b");
-    result.sizes[size] = { rows, listHeads: round(listHeadsMs), listHeadsRows: heads.length, databaseMb: Math.round(Number(bytes.rows[0].b) / 1e6), ...medians };
+    const url = await cluster.createDatabase(`scale${size}`);
+    const dbName = new URL(url).pathname.slice(1);
+    const store = await openPostgresStore(url, { max: 10 });
+    const t = performance.now();
+    await fillTo(cluster, dbName, 1, size);
+    log(`${size} filler rows in ${Math.round(performance.now() - t)} ms`);
+    dbs.push({ size, url, dbName, store, runs: [] });
   }
-  const activity = await cluster.query(dbName, 'SELECT xact_commit, tup_inserted, tup_updated, blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()');
-  result.databaseStats = activity.rows[0];
-  await store.close();
+  for (let r = 0; r < RUNS; r++) {
+    for (const db of r % 2 ? [...dbs].reverse() : dbs) {
+      db.runs.push(await measure(db.store, db.size, r));
+      log(`${db.size}: run ${r + 1}/${RUNS} ${JSON.stringify(Object.fromEntries(Object.entries(db.runs.at(-1)).map(([k, v]) => [k, Math.round(v)])))}`);
+    }
+  }
+  for (const db of dbs) {
+    const t = performance.now();
+    const heads = await db.store.listHeads();
+    const listHeadsMs = performance.now() - t;
+    const medians = Object.fromEntries(Object.keys(db.runs[0]).map((k) => [k, round(median(db.runs.map((x) => x[k])))]));
+    const rows = await db.store.countArticles();
+    const bytes = await cluster.query(db.dbName, 'SELECT pg_database_size(current_database()) AS b');
+    const stats = await cluster.query(
+      db.dbName,
+      'SELECT xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted, blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()',
+    );
+    result.sizes[db.size] = { rows, listHeads: round(listHeadsMs), listHeadsRows: heads.length, databaseMb: Math.round(Number(bytes.rows[0].b) / 1e6), ...medians, databaseStats: stats.rows[0] };
+    await db.store.close();
+  }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await cluster.stop();
