@@ -138,6 +138,21 @@ export class AbortedError extends FeedkuratorError {
   override readonly code = 'FK_ABORTED';
 }
 
+/**
+ * Why a source was not polled this cycle (`poll --json` errors[].code of a
+ * skipped source): it answered 410, it asked us to wait (Retry-After), it is
+ * backing off after failures, or another replica holds it.
+ */
+export const SKIP_CODES = {
+  gone: 'FK_GONE',
+  retryAfter: 'FK_RETRY_AFTER',
+  backoff: 'FK_BACKOFF',
+  leased: 'FK_LEASED',
+} as const;
+
+/** A bug of ours met while handling a source: logged with its stack, never counted against the source. */
+export const INTERNAL_ERROR_CODE = 'FK_INTERNAL';
+
 /** One line for logs and summaries: the message, never a stack. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message.replace(/\s*\n\s*/g, ' ');

@@ -1,18 +1,18 @@
 /**
  * The one place that knows the order of the stages:
  *
- *   fetch → decode → parse → normalize → dedupe/merge → (retention) → store write
+ *   fetch → decode → parse → normalize → dedupe (plan, in the store's transaction) → retention → flush
  *
- * Classification and publishing follow from the store (src/curate.ts,
+ * Classification and publishing follow from the store (src/curate/,
  * src/publish/) so that a change of rules re-curates the past. Each source
  * is ingested on its own: whatever one source does, it costs only itself.
+ * Only a source's own failure (a SourceError) counts against it; a bug of
+ * ours is logged with its stack and does not back the source off.
  */
 import { redactUrl } from './config/redact-url.js';
 import type { Config, SourceConfig } from './config/schema.js';
-import type { Curator } from './curate.js';
-import { applyRetention } from './dedupe/retention.js';
-import { mergeItems } from './dedupe/merge-items.js';
-import { AbortedError, describeError, errorCode } from './errors.js';
+import { mergeIntoStore } from './dedupe/merge-source.js';
+import { AbortedError, describeError, errorCode, INTERNAL_ERROR_CODE, SKIP_CODES, SourceError, StoreError } from './errors.js';
 import type { Fetcher, FetchResult } from './fetch/fetcher.js';
 import { checkSourceDue, recordFetchFailure, recordFetchSuccess, resolveFetchUrl } from './fetch/source-schedule.js';
 import type { Logger } from './log/logger.js';
@@ -20,26 +20,53 @@ import type { Metrics } from './metrics/metrics.js';
 import { normalizeFeed } from './normalize/normalize-feed.js';
 import { decodeBody } from './parse/decode-body.js';
 import { parseFeed } from './parse/parse-feed.js';
-import type { Store } from './store/store.js';
-import type { CycleRecord, CycleError, FeedFormat, NormalizedItem, SourceState, StoredArticle } from './types.js';
+import type { Store, WriteStats } from './store/store-api.js';
+import type { ArticleWrite, Classification, CycleError, CycleRecord, FeedFormat, NormalizedItem, SourceState, StoredArticle } from './types.js';
 
 export interface CycleContext {
   config: Config;
   store: Store;
   fetcher: Fetcher;
-  /** Classifies with the current rules; the daemon's curator caches, so publishing reuses this cycle's work. */
-  curator: Curator;
+  /** Classifies with the current rules (cached by the caller): counts what this cycle curated. */
+  classify: (article: StoredArticle) => Classification;
+  /** Fingerprint of the rules `classify` applies: the topics of new articles are stored under it. */
+  rulesFingerprint?: string;
   logger: Logger;
   metrics?: Metrics;
   /** Aborted on shutdown: sources not yet finished are abandoned, nothing half-merged. */
   signal?: AbortSignal;
   now?: () => Date;
+  /**
+   * Replicas sharing a database: a source attempted less than this long ago
+   * was polled by another replica for this due time and is left alone. The
+   * daemon passes half its schedule's interval; `poll` polls everything.
+   */
+  minPollGapMs?: number;
+}
+
+/** What a cycle did: the summary, and the articles it wrote (for incremental curation). */
+export interface CycleOutcome {
+  record: CycleRecord;
+  /** New and changed articles, content included. */
+  written: StoredArticle[];
+  /** Article ids that changed only in their head (another source, a better link). */
+  touched: string[];
+  dropped: number;
+  writeStats: WriteStats;
+  /**
+   * Set when the store could not make the cycle durable (a full disk): the
+   * merged articles stay in the store's memory and are written by the next
+   * successful flush; meanwhile they are served.
+   */
+  writeError?: StoreError;
 }
 
 type SourceOutcome =
-  | { kind: 'ok'; new: number; updated: number; duplicates: number }
+  | { kind: 'ok'; new: number; updated: number; duplicates: number; writes: ArticleWrite[] }
   | { kind: 'not-modified' }
-  | { kind: 'failed'; error: string; skipped?: boolean };
+  | { kind: 'failed'; code: string; error: string }
+  | { kind: 'skipped'; code: string; error: string }
+  | { kind: 'store-failed'; error: StoreError };
 
 /** A feed body read through decode → parse → normalize. */
 export interface ReadFeed {
@@ -65,21 +92,51 @@ export async function readFeedBody(body: Buffer, contentType: string | undefined
   };
 }
 
-/** Run one poll cycle over every configured source, then write the store once. */
-export async function runCycle(ctx: CycleContext): Promise<CycleRecord> {
+/** Run one poll cycle over every configured source that is due, then make the store durable. */
+export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
   const now = ctx.now ?? (() => new Date());
   const started = now();
   const log = ctx.logger.child({ component: 'pipeline' });
-  const before = snapshotHashes(ctx.store.data.articles);
+  const states = await ctx.store.getSourceStates();
 
-  const outcomes = await Promise.all(ctx.config.sources.map((source) => pollSource(ctx, source, now)));
+  const outcomes = new Map<string, SourceOutcome>();
+  const due: SourceConfig[] = [];
+  for (const source of ctx.config.sources) {
+    const check = checkSourceDue(states.get(source.name), source, started);
+    if (check.due) due.push(source);
+    else {
+      ctx.metrics?.observeFetch(source.name, 'skipped', 0);
+      log.debug({ source: source.name, reason: check.reason }, 'source skipped');
+      outcomes.set(source.name, { kind: 'skipped', code: check.code, error: `skipped: ${check.reason}` });
+    }
+  }
+  const claimed = new Set(
+    await ctx.store.claimSources({
+      names: due.map((s) => s.name),
+      attemptedBefore: new Date(started.getTime() - (ctx.minPollGapMs ?? 0)),
+      leaseUntil: new Date(started.getTime() + (ctx.config.fetch.timeoutSeconds * 2 + 60) * 1000),
+    }),
+  );
+  await Promise.all(
+    due.map(async (source) => {
+      if (!claimed.has(source.name)) {
+        outcomes.set(source.name, { kind: 'skipped', code: SKIP_CODES.leased, error: 'skipped: polled by another replica this time' });
+        return;
+      }
+      outcomes.set(source.name, await pollSource(ctx, source, states.get(source.name), now));
+    }),
+  );
+
+  const storeFailure = [...outcomes.values()].find((o) => o.kind === 'store-failed');
+  if (storeFailure) throw storeFailure.error;
 
   const errors: CycleError[] = [];
   const record: CycleRecord = {
-    sources: outcomes.length,
+    sources: ctx.config.sources.length,
     ok: 0,
     notModified: 0,
     failed: 0,
+    skipped: 0,
     new: 0,
     updated: 0,
     duplicates: 0,
@@ -88,61 +145,76 @@ export async function runCycle(ctx: CycleContext): Promise<CycleRecord> {
     errors,
     startedAt: started.toISOString(),
     finishedAt: '',
-    skipped: 0,
   };
-  outcomes.forEach((outcome, i) => {
-    const source = ctx.config.sources[i]!;
+  const written = new Map<string, StoredArticle>();
+  const touched = new Set<string>();
+  for (const source of ctx.config.sources) {
+    const outcome = outcomes.get(source.name)!;
     if (outcome.kind === 'ok') {
       record.ok++;
       record.new += outcome.new;
       record.updated += outcome.updated;
       record.duplicates += outcome.duplicates;
+      for (const write of outcome.writes) {
+        if (write.content !== undefined) written.set(write.head.id, { ...write.head, content: write.content });
+        else touched.add(write.head.id);
+      }
     } else if (outcome.kind === 'not-modified') {
       record.notModified++;
-    } else {
-      record.failed++;
-      if (outcome.skipped) record.skipped++;
-      errors.push({ source: source.name, error: outcome.error });
+    } else if (outcome.kind === 'failed' || outcome.kind === 'skipped') {
+      if (outcome.kind === 'failed') record.failed++;
+      else record.skipped++;
+      errors.push({ source: source.name, code: outcome.code, error: outcome.error });
     }
-  });
+  }
+  for (const id of written.keys()) touched.delete(id);
 
-  applyRetention(ctx.store.data, ctx.config.storage, now());
-  record.curated = countCuratedChanges(ctx.store.data.articles, before, ctx.curator);
+  const { dropped } = await ctx.store.applyRetention(ctx.config.storage, now());
+  const topics = new Map<string, string[]>();
+  for (const article of written.values()) {
+    const found = ctx.classify(article).topics;
+    topics.set(article.id, found);
+    if (found.length > 0) record.curated++;
+  }
+  if (ctx.rulesFingerprint !== undefined && topics.size > 0) await ctx.store.putClassifications(ctx.rulesFingerprint, topics);
   const finished = now();
   record.finishedAt = finished.toISOString();
   record.durationMs = finished.getTime() - started.getTime();
-  ctx.store.data.lastCycle = record;
-  await ctx.store.write();
+  await ctx.store.putLastCycle(record);
+  let writeStats: WriteStats = { bytes: 0, files: 0 };
+  let writeError: StoreError | undefined;
+  try {
+    writeStats = await ctx.store.flush();
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    writeError = err;
+    log.error({ code: err.code, error: describeError(err) }, 'store write failed; kept in memory, tried again next cycle');
+  }
 
   ctx.metrics?.observeCycle(record);
-  ctx.metrics?.setStoreArticles(ctx.store.data.articles.length);
+  ctx.metrics?.setStoreArticles(await ctx.store.countArticles());
   log.info(
     {
       sources: record.sources,
       ok: record.ok,
       notModified: record.notModified,
       failed: record.failed,
+      skipped: record.skipped,
       new: record.new,
       updated: record.updated,
       duplicates: record.duplicates,
       curated: record.curated,
+      dropped,
+      bytesWritten: writeStats.bytes,
       durationMs: record.durationMs,
     },
     'poll cycle finished',
   );
-  return record;
+  return { record, written: [...written.values()], touched: [...touched], dropped, writeStats, ...(writeError ? { writeError } : {}) };
 }
 
-async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Date): Promise<SourceOutcome> {
+async function pollSource(ctx: CycleContext, source: SourceConfig, state: SourceState | undefined, now: () => Date): Promise<SourceOutcome> {
   const log = ctx.logger.child({ component: 'pipeline', source: source.name });
-  const sources = ctx.store.data.sources;
-  const state: SourceState | undefined = sources[source.name];
-  const due = checkSourceDue(state, source, now());
-  if (!due.due) {
-    ctx.metrics?.observeFetch(source.name, 'skipped', 0);
-    log.debug({ reason: due.reason }, 'source skipped');
-    return { kind: 'failed', error: `skipped: ${due.reason}`, skipped: true };
-  }
   const startedAt = Date.now();
   try {
     const result: FetchResult = await ctx.fetcher.fetch({
@@ -153,7 +225,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Da
     });
     const seconds = (Date.now() - startedAt) / 1000;
     if (result.kind === 'not-modified') {
-      sources[source.name] = recordFetchSuccess(state, source, result, now());
+      await ctx.store.putSourceState(keepWarnings(recordFetchSuccess(state, source, result, now()), state?.warnings));
       ctx.metrics?.observeFetch(source.name, 'not_modified', seconds);
       ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
       return { kind: 'not-modified' };
@@ -162,32 +234,27 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, now: () => Da
     // Merge only while not shutting down: a source is merged whole or not at all.
     if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
     for (const warning of feed.warnings) log.warn({ warning }, 'source has a problem');
-    const counts = mergeItems(ctx.store.data, source.name, feed.items, now());
-    sources[source.name] = recordFetchSuccess(state, source, result, now());
+    const mergedAt = now();
+    const plan = await mergeIntoStore(ctx.store, feed.items, keepWarnings(recordFetchSuccess(state, source, result, mergedAt), feed.warnings), mergedAt);
     ctx.metrics?.observeFetch(source.name, 'ok', seconds);
     ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
-    return { kind: 'ok', ...counts };
+    return { kind: 'ok', ...plan.counts, writes: plan.merge.writes };
   } catch (err) {
-    const error = describeError(err);
-    if (!(err instanceof AbortedError)) {
-      sources[source.name] = recordFetchFailure(sources[source.name], source, err, now());
-    }
+    if (err instanceof StoreError) return { kind: 'store-failed', error: err };
     ctx.metrics?.observeFetch(source.name, 'failed', (Date.now() - startedAt) / 1000);
-    log.warn({ code: errorCode(err), error, url: redactUrl(source.url) }, 'source failed');
-    return { kind: 'failed', error };
+    const error = describeError(err);
+    if (err instanceof SourceError || err instanceof AbortedError) {
+      if (!(err instanceof AbortedError)) await ctx.store.putSourceState(recordFetchFailure(state, source, err, now()));
+      log.warn({ code: errorCode(err), error, url: redactUrl(source.url) }, 'source failed');
+      return { kind: 'failed', code: errorCode(err), error };
+    }
+    // Our bug, not the source's: keep its state as it was, show the stack.
+    log.error({ code: INTERNAL_ERROR_CODE, err, url: redactUrl(source.url) }, 'internal error while reading the source');
+    return { kind: 'failed', code: INTERNAL_ERROR_CODE, error: `internal error: ${error}` };
   }
 }
 
-function snapshotHashes(articles: readonly StoredArticle[]): Map<string, string> {
-  return new Map(articles.map((a) => [a.id, a.contentHash]));
-}
-
-/** Articles this cycle added or changed that the current rules curate. */
-function countCuratedChanges(articles: readonly StoredArticle[], before: Map<string, string>, curator: Curator): number {
-  let curated = 0;
-  for (const a of articles) {
-    if (before.get(a.id) === a.contentHash) continue;
-    if (curator.classifyArticle(a).topics.length > 0) curated++;
-  }
-  return curated;
+function keepWarnings(state: SourceState, warnings: readonly string[] | undefined): SourceState {
+  if (!warnings || warnings.length === 0) return state;
+  return { ...state, warnings: warnings.slice(0, 10) };
 }

@@ -104,6 +104,36 @@ export interface StoredArticle {
   sources: ArticleSource[];
 }
 
+/** An article without its HTML: what dedupe, retention and curation read. */
+export type ArticleHead = Omit<StoredArticle, 'content'>;
+
+/** One article to write: its head, and its content when the content is new or changed. */
+export interface ArticleWrite {
+  head: ArticleHead;
+  /** Absent: keep the stored content (only the head changed, e.g. a second source listed it). */
+  content?: string;
+}
+
+/** What the store holds for the keys and ids a merge asked about. */
+export interface MergeLookup {
+  /** Lookup key (identity key, url key of a known link, guid key) → the article known under it. */
+  byKey: ReadonlyMap<string, ArticleHead>;
+  /** Article id → the article. */
+  byId: ReadonlyMap<string, ArticleHead>;
+  /** Of the asked ids, those dropped by retention (tombstones). */
+  retired: ReadonlySet<string>;
+}
+
+/** The outcome of merging one source's items, as the store must apply it. */
+export interface SourceMerge {
+  /** New and changed articles. */
+  writes: ArticleWrite[];
+  /** Tombstoned ids the source still lists: their "last listed" day becomes `day`. */
+  retiredSeen: string[];
+  /** Calendar day (UTC, YYYY-MM-DD) of the merge. */
+  day: string;
+}
+
 /** Fetch state of one configured source, persisted in the store. */
 export interface SourceState {
   name: string;
@@ -122,12 +152,18 @@ export interface SourceState {
   consecutiveErrors: number;
   /** ISO time before which the source is not polled (backoff, Retry-After). */
   nextDue?: string;
+  /** What `nextDue` waits for: the server's Retry-After, or our backoff after failures. */
+  waitingFor?: 'retry-after' | 'backoff';
+  /** What the last successful read recovered from or doubted ("recovered: …"), for /healthz. */
+  warnings?: string[];
   /** Set on HTTP 410: the fingerprint of the source's config entry when it went away. */
   goneFor?: string;
 }
 
 export interface CycleError {
   source: string;
+  /** Stable code from the error catalogue (src/errors.ts); skipped sources carry the code of their reason. */
+  code: string;
   error: string;
 }
 
@@ -137,6 +173,8 @@ export interface CycleSummary {
   ok: number;
   notModified: number;
   failed: number;
+  /** Sources not polled this cycle: backoff, Retry-After or 410. ok + notModified + failed + skipped = sources. */
+  skipped: number;
   new: number;
   updated: number;
   duplicates: number;
@@ -148,8 +186,6 @@ export interface CycleSummary {
 export interface CycleRecord extends CycleSummary {
   startedAt: string;
   finishedAt: string;
-  /** Sources skipped this cycle because of backoff, Retry-After or 410. */
-  skipped: number;
 }
 
 /** Result of classifying one article against the current topic rules. */

@@ -1,9 +1,10 @@
-import { compileRules } from '../classify/classifier.js';
 import { loadConfig } from '../config/load.js';
-import { createCurator } from '../curate.js';
+import { Curation } from '../curate/curation.js';
+import { ContentCache, selectEntries } from '../curate/select-entries.js';
+import { rulesFor } from '../daemon/daemon.js';
 import { UsageError } from '../errors.js';
 import { buildPublication, renderFeed, type FeedFormat } from '../publish/build-publication.js';
-import { openStore } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
 
 const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
@@ -15,10 +16,11 @@ export async function runExport(options: { configPath: string | undefined; forma
   if (options.topic !== undefined && !(options.topic in config.topics)) {
     throw new UsageError(`unknown topic "${options.topic}" (configured: ${Object.keys(config.topics).join(', ')})`);
   }
-  const store = await openStore(config.storePath, { readOnly: true });
+  const store = await openStore(config, { readOnly: true });
   try {
-    const curator = createCurator(compileRules(config.topics, config.sources));
-    const publication = buildPublication({ entries: curator.curate(store.data.articles), config, generatedAt: new Date() });
+    const curation = await Curation.open(store, rulesFor(config));
+    const entries = await selectEntries(curation, store, new ContentCache(), { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) });
+    const publication = buildPublication({ entries, config, generatedAt: new Date() });
     const body = renderFeed(publication, format, options.topic);
     if (body === undefined) throw new UsageError(`unknown topic "${options.topic}"`);
     process.stdout.write(body.endsWith('\n') ? body : `${body}\n`);

@@ -1,31 +1,34 @@
-import { compileRules } from '../classify/classifier.js';
 import { loadConfig } from '../config/load.js';
-import { createCurator } from '../curate.js';
+import { rulesFor } from '../daemon/daemon.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
 import { runCycle } from '../pipeline.js';
-import { openStore } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
 import type { CycleRecord, CycleSummary } from '../types.js';
 
 /** One poll cycle; exit 0 when the cycle completed, whatever individual sources did. */
 export async function runPoll(options: { configPath: string | undefined; json: boolean }): Promise<number> {
   const config = loadConfig({ configPath: options.configPath });
   const logger = createLogger({ level: config.logLevel, destination: 'stderr' });
-  const store = await openStore(config.storePath);
+  const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const record = await runCycle({
+    const { classifier, fingerprint } = rulesFor(config);
+    const { record, writeError } = await runCycle({
       config,
       store,
       fetcher,
-      curator: createCurator(compileRules(config.topics, config.sources)),
+      classify: (article) => classifier.classify({ ...article, sources: article.sources.map((s) => s.name) }),
+      rulesFingerprint: fingerprint,
       logger,
       signal: abort.signal,
     });
+    // The cycle's work is lost to this process when it cannot be written: that is a runtime failure.
+    if (writeError) throw writeError;
     process.stdout.write(options.json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
     return 0;
   } finally {
@@ -43,20 +46,21 @@ function toSummary(r: CycleRecord): CycleSummary {
     ok: r.ok,
     notModified: r.notModified,
     failed: r.failed,
+    skipped: r.skipped,
     new: r.new,
     updated: r.updated,
     duplicates: r.duplicates,
     curated: r.curated,
     durationMs: r.durationMs,
-    errors: r.errors.map((e) => ({ source: e.source, error: e.error })),
+    errors: r.errors.map((e) => ({ source: e.source, code: e.code, error: e.error })),
   };
 }
 
 function formatSummary(r: CycleRecord): string {
   const lines = [
-    `${r.sources} sources: ${r.ok} ok, ${r.notModified} not modified, ${r.failed} failed`,
+    `${r.sources} sources: ${r.ok} ok, ${r.notModified} not modified, ${r.failed} failed, ${r.skipped} skipped`,
     `${r.new} new, ${r.updated} updated, ${r.duplicates} duplicates, ${r.curated} curated, ${(r.durationMs / 1000).toFixed(1)} s`,
-    ...r.errors.map((e) => `  ${e.source}: ${e.error}`),
+    ...r.errors.map((e) => `  ${e.source}: ${e.error} [${e.code}]`),
   ];
   return `${lines.join('\n')}\n`;
 }

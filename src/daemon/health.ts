@@ -1,6 +1,6 @@
 import { redactUrl } from '../config/redact-url.js';
 import type { Config } from '../config/schema.js';
-import type { Store } from '../store/store.js';
+import type { Daemon } from './daemon.js';
 import type { HealthReport } from '../types.js';
 
 /** What the daemon knows about itself beyond the store. */
@@ -10,8 +10,6 @@ export interface DaemonStatus {
   configLoadedAt: Date;
   /** Set while the last edit of the config file is rejected. */
   configError?: string | undefined;
-  /** Set while the store cannot be written. */
-  storeError?: string | undefined;
   polling: boolean;
   /** When the schedule runs the next cycle. */
   nextCycleAt?: () => Date | undefined;
@@ -19,28 +17,33 @@ export interface DaemonStatus {
 
 /**
  * /healthz: 200 while the store is usable. "degraded" tells an operator that
- * something needs a look (failing sources, a rejected config edit) while the
- * service itself is fine.
+ * something needs a look (failing sources, a rejected config edit, a store
+ * write that failed and will be tried again) while the service itself is
+ * fine. Before the store is loaded (answering from the last run's snapshot)
+ * the status is "starting".
  */
-export function buildHealthReport(status: DaemonStatus, config: Config, store: Store): HealthReport {
-  const last = store.data.lastCycle;
+export function buildHealthReport(status: DaemonStatus, config: Config, daemon: Daemon | undefined): HealthReport {
+  const last = daemon?.lastCycle;
   const sources = config.sources.map((source) => {
-    const state = store.data.sources[source.name];
+    const state = daemon?.sourceStates.get(source.name);
     return {
       name: source.name,
       url: redactUrl(source.url),
       lastSuccess: state?.lastSuccess ?? null,
       lastError: state?.lastError ?? null,
       lastErrorAt: state?.lastErrorAt ?? null,
+      lastErrorCode: state?.lastErrorCode ?? null,
       errorCount: state?.consecutiveErrors ?? 0,
+      warnings: state?.warnings ?? [],
       nextDue: state?.nextDue ?? null,
       gone: state?.goneFor !== undefined,
     };
   });
   const failing = sources.filter((s) => s.errorCount > 0).length;
-  const state = status.storeError ? 'error' : status.configError || failing > 0 ? 'degraded' : 'ok';
+  const storeError = daemon?.storeWriteError;
+  const state = !daemon ? 'starting' : status.configError || storeError || failing > 0 ? 'degraded' : 'ok';
   return {
-    httpStatus: status.storeError ? 503 : 200,
+    httpStatus: 200,
     body: {
       status: state,
       version: status.version,
@@ -48,7 +51,13 @@ export function buildHealthReport(status: DaemonStatus, config: Config, store: S
       uptimeSeconds: Math.round((Date.now() - status.startedAt.getTime()) / 1000),
       polling: status.polling,
       nextCycle: status.nextCycleAt?.()?.toISOString() ?? null,
-      store: { path: store.path, articles: store.data.articles.length, error: status.storeError ?? null },
+      store: {
+        kind: daemon?.store.kind ?? null,
+        path: daemon?.store.location ?? config.storePath,
+        articles: daemon?.articleCount ?? null,
+        error: storeError ?? null,
+        lastRebuildMs: daemon?.lastRebuildMs === undefined ? null : Math.round(daemon.lastRebuildMs),
+      },
       config: { file: config.file, loadedAt: status.configLoadedAt.toISOString(), error: status.configError ?? null },
       lastCycle: last
         ? {
@@ -59,6 +68,7 @@ export function buildHealthReport(status: DaemonStatus, config: Config, store: S
             ok: last.ok,
             notModified: last.notModified,
             failed: last.failed,
+            skipped: last.skipped ?? 0,
             new: last.new,
             updated: last.updated,
             curated: last.curated,

@@ -1,23 +1,20 @@
 /**
- * `feedkurator serve`: the long-running daemon. Holds the store, the current
- * config and the current publication; everything else is delegated to the
- * stages. Listens at once, polls at start and on the schedule, follows
- * config edits, stops cleanly on SIGTERM/SIGINT.
+ * `feedkurator serve`: the process around the daemon (daemon.ts): listens
+ * at once (from the last run's publication when there is one), polls at
+ * start and on the schedule, follows config edits, stops cleanly on
+ * SIGTERM/SIGINT.
  */
-import { compileRules } from '../classify/classifier.js';
 import type { Config } from '../config/schema.js';
 import { watchConfig } from '../config/watch.js';
-import { createCurator, type Curator } from '../curate.js';
-import { describeError, ConfigError, StoreError } from '../errors.js';
-import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
-import type { Fetcher } from '../fetch/fetcher.js';
+import { describeError, ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { createMetrics } from '../metrics/metrics.js';
-import { runCycle } from '../pipeline.js';
-import { buildPublication, type Publication } from '../publish/build-publication.js';
+import { compressPublication } from '../publish/build-publication.js';
+import { loadSnapshot, publicationConfigKey, snapshotPath } from '../publish/publication-snapshot.js';
 import { createScheduler } from '../schedule/scheduler.js';
-import { startServer } from '../server/http-server.js';
-import { openStore } from '../store/store.js';
+import { startServer, type RunningServer } from '../server/http-server.js';
+import { openStore } from '../store/open-store.js';
+import { Daemon } from './daemon.js';
 import { buildHealthReport, type DaemonStatus } from './health.js';
 
 export interface ServeOptions {
@@ -31,74 +28,69 @@ export interface ServeOptions {
 /** Run until SIGTERM/SIGINT; resolves with the exit code. Rejects on start-up failure (store, port). */
 export async function runServe(options: ServeOptions): Promise<number> {
   const log = options.logger.child({ component: 'daemon' });
-  let config = options.config;
-  const store = await openStore(config.storePath);
+  const config = options.config;
   const metrics = createMetrics();
-  const status: DaemonStatus = {
-    startedAt: new Date(),
-    version: options.version,
-    configLoadedAt: new Date(),
-    polling: false,
-  };
+  const status: DaemonStatus = { startedAt: new Date(), version: options.version, configLoadedAt: new Date(), polling: false };
+  let daemon: Daemon | undefined;
+  let server: RunningServer | undefined;
 
-  let curator: Curator = createCurator(compileRules(config.topics, config.sources));
-  let publication: Publication | undefined;
-  publication = publish();
-  let fetcher: Fetcher = createFetcherFromConfig(config);
-  let cycleAbort: AbortController | undefined;
-
-  function publish(): Publication {
-    const started = performance.now();
-    const entries = curator.curate(store.data.articles);
-    // `previous` keeps Last-Modified monotonic and reuses compressed bodies that did not change.
-    const built = buildPublication({ entries, config, generatedAt: new Date(), previous: publication });
-    metrics.setStoreArticles(store.data.articles.length);
-    log.debug({ entries: entries.length, ms: Math.round(performance.now() - started) }, 'feeds rebuilt');
-    return built;
-  }
-
-  async function cycle(): Promise<void> {
-    cycleAbort = new AbortController();
-    status.polling = true;
-    try {
-      await runCycle({ config, store, fetcher, curator, logger: options.logger, metrics, signal: cycleAbort.signal });
-      status.storeError = undefined;
-    } catch (err) {
-      if (err instanceof StoreError) status.storeError = describeError(err);
-      throw err;
-    } finally {
-      cycleAbort = undefined;
-      publication = publish();
-      status.polling = false;
-    }
-  }
-
-  const scheduler = createScheduler({ expression: config.schedule, timezone: config.timezone, run: cycle, logger: log });
+  // The last run's publication answers while the store loads.
+  const snapshot = await loadSnapshot(snapshotPath(config), publicationConfigKey(config));
+  const scheduler = createScheduler({
+    expression: config.schedule,
+    timezone: config.timezone,
+    logger: log,
+    run: async () => {
+      status.polling = true;
+      try {
+        await daemon!.cycle();
+      } finally {
+        status.polling = false;
+      }
+    },
+  });
   status.nextCycleAt = () => scheduler.nextRun();
-
-  let server;
-  try {
-    server = await startServer(
+  const listen = async (): Promise<RunningServer> =>
+    startServer(
       {
-        getPublication: () => publication!,
-        getHealth: () => buildHealthReport(status, config, store),
+        getPublication: () => daemon?.publication ?? snapshot!,
+        getHealth: () => buildHealthReport(status, daemon?.config ?? config, daemon),
         metrics,
         logger: options.logger,
         cacheMaxAgeSeconds: Math.min(300, scheduler.intervalSeconds()),
       },
       { host: config.server.host, port: config.server.port },
     );
+
+  try {
+    if (snapshot) {
+      server = await listen();
+      void compressPublication(snapshot);
+    }
+    const store = await openStore(config, { onWarning: (message, err) => log.warn({ error: err ? describeError(err) : undefined }, message) });
+    daemon = new Daemon({
+      config,
+      store,
+      logger: options.logger,
+      metrics,
+      ...(snapshot ? { initialPublication: snapshot } : {}),
+      minPollGapMs: () => scheduler.intervalSeconds() * 500,
+    });
+    await daemon.start();
+    server ??= await listen();
   } catch (err) {
     scheduler.stop();
-    await fetcher.close();
-    await store.close();
+    await server?.close();
+    await daemon?.close();
+    await daemon?.store.close();
     throw err;
   }
-  log.info({ url: server.url, sources: config.sources.length, store: store.path, articles: store.data.articles.length }, 'serving');
+  const running = daemon;
+  log.info({ url: server.url, sources: config.sources.length, store: running.store.location, articles: running.articleCount }, 'serving');
 
   const watcher = watchConfig(config.file, {
     onChange(next) {
-      applyConfig(next);
+      void applyConfig(next);
     },
     onError(err) {
       status.configError = describeError(err);
@@ -107,32 +99,28 @@ export async function runServe(options: ServeOptions): Promise<number> {
     },
   });
 
-  function applyConfig(next: Config): void {
-    const previous = config;
-    config = next;
+  async function applyConfig(next: Config): Promise<void> {
+    const previous = running.config;
+    try {
+      await running.applyConfig(next);
+    } catch (err) {
+      status.configError = describeError(err);
+      log.error({ file: next.file, error: status.configError }, 'config edit could not be applied, keeping the last good config');
+      return;
+    }
     status.configError = undefined;
     status.configLoadedAt = new Date();
-    if (JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl) {
-      const old = fetcher;
-      fetcher = createFetcherFromConfig(next);
-      void (scheduler.running ?? Promise.resolve()).then(() => old.close());
-    }
-    if (previous.schedule !== next.schedule || previous.timezone !== next.timezone) {
-      scheduler.reschedule(next.schedule, next.timezone);
-    }
+    if (previous.schedule !== next.schedule || previous.timezone !== next.timezone) scheduler.reschedule(next.schedule, next.timezone);
     for (const key of ['host', 'port'] as const) {
       if (previous.server[key] !== next.server[key]) log.warn({ key: `server.${key}` }, 'changed in the config: takes effect after a restart');
     }
     if (previous.storePath !== next.storePath) log.warn({ key: 'storage.path' }, 'changed in the config: takes effect after a restart');
-    curator = createCurator(compileRules(next.topics, next.sources));
-    publication = publish();
-    log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
-
     const knownUrls = new Set(previous.sources.map((s) => `${s.name}\n${s.url}`));
     if (next.sources.some((s) => !knownUrls.has(`${s.name}\n${s.url}`))) void scheduler.runNow('new source');
   }
 
   void scheduler.runNow('start');
+  const listening = server;
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -147,24 +135,25 @@ export async function runServe(options: ServeOptions): Promise<number> {
       log.info({ signal, polling: status.polling }, 'stopping');
       scheduler.stop();
       watcher.close();
-      const closing = server.close();
-      const running = scheduler.running;
-      if (running) {
-        const finished = await Promise.race([running.then(() => true), delay(grace).then(() => false)]);
+      const closing = listening.close();
+      const cycle = scheduler.running;
+      if (cycle) {
+        const finished = await Promise.race([cycle.then(() => true), delay(grace).then(() => false)]);
         if (!finished) {
           log.warn('abandoning the running poll cycle');
-          cycleAbort?.abort();
-          await Promise.race([running, delay(2000)]);
+          running.abortCycle();
+          await Promise.race([cycle, delay(2000)]);
         }
       }
       let code = 0;
       try {
-        await store.write();
+        await running.store.flush();
       } catch (err) {
         log.error({ error: describeError(err) }, 'final store write failed');
         code = 1;
       }
-      await Promise.allSettled([closing, fetcher.close(), store.close()]);
+      await Promise.allSettled([closing, running.close()]);
+      await running.store.close().catch(() => {});
       log.info({ code }, 'stopped');
       resolve(code);
     };

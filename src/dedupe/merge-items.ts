@@ -1,22 +1,25 @@
 /**
- * Merge one source's normalized items into the store's data, in memory.
+ * Merge one source's normalized items into what the store holds: a pure
+ * plan, computed from a lookup the store answers and applied by the store in
+ * one transaction (src/store/store-api.ts, mergeSource).
  *
  * - Items are matched by identity key (see identity.ts), then by the
  *   source's own guid (the source changed the link, e.g. heise's slug after
- *   a title edit), through an index rather than a scan.
+ *   a title edit).
  * - The same article from several sources is stored once; each source that
  *   carried it is remembered in `sources`, in the order they first did.
  * - The first source of an article owns its text: only it can update the
  *   title/summary/content in place. An aggregator that shortens or prefixes
  *   the title would otherwise flip the article back and forth every poll.
- * - An identity that retention dropped (a tombstone in `data.retired`) is not
- *   stored again while a source still lists it; listing it refreshes the
- *   tombstone.
+ * - The published link is the https variant when any source gave one: a
+ *   cross-poster's http link never replaces the outlet's own.
+ * - An identity that retention dropped (a tombstone) is not stored again
+ *   while a source still lists it; listing it refreshes the tombstone.
  */
 import { createHash } from 'node:crypto';
-import type { StoreData } from '../store/store.js';
-import type { ArticleSource, NormalizedItem, StoredArticle } from '../types.js';
-import { getArticleIndex, indexArticle, noteAppended, type ArticleIndex } from './article-index.js';
+import { capHtml, capPlain } from '../text/cap-text.js';
+import type { ArticleHead, ArticleSource, ArticleWrite, MergeLookup, NormalizedItem, SourceMerge } from '../types.js';
+import { indexKeysOf } from './article-keys.js';
 import { guidKeyOf, identifyItem, urlKeyOf, type ItemIdentity } from './identity.js';
 import { dayOf } from './retention.js';
 
@@ -26,23 +29,64 @@ export interface MergeCounts {
   duplicates: number;
 }
 
-/** Stored text is capped so that one bloated feed cannot swell the store file. */
+/** Stored text is capped so that one bloated feed cannot swell the store. */
 export const MAX_TITLE_CHARS = 500;
 export const MAX_SUMMARY_CHARS = 2_000;
 export const MAX_CONTENT_CHARS = 40_000;
 
-export function mergeItems(data: StoreData, sourceName: string, items: readonly NormalizedItem[], now: Date): MergeCounts {
+/** What a merge needs to look up, before planning it. */
+export interface PreparedItems {
+  source: string;
+  entries: { item: NormalizedItem; identity: ItemIdentity; guid?: string }[];
+  /** Every lookup key the plan may ask for. */
+  keys: string[];
+  ids: string[];
+}
+
+export function prepareItems(sourceName: string, items: readonly NormalizedItem[]): PreparedItems {
+  const sharedLinks = findSharedLinks(items);
+  const guidUses = countGuids(items);
+  const keys = new Set<string>();
+  const ids = new Set<string>();
+  const entries = items.map((item) => {
+    const identity = identifyItem(sharedLinks.has(item) ? withoutLink(item) : item, sourceName);
+    keys.add(identity.key);
+    ids.add(identity.id);
+    // Some broken feeds give every item the same guid (the site's home page);
+    // such a guid identifies nothing, so only a guid unique in the feed is used.
+    const raw = item.guid?.trim();
+    const guid = raw && guidUses.get(raw) === 1 ? raw : undefined;
+    if (guid) keys.add(guidKeyOf(sourceName, guid));
+    return guid ? { item, identity, guid } : { item, identity };
+  });
+  return { source: sourceName, entries, keys: [...keys], ids: [...ids] };
+}
+
+export interface MergePlan {
+  merge: SourceMerge;
+  counts: MergeCounts;
+}
+
+/** Decide what one source's items change, given what the store holds for their keys. Never mutates `found`. */
+export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date): MergePlan {
   const counts: MergeCounts = { new: 0, updated: 0, duplicates: 0 };
   const nowIso = now.toISOString();
-  const today = dayOf(now);
-  const index = getArticleIndex(data);
-  const guidUses = countGuids(items);
-  const sharedLinks = findSharedLinks(items);
+  const sourceName = prepared.source;
+  // Working copies of the articles this batch touches, and keys they gained in it.
+  const touched = new Map<string, { head: ArticleHead; content?: string; isNew: boolean; changed: boolean }>();
+  const batchKeys = new Map<string, string>();
   const keysInBatch = new Set<string>();
   const articlesInBatch = new Set<string>();
+  const retiredSeen = new Set<string>();
 
-  for (const item of items) {
-    const identity = identifyItem(sharedLinks.has(item) ? withoutLink(item) : item, sourceName);
+  const resolve = (head: ArticleHead | undefined): ArticleHead | undefined => (head ? (touched.get(head.id)?.head ?? head) : undefined);
+  const lookup = (key: string): ArticleHead | undefined => {
+    const id = batchKeys.get(key);
+    if (id !== undefined) return touched.get(id)!.head;
+    return resolve(found.byKey.get(key));
+  };
+
+  for (const { item, identity, guid } of prepared.entries) {
     // A feed listing one article twice: the first listing (the newest, in feed order) wins.
     if (keysInBatch.has(identity.key)) {
       counts.duplicates++;
@@ -50,32 +94,46 @@ export function mergeItems(data: StoreData, sourceName: string, items: readonly 
     }
     keysInBatch.add(identity.key);
 
-    const existing = findExisting(index, identity, item, sourceName, guidUses);
+    const existing =
+      lookup(identity.key) ?? touched.get(identity.id)?.head ?? resolve(found.byId.get(identity.id)) ?? (guid ? lookup(guidKeyOf(sourceName, guid)) : undefined);
     if (existing) {
       if (articlesInBatch.has(existing.id)) {
         counts.duplicates++;
         continue;
       }
       articlesInBatch.add(existing.id);
-      if (updateArticle(index, existing, item, sourceName, nowIso)) counts.updated++;
+      const entry = touched.get(existing.id) ?? { head: cloneHead(existing), isNew: false, changed: false };
+      const outcome = updateArticle(entry.head, item, sourceName, nowIso);
+      if (outcome.text) entry.content = outcome.text.content;
+      if (outcome.changed) entry.changed = true;
+      if (entry.changed) {
+        touched.set(existing.id, entry);
+        for (const key of indexKeysOf(entry.head)) if (!batchKeys.has(key)) batchKeys.set(key, existing.id);
+      }
+      if (outcome.text) counts.updated++;
       else counts.duplicates++;
       continue;
     }
 
-    if (data.retired[identity.id] !== undefined) {
-      data.retired[identity.id] = today;
+    if (found.retired.has(identity.id)) {
+      retiredSeen.add(identity.id);
       counts.duplicates++;
       continue;
     }
 
-    const article = createArticle(identity, item, sourceName, nowIso);
-    data.articles.push(article);
-    indexArticle(index, article);
-    articlesInBatch.add(article.id);
+    const { head, content } = createArticle(identity, item, sourceName, nowIso);
+    touched.set(head.id, { head, content, isNew: true, changed: true });
+    for (const key of indexKeysOf(head)) if (!batchKeys.has(key)) batchKeys.set(key, head.id);
+    articlesInBatch.add(head.id);
     counts.new++;
   }
-  noteAppended(data);
-  return counts;
+
+  const writes: ArticleWrite[] = [];
+  for (const entry of touched.values()) {
+    if (!entry.changed) continue;
+    writes.push(entry.content === undefined ? { head: entry.head } : { head: entry.head, content: entry.content });
+  }
+  return { merge: { writes, retiredSeen: [...retiredSeen], day: dayOf(now) }, counts };
 }
 
 export function hashContent(title: string, summary: string, content: string): string {
@@ -120,36 +178,28 @@ function withoutLink(item: NormalizedItem): NormalizedItem {
   return rest;
 }
 
-function findExisting(
-  index: ArticleIndex,
-  identity: ItemIdentity,
-  item: NormalizedItem,
-  sourceName: string,
-  guidUses: Map<string, number>,
-): StoredArticle | undefined {
-  const byKey = index.byKey.get(identity.key) ?? index.byId.get(identity.id);
-  if (byKey) return byKey;
-  // Some broken feeds give every item the same guid (the site's home page);
-  // such a guid identifies nothing, so only a guid unique in the feed is used.
-  const guid = item.guid?.trim();
-  if (guid && guidUses.get(guid) === 1) return index.byKey.get(guidKeyOf(sourceName, guid));
-  return undefined;
+function cloneHead(head: ArticleHead): ArticleHead {
+  return {
+    ...head,
+    categories: [...head.categories],
+    enclosures: head.enclosures.map((e) => ({ ...e })),
+    sources: head.sources.map((s) => ({ ...s })),
+  };
 }
 
-function createArticle(identity: ItemIdentity, item: NormalizedItem, sourceName: string, nowIso: string): StoredArticle {
+function createArticle(identity: ItemIdentity, item: NormalizedItem, sourceName: string, nowIso: string): { head: ArticleHead; content: string } {
   const text = cappedText(item);
   const source: ArticleSource = { name: sourceName, firstSeen: nowIso };
   const guid = item.guid?.trim();
   if (guid) source.guid = guid;
   if (item.link) source.link = item.link;
   const dateProblem = item.published ? undefined : (item.dateProblem ?? 'missing');
-  const article: StoredArticle = {
+  const head: ArticleHead = {
     id: identity.id,
     key: identity.key,
     title: text.title,
     ...(item.link ? { link: item.link } : {}),
     summary: text.summary,
-    content: text.content,
     ...(item.author ? { author: item.author } : {}),
     categories: [...item.categories],
     enclosures: item.enclosures.map((e) => ({ ...e })),
@@ -159,42 +209,65 @@ function createArticle(identity: ItemIdentity, item: NormalizedItem, sourceName:
     contentHash: hashContent(text.title, text.summary, text.content),
     sources: [source],
   };
-  return article;
+  return { head, content: text.content };
 }
 
-/** Returns true when the article's text changed (counts as `updated`). */
-function updateArticle(index: ArticleIndex, article: StoredArticle, item: NormalizedItem, sourceName: string, nowIso: string): boolean {
+interface UpdateOutcome {
+  /** The head changed in any way (a new source, a link, a date, the text). */
+  changed: boolean;
+  /** Set when the text changed (counts as `updated`): the new capped text. */
+  text?: { content: string };
+}
+
+/** Updates `article` (a working copy) in place. */
+function updateArticle(article: ArticleHead, item: NormalizedItem, sourceName: string, nowIso: string): UpdateOutcome {
+  let changed = false;
   const guid = item.guid?.trim();
   let source = article.sources.find((s) => s.name === sourceName);
   if (!source) {
     source = { name: sourceName, firstSeen: nowIso };
     article.sources.push(source);
+    changed = true;
   }
-  if (guid && source.guid !== guid) source.guid = guid;
-  if (item.link && source.link !== item.link) source.link = item.link;
-  indexArticle(index, article);
+  if (guid && source.guid !== guid) {
+    source.guid = guid;
+    changed = true;
+  }
+  if (item.link && source.link !== item.link) {
+    source.link = item.link;
+    changed = true;
+  }
+  if (preferHttps(article, item.link)) changed = true;
 
-  if (article.sources[0]?.name !== sourceName) return false;
+  if (article.sources[0]?.name !== sourceName) return { changed };
 
   // A source that later supplies a real date corrects the first-seen stand-in.
   if (article.dateProblem && item.published) {
     article.published = item.published;
     delete article.dateProblem;
+    changed = true;
   }
   const text = cappedText(item);
   const hash = hashContent(text.title, text.summary, text.content);
-  if (hash === article.contentHash) return false;
+  if (hash === article.contentHash) return { changed };
 
   article.title = text.title;
   article.summary = text.summary;
-  article.content = text.content;
   article.contentHash = hash;
-  if (item.link) article.link = item.link;
+  if (item.link && !(article.link?.startsWith('https:') && item.link.startsWith('http:'))) article.link = item.link;
   if (item.author) article.author = item.author;
   article.categories = [...item.categories];
   article.enclosures = item.enclosures.map((e) => ({ ...e }));
   const previous = article.updated ?? article.published;
   article.updated = item.updated && item.updated > previous && item.updated <= nowIso ? item.updated : nowIso;
+  return { changed: true, text: { content: text.content } };
+}
+
+/** An http link of the article replaced by the same article's https link from another source. */
+function preferHttps(article: ArticleHead, link: string | undefined): boolean {
+  if (!link || !article.link || !link.startsWith('https:') || !article.link.startsWith('http:')) return false;
+  if (urlKeyOf(link) !== urlKeyOf(article.link)) return false;
+  article.link = link;
   return true;
 }
 
@@ -204,22 +277,4 @@ function cappedText(item: NormalizedItem): { title: string; summary: string; con
     summary: capPlain(item.summary, MAX_SUMMARY_CHARS),
     content: capHtml(item.content, MAX_CONTENT_CHARS),
   };
-}
-
-function capPlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
-}
-
-/** Cut sanitized HTML before the last tag or entity that would be split; browsers close open elements. */
-export function capHtml(html: string, max: number): string {
-  if (html.length <= max) return html;
-  let cut = html.slice(0, max);
-  const lt = cut.lastIndexOf('<');
-  if (lt > cut.lastIndexOf('>')) cut = cut.slice(0, lt);
-  const amp = cut.lastIndexOf('&');
-  if (amp > cut.lastIndexOf(';') && amp > cut.lastIndexOf('>')) cut = cut.slice(0, amp);
-  return `${cut}…`;
 }

@@ -3,18 +3,22 @@
  * `retentionDays` ago, then the oldest beyond `maxItems`.
  *
  * Every dropped article leaves a tombstone `retired[id] = day last listed`
- * (about 30 bytes), so that merge-items does not store it again as new while
- * a source still lists it. Listing refreshes the day; a tombstone expires only
+ * (about 30 bytes), so that a merge does not store it again as new while a
+ * source still lists it. Listing refreshes the day; a tombstone expires only
  * after no source listed it for TOMBSTONE_MIN_DAYS (or retentionDays, if
  * longer) — long enough to outlast feeds that answer 304 for weeks and are
  * therefore not re-read. Their number is capped at TOMBSTONE_FACTOR × maxItems,
  * the least recently listed going first.
+ *
+ * Pure functions: each store backend applies them (the JSON store in memory,
+ * PostgreSQL in SQL with the same constants).
  */
-import type { StoreData } from '../store/store.js';
-import type { StoredArticle } from '../types.js';
+import type { ArticleHead } from '../types.js';
 
 export const TOMBSTONE_MIN_DAYS = 90;
 export const TOMBSTONE_FACTOR = 5;
+/** The fewest tombstones kept whatever maxItems says. */
+export const TOMBSTONE_MIN_CAP = 1_000;
 const DAY_MS = 86_400_000;
 
 export interface RetentionLimits {
@@ -22,23 +26,45 @@ export interface RetentionLimits {
   maxItems: number;
 }
 
-export function applyRetention(data: StoreData, limits: RetentionLimits, now: Date): { dropped: number } {
-  const cutoff = now.getTime() - limits.retentionDays * DAY_MS;
-  const today = dayOf(now);
-  let kept: StoredArticle[] = [];
-  const dropped: StoredArticle[] = [];
-  for (const article of data.articles) (Date.parse(article.published) >= cutoff ? kept : dropped).push(article);
+type Dated = Pick<ArticleHead, 'id' | 'published' | 'firstSeen'>;
 
+/** The ids retention drops from these articles. */
+export function selectExpired(articles: Iterable<Dated>, limits: RetentionLimits, now: Date): string[] {
+  const cutoff = now.getTime() - limits.retentionDays * DAY_MS;
+  const kept: Dated[] = [];
+  const dropped: string[] = [];
+  for (const article of articles) {
+    if (Date.parse(article.published) >= cutoff) kept.push(article);
+    else dropped.push(article.id);
+  }
   if (kept.length > limits.maxItems) {
     kept.sort(newestFirst);
-    dropped.push(...kept.slice(limits.maxItems));
-    kept = kept.slice(0, limits.maxItems);
+    for (let i = limits.maxItems; i < kept.length; i++) dropped.push(kept[i]!.id);
   }
+  return dropped;
+}
 
-  for (const article of dropped) data.retired[article.id] = today;
-  if (dropped.length > 0) data.articles = kept;
-  pruneTombstones(data, limits, now);
-  return { dropped: dropped.length };
+/** Day before which a tombstone not listed since has expired. */
+export function tombstoneExpiryDay(limits: RetentionLimits, now: Date): string {
+  return dayOf(new Date(now.getTime() - Math.max(TOMBSTONE_MIN_DAYS, limits.retentionDays) * DAY_MS));
+}
+
+export function tombstoneCap(limits: RetentionLimits): number {
+  return Math.max(TOMBSTONE_MIN_CAP, TOMBSTONE_FACTOR * limits.maxItems);
+}
+
+/** The tombstones to keep: not expired, not live again, at most the cap (the most recently listed). */
+export function pruneTombstones(
+  retired: ReadonlyMap<string, string>,
+  isLive: (id: string) => boolean,
+  limits: RetentionLimits,
+  now: Date,
+): Map<string, string> {
+  const expired = tombstoneExpiryDay(limits, now);
+  let entries = [...retired].filter(([id, day]) => day >= expired && !isLive(id));
+  const cap = tombstoneCap(limits);
+  if (entries.length > cap) entries = entries.sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, cap);
+  return new Map(entries);
 }
 
 /** Calendar day (UTC) of a time, the resolution tombstones need. */
@@ -46,17 +72,7 @@ export function dayOf(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
 
-function pruneTombstones(data: StoreData, limits: RetentionLimits, now: Date): void {
-  const keepDays = Math.max(TOMBSTONE_MIN_DAYS, limits.retentionDays);
-  const expired = dayOf(new Date(now.getTime() - keepDays * DAY_MS));
-  const live = new Set(data.articles.map((a) => a.id));
-  let entries = Object.entries(data.retired).filter(([id, day]) => day >= expired && !live.has(id));
-  const cap = Math.max(1_000, TOMBSTONE_FACTOR * limits.maxItems);
-  if (entries.length > cap) entries = entries.sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, cap);
-  if (entries.length !== Object.keys(data.retired).length) data.retired = Object.fromEntries(entries);
-}
-
-function newestFirst(a: StoredArticle, b: StoredArticle): number {
+function newestFirst(a: Dated, b: Dated): number {
   if (a.published !== b.published) return a.published < b.published ? 1 : -1;
   if (a.firstSeen !== b.firstSeen) return a.firstSeen < b.firstSeen ? 1 : -1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/schema.js';
-import { AbortedError, describeError, errorCode, GoneError, HttpStatusError } from '../errors.js';
+import { AbortedError, describeError, errorCode, GoneError, HttpStatusError, SKIP_CODES } from '../errors.js';
 import type { SourceState } from '../types.js';
 import type { FetchResult } from './fetcher.js';
 import { formatInstant } from './retry-after.js';
@@ -19,7 +19,7 @@ export const RETRY_AFTER_CAP_MS = 24 * 60 * 60_000;
 /** After this many failures in a row, a remembered permanent redirect is forgotten and the configured URL tried again. */
 export const FORGET_REDIRECT_AFTER = 3;
 
-export type DueCheck = { due: true } | { due: false; reason: string; until?: string };
+export type DueCheck = { due: true } | { due: false; code: string; reason: string; until?: string };
 
 /** Changes whenever the source's config entry changes (any field). */
 export function fingerprintSource(source: SourceConfig): string {
@@ -32,7 +32,7 @@ export function checkSourceDue(state: SourceState | undefined, source: SourceCon
   if (current.goneFor !== undefined) {
     if (current.goneFor === fingerprintSource(source)) {
       const since = current.lastErrorAt ? ` since ${current.lastErrorAt}` : '';
-      return { due: false, reason: `gone (HTTP 410)${since}; polled again once its entry in the config changes` };
+      return { due: false, code: SKIP_CODES.gone, reason: `gone (HTTP 410)${since}; polled again once its entry in the config changes` };
     }
     return { due: true };
   }
@@ -41,6 +41,7 @@ export function checkSourceDue(state: SourceState | undefined, source: SourceCon
     const last = current.lastError ? ` (last error: ${current.lastError})` : '';
     return {
       due: false,
+      code: current.waitingFor === 'retry-after' ? SKIP_CODES.retryAfter : SKIP_CODES.backoff,
       // Neutral wording: the wait may come from backoff or from the server's Retry-After (then in the last error).
       reason: `waiting until ${current.nextDue} after ${failures} failure${failures === 1 ? '' : 's'} in a row${last}`,
       until: current.nextDue,
@@ -96,6 +97,7 @@ export function recordFetchFailure(
     consecutiveErrors: failures,
   };
   delete next.nextDue;
+  delete next.waitingFor;
   delete next.goneFor;
 
   if (error instanceof GoneError) {
@@ -106,13 +108,17 @@ export function recordFetchFailure(
     // The learned URL may be the broken part; the configured one may work again.
     delete next.permanentUrl;
   }
-  const dueTimes: number[] = [];
   const backoff = backoffDelayMs(failures, random);
-  if (backoff > 0) dueTimes.push(now.getTime() + backoff);
-  if (error instanceof HttpStatusError && error.retryAfter) {
-    dueTimes.push(Math.min(error.retryAfter.getTime(), now.getTime() + RETRY_AFTER_CAP_MS));
+  const backoffUntil = backoff > 0 ? now.getTime() + backoff : undefined;
+  const retryAfter =
+    error instanceof HttpStatusError && error.retryAfter ? Math.min(error.retryAfter.getTime(), now.getTime() + RETRY_AFTER_CAP_MS) : undefined;
+  if (retryAfter !== undefined && (backoffUntil === undefined || retryAfter >= backoffUntil)) {
+    next.nextDue = formatInstant(new Date(retryAfter));
+    next.waitingFor = 'retry-after';
+  } else if (backoffUntil !== undefined) {
+    next.nextDue = formatInstant(new Date(backoffUntil));
+    next.waitingFor = 'backoff';
   }
-  if (dueTimes.length > 0) next.nextDue = formatInstant(new Date(Math.max(...dueTimes)));
   return next;
 }
 

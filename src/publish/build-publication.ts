@@ -1,7 +1,8 @@
 /**
  * Everything the server answers with, built once whenever the store or the
- * rules change: every route's body in every encoding, with its validators.
- * Pure apart from the clock the caller passes in.
+ * rules change: every route's body, with its validators; compressPublication
+ * then adds the compressed encodings off the event loop. Pure apart from the
+ * clock the caller passes in.
  */
 import type { Config } from '../config/schema.js';
 import type { CuratedEntry } from '../types.js';
@@ -11,7 +12,7 @@ import { PAGE_CSP } from './page-style.js';
 import { renderJsonFeed } from './render-json-feed.js';
 import { renderOpml } from './render-opml.js';
 import { renderPage } from './render-page.js';
-import { createResource, type Resource } from './resource.js';
+import { compressResource, createResource, type Resource } from './resource.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -54,6 +55,27 @@ export function feedPath(format: FeedFormat, topic?: string): string {
 }
 
 export function buildPublication(input: PublicationInput): Publication {
+  const steps = buildSteps(input);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * The same, one resource at a time with the event loop free in between:
+ * the daemon builds this way, so that requests keep flowing during a rebuild.
+ */
+export async function buildPublicationInSteps(input: PublicationInput): Promise<Publication> {
+  const steps = buildSteps(input);
+  let step = steps.next();
+  while (!step.done) {
+    await new Promise((resolve) => setImmediate(resolve));
+    step = steps.next();
+  }
+  return step.value;
+}
+
+function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   const { config, generatedAt } = input;
   const maxItems = config.feed.maxItems;
   const topics = listTopics(config);
@@ -91,21 +113,24 @@ export function buildPublication(input: PublicationInput): Publication {
     };
   };
 
-  const addFeeds = (model: FeedModel, topic?: string): void => {
+  function* addFeeds(model: FeedModel, topic?: string): Generator<void> {
     const urls: FeedUrls = {
       rss: resolveUrl(config.server.baseUrl, feedPath('rss', topic)),
       atom: resolveUrl(config.server.baseUrl, feedPath('atom', topic)),
       json: resolveUrl(config.server.baseUrl, feedPath('json', topic)),
     };
     addResource(feedPath('rss', topic), CONTENT_TYPES.rss, renderRss(model, urls), model.updated);
+    yield;
     addResource(feedPath('atom', topic), CONTENT_TYPES.atom, renderAtom(model, urls), model.updated);
+    yield;
     addResource(feedPath('json', topic), CONTENT_TYPES.json, renderJsonFeed(model, urls), model.updated);
-  };
+    yield;
+  }
 
   const main = makeModel(sorted);
-  addFeeds(main);
+  yield* addFeeds(main);
   for (const topic of topics) {
-    addFeeds(makeModel(sorted.filter((e) => e.topics.includes(topic.name)), topic), topic.name);
+    yield* addFeeds(makeModel(sorted.filter((e) => e.topics.includes(topic.name)), topic), topic.name);
   }
   addResource('/', CONTENT_TYPES.html, renderPage({ model: main, topics, sourceCount: config.sources.length, timezone: config.timezone }), main.updated, {
     'Content-Security-Policy': PAGE_CSP,
@@ -113,6 +138,12 @@ export function buildPublication(input: PublicationInput): Publication {
   addResource('/sources.opml', CONTENT_TYPES.opml, renderOpml(config), generatedAt);
 
   return { generatedAt, resources, itemCount: main.items.length, topics };
+}
+
+/** Compress every resource that lacks its gzip and br bodies, off the event loop; resolves with the same publication. */
+export async function compressPublication(publication: Publication): Promise<Publication> {
+  await Promise.all([...publication.resources.values()].map((r) => compressResource(r)));
+  return publication;
 }
 
 /** The document of one feed as text, for `feedkurator export`; undefined for an unknown topic. */

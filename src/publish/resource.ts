@@ -1,15 +1,25 @@
 /**
  * One HTTP resource of a publication: the body in every encoding we serve,
- * computed once per build, and its validators.
+ * and its validators. Rendering gives the identity body at once;
+ * compressResource() adds gzip and br on libuv's thread pool, off the event
+ * loop, and an unchanged resource keeps the compressed bodies it had.
  */
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 
 export type ContentCoding = 'identity' | 'gzip' | 'br';
 
+export interface Bodies {
+  identity: Buffer;
+  /** Absent until compressResource() ran; the server sends identity meanwhile. */
+  gzip?: Buffer;
+  br?: Buffer;
+}
+
 export interface Resource {
   readonly contentType: string;
-  readonly bodies: Readonly<Record<ContentCoding, Buffer>>;
+  readonly bodies: Bodies;
   /** Strong ETag per coding (a gzip body is a different representation than the plain one). */
   readonly etags: Readonly<Record<ContentCoding, string>>;
   /** Whole seconds, as HTTP dates carry them. */
@@ -48,21 +58,32 @@ export function createResource(spec: ResourceSpec): Resource {
   }
   return {
     contentType: spec.contentType,
-    bodies: {
-      identity,
-      gzip: gzipSync(identity, { level: 9 }),
-      br: brotliCompressSync(identity, {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-          [constants.BROTLI_PARAM_SIZE_HINT]: identity.length,
-        },
-      }),
-    },
+    bodies: { identity },
     etags,
     lastModified,
     headers: { ...(spec.headers ?? {}) },
   };
+}
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** Add the compressed bodies a resource lacks (in place: the bodies object is the resource's own). */
+export async function compressResource(resource: Resource): Promise<void> {
+  const { bodies } = resource;
+  const [gz, br] = await Promise.all([
+    bodies.gzip ?? gzipAsync(bodies.identity, { level: 9 }),
+    bodies.br ??
+      brotliAsync(bodies.identity, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: bodies.identity.length,
+        },
+      }),
+  ]);
+  bodies.gzip = gz;
+  bodies.br = br;
 }
 
 function floorSeconds(date: Date): Date {

@@ -113,7 +113,9 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
   function serveResource(path: string, publication: Publication, req: IncomingMessage, res: ServerResponse): void {
     const resource = publication.resources.get(path);
     if (!resource) return sendText(req, res, 404, 'Not found.\n');
-    const coding = chooseEncoding(req.headers['accept-encoding']);
+    const chosen = chooseEncoding(req.headers['accept-encoding']);
+    // A publication still being compressed (just after start) answers uncompressed for a moment.
+    const coding = resource.bodies[chosen] ? chosen : 'identity';
     const { lastModified, etags } = validators(resource);
     // One header object for writeHead: measurably cheaper than a setHeader per field on the hot path.
     const headers: Record<string, string | number> = {
@@ -133,7 +135,7 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       res.end();
       return;
     }
-    const body = resource.bodies[coding];
+    const body = resource.bodies[coding]!;
     headers['Content-Type'] = resource.contentType;
     headers['Content-Length'] = body.length;
     if (coding !== 'identity') headers['Content-Encoding'] = coding;

@@ -9,6 +9,9 @@
  * the temp file over the store → fsync the directory. A crash at any point
  * leaves either the old or the new complete file in place.
  *
+ * A failed write (a full disk) removes its temp file, so that the space is
+ * given back and the store stays as it was.
+ *
  * read() returns the raw text: parsing, validation and migration belong to
  * the store, which must report problems without touching the file.
  */
@@ -20,9 +23,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
   readonly path: string;
   readonly backupPath: string;
   readonly tempPath: string;
+  /** Bytes the last completed write put on disk. */
+  lastWriteBytes = 0;
+  readonly #onWarning: (message: string, err: unknown) => void;
+  readonly #keepsBackup: boolean;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(path: string) {
+  constructor(path: string, options: { onWarning?: (message: string, err: unknown) => void; keepBackup?: boolean } = {}) {
+    this.#onWarning = options.onWarning ?? (() => {});
+    this.#keepsBackup = options.keepBackup ?? true;
     this.path = path;
     this.backupPath = `${path}.bak`;
     this.tempPath = join(dirname(path), `.${basename(path)}.tmp`);
@@ -55,20 +64,37 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async #writeChunks(chunks: string[]): Promise<void> {
-    const handle = await open(this.tempPath, 'w', 0o644);
+    let bytes = 0;
     try {
-      // Chunk by chunk, so that no second copy of a 100 MB store exists as one buffer.
-      for (let i = 0; i < chunks.length; i++) {
-        await handle.write(chunks[i]!, null, 'utf8');
-        chunks[i] = '';
+      const handle = await open(this.tempPath, 'w', 0o644);
+      try {
+        // Chunk by chunk, so that no second copy of a 100 MB store exists as one buffer.
+        for (let i = 0; i < chunks.length; i++) {
+          bytes += (await handle.write(chunks[i]!, null, 'utf8')).bytesWritten;
+          chunks[i] = '';
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
       }
-      await handle.sync();
-    } finally {
-      await handle.close();
+      if (this.#keepsBackup) await this.#keepBackup();
+      await rename(this.tempPath, this.path);
+    } catch (err) {
+      await unlink(this.tempPath).catch(() => {}); // it may never have been created
+      throw err;
     }
-    await this.#keepBackup();
-    await rename(this.tempPath, this.path);
-    await syncDirectory(dirname(this.path));
+    this.lastWriteBytes = bytes;
+    await syncDirectory(dirname(this.path), this.#onWarning);
+  }
+
+  /** Remove the file and its backup (a segment that retention emptied). */
+  async remove(): Promise<void> {
+    for (const path of [this.path, this.backupPath]) {
+      await unlink(path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+    }
+    await syncDirectory(dirname(this.path), this.#onWarning);
   }
 
   /** The file about to be replaced was read and validated, or written by us: it is the last good copy. */
@@ -114,13 +140,15 @@ export function serializeInChunks(data: unknown): string[] {
   return chunks;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string, onWarning: (message: string, err: unknown) => void): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');
     await handle.sync();
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  } catch (err) {
+    // Some platforms cannot fsync a directory; the rename is still atomic there, but say so.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL') onWarning(`cannot fsync the directory ${dir}`, err);
   } finally {
     await handle?.close();
   }

@@ -15,37 +15,9 @@
  * - Every failure is a StoreError (src/errors.ts) naming the file or the
  *   database (password redacted).
  */
-import type { CycleRecord, SourceState, StoredArticle } from '../types.js';
+import type { ArticleHead, CycleRecord, MergeLookup, SourceMerge, SourceState, StoredArticle } from '../types.js';
 
-/** An article without its HTML: what dedupe, retention and curation read. */
-export type ArticleHead = Omit<StoredArticle, 'content'>;
-
-/** One article to write: its head, and its content when the content is new or changed. */
-export interface ArticleWrite {
-  head: ArticleHead;
-  /** Absent: keep the stored content (only the head changed, e.g. a second source). */
-  content?: string;
-}
-
-/** What a merge plan found in the store for the lookup keys and ids it asked for. */
-export interface MergeLookup {
-  /** Lookup key (identity key, url key of a known link, guid key) → the article known under it. */
-  byKey: ReadonlyMap<string, ArticleHead>;
-  /** Article id → the article. */
-  byId: ReadonlyMap<string, ArticleHead>;
-  /** Of the asked ids, those dropped by retention (tombstones). */
-  retired: ReadonlySet<string>;
-}
-
-/** The outcome of merging one source's items, as the store must apply it. */
-export interface SourceMerge {
-  /** New and changed articles. */
-  writes: ArticleWrite[];
-  /** Tombstoned ids the source still lists: their "last listed" day becomes `day`. */
-  retiredSeen: string[];
-  /** Calendar day (UTC, YYYY-MM-DD) of the merge. */
-  day: string;
-}
+export type { ArticleHead, ArticleWrite, MergeLookup, SourceMerge } from '../types.js';
 
 export interface MergeRequest<T> {
   source: string;

@@ -33,7 +33,7 @@ export interface StoreLock {
 /** Lock files this process holds, so that a second openStore in the same process is refused too. */
 const heldHere = new Set<string>();
 
-export async function acquireStoreLock(storePath: string): Promise<StoreLock> {
+export async function acquireStoreLock(storePath: string, onWarning: (message: string, err?: unknown) => void = () => {}): Promise<StoreLock> {
   const lockPath = `${storePath}.lock`;
   if (heldHere.has(lockPath)) {
     throw new StoreLockedError(storePath, `is already open in this process (pid ${process.pid}, lock file ${lockPath})`);
@@ -41,7 +41,7 @@ export async function acquireStoreLock(storePath: string): Promise<StoreLock> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomUUID(), since: new Date().toISOString() };
 
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (createExclusive(storePath, lockPath, owner)) return holdLock(storePath, lockPath, owner);
+    if (createExclusive(storePath, lockPath, owner)) return holdLock(storePath, lockPath, owner, onWarning);
     const current = await readOwner(lockPath);
     if (current === 'gone') continue;
     if (!(await isStale(lockPath, current))) throw lockedError(storePath, lockPath, current);
@@ -133,11 +133,14 @@ function lockedError(storePath: string, lockPath: string, owner: LockOwner | nul
   return new StoreLockedError(storePath, `is in use by process ${owner.pid}${where} since ${owner.since} (lock file ${lockPath})`);
 }
 
-function holdLock(storePath: string, lockPath: string, owner: LockOwner): StoreLock {
+function holdLock(storePath: string, lockPath: string, owner: LockOwner, onWarning: (message: string, err?: unknown) => void): StoreLock {
   heldHere.add(lockPath);
   const heartbeat = setInterval(() => {
     const t = new Date();
-    utimes(lockPath, t, t).catch(() => {});
+    // A missed heartbeat matters only on a shared volume, where another host may then take the lock over: say so.
+    utimes(lockPath, t, t).catch((err: unknown) =>
+      onWarning(`cannot refresh the lock file ${lockPath} (another host may take the store over after ${FOREIGN_STALE_MS / 1000} s)`, err),
+    );
   }, HEARTBEAT_MS);
   heartbeat.unref();
   // A process that exits without close() (an uncaught error) still frees the store.

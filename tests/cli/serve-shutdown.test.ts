@@ -3,6 +3,7 @@
  * child process, a fixture server on 127.0.0.1 with one quick feed and one
  * whose body trickles in for ~8 s, so that a signal can land mid-poll.
  */
+import { readStoreFiles } from '../helpers/read-store.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -195,7 +196,7 @@ function isRefused(baseUrl: string): Promise<boolean> {
 }
 
 function readStore(file: string): { articles: { title: string }[]; lastCycle?: unknown } {
-  return JSON.parse(readFileSync(file, 'utf8')) as { articles: { title: string }[] };
+  return readStoreFiles(file);
 }
 
 /** Every stdout line is one complete JSON log record: nothing cut off at exit. */

@@ -1,45 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { mergeItems, MAX_CONTENT_CHARS } from '../../src/dedupe/merge-items.js';
-import { createEmptyStoreData, type StoreData } from '../../src/store/store.js';
+import { MAX_CONTENT_CHARS } from '../../src/dedupe/merge-items.js';
 import { makeItem } from './make-item.js';
+import { freshStore } from './store-under-test.js';
 
 const T0 = new Date('2026-11-20T10:00:00.000Z');
 const T1 = new Date('2026-11-20T10:15:00.000Z');
 
-function fresh(): StoreData {
-  return createEmptyStoreData();
-}
-
-describe('mergeItems', () => {
-  it('stores new items once and counts a re-poll as duplicates', () => {
-    const data = fresh();
+describe('merging a source into the store', () => {
+  it('stores new items once and counts a re-poll as duplicates', async () => {
+    const data = await freshStore();
     const items = [makeItem(), makeItem({ link: 'https://www.ip-insider.de/b-2/', guid: 'b-2', title: 'Zweiter Artikel' })];
-    expect(mergeItems(data, 'ip-insider', items, T0)).toEqual({ new: 2, updated: 0, duplicates: 0 });
-    expect(mergeItems(data, 'ip-insider', items, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
-    expect(data.articles).toHaveLength(2);
-    expect(data.articles[0]!.firstSeen).toBe(T0.toISOString());
+    expect(await data.merge('ip-insider', items, T0)).toEqual({ new: 2, updated: 0, duplicates: 0 });
+    expect(await data.merge('ip-insider', items, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    expect(await data.articles()).toHaveLength(2);
+    expect((await data.articles())[0]!.firstSeen).toBe(T0.toISOString());
   });
 
-  it('collapses a guid listed twice in one feed', () => {
-    const data = fresh();
-    const counts = mergeItems(data, 'ip-insider', [makeItem(), makeItem(), makeItem()], T0);
+  it('collapses a guid listed twice in one feed', async () => {
+    const data = await freshStore();
+    const counts = await data.merge('ip-insider', [makeItem(), makeItem(), makeItem()], T0);
     expect(counts).toEqual({ new: 1, updated: 0, duplicates: 2 });
-    expect(data.articles).toHaveLength(1);
+    expect(await data.articles()).toHaveLength(1);
   });
 
-  it('does not merge different articles of a feed that gives all items one guid', () => {
-    const data = fresh();
+  it('does not merge different articles of a feed that gives all items one guid', async () => {
+    const data = await freshStore();
     const guid = 'https://www.example-blog.de/';
     const items = [
       makeItem({ guid, link: 'https://www.example-blog.de/2026/kernel-6-12', title: 'Kernel 6.12' }),
       makeItem({ guid, link: 'https://www.example-blog.de/2026/podman-5', title: 'Podman 5' }),
     ];
-    expect(mergeItems(data, 'blog', items, T0).new).toBe(2);
-    expect(mergeItems(data, 'blog', items, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    expect((await data.merge('blog', items, T0)).new).toBe(2);
+    expect(await data.merge('blog', items, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
   });
 
-  it('does not merge different articles that all link to the front page or one category page', () => {
-    const data = fresh();
+  it('does not merge different articles that all link to the front page or one category page', async () => {
+    const data = await freshStore();
     const frontPage = [
       makeItem({ link: 'https://www.kleiner-blog.example/', guid: 'post-1', title: 'Kernel 6.12 im Test' }),
       makeItem({ link: 'https://www.kleiner-blog.example/', guid: 'post-2', title: 'Podman 5 im Test' }),
@@ -48,28 +44,26 @@ describe('mergeItems', () => {
       makeItem({ link: 'https://www.shop.example/news/', guid: 'n-1', title: 'Neuer Webhosting-Tarif' }),
       makeItem({ link: 'https://www.shop.example/news/', guid: 'n-2', title: 'Wartungsarbeiten am Wochenende' }),
     ];
-    expect(mergeItems(data, 'blog', frontPage, T0).new).toBe(2);
-    expect(mergeItems(data, 'shop', category, T0).new).toBe(2);
-    expect(mergeItems(data, 'blog', frontPage, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
-    expect(mergeItems(data, 'shop', category, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    expect((await data.merge('blog', frontPage, T0)).new).toBe(2);
+    expect((await data.merge('shop', category, T0)).new).toBe(2);
+    expect(await data.merge('blog', frontPage, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    expect(await data.merge('shop', category, T1)).toEqual({ new: 0, updated: 0, duplicates: 2 });
     // Another source linking to that category page is not one of those articles.
-    expect(mergeItems(data, 'other', [makeItem({ link: 'https://shop.example/news/', guid: 'x', title: 'Etwas anderes' })], T1).new).toBe(1);
-    expect(data.articles).toHaveLength(5);
+    expect((await data.merge('other', [makeItem({ link: 'https://shop.example/news/', guid: 'x', title: 'Etwas anderes' })], T1)).new).toBe(1);
+    expect(await data.articles()).toHaveLength(5);
   });
 
-  it('stores an article announced by a news site and an aggregator once, remembering both sources', () => {
-    const data = fresh();
-    mergeItems(data, 'heise online', [makeItem({ link: 'https://www.heise.de/news/Akamai-kernel-org-10099999.html', guid: 'http://heise.de/-10099999' })], T0);
-    const counts = mergeItems(
-      data,
-      'Linux-Aggregator',
+  it('stores an article announced by a news site and an aggregator once, remembering both sources', async () => {
+    const data = await freshStore();
+    await data.merge('heise online', [makeItem({ link: 'https://www.heise.de/news/Akamai-kernel-org-10099999.html', guid: 'http://heise.de/-10099999' })], T0);
+    const counts = await data.merge('Linux-Aggregator',
       // normalize has canonicalized the link; the http/non-www variant is the same article
       [makeItem({ link: 'http://heise.de/news/Akamai-kernel-org-10099999.html', guid: 'agg-77', title: 'heise: Akamai übernimmt kernel.org' })],
       T1,
     );
     expect(counts).toEqual({ new: 0, updated: 0, duplicates: 1 });
-    expect(data.articles).toHaveLength(1);
-    const article = data.articles[0]!;
+    expect(await data.articles()).toHaveLength(1);
+    const article = (await data.articles())[0]!;
     expect(article.sources.map((s) => s.name)).toEqual(['heise online', 'Linux-Aggregator']);
     expect(article.sources[1]).toMatchObject({ guid: 'agg-77', firstSeen: T1.toISOString() });
     // The first source owns the text: the aggregator's prefixed title does not overwrite it.
@@ -77,22 +71,35 @@ describe('mergeItems', () => {
     expect(article.updated).toBeUndefined();
   });
 
-  it('collapses tracking-parameter variants even if a caller passes raw links', () => {
-    const data = fresh();
-    mergeItems(data, 'heise online', [makeItem({ link: 'https://www.heise.de/news/x-1.html?wt_mc=rss.red.ho.ho.atom.beitrag.beitrag', guid: 'h1' })], T0);
-    mergeItems(data, 'Newsletter', [makeItem({ link: 'https://heise.de/news/x-1.html?utm_source=newsletter&utm_medium=email', guid: 'n1' })], T1);
-    expect(data.articles).toHaveLength(1);
-    expect(data.articles[0]!.sources).toHaveLength(2);
+  it("publishes the outlet's https link, not a cross-poster's http variant, whoever came first", async () => {
+    const data = await freshStore();
+    const path = 'www.linux-magazin.de/news/linuxcon-containercon-2026/';
+    await data.merge('linuxnews.de', [makeItem({ link: `http://${path}`, guid: 'ln-1', title: 'LinuxCon: Container überall' })], T0);
+    await data.merge('Linux-Magazin', [makeItem({ link: `https://${path}`, guid: 'lm-1', title: 'LinuxCon und ContainerCon 2026' })], T1);
+    const [article] = await data.articles();
+    expect(article!.link).toBe(`https://${path}`);
+    expect(article!.sources.map((s) => s.name)).toEqual(['linuxnews.de', 'Linux-Magazin']);
+    // A later http listing does not take it back.
+    await data.merge('linuxnews.de', [makeItem({ link: `http://${path}`, guid: 'ln-1', title: 'LinuxCon: Container überall (Update)' })], T1);
+    expect((await data.articles())[0]!.link).toBe(`https://${path}`);
   });
 
-  it('updates a changed article in place and counts it as updated, not new', () => {
-    const data = fresh();
-    mergeItems(data, 'ip-insider', [makeItem()], T0);
-    const { id, contentHash } = data.articles[0]!;
-    const counts = mergeItems(data, 'ip-insider', [makeItem({ title: 'Akamai hostet kernel.org (Update)', summary: 'Neu: Stellungnahme der Linux Foundation.' })], T1);
+  it('collapses tracking-parameter variants even if a caller passes raw links', async () => {
+    const data = await freshStore();
+    await data.merge('heise online', [makeItem({ link: 'https://www.heise.de/news/x-1.html?wt_mc=rss.red.ho.ho.atom.beitrag.beitrag', guid: 'h1' })], T0);
+    await data.merge('Newsletter', [makeItem({ link: 'https://heise.de/news/x-1.html?utm_source=newsletter&utm_medium=email', guid: 'n1' })], T1);
+    expect(await data.articles()).toHaveLength(1);
+    expect((await data.articles())[0]!.sources).toHaveLength(2);
+  });
+
+  it('updates a changed article in place and counts it as updated, not new', async () => {
+    const data = await freshStore();
+    await data.merge('ip-insider', [makeItem()], T0);
+    const { id, contentHash } = (await data.articles())[0]!;
+    const counts = await data.merge('ip-insider', [makeItem({ title: 'Akamai hostet kernel.org (Update)', summary: 'Neu: Stellungnahme der Linux Foundation.' })], T1);
     expect(counts).toEqual({ new: 0, updated: 1, duplicates: 0 });
-    expect(data.articles).toHaveLength(1);
-    const article = data.articles[0]!;
+    expect(await data.articles()).toHaveLength(1);
+    const article = (await data.articles())[0]!;
     expect(article.id).toBe(id);
     expect(article.title).toBe('Akamai hostet kernel.org (Update)');
     expect(article.contentHash).not.toBe(contentHash);
@@ -100,37 +107,35 @@ describe('mergeItems', () => {
     expect(article.published).toBe(makeItem().published);
   });
 
-  it('follows an article whose link changed (new slug after a title edit) by its guid, keeping its id', () => {
-    const data = fresh();
+  it('follows an article whose link changed (new slug after a title edit) by its guid, keeping its id', async () => {
+    const data = await freshStore();
     const guid = 'http://heise.de/-10012345';
-    mergeItems(data, 'heise online', [makeItem({ guid, link: 'https://www.heise.de/news/Linux-6-12-freigegeben-10012345.html', title: 'Linux 6.12 freigegeben' })], T0);
-    const id = data.articles[0]!.id;
-    const counts = mergeItems(
-      data,
-      'heise online',
+    await data.merge('heise online', [makeItem({ guid, link: 'https://www.heise.de/news/Linux-6-12-freigegeben-10012345.html', title: 'Linux 6.12 freigegeben' })], T0);
+    const id = (await data.articles())[0]!.id;
+    const counts = await data.merge('heise online',
       [makeItem({ guid, link: 'https://www.heise.de/news/Linux-6-12-ist-fertig-Echtzeit-10012345.html', title: 'Linux 6.12 ist fertig: Echtzeit' })],
       T1,
     );
     expect(counts).toEqual({ new: 0, updated: 1, duplicates: 0 });
-    expect(data.articles).toHaveLength(1);
-    expect(data.articles[0]).toMatchObject({ id, title: 'Linux 6.12 ist fertig: Echtzeit', link: 'https://www.heise.de/news/Linux-6-12-ist-fertig-Echtzeit-10012345.html' });
+    expect(await data.articles()).toHaveLength(1);
+    expect((await data.articles())[0]).toMatchObject({ id, title: 'Linux 6.12 ist fertig: Echtzeit', link: 'https://www.heise.de/news/Linux-6-12-ist-fertig-Echtzeit-10012345.html' });
     // Both links now find the article.
-    expect(mergeItems(data, 'Aggregator', [makeItem({ guid: 'a', link: 'https://heise.de/news/Linux-6-12-freigegeben-10012345.html' })], T1).new).toBe(0);
+    expect((await data.merge('Aggregator', [makeItem({ guid: 'a', link: 'https://heise.de/news/Linux-6-12-freigegeben-10012345.html' })], T1)).new).toBe(0);
   });
 
-  it('uses the first-seen time for items without a usable date and keeps the reason', () => {
-    const data = fresh();
-    mergeItems(data, 's', [makeItem({ published: undefined, dateProblem: 'future' }), makeItem({ link: 'https://x.example/2', guid: '2', published: undefined })], T0);
-    expect(data.articles[0]).toMatchObject({ published: T0.toISOString(), dateProblem: 'future' });
-    expect(data.articles[1]).toMatchObject({ published: T0.toISOString(), dateProblem: 'missing' });
+  it('uses the first-seen time for items without a usable date and keeps the reason', async () => {
+    const data = await freshStore();
+    await data.merge('s', [makeItem({ published: undefined, dateProblem: 'future' }), makeItem({ link: 'https://x.example/2', guid: '2', published: undefined })], T0);
+    expect((await data.articles())[0]).toMatchObject({ published: T0.toISOString(), dateProblem: 'future' });
+    expect((await data.articles())[1]).toMatchObject({ published: T0.toISOString(), dateProblem: 'missing' });
   });
 
-  it('caps huge content without cutting inside a tag or an entity', () => {
-    const data = fresh();
+  it('caps huge content without cutting inside a tag or an entity', async () => {
+    const data = await freshStore();
     const unit = '<p>Der Kernel &amp; seine Entwickler</p>';
     const content = unit.repeat(Math.ceil((MAX_CONTENT_CHARS * 2) / unit.length));
-    mergeItems(data, 's', [makeItem({ content })], T0);
-    const stored = data.articles[0]!.content;
+    await data.merge('s', [makeItem({ content })], T0);
+    const stored = (await data.articles())[0]!.content;
     expect(stored.length).toBeLessThanOrEqual(MAX_CONTENT_CHARS + 1);
     expect(stored.endsWith('…')).toBe(true);
     const body = stored.slice(0, -1);
@@ -138,11 +143,11 @@ describe('mergeItems', () => {
     expect(/&[a-z]*$/.test(body)).toBe(false);
   });
 
-  it('finds every known item again in a 20,000-article store', () => {
-    const data = fresh();
+  it('finds every known item again in a 20,000-article store', async () => {
+    const data = await freshStore();
     const items = Array.from({ length: 20_000 }, (_, i) => makeItem({ link: `https://example.org/a/${i}`, guid: `g${i}`, title: `Artikel ${i}` }));
-    expect(mergeItems(data, 's', items, T0).new).toBe(20_000);
+    expect((await data.merge('s', items, T0)).new).toBe(20_000);
     const again = items.slice(0, 2_000);
-    expect(mergeItems(data, 's', again, T1)).toEqual({ new: 0, updated: 0, duplicates: 2_000 });
+    expect(await data.merge('s', again, T1)).toEqual({ new: 0, updated: 0, duplicates: 2_000 });
   });
 });

@@ -53,7 +53,7 @@ describe('poll → store → export, end to end through the real CLI', () => {
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!);
     expect(Object.keys(summary)).toEqual([
-      'sources', 'ok', 'notModified', 'failed', 'new', 'updated', 'duplicates', 'curated', 'durationMs', 'errors',
+      'sources', 'ok', 'notModified', 'failed', 'skipped', 'new', 'updated', 'duplicates', 'curated', 'durationMs', 'errors',
     ]);
     expect(summary).toMatchObject({ sources: 4, ok: 4, notModified: 0, failed: 0, updated: 0, errors: [] });
     // 13 items in 4 feeds; linuxnews links the ip-insider article (other host spelling, other tracking parameters).
@@ -110,6 +110,6 @@ describe('poll → store → export, end to end through the real CLI', () => {
   it('prints a readable summary without --json and logs to stderr only', async () => {
     const result = await runCli(['poll', '--config', config]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^4 sources: 0 ok, 4 not modified, 0 failed\n/);
+    expect(result.stdout).toMatch(/^4 sources: 0 ok, 4 not modified, 0 failed, 0 skipped\n/);
   });
 });

@@ -133,6 +133,7 @@ describe('failure and backoff', () => {
     expect(second.nextDue).toBe('2026-11-22T04:20:00Z');
     expect(checkSourceDue(second, SOURCE, at(16))).toEqual({
       due: false,
+      code: 'FK_BACKOFF',
       reason: 'waiting until 2026-11-22T04:20:00Z after 2 failures in a row (last error: www.heise.de: connection refused)',
       until: '2026-11-22T04:20:00Z',
     });
@@ -165,7 +166,8 @@ describe('Retry-After', () => {
     const state = recordFetchFailure(undefined, SOURCE, err, T0);
     expect(state.nextDue).toBe('2026-11-22T06:00:00Z');
     const check = checkSourceDue(state, SOURCE, at(60));
-    expect(check).toMatchObject({ due: false, until: '2026-11-22T06:00:00Z' });
+    expect(check).toMatchObject({ due: false, code: 'FK_RETRY_AFTER', until: '2026-11-22T06:00:00Z' });
+    expect(state.waitingFor).toBe('retry-after');
     expect(check.due === false && check.reason).toContain('retry after 2026-11-22T06:00:00Z');
     expect(checkSourceDue(state, SOURCE, at(120))).toEqual({ due: true });
   });
@@ -196,6 +198,7 @@ describe('410 Gone', () => {
     const years = new Date('2030-01-01T00:00:00Z');
     expect(checkSourceDue(state, SOURCE, years)).toEqual({
       due: false,
+      code: 'FK_GONE',
       reason: 'gone (HTTP 410) since 2026-11-22T04:00:00Z; polled again once its entry in the config changes',
     });
   });

@@ -4,42 +4,40 @@
  * every good source is ingested in full, memory stays bounded, the cycle ends
  * in bounded time, and the next cycle respects 410, 429 and Retry-After.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileRules } from '../../src/classify/classifier.js';
 import { parseConfig } from '../../src/config/load.js';
-import { createCurator } from '../../src/curate.js';
+import { rulesFor } from '../../src/daemon/daemon.js';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { runCycle } from '../../src/pipeline.js';
-import { openStore } from '../../src/store/store.js';
-import type { CycleRecord } from '../../src/types.js';
+import { openJsonStore } from '../../src/store/json/json-store.js';
+import type { CycleRecord, StoredArticle } from '../../src/types.js';
 import { measureRssGrowth } from '../fetch/memory-probe.js';
 import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
 import { closedPortUrl, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 const TIMEOUT_SECONDS = 2;
 
-/** Hostile route → what its one-line error must say. */
-const HOSTILE: Record<string, RegExp> = {
-  '/not-a-feed': /not .*feed|HTML/i,
-  '/broken-xml': /XML|parse|feed/i,
-  '/billion-laughs': /entit|DOCTYPE|DTD/i,
-  '/external-entity': /entit|DOCTYPE|DTD/i,
-  '/gzip-bomb': /larger than|too large|bytes/i,
-  '/brotli-bomb': /larger than|too large|bytes/i,
-  '/corrupt-gzip': /gzip|decompress|compress|encoding/i,
-  '/status/404': /404/,
-  '/status/410': /410/,
-  '/status/429?retry-after=120': /429/,
-  '/status/500': /500/,
-  '/status/503?retry-after=60': /503/,
-  '/redirect/loop-a': /redirect loop/i,
-  '/redirect/hops/8': /redirect/i,
-  '/reset': /reset|closed|socket|connect/i,
-  '/garbage': /HTTP|parse|response|protocol|invalid/i,
+/** Hostile route → the stable code of its error, and what its one-line message must say. */
+const HOSTILE: Record<string, [string, RegExp]> = {
+  '/not-a-feed': ['FK_NOT_A_FEED', /not .*feed|HTML/i],
+  '/broken-xml': ['FK_PARSE', /XML|parse|feed/i],
+  '/billion-laughs': ['FK_PARSE', /entit|DOCTYPE|DTD/i],
+  '/external-entity': ['FK_PARSE', /entit|DOCTYPE|DTD/i],
+  '/gzip-bomb': ['FK_TOO_LARGE', /larger than|too large|bytes/i],
+  '/brotli-bomb': ['FK_TOO_LARGE', /larger than|too large|bytes/i],
+  '/corrupt-gzip': ['FK_FETCH', /gzip|decompress|compress|encoding/i],
+  '/status/404': ['FK_HTTP_STATUS', /404/],
+  '/status/410': ['FK_GONE', /410/],
+  '/status/429?retry-after=120': ['FK_HTTP_STATUS', /429/],
+  '/status/500': ['FK_HTTP_STATUS', /500/],
+  '/status/503?retry-after=60': ['FK_HTTP_STATUS', /503/],
+  '/redirect/loop-a': ['FK_REDIRECT', /redirect loop/i],
+  '/redirect/hops/8': ['FK_REDIRECT', /redirect/i],
+  '/reset': ['FK_CONNECT', /reset|closed|socket|connect/i],
+  '/garbage': ['FK_FETCH', /HTTP|parse|response|protocol|invalid/i],
 };
 
 describe('a cycle with good and hostile sources', () => {
@@ -49,6 +47,8 @@ describe('a cycle with good and hostile sources', () => {
   let dir: string;
   let names: Record<string, string>;
   let first: CycleRecord;
+  let second: CycleRecord;
+  let titles: string[];
   let growthMiB: number;
 
   beforeAll(async () => {
@@ -69,19 +69,20 @@ describe('a cycle with good and hostile sources', () => {
     const text = renderTestConfig(dir, sources, `fetch:\n  timeoutSeconds: ${TIMEOUT_SECONDS}\n  maxBytes: 2097152\n  concurrency: 8`)
       .replace('fetch:\n  timeoutSeconds: 5\n', '');
     const config = parseConfig(text, path.join(dir, 'c.yaml'), { env: {} });
-    const store = await openStore(config.storePath);
+    const store = await openJsonStore(config.storePath);
     const fetcher = createFetcher({
       timeoutMs: TIMEOUT_SECONDS * 1000,
       maxBytes: config.fetch.maxBytes,
       concurrency: config.fetch.concurrency,
       userAgent: 'feedkurator-test',
     });
-    const ctx = { config, store, fetcher, curator: createCurator(compileRules(config.topics, config.sources)), logger: createSilentLogger() };
+    const { classifier } = rulesFor(config);
+    const ctx = { config, store, fetcher, classify: (a: StoredArticle) => classifier.classify({ ...a, sources: a.sources.map((s) => s.name) }), logger: createSilentLogger() };
     const measured = await measureRssGrowth(() => runCycle(ctx));
-    first = measured.result;
+    first = measured.result.record;
     growthMiB = measured.growthMiB;
-    const second = await runCycle(ctx);
-    (globalThis as { secondCycle?: CycleRecord }).secondCycle = second;
+    second = (await runCycle(ctx)).record;
+    titles = (await store.listHeads()).map((h) => h.title);
     await fetcher.close();
     await store.close();
   }, 120_000);
@@ -93,8 +94,7 @@ describe('a cycle with good and hostile sources', () => {
   it('ingests every good source in full', () => {
     expect(first.ok).toBe(4);
     expect(first.new).toBe(12);
-    const store = JSON.parse(readFileSync(path.join(dir, 'store.json'), 'utf8')) as { articles: { title: string }[] };
-    expect(store.articles.map((a) => a.title)).toEqual(
+    expect(titles).toEqual(
       expect.arrayContaining(['Podman 6.0 erschienen: Rootless-Container ohne Umwege', 'Linuxcon und Containercon Europe 2016: Container Love']),
     );
   });
@@ -103,16 +103,17 @@ describe('a cycle with good and hostile sources', () => {
     const hostileCount = Object.keys(HOSTILE).length + 4;
     expect(first.failed).toBe(hostileCount);
     expect(first.sources).toBe(4 + hostileCount);
-    const errors = new Map(first.errors.map((e) => [e.source, e.error]));
-    for (const [route, pattern] of Object.entries(HOSTILE)) {
+    const errors = new Map(first.errors.map((e) => [e.source, e]));
+    for (const [route, [code, pattern]] of Object.entries(HOSTILE)) {
       const error = errors.get(`hostile ${route}`);
-      expect(error, route).toMatch(pattern);
-      expect(error, route).not.toContain('\n');
+      expect(error?.code, route).toBe(code);
+      expect(error?.error, route).toMatch(pattern);
+      expect(error?.error, route).not.toContain('\n');
     }
-    expect(errors.get('unreachable')).toMatch(/refused|connect/i);
-    for (const name of ['hanging headers', 'slow body', 'endless body']) {
-      expect(errors.get(name), name).toMatch(/within|time|larger than|too large/i);
-    }
+    expect(errors.get('unreachable')).toMatchObject({ code: 'FK_CONNECT', error: expect.stringMatching(/refused|connect/i) });
+    expect(errors.get('hanging headers')?.code).toBe('FK_TIMEOUT');
+    expect(errors.get('slow body')?.code).toBe('FK_TIMEOUT');
+    expect(errors.get('endless body')?.code).toBe('FK_TOO_LARGE');
     expect(names['unreachable']).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 
@@ -124,13 +125,13 @@ describe('a cycle with good and hostile sources', () => {
   });
 
   it('respects 410 and Retry-After on the next cycle, and retries the others', () => {
-    const second = (globalThis as { secondCycle?: CycleRecord }).secondCycle!;
-    const errors = new Map(second.errors.map((e) => [e.source, e.error]));
-    expect(errors.get('hostile /status/410')).toMatch(/^skipped: /);
-    expect(errors.get('hostile /status/429?retry-after=120')).toMatch(/^skipped: /);
-    expect(errors.get('hostile /status/503?retry-after=60')).toMatch(/^skipped: /);
-    expect(errors.get('hostile /status/500')).toMatch(/500/);
+    const errors = new Map(second.errors.map((e) => [e.source, e]));
+    expect(errors.get('hostile /status/410')).toMatchObject({ code: 'FK_GONE', error: expect.stringMatching(/^skipped: gone \(HTTP 410\)/) });
+    expect(errors.get('hostile /status/429?retry-after=120')).toMatchObject({ code: 'FK_RETRY_AFTER', error: expect.stringMatching(/^skipped: /) });
+    expect(errors.get('hostile /status/503?retry-after=60')).toMatchObject({ code: 'FK_RETRY_AFTER', error: expect.stringMatching(/^skipped: /) });
+    expect(errors.get('hostile /status/500')).toMatchObject({ code: 'FK_HTTP_STATUS', error: expect.stringMatching(/500/) });
     expect(second.notModified + second.ok).toBe(4);
-    expect(second.skipped).toBeGreaterThanOrEqual(3);
+    expect(second.skipped).toBe(3);
+    expect(second.ok + second.notModified + second.failed + second.skipped).toBe(second.sources);
   });
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { buildPublication } from '../../src/publish/build-publication.js';
+import { buildPublication, compressPublication } from '../../src/publish/build-publication.js';
 import { startServer } from '../../src/server/http-server.js';
 import { ALL_ENTRIES, loadTestConfig, manyEntries } from '../fixtures/publish/german-linux-news.js';
 
@@ -46,14 +46,14 @@ feed: { maxItems: 100 }
 
 async function serveOurs(): Promise<void> {
   const started = performance.now();
-  const pub = publication();
+  const pub = await compressPublication(publication());
   const buildMs = performance.now() - started;
   const server = await startServer(
     { getPublication: () => pub, getHealth: () => ({ httpStatus: 200, body: {} }), metrics: createMetrics(), logger: createSilentLogger() },
     { host: '127.0.0.1', port: 0 },
   );
   const res = pub.resources.get('/feed.xml');
-  process.stdout.write(JSON.stringify({ port: server.port, buildMs, bytes: res?.bodies.identity.length, gzip: res?.bodies.gzip.length, br: res?.bodies.br.length }) + '\n');
+  process.stdout.write(JSON.stringify({ port: server.port, buildMs, bytes: res?.bodies.identity.length, gzip: res?.bodies.gzip?.length, br: res?.bodies.br?.length }) + '\n');
 }
 
 async function serveBare(): Promise<void> {

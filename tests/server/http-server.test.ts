@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListenError } from '../../src/errors.js';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { buildPublication, type Publication } from '../../src/publish/build-publication.js';
+import { buildPublication, compressPublication, type Publication } from '../../src/publish/build-publication.js';
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import type { HealthReport } from '../../src/types.js';
 import { AKAMAI, ALL_ENTRIES, CONTAINERCON, loadTestConfig } from '../fixtures/publish/german-linux-news.js';
@@ -18,6 +18,7 @@ const metrics = createMetrics({ processMetrics: false });
 let server: RunningServer;
 
 beforeAll(async () => {
+  await compressPublication(publication);
   server = await startServer(
     { getPublication: () => publication, getHealth: () => health, metrics, logger: createSilentLogger(), cacheMaxAgeSeconds: 120, timeouts: { headersMs: 400 } },
     { host: '127.0.0.1', port: 0 },
@@ -82,7 +83,7 @@ describe('feed routes', () => {
   it('serves a new publication as soon as the getter returns it', async () => {
     const before = await request(server.url, '/feed.json');
     const old = publication;
-    publication = buildPublication({ entries: [AKAMAI, CONTAINERCON], config, generatedAt: new Date('2026-11-22T06:00:00Z'), previous: old });
+    publication = await compressPublication(buildPublication({ entries: [AKAMAI, CONTAINERCON], config, generatedAt: new Date('2026-11-22T06:00:00Z'), previous: old }));
     try {
       const after = await request(server.url, '/feed.json');
       expect(after.headers.etag).not.toBe(before.headers.etag);

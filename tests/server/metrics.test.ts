@@ -6,7 +6,7 @@ import type { CycleRecord } from '../../src/types.js';
 const CYCLE: CycleRecord = {
   sources: 5, ok: 3, notModified: 1, failed: 1, skipped: 0,
   new: 12, updated: 2, duplicates: 7, curated: 4, durationMs: 2_350,
-  errors: [{ source: 'golem.de', error: 'HTTP 503' }],
+  errors: [{ source: 'golem.de', code: 'FK_HTTP_STATUS', error: 'HTTP 503' }],
   startedAt: '2026-11-22T05:00:00.000Z', finishedAt: '2026-11-22T05:00:02.350Z',
 };
 

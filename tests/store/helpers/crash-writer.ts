@@ -1,25 +1,26 @@
 // Child process of crash.test.ts: polls a fixture feed server in a loop like
-// a daemon's cycle (fetch → merge → retention → one write) and reports each
-// write only after it completed. The parent SIGKILLs it at random moments.
-import { applyRetention } from '../../../src/dedupe/retention.js';
-import { mergeItems } from '../../../src/dedupe/merge-items.js';
-import { openStore } from '../../../src/store/store.js';
+// a daemon's cycle (fetch → merge → retention → flush) and reports each
+// flush only after it completed. The parent SIGKILLs it at random moments.
+import { mergeIntoStore } from '../../../src/dedupe/merge-source.js';
+import { openJsonStore } from '../../../src/store/json/json-store.js';
 import type { NormalizedItem } from '../../../src/types.js';
 
 const [storePath, feedUrl] = process.argv.slice(2) as [string, string];
-const store = await openStore(storePath);
+const store = await openJsonStore(storePath);
 for (let cycle = 1; ; cycle++) {
   const startedAt = new Date();
   const response = await fetch(feedUrl);
   const items = (await response.json()) as NormalizedItem[];
-  const counts = mergeItems(store.data, 'fixture', items, new Date());
-  applyRetention(store.data, { retentionDays: 3650, maxItems: 1_000_000 }, new Date());
+  // Each cycle is a "day" of its own, so that cycles write several segments.
+  const now = new Date(Date.UTC(2026, 0, 1 + cycle + Math.floor(Math.random() * 1000)));
+  const plan = await mergeIntoStore(store, items, { name: 'fixture', url: feedUrl, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
+  await store.applyRetention({ retentionDays: 36500, maxItems: 1_000_000 }, now);
   const finishedAt = new Date().toISOString();
-  store.data.lastCycle = {
-    sources: 1, ok: 1, notModified: 0, failed: 0, ...counts, curated: 0, durationMs: 0, errors: [],
-    startedAt: startedAt.toISOString(), finishedAt, skipped: 0,
-  };
+  await store.putLastCycle({
+    sources: 1, ok: 1, notModified: 0, failed: 0, skipped: 0, ...plan.counts, curated: 0, durationMs: 0, errors: [],
+    startedAt: startedAt.toISOString(), finishedAt,
+  });
   process.stdout.write(`writing ${cycle}\n`);
-  await store.write();
-  process.stdout.write(`done ${cycle} ${store.data.articles.length} ${finishedAt}\n`);
+  await store.flush();
+  process.stdout.write(`done ${cycle} ${await store.countArticles()} ${finishedAt}\n`);
 }

@@ -1,8 +1,8 @@
 // Child process: opens the store given as argv[2] for writing, says so, and
 // holds it until killed or until stdin closes.
-import { openStore } from '../../../src/store/store.js';
+import { openJsonStore } from '../../../src/store/json/json-store.js';
 
-const store = await openStore(process.argv[2]!);
+const store = await openJsonStore(process.argv[2]!);
 process.stdout.write(`holding ${process.pid}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {

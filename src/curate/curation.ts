@@ -1,0 +1,138 @@
+/**
+ * The curation state the daemon keeps between cycles: every stored article's
+ * head and its topics under the current rules. It follows the change, not
+ * the store's size:
+ *
+ * - a cycle's new and changed articles are classified from the text the
+ *   cycle already holds; nothing else is looked at again;
+ * - topics are stored per rules fingerprint, so a restart classifies nothing;
+ * - a rules edit classifies the whole store again, batch by batch with the
+ *   event loop free between batches, into a new state that replaces this one
+ *   only when complete.
+ */
+import type { Classifier } from '../classify/classifier.js';
+import type { CycleOutcome } from '../pipeline.js';
+import type { Store } from '../store/store-api.js';
+import type { ArticleHead, Classification, StoredArticle } from '../types.js';
+
+/** Articles classified between two yields to the event loop: about 10 ms of work. */
+const BATCH = 400;
+
+export interface Rules {
+  classifier: Classifier;
+  fingerprint: string;
+}
+
+export class Curation {
+  readonly rules: Rules;
+  readonly #heads: Map<string, ArticleHead>;
+  readonly #topics: Map<string, string[]>;
+  readonly #memo = new Map<string, { stamp: string; result: Classification }>();
+
+  private constructor(rules: Rules, heads: Map<string, ArticleHead>, topics: Map<string, string[]>) {
+    this.rules = rules;
+    this.#heads = heads;
+    this.#topics = topics;
+  }
+
+  /** Load heads and stored topics; classify what has none for these rules (all of it after a rules edit). */
+  static async open(store: Store, rules: Rules, options: { signal?: AbortSignal } = {}): Promise<Curation> {
+    const heads = new Map((await store.listHeads()).map((h) => [h.id, h]));
+    const topics = await store.getClassifications(rules.fingerprint);
+    const curation = new Curation(rules, heads, topics);
+    const missing = [...heads.keys()].filter((id) => !topics.has(id));
+    if (missing.length === 0) return curation;
+    const computed = new Map<string, string[]>();
+    const take = (batch: readonly StoredArticle[]): void => {
+      for (const article of batch) {
+        if (topics.has(article.id) || !heads.has(article.id)) continue;
+        const result = curation.classifyArticle(article).topics;
+        topics.set(article.id, result);
+        computed.set(article.id, result);
+      }
+    };
+    if (missing.length > heads.size / 4) {
+      for await (const batch of store.streamArticles(BATCH)) {
+        options.signal?.throwIfAborted();
+        take(batch);
+        await yieldToEventLoop();
+      }
+    } else {
+      for (let i = 0; i < missing.length; i += BATCH) {
+        options.signal?.throwIfAborted();
+        take(await store.getArticles(missing.slice(i, i + BATCH)));
+        await yieldToEventLoop();
+      }
+    }
+    await store.putClassifications(rules.fingerprint, computed);
+    return curation;
+  }
+
+  /** Classification with the current rules, remembered while the article's text and sources stay the same. */
+  classifyArticle(article: StoredArticle): Classification {
+    const stamp = `${article.contentHash}|${article.sources.map((s) => s.name).join('\n')}`;
+    const hit = this.#memo.get(article.id);
+    if (hit && hit.stamp === stamp) return hit.result;
+    const result = this.rules.classifier.classify({
+      title: article.title,
+      summary: article.summary,
+      content: article.content,
+      sources: article.sources.map((s) => s.name),
+    });
+    this.#memo.set(article.id, { stamp, result });
+    if (this.#memo.size > 5_000) this.#memo.delete(this.#memo.keys().next().value!);
+    return result;
+  }
+
+  /**
+   * Take in what a cycle wrote: classify new and changed articles, re-read
+   * those whose sources changed. `storedUnder`: the fingerprint the cycle
+   * already stored its new articles' topics under.
+   */
+  async applyCycle(store: Store, outcome: Pick<CycleOutcome, 'written' | 'touched' | 'dropped'>, storedUnder?: string): Promise<void> {
+    const changed = new Map<string, string[]>();
+    const take = (article: StoredArticle, stored: boolean): void => {
+      const { content: _content, ...head } = article;
+      this.#heads.set(article.id, head);
+      const topics = this.classifyArticle(article).topics;
+      this.#topics.set(article.id, topics);
+      if (!stored) changed.set(article.id, topics);
+    };
+    for (const article of outcome.written) take(article, storedUnder === this.rules.fingerprint);
+    // A new source may lend other topics (sources[].topics): classify again, with the stored text.
+    for (let i = 0; i < outcome.touched.length; i += BATCH) for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) take(article, false);
+    if (outcome.dropped > 0) {
+      const live = new Set((await store.listHeads()).map((h) => h.id));
+      for (const id of this.#heads.keys()) {
+        if (live.has(id)) continue;
+        this.#heads.delete(id);
+        this.#topics.delete(id);
+        this.#memo.delete(id);
+      }
+    }
+    if (changed.size > 0) await store.putClassifications(this.rules.fingerprint, changed);
+  }
+
+  /** Curated heads (at least one topic), newest first. */
+  listCurated(): { head: ArticleHead; topics: string[] }[] {
+    const curated: { head: ArticleHead; topics: string[] }[] = [];
+    for (const [id, head] of this.#heads) {
+      const topics = this.#topics.get(id);
+      if (topics && topics.length > 0) curated.push({ head, topics });
+    }
+    return curated.sort((a, b) => newestFirst(a.head, b.head));
+  }
+
+  get articleCount(): number {
+    return this.#heads.size;
+  }
+}
+
+export function newestFirst(a: ArticleHead, b: ArticleHead): number {
+  if (a.published !== b.published) return a.published < b.published ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,131 @@
+/**
+ * From the curation state to the entries a publication shows: same-story
+ * reports folded into one entry, then the newest `feed.maxItems` of the main
+ * feed and of each topic feed, with their HTML fetched from the store.
+ *
+ * Only the newest part of the store can reach a feed, so stories are
+ * clustered over a window: the newest curated articles until every feed has
+ * CLUSTER_DEPTH × maxItems candidates (at most WINDOW_CAP × maxItems), plus
+ * the story window (48 h) before the oldest of them. The cost follows
+ * maxItems, not the store's size.
+ */
+import { clusterStories, STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
+import type { Store } from '../store/store-api.js';
+import type { ArticleHead, CuratedEntry, StoredArticle } from '../types.js';
+import { newestFirst, type Curation } from './curation.js';
+
+const CLUSTER_DEPTH = 2;
+const WINDOW_CAP = 10;
+
+interface Candidate {
+  head: ArticleHead;
+  topics: string[];
+}
+
+interface HeadEntry {
+  lead: Candidate;
+  others: ArticleHead[];
+  topics: Set<string>;
+}
+
+/** Content of recently published articles, so that a rebuild reads only what is new. */
+export class ContentCache {
+  #entries = new Map<string, { hash: string; content: string }>();
+
+  get(head: ArticleHead): string | undefined {
+    const hit = this.#entries.get(head.id);
+    return hit && hit.hash === head.contentHash ? hit.content : undefined;
+  }
+
+  put(article: StoredArticle): void {
+    this.#entries.set(article.id, { hash: article.contentHash, content: article.content });
+  }
+
+  /** Keep only these ids (the entries of the current publication). */
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.#entries.keys()) if (!ids.has(id)) this.#entries.delete(id);
+  }
+}
+
+export async function selectEntries(
+  curation: Curation,
+  store: Store,
+  cache: ContentCache,
+  feed: { maxItems: number; topics: readonly string[] },
+): Promise<CuratedEntry[]> {
+  const curated = curation.listCurated();
+  const windowEnd = findWindowEnd(curated, feed.maxItems, feed.topics);
+  const byId = new Map(curated.slice(0, windowEnd).map((c) => [c.head.id, c]));
+  const clusters = clusterStories(curated.slice(0, windowEnd).map((c) => asStoryInput(c.head)));
+  const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
+    const topics = new Set(byId.get(lead.id)!.topics);
+    for (const other of others) for (const t of byId.get(other.id)?.topics ?? []) topics.add(t);
+    return { lead: byId.get(lead.id)!, others: others.map((o) => byId.get(o.id)!.head), topics };
+  });
+  for (const c of curated.slice(windowEnd)) entries.push({ lead: c, others: [], topics: new Set(c.topics) });
+  entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
+
+  const shown = pickShown(entries, feed.maxItems, feed.topics);
+  const missing = shown.filter((e) => cache.get(e.lead.head) === undefined).map((e) => e.lead.head.id);
+  for (const article of await store.getArticles(missing)) cache.put(article);
+  cache.retain(new Set(shown.map((e) => e.lead.head.id)));
+
+  return shown.flatMap((entry) => {
+    const content = cache.get(entry.lead.head);
+    if (content === undefined) return []; // dropped by retention meanwhile
+    return [
+      {
+        article: { ...entry.lead.head, content },
+        topics: feed.topics.filter((t) => entry.topics.has(t)),
+        alsoAt: entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) })),
+      },
+    ];
+  });
+}
+
+/** How many of the newest curated articles are clustered (see the file comment). */
+function findWindowEnd(curated: readonly Candidate[], maxItems: number, topics: readonly string[]): number {
+  const want = CLUSTER_DEPTH * maxItems;
+  const counts = new Map(topics.map((t) => [t, 0]));
+  let end = 0;
+  while (end < curated.length && end < WINDOW_CAP * maxItems) {
+    const enough = end >= want && [...counts.values()].every((n) => n >= want);
+    if (enough) break;
+    for (const t of curated[end]!.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
+    end++;
+  }
+  if (end === 0 || end >= curated.length) return end;
+  const floor = Date.parse(curated[end - 1]!.head.published) - STORY_WINDOW_HOURS * 3_600_000;
+  while (end < curated.length && Date.parse(curated[end]!.head.published) >= floor) end++;
+  return end;
+}
+
+/** The entries some feed shows: the newest maxItems overall and per topic. */
+function pickShown(entries: readonly HeadEntry[], maxItems: number, topics: readonly string[]): HeadEntry[] {
+  const perTopic = new Map(topics.map((t) => [t, 0]));
+  const shown: HeadEntry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    let wanted = i < maxItems;
+    for (const t of entry.topics) {
+      const n = perTopic.get(t) ?? 0;
+      if (n < maxItems) wanted = true;
+      perTopic.set(t, n + 1);
+    }
+    if (wanted) shown.push(entry);
+    else if (i >= maxItems && [...perTopic.values()].every((n) => n >= maxItems)) break;
+  }
+  return shown;
+}
+
+// Story clustering reads titles and summaries; one stable object per head keeps its text cache warm.
+const storyInputs = new WeakMap<ArticleHead, StoredArticle>();
+
+function asStoryInput(head: ArticleHead): StoredArticle {
+  let input = storyInputs.get(head);
+  if (!input) {
+    input = { ...head, content: '' };
+    storyInputs.set(head, input);
+  }
+  return input;
+}

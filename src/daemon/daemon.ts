@@ -1,0 +1,225 @@
+/**
+ * The daemon's state and its transitions, without signals or process exit
+ * (serve.ts adds those): the store, the config in force, the curation state
+ * and the publication being served.
+ *
+ * - A cycle's new articles are curated and published incrementally; the
+ *   new publication replaces the old whole, once compressed.
+ * - A config edit is all or nothing: rules, fetcher, curation and
+ *   publication for the new config are built first (the heavy part batch by
+ *   batch, serving the old publication meanwhile), then swapped together;
+ *   a failure anywhere keeps the old config running whole.
+ * - Curation and publishing run one at a time (#serial), so a cycle's
+ *   result and a config swap never interleave.
+ */
+import { compileRules } from '../classify/classifier.js';
+import type { Config } from '../config/schema.js';
+import { Curation, type Rules } from '../curate/curation.js';
+import { fingerprintRules } from '../curate/rules-fingerprint.js';
+import { ContentCache, selectEntries } from '../curate/select-entries.js';
+import { describeError } from '../errors.js';
+import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
+import type { Fetcher } from '../fetch/fetcher.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { runCycle, type CycleOutcome } from '../pipeline.js';
+import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
+import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
+import type { Store } from '../store/store-api.js';
+import type { CycleRecord, SourceState } from '../types.js';
+
+export interface DaemonOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Served until the first publication of this process is ready (the snapshot of the last run). */
+  initialPublication?: Publication;
+  /** Half the schedule's interval: see CycleContext.minPollGapMs. */
+  minPollGapMs?: () => number;
+}
+
+export function rulesFor(config: Config): Rules {
+  return { classifier: compileRules(config.topics, config.sources), fingerprint: fingerprintRules(config) };
+}
+
+export class Daemon {
+  readonly store: Store;
+  #config: Config;
+  #curation: Curation | undefined;
+  #fetcher: Fetcher;
+  #publication: Publication | undefined;
+  readonly #cache = new ContentCache();
+  readonly #log: Logger;
+  readonly #options: DaemonOptions;
+  #serial: Promise<unknown> = Promise.resolve();
+  #snapshotWrite: Promise<void> = Promise.resolve();
+  #cycleAbort: AbortController | undefined;
+  /** What /healthz reads without touching the store. */
+  sourceStates = new Map<string, SourceState>();
+  lastCycle: CycleRecord | undefined;
+  articleCount = 0;
+  /** Set while the store cannot be written (a full disk): serving goes on, the next cycle tries again. */
+  storeWriteError: string | undefined;
+  lastRebuildMs: number | undefined;
+
+  constructor(options: DaemonOptions) {
+    this.#options = options;
+    this.store = options.store;
+    this.#config = options.config;
+    this.#log = options.logger.child({ component: 'daemon' });
+    this.#fetcher = createFetcherFromConfig(options.config);
+    this.#publication = options.initialPublication;
+  }
+
+  get config(): Config {
+    return this.#config;
+  }
+
+  get publication(): Publication | undefined {
+    return this.#publication;
+  }
+
+  /** Load the curation state (classifying only what the stored topics lack) and publish. */
+  async start(): Promise<void> {
+    await this.#refreshStatus();
+    await this.#exclusive(async () => {
+      this.#curation = await Curation.open(this.store, rulesFor(this.#config));
+      await this.#flushDerived();
+      this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
+    });
+  }
+
+  /** One poll cycle, then curate and publish what it changed. */
+  async cycle(): Promise<CycleOutcome> {
+    const abort = new AbortController();
+    this.#cycleAbort = abort;
+    let outcome: CycleOutcome;
+    const curation = this.#curation!;
+    try {
+      outcome = await runCycle({
+        config: this.#config,
+        store: this.store,
+        fetcher: this.#fetcher,
+        classify: (article) => curation.classifyArticle(article),
+        rulesFingerprint: curation.rules.fingerprint,
+        logger: this.#options.logger,
+        ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
+        signal: abort.signal,
+        minPollGapMs: this.#options.minPollGapMs?.() ?? 0,
+      });
+      this.storeWriteError = outcome.writeError ? describeError(outcome.writeError) : undefined;
+    } catch (err) {
+      this.storeWriteError = describeError(err);
+      throw err;
+    } finally {
+      this.#cycleAbort = undefined;
+      await this.#refreshStatus();
+    }
+    await this.#exclusive(async () => {
+      // A rules edit may have swapped the curation meanwhile: it takes the cycle's articles in too.
+      const current = this.#curation!;
+      await current.applyCycle(this.store, outcome, curation.rules.fingerprint);
+      await this.#flushDerived();
+      if (outcome.written.length > 0 || outcome.touched.length > 0 || outcome.dropped > 0 || !this.#publication) {
+        this.#swapPublication(await this.#build(this.#config, current), this.#config);
+      }
+    });
+    return outcome;
+  }
+
+  /** Abandon the running cycle's unfinished sources (shutdown). */
+  abortCycle(): void {
+    this.#cycleAbort?.abort();
+  }
+
+  /** Swap to a new config, all or nothing. Rejects (keeping the old config whole) when any part fails. */
+  applyConfig(next: Config): Promise<void> {
+    return this.#exclusive(async () => {
+      const previous = this.#config;
+      const rules = rulesFor(next);
+      const curation =
+        this.#curation && rules.fingerprint === this.#curation.rules.fingerprint ? this.#curation : await Curation.open(this.store, rules);
+      const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
+      const fetcher = fetchChanged ? createFetcherFromConfig(next) : this.#fetcher;
+      let built: Publication;
+      try {
+        built = await this.#build(next, curation);
+      } catch (err) {
+        if (fetcher !== this.#fetcher) await fetcher.close();
+        throw err;
+      }
+      const oldFetcher = this.#fetcher;
+      this.#config = next;
+      this.#curation = curation;
+      this.#fetcher = fetcher;
+      this.#swapPublication(built, next);
+      this.#log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
+      if (oldFetcher !== fetcher) void oldFetcher.close();
+      await this.#flushDerived();
+    });
+  }
+
+  /** Resolves when the work started so far (publishing, the snapshot write) has finished. */
+  async settled(): Promise<void> {
+    await this.#serial;
+    await this.#snapshotWrite;
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    await this.#fetcher.close();
+  }
+
+  /** Build and compress the publication for this config and curation state; serving goes on meanwhile. */
+  async #build(config: Config, curation: Curation): Promise<Publication> {
+    const started = performance.now();
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) });
+    const built = await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication });
+    this.lastRebuildMs = performance.now() - started;
+    await compressPublication(built);
+    this.articleCount = curation.articleCount;
+    this.#log.debug({ entries: entries.length, renderMs: Math.round(this.lastRebuildMs), totalMs: Math.round(performance.now() - started) }, 'feeds rebuilt');
+    return built;
+  }
+
+  /** Serve the new publication from now on, whole, and keep it for the next start. */
+  #swapPublication(built: Publication, config: Config): void {
+    const unchanged = this.#publication !== undefined && sameBodies(this.#publication, built);
+    this.#publication = built;
+    this.#options.metrics?.setStoreArticles(this.articleCount);
+    if (!unchanged) {
+      this.#snapshotWrite = this.#snapshotWrite
+        .then(() => saveSnapshot(snapshotPath(config), built, publicationConfigKey(config)))
+        .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the publication snapshot (only start-up is slower)'));
+    }
+  }
+
+  /** Classifications computed outside a cycle (start, rules edit) are kept for the next start. */
+  async #flushDerived(): Promise<void> {
+    if (this.store.readOnly) return;
+    try {
+      await this.store.flush();
+    } catch (err) {
+      this.storeWriteError = describeError(err);
+      this.#log.error({ error: this.storeWriteError }, 'store write failed');
+    }
+  }
+
+  async #refreshStatus(): Promise<void> {
+    this.sourceStates = await this.store.getSourceStates();
+    this.lastCycle = await this.store.getLastCycle();
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#serial.then(work);
+    this.#serial = next.catch(() => {});
+    return next;
+  }
+}
+
+function sameBodies(a: Publication, b: Publication): boolean {
+  if (a.resources.size !== b.resources.size) return false;
+  for (const [path, r] of b.resources) if (a.resources.get(path)?.etags.identity !== r.etags.identity) return false;
+  return true;
+}

@@ -1,0 +1,149 @@
+/**
+ * Reading the JSON store's files at open: the manifest (or a single-file
+ * store of an older version, to migrate), tombstones, classifications and
+ * every segment. Any problem is a StoreError naming the file, which is left
+ * untouched.
+ */
+import { existsSync } from 'node:fs';
+import { StoreError } from '../../errors.js';
+import type { CycleRecord, SourceState, StoredArticle } from '../../types.js';
+import { checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocument } from './legacy-document.js';
+import { readOptional, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
+
+export interface ManifestDoc {
+  schemaVersion: number;
+  sources: Record<string, SourceState>;
+  lastCycle?: CycleRecord;
+}
+
+export interface RetiredDoc {
+  schemaVersion: number;
+  retired: Record<string, string>;
+}
+
+export interface TopicsDoc {
+  schemaVersion: number;
+  fingerprint: string;
+  topics: Record<string, string[]>;
+}
+
+export interface SegmentDoc {
+  schemaVersion: number;
+  day: string;
+  articles: StoredArticle[];
+}
+
+export type OpenedManifest =
+  | { kind: 'new' }
+  | { kind: 'current'; doc: ManifestDoc }
+  | { kind: 'legacy'; version: number; manifest: ManifestDoc; articles: StoredArticle[]; retired: Record<string, string> };
+
+export async function readManifest(layout: JsonLayout): Promise<OpenedManifest> {
+  const file = layout.manifest;
+  const parsed = await readJson(file, true);
+  if (parsed === null) return { kind: 'new' };
+  const declared = parsed.schemaVersion ?? 1;
+  if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 1) {
+    throw damaged(file, `has an invalid schemaVersion ${JSON.stringify(declared)}`);
+  }
+  if (declared > SCHEMA_VERSION) {
+    throw damaged(file, `was written by a newer feedkurator (schema version ${declared}, this version reads up to ${SCHEMA_VERSION}); upgrade feedkurator`);
+  }
+  if (declared <= LEGACY_SCHEMA_VERSION) {
+    const result = migrateLegacyDocument(parsed, declared);
+    if ('problem' in result) throw damaged(file, result.problem);
+    const doc = result.doc;
+    return {
+      kind: 'legacy',
+      version: declared,
+      manifest: { schemaVersion: SCHEMA_VERSION, sources: doc.sources as Record<string, SourceState>, ...(doc.lastCycle ? { lastCycle: doc.lastCycle as CycleRecord } : {}) },
+      articles: doc.articles as StoredArticle[],
+      retired: doc.retired as Record<string, string>,
+    };
+  }
+  if (!isPlainObject(parsed.sources)) throw damaged(file, 'is damaged ("sources" is not an object)');
+  for (const [name, state] of Object.entries(parsed.sources)) {
+    if (!isPlainObject(state)) throw damaged(file, `is damaged (sources[${JSON.stringify(name)}] is not an object)`);
+  }
+  if (parsed.lastCycle !== undefined && !isPlainObject(parsed.lastCycle)) throw damaged(file, 'is damaged ("lastCycle" is not an object)');
+  return { kind: 'current', doc: parsed as unknown as ManifestDoc };
+}
+
+export async function readRetired(layout: JsonLayout): Promise<Map<string, string>> {
+  const parsed = await readJson(layout.retired, false);
+  if (parsed === null) return new Map();
+  if (!isPlainObject(parsed.retired) || Object.values(parsed.retired).some((d) => typeof d !== 'string')) {
+    throw damaged(layout.retired, 'is damaged ("retired" is not an object of days)');
+  }
+  return new Map(Object.entries(parsed.retired as Record<string, string>));
+}
+
+/** Classifications are derived data: a damaged file is recomputed, not fatal. */
+export async function readTopics(layout: JsonLayout): Promise<{ fingerprint: string; topics: Map<string, string[]> } | { problem: string } | null> {
+  let parsed: Record<string, unknown> | null;
+  try {
+    parsed = await readJson(layout.topics, false);
+  } catch (err) {
+    return { problem: (err as Error).message };
+  }
+  if (parsed === null) return null;
+  if (typeof parsed.fingerprint !== 'string' || !isPlainObject(parsed.topics)) return { problem: `${layout.topics} is damaged; the topics will be computed again` };
+  return { fingerprint: parsed.fingerprint, topics: new Map(Object.entries(parsed.topics as Record<string, string[]>)) };
+}
+
+export async function readSegment(layout: JsonLayout, day: string): Promise<StoredArticle[]> {
+  const file = layout.segment(day);
+  const parsed = await readJson(file, false);
+  if (parsed === null) return [];
+  if (parsed.schemaVersion !== SCHEMA_VERSION || !Array.isArray(parsed.articles)) {
+    throw damaged(file, 'is not a feedkurator article segment (schemaVersion 3 with an "articles" list)');
+  }
+  const problem = checkArticles(parsed.articles as unknown[], 'articles');
+  if (problem) throw damaged(file, problem);
+  return parsed.articles as StoredArticle[];
+}
+
+async function readJson(file: string, withBackupHint: boolean): Promise<Record<string, unknown> | null> {
+  let text: string | null;
+  try {
+    text = await readOptional(file);
+  } catch (err) {
+    throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
+  }
+  if (text === null) return null;
+  const hint = withBackupHint ? backupHint(file) : '';
+  if (text.trim() === '') throw new StoreError(file, `is empty, not a feedkurator store${hint}; the file was left untouched`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new StoreError(file, `is not valid JSON (${(err as Error).message})${hint}; the file was left untouched`, { cause: err });
+  }
+  if (!isPlainObject(parsed)) throw new StoreError(file, `is not a feedkurator store (the JSON is not an object)${hint}; the file was left untouched`);
+  return parsed;
+}
+
+function damaged(file: string, problem: string): StoreError {
+  return new StoreError(file, `${problem}${backupHint(file)}; the file was left untouched`);
+}
+
+function backupHint(file: string): string {
+  return existsSync(`${file}.bak`) ? `; the last good version is in ${file}.bak` : '';
+}
+
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return e.message ?? String(err);
+  }
+}

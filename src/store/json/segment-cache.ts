@@ -1,0 +1,87 @@
+/**
+ * The article segments in memory: those changed since the last flush
+ * (dirty, kept until written) and a few recently read ones (clean, least
+ * recently used dropped first). Everything else stays on disk, so memory
+ * holds the HTML of a few days, not of the whole store.
+ */
+import type { StoredArticle } from '../../types.js';
+
+type Segment = Map<string, StoredArticle>;
+
+const CLEAN_SEGMENTS_KEPT = 4;
+
+export class SegmentCache {
+  readonly #readFromDisk: (day: string) => Promise<StoredArticle[]>;
+  readonly #dirty = new Map<string, Segment>();
+  readonly #clean = new Map<string, Segment>();
+
+  constructor(readFromDisk: (day: string) => Promise<StoredArticle[]>) {
+    this.#readFromDisk = readFromDisk;
+  }
+
+  /** The segment's articles by id; do not change the map (use edit). */
+  async read(day: string): Promise<ReadonlyMap<string, StoredArticle>> {
+    const dirty = this.#dirty.get(day);
+    if (dirty) return dirty;
+    const clean = this.#clean.get(day);
+    if (clean) {
+      this.#clean.delete(day);
+      this.#clean.set(day, clean); // most recently used last
+      return clean;
+    }
+    const loaded = new Map((await this.#readFromDisk(day)).map((a) => [a.id, a]));
+    // Another caller may have loaded or changed it while this one read the file.
+    const raced = this.#dirty.get(day) ?? this.#clean.get(day);
+    if (raced) return raced;
+    this.#keepClean(day, loaded);
+    return loaded;
+  }
+
+  /** The segment, to change: it stays in memory until written. */
+  async edit(day: string): Promise<Segment> {
+    const dirty = this.#dirty.get(day);
+    if (dirty) return dirty;
+    const segment = new Map(await this.read(day));
+    this.#clean.delete(day);
+    this.#dirty.set(day, segment);
+    return segment;
+  }
+
+  /** A segment built in memory from scratch (migration): whatever is on disk for that day is replaced. */
+  putNew(day: string, article: StoredArticle): void {
+    let segment = this.#dirty.get(day);
+    if (!segment) {
+      segment = new Map();
+      this.#dirty.set(day, segment);
+      this.#clean.delete(day);
+    }
+    segment.set(article.id, article);
+  }
+
+  /** Every article of the segment is gone: its file is removed at the next write. */
+  drop(day: string): void {
+    this.#clean.delete(day);
+    this.#dirty.set(day, new Map());
+  }
+
+  dirtyDays(): string[] {
+    return [...this.#dirty.keys()].sort();
+  }
+
+  dirtyArticles(day: string): StoredArticle[] {
+    return [...(this.#dirty.get(day)?.values() ?? [])];
+  }
+
+  /** Written: the segment may now be forgotten like any clean one. */
+  markClean(day: string): void {
+    const segment = this.#dirty.get(day);
+    if (!segment) return;
+    this.#dirty.delete(day);
+    if (segment.size > 0) this.#keepClean(day, segment);
+  }
+
+  #keepClean(day: string, segment: Segment): void {
+    this.#clean.set(day, segment);
+    while (this.#clean.size > CLEAN_SEGMENTS_KEPT) this.#clean.delete(this.#clean.keys().next().value!);
+  }
+}

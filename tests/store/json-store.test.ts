@@ -1,0 +1,321 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError, StoreLockedError } from '../../src/errors.js';
+import { openJsonStore } from '../../src/store/json/json-store.js';
+import type { Store } from '../../src/store/store-api.js';
+import { makeItem } from '../dedupe/make-item.js';
+import { startChild } from './helpers/child.js';
+import { allArticles, merge, stateOf } from './helpers/store-test-kit.js';
+
+let dir: string;
+let data: string;
+let file: string;
+const opened: Store[] = [];
+
+async function open(path = file, readOnly = false): Promise<Store> {
+  const store = await openJsonStore(path, { readOnly });
+  opened.push(store);
+  return store;
+}
+
+const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const DAY1 = new Date('2026-11-20T10:00:00Z');
+const DAY2 = new Date('2026-11-21T10:00:00Z');
+const item = (n: number, extra = {}) => makeItem({ link: `https://x.example/${n}`, guid: `${n}`, title: `Artikel ${n}`, ...extra });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fk-store-'));
+  data = join(dir, 'data');
+  file = join(data, 'feedkurator.json');
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close().catch(() => {})));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('layout: one file per concern, articles in day segments', () => {
+  it('starts empty in a new directory, writes nothing before flush, and reads back what it wrote', async () => {
+    const store = await open();
+    expect(await store.countArticles()).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    await merge(store, 'ip-insider', [makeItem()], DAY1);
+    const stats = await store.flush();
+    expect(stats.files).toBe(2);
+    await store.close();
+
+    expect((await readdir(data)).sort()).toEqual([
+      'feedkurator.articles-2026-11-20.json',
+      'feedkurator.json',
+    ]);
+    const again = await open();
+    expect(again.openedSchemaVersion).toBe(3);
+    const [article] = await allArticles(again);
+    expect(article!.title).toBe(makeItem().title);
+    expect(article!.content).toBe(makeItem().content);
+    expect((await again.getSourceStates()).get('ip-insider')!.lastSuccess).toBe(DAY1.toISOString());
+  });
+
+  it('writes compact, human-readable JSON documents', async () => {
+    const store = await open();
+    await merge(store, 's', [item(1), item(2)], DAY1);
+    await store.flush();
+    for (const name of await readdir(data)) {
+      if (name.endsWith('.lock')) continue;
+      const text = await readFile(join(data, name), 'utf8');
+      expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    }
+    const segment = JSON.parse(await readFile(join(data, 'feedkurator.articles-2026-11-20.json'), 'utf8'));
+    expect(segment).toMatchObject({ schemaVersion: 3, day: '2026-11-20' });
+    expect(segment.articles.map((a: { title: string }) => a.title).sort()).toEqual(['Artikel 1', 'Artikel 2']);
+  });
+
+  it('a poll that changes only fetch state rewrites only the manifest', async () => {
+    const store = await open();
+    for (let i = 0; i < 200; i++) await merge(store, 's', [item(i)], new Date(DAY1.getTime() - (i % 20) * 86_400_000));
+    await store.flush();
+    const segments = (await readdir(data)).filter((n) => n.includes('.articles-'));
+    expect(segments).toHaveLength(20);
+    const inodes = await Promise.all(segments.map(async (n) => (await stat(join(data, n))).ino));
+
+    await store.putSourceState(stateOf('s', { lastAttempt: DAY2.toISOString() }));
+    const stats = await store.flush();
+    expect(stats.files).toBe(1);
+    expect(stats.bytes).toBe((await stat(file)).size);
+    expect(await Promise.all(segments.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
+  });
+
+  it('new articles rewrite only the segment of their day; an edit of an older article only its segment', async () => {
+    const store = await open();
+    await merge(store, 's', [item(1)], DAY1);
+    await store.flush();
+    const old = (await stat(join(data, 'feedkurator.articles-2026-11-20.json'))).ino;
+    await merge(store, 's', [item(2)], DAY2);
+    expect((await store.flush()).files).toBe(2);
+    expect((await stat(join(data, 'feedkurator.articles-2026-11-20.json'))).ino).toBe(old);
+
+    await merge(store, 's', [item(1, { summary: 'korrigiert' })], DAY2);
+    await store.flush();
+    expect((await stat(join(data, 'feedkurator.articles-2026-11-20.json'))).ino).not.toBe(old);
+    const edited = (await allArticles(store)).find((a) => a.title === 'Artikel 1')!;
+    expect(edited.summary).toBe('korrigiert');
+    expect(edited.firstSeen).toBe(DAY1.toISOString()); // stays in its segment
+  });
+
+  it('replaces files atomically: a stale temp file does not disturb, the manifest keeps a .bak', async () => {
+    const store = await open();
+    await writeFile(join(data, '.feedkurator.json.tmp'), '{"half": ');
+    await store.putSourceState(stateOf('heise'));
+    await store.flush();
+    const first = await readFile(file, 'utf8');
+    const firstInode = (await stat(file)).ino;
+    await merge(store, 's', [makeItem()], DAY1);
+    await store.flush();
+    expect(await readFile(`${file}.bak`, 'utf8')).toBe(first);
+    expect((await stat(file)).ino).not.toBe(firstInode);
+  });
+
+  it('serializes concurrent merges: two sources carrying one article store it once, with both sources', async () => {
+    const store = await open();
+    const shared = makeItem();
+    await Promise.all([merge(store, 'a', [shared, item(1)], DAY1), merge(store, 'b', [shared, item(2)], DAY1), merge(store, 'c', [shared], DAY1)]);
+    const articles = await allArticles(store);
+    expect(articles).toHaveLength(3);
+    const one = articles.find((a) => a.title === shared.title)!;
+    expect(one.sources.map((s) => s.name).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('heads in memory, content on disk', () => {
+  it('lists heads without content and fetches full articles by id', async () => {
+    const store = await open();
+    await merge(store, 's', [item(1), item(2)], DAY1);
+    await store.flush();
+    await store.close();
+    const again = await open();
+    const heads = await again.listHeads();
+    expect(heads).toHaveLength(2);
+    for (const head of heads) expect(head).not.toHaveProperty('content');
+    const [full] = await again.getArticles([heads[0]!.id, 'unknown-id']);
+    expect(full!.content).toBe(makeItem().content);
+    expect(await again.getArticles(['unknown-id'])).toEqual([]);
+  });
+
+  it('keeps classifications per rules fingerprint across a restart', async () => {
+    const store = await open();
+    await merge(store, 's', [item(1)], DAY1);
+    const [head] = await store.listHeads();
+    await store.putClassifications('fp-1', new Map([[head!.id, ['kernel']]]));
+    await store.flush();
+    await store.close();
+    const again = await open();
+    expect(await again.getClassifications('fp-1')).toEqual(new Map([[head!.id, ['kernel']]]));
+    expect((await again.getClassifications('fp-2')).size).toBe(0);
+  });
+});
+
+describe('retention', () => {
+  it('drops whole segments, leaves tombstones, and a dropped article does not come back', async () => {
+    const store = await open();
+    await merge(store, 's', [item(1, { published: '2026-09-01T00:00:00.000Z' })], new Date('2026-09-01T01:00:00Z'));
+    await merge(store, 's', [item(2, { published: '2026-11-20T00:00:00.000Z' })], DAY1);
+    await store.flush();
+    expect(existsSync(join(data, 'feedkurator.articles-2026-09-01.json'))).toBe(true);
+
+    expect(await store.applyRetention({ retentionDays: 60, maxItems: 100 }, DAY2)).toEqual({ dropped: 1 });
+    await store.flush();
+    expect(existsSync(join(data, 'feedkurator.articles-2026-09-01.json'))).toBe(false);
+    expect([...(await store.listRetired()).values()]).toEqual(['2026-11-21']);
+
+    const plan = await merge(store, 's', [item(1, { published: '2026-09-01T00:00:00.000Z' })], DAY2);
+    expect(plan.counts).toEqual({ new: 0, updated: 0, duplicates: 1 });
+    expect(await store.countArticles()).toBe(1);
+  });
+
+  it('beyond maxItems drops the oldest and rewrites a partly emptied segment', async () => {
+    const store = await open();
+    await merge(store, 's', [1, 2, 3].map((n) => item(n, { published: `2026-11-2${n}T00:00:00.000Z` })), DAY1);
+    await store.flush();
+    await store.applyRetention({ retentionDays: 3650, maxItems: 2 }, DAY2);
+    await store.flush();
+    await store.close();
+    const again = await open();
+    expect((await allArticles(again)).map((a) => a.title).sort()).toEqual(['Artikel 2', 'Artikel 3']);
+  });
+});
+
+describe('a store that cannot be used is refused and left untouched', () => {
+  const cases: [string, string, string, RegExp][] = [
+    ['truncated JSON', 'feedkurator.json', '{"schemaVersion":3,"sources":{', /is not valid JSON/],
+    ['an empty file', 'feedkurator.json', '', /is empty/],
+    ['a JSON array', 'feedkurator.json', '[1,2,3]', /not a feedkurator store/],
+    ['a newer schema', 'feedkurator.json', JSON.stringify({ schemaVersion: 99, sources: {} }), /newer feedkurator \(schema version 99/],
+    ['damaged sources', 'feedkurator.json', JSON.stringify({ schemaVersion: 3, sources: [] }), /"sources" is not an object/],
+    ['a truncated segment', 'feedkurator.articles-2026-11-20.json', '{"schemaVersion":3,"day":"2026-11-20","articles":[{"id":"ab', /is not valid JSON/],
+    [
+      'a damaged article in a segment',
+      'feedkurator.articles-2026-11-20.json',
+      JSON.stringify({ schemaVersion: 3, day: '2026-11-20', articles: [{ id: 'x', key: 'k', title: 't', published: 'nope', firstSeen: 'f', contentHash: 'h', sources: [] }] }),
+      /articles\[0\]\.published is not a date/,
+    ],
+    ['damaged tombstones', 'feedkurator.retired.json', JSON.stringify({ schemaVersion: 3, retired: [] }), /"retired" is not an object/],
+  ];
+  for (const [what, name, content, message] of cases) {
+    it(`${what}: StoreError naming the file, bytes unchanged, lock released`, async () => {
+      await mkdir(data, { recursive: true });
+      const target = join(data, name);
+      await writeFile(target, content);
+      const before = await sha(target);
+      const error = await openJsonStore(file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).code).toBe('FK_STORE');
+      expect((error as StoreError).message).toContain(target);
+      expect((error as StoreError).message).toMatch(message);
+      expect((error as StoreError).message).not.toMatch(/\n/);
+      expect(await sha(target)).toBe(before);
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    });
+  }
+
+  it('names the backup when there is one', async () => {
+    const store = await open();
+    await store.putSourceState(stateOf('a'));
+    await store.flush();
+    await store.putSourceState(stateOf('b'));
+    await store.flush();
+    await store.close();
+    await writeFile(file, '{"oops"');
+    await expect(openJsonStore(file)).rejects.toThrow(`the last good version is in ${file}.bak`);
+  });
+
+  it('a damaged topics file is derived data: recomputed, with a warning', async () => {
+    await mkdir(data, { recursive: true });
+    await writeFile(join(data, 'feedkurator.topics.json'), '{"fingerprint":');
+    const warnings: string[] = [];
+    const store = await openJsonStore(file, { onWarning: (m) => warnings.push(m) });
+    opened.push(store);
+    expect(warnings.join()).toMatch(/feedkurator\.topics\.json.*not valid JSON/);
+  });
+
+  it('a path that is a directory cannot be read', async () => {
+    await mkdir(file, { recursive: true });
+    await expect(openJsonStore(file)).rejects.toThrow(/cannot be read: it is a directory/);
+  });
+});
+
+describe('read-only and locking', () => {
+  it('read-only: no lock, no directory, no writes', async () => {
+    const missing = await open(join(dir, 'nowhere', 'x.json'), true);
+    expect(await missing.countArticles()).toBe(0);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+
+    const writer = await open();
+    await merge(writer, 's', [makeItem()], DAY1);
+    await writer.flush();
+    const reader = await open(file, true);
+    expect(reader.readOnly).toBe(true);
+    expect(await reader.countArticles()).toBe(1);
+    await expect(reader.flush()).rejects.toThrow(StoreError);
+    await expect(merge(reader, 's', [item(5)])).rejects.toThrow(/read-only/);
+    await reader.close();
+    expect(existsSync(`${file}.lock`)).toBe(true); // still the writer's
+  });
+
+  it('refuses a second writer in the same process', async () => {
+    await open();
+    await expect(openJsonStore(file)).rejects.toBeInstanceOf(StoreLockedError);
+  });
+
+  it('refuses a second process, naming it and the lock file; takes over once it was killed', async () => {
+    const child = startChild('hold-store.ts', [file]);
+    try {
+      const line = await child.waitForLine(/^holding \d+$/);
+      const pid = Number(line.split(' ')[1]);
+      const error = await openJsonStore(file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreLockedError);
+      expect((error as Error).message).toContain(`is in use by process ${pid}`);
+      expect((error as Error).message).toContain(`lock file ${file}.lock`);
+      expect((error as StoreLockedError).code).toBe('FK_STORE_LOCKED');
+    } finally {
+      child.proc.kill('SIGKILL');
+      await child.exited;
+    }
+    expect(existsSync(`${file}.lock`)).toBe(true);
+    const store = await open();
+    await store.flush();
+    await store.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('lets a process that closes the store release it for the next one', async () => {
+    const child = startChild('hold-store.ts', [file]);
+    await child.waitForLine(/^holding/);
+    child.proc.stdin!.end();
+    expect(await child.exited).toBe(0);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    await open();
+  });
+
+  it('respects a fresh lock from another host and takes over one whose heartbeat stopped', async () => {
+    await mkdir(data, { recursive: true });
+    const foreign = { pid: 4242, host: `not-${hostname()}`, token: 'x', since: '2026-11-22T00:00:00.000Z' };
+    await writeFile(`${file}.lock`, JSON.stringify(foreign));
+    await expect(openJsonStore(file)).rejects.toThrow(`is in use by process 4242 on host not-${hostname()}`);
+    const old = new Date(Date.now() - 10 * 60_000);
+    await utimes(`${file}.lock`, old, old);
+    const store = await open();
+    expect(JSON.parse(await readFile(`${file}.lock`, 'utf8')).pid).toBe(process.pid);
+    await store.close();
+  });
+
+  it('takes over a lock naming its own pid (a restarted container is PID 1 again)', async () => {
+    await mkdir(data, { recursive: true });
+    await writeFile(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), token: 'old', since: '2026-01-01T00:00:00.000Z' }));
+    const store = await open();
+    expect(JSON.parse(await readFile(`${file}.lock`, 'utf8')).token).not.toBe('old');
+    await store.close();
+  });
+});
