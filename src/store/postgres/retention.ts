@@ -11,7 +11,7 @@
  * count cut walks the index to the maxItems-th article, which for a large
  * maxItems is done only once the statistics say the table is near it.
  */
-import { dayOf, TOMBSTONE_FACTOR, TOMBSTONE_MIN_DAYS } from '../../dedupe/retention.js';
+import { dayOf, tombstoneCap, tombstoneExpiryDay } from '../../dedupe/retention.js';
 import type { RetentionLimits } from '../store-api.js';
 import type pg from 'pg';
 import { inTransaction, type Database } from './connect.js';
@@ -26,8 +26,8 @@ const LOCK_RETENTION = 2;
 export async function applyRetention(db: Database, instance: string, limits: RetentionLimits, now: Date): Promise<{ dropped: number }> {
   const cutoff = new Date(now.getTime() - limits.retentionDays * DAY_MS);
   const today = dayOf(now);
-  const expired = dayOf(new Date(now.getTime() - Math.max(TOMBSTONE_MIN_DAYS, limits.retentionDays) * DAY_MS));
-  const cap = Math.max(1_000, TOMBSTONE_FACTOR * limits.maxItems);
+  const expired = tombstoneExpiryDay(limits, now);
+  const cap = tombstoneCap(limits);
   return inTransaction(db, 'retention', async (client) => {
     const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_CLASS, LOCK_RETENTION]);
     if (!lock.rows[0]?.ok) return { dropped: 0 };

@@ -223,6 +223,17 @@ describe.runIf(postgresAvailable())('PostgreSQL store shared by several processe
     }
   });
 
+  it('refuses work once closed, and forgets the classifications of dropped articles', async () => {
+    const [store] = await openReplicas(1);
+    const old = makeArticle(1, { published: new Date(NOW.getTime() - 90 * 86_400_000).toISOString() });
+    await storeNew(store!, 'quelle-a', [old, makeArticle(2)]);
+    await store!.putClassifications('rules-1', new Map([[old.id, ['kernel']], [makeArticle(2).id, []]]));
+    await store!.applyRetention({ retentionDays: 30, maxItems: 10 }, NOW);
+    expect([...(await store!.getClassifications('rules-1')).keys()]).toEqual([makeArticle(2).id]);
+    await store!.close();
+    await expect(store!.countArticles()).rejects.toThrow(/is closed/);
+  });
+
   it('reports its health and pool', async () => {
     const [store] = await openReplicas(1);
     try {
