@@ -27,13 +27,14 @@ Commands:
   add URL [--name NAME] [--topics T,…]
                                 add a source: URL may be a feed or a site's page (its feed links are
                                 followed); the feed is read once, then appended to the config file
+  copy-store --to URL|PATH      copy the store into an empty one (postgres:// URL or file path)
 
 Options:
   --config PATH                 config file (default: $FEEDKURATOR_CONFIG or config/feedkurator.yaml)
   -h, --help                    show this help
   -v, --version                 show the version
 
-Environment: PORT, HOST, BASE_URL, DATA_DIR, LOG_LEVEL, LOG_FORMAT (json|pretty), FEEDKURATOR_CONFIG.
+Environment: PORT, HOST, BASE_URL, DATA_DIR, DATABASE_URL, LOG_LEVEL, LOG_FORMAT (json|pretty), FEEDKURATOR_CONFIG.
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.`;
 
 const OPTIONS = {
@@ -43,6 +44,7 @@ const OPTIONS = {
   topic: { type: 'string' },
   name: { type: 'string' },
   topics: { type: 'string' },
+  to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -57,6 +59,7 @@ const ACCEPTS: Record<string, readonly string[]> = {
   inspect: ['config', 'json'],
   preview: ['config', 'json'],
   add: ['config', 'name', 'topics'],
+  'copy-store': ['config', 'to'],
 };
 
 /** Commands that take one positional argument, and how to say it is missing. */
@@ -106,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./commands/export.js')).runExport({ configPath, format: values.format, topic: values.topic });
     case 'explain':
       return (await import('./commands/explain.js')).runExplain({ configPath });
+    case 'copy-store':
+      return (await import('./commands/copy-store.js')).runCopyStore({ configPath, to: values.to });
     case 'inspect':
       return (await import('./commands/inspect.js')).runInspect({ configPath, target: rest[0]!, json: values.json === true });
     case 'preview':

@@ -43,6 +43,8 @@ export const configSchema = z
         path: z.string().min(1).default(DEFAULTS.storage.path),
         retentionDays: z.number().positive().default(DEFAULTS.storage.retentionDays),
         maxItems: z.number().int().positive().default(DEFAULTS.storage.maxItems),
+        // PostgreSQL instead of the JSON files (issue 12); DATABASE_URL overrides it (src/store/open-store-at.ts).
+        url: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (postgres://user:password@host:5432/database)').optional(),
       })
       .prefault({}),
     fetch: z

@@ -4,14 +4,20 @@
  */
 import type { Config } from '../config/schema.js';
 import { openJsonStore } from './json/json-store.js';
+import { storeTargetOfConfig } from './open-store-at.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store-api.js';
 
 export interface OpenStoreOptions {
   /** No lock, no writes: for `export` and `preview` beside a running `serve`. */
   readOnly?: boolean;
   onWarning?: (message: string, err?: unknown) => void;
+  /** The environment for DATABASE_URL (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
-export async function openStore(config: Pick<Config, 'storePath'>, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(config: Pick<Config, 'storePath' | 'storage'>, options: OpenStoreOptions = {}): Promise<Store> {
+  const target = storeTargetOfConfig(config, options.env);
+  if (target.kind === 'postgres') return openPostgresStore(target.url, { readOnly: options.readOnly === true });
   return openJsonStore(config.storePath, options);
 }

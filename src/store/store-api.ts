@@ -100,4 +100,48 @@ export interface Store {
   close(): Promise<void>;
   /** Called when another process changed the store (PostgreSQL replicas: LISTEN/NOTIFY). Returns an unsubscribe. */
   watch?(onChange: (what: 'articles' | 'rules') => void): Promise<() => void>;
+
+  // ---------------------------------------------------------------- optional, added for PostgreSQL (issue 12)
+  /** Newest articles first (published, first seen, id): publishing without reading the whole table. */
+  listNewestHeads?(options: { limit: number; publishedAfter?: Date }): Promise<ArticleHead[]>;
+  /**
+   * What other processes wrote since `cursor` (null: everything): heads written
+   * and ids removed by retention. At least once: a change may come twice.
+   * A replica keeping heads in memory calls it on watch('articles').
+   */
+  changesSince?(cursor: string | null): Promise<StoreChanges>;
+  /** Replicas: record this process's rules fingerprint (NOTIFY 'rules' when it changed) and whether the live replicas agree. */
+  reportRules?(fingerprint: string, now: Date): Promise<RulesAgreement>;
+  /** For /healthz: can the store be reached now, and how fast. */
+  checkHealth?(): Promise<StoreHealth>;
+  /** For the metrics: connections of the pool. */
+  poolStats?(): PoolStats;
+}
+
+export interface StoreChanges {
+  cursor: string;
+  heads: ArticleHead[];
+  removed: string[];
+}
+
+export interface RulesAgreement {
+  /** This replica's rules are the ones most live replicas run (ties: the most recently changed). */
+  agreed: boolean;
+  /** The fingerprint the others are measured against. */
+  reference: string;
+  replicas: { replica: string; fingerprint: string; seenAt: string }[];
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** One line: "database … on host:port, 3 ms" or the reason it failed. */
+  detail: string;
+  latencyMs?: number;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Callers waiting for a connection: above 0 for long, the pool is too small. */
+  waiting: number;
 }

@@ -1,0 +1,167 @@
+/**
+ * Two real `serve` replicas (the CLI as child processes, DATABASE_URL set)
+ * against one throwaway PostgreSQL database and a fixture feed server on
+ * 127.0.0.1: both poll at start, at the same moment, and every source must be
+ * fetched exactly once, its articles stored once.
+ *
+ * A replica killed with SIGKILL mid-cycle loses nothing: its leases keep the
+ * other replica off those sources until they expire, then it polls them.
+ *
+ * Still to come (needs the daemon to follow watch('articles')): comparing
+ * both replicas' /feed.xml byte for byte once caught up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { CLI, cleanEnv, makeTempDir, renderTestConfig } from '../../helpers/cli.js';
+import { postgresAvailable, usePostgresCluster } from '../../helpers/postgres.js';
+
+const SOURCES = 12;
+const ITEMS = 5;
+
+function rssOf(n: number): string {
+  const items = Array.from({ length: ITEMS }, (_, i) => {
+    const date = new Date(Date.UTC(2026, 10, 30, 12, n, i)).toUTCString();
+    return `<item><title>Linux-Kernel ${n}.${i}: neuer Treiber für Container-Hosts</title>
+      <link>https://quelle-${n}.example.test/artikel/${i}</link><guid>q${n}-a${i}</guid><pubDate>${date}</pubDate>
+      <description>Der Linux-Kernel bringt neue Funktionen für Container und Hosting.</description></item>`;
+  }).join('');
+  return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Quelle ${n}</title>
+    <link>https://quelle-${n}.example.test/</link><description>Test</description>${items}</channel></rss>`;
+}
+
+describe.runIf(postgresAvailable())('two serve replicas on one database', () => {
+  const pgc = usePostgresCluster();
+  const requests = new Map<string, number>();
+  const requestTimes = new Map<string, number[]>();
+  const held: import('node:http').ServerResponse[] = [];
+  let holdKillFeeds = true;
+  let feeds: Server;
+  let feedsUrl: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    feeds = createServer((req, res) => {
+      requests.set(req.url!, (requests.get(req.url!) ?? 0) + 1);
+      requestTimes.set(req.url!, [...(requestTimes.get(req.url!) ?? []), Date.now()]);
+      const kill = /^\/kill-(\d+)\.xml$/.exec(req.url ?? '');
+      if (kill) {
+        // Until the first replica is killed, its requests hang: it dies in the middle of its cycle.
+        if (holdKillFeeds) return void held.push(res);
+        return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssOf(100 + Number(kill[1])));
+      }
+      const n = Number(/^\/feed-(\d+)\.xml$/.exec(req.url ?? '')?.[1] ?? NaN);
+      if (!Number.isInteger(n)) return void res.writeHead(404).end();
+      // Slow enough that the two replicas' first cycles overlap.
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssOf(n)), 200);
+    });
+    await new Promise<void>((resolve) => feeds.listen(0, '127.0.0.1', resolve));
+    feedsUrl = `http://127.0.0.1:${(feeds.address() as { port: number }).port}`;
+  });
+  afterAll(async () => {
+    for (const res of held) res.destroy();
+    feeds.closeAllConnections();
+    await new Promise<void>((resolve) => feeds.close(() => resolve()));
+  });
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  function startReplica(
+    databaseUrl: string,
+    sources = Array.from({ length: SOURCES }, (_, n) => ({ name: `Quelle ${n}`, url: `${feedsUrl}/feed-${n}.xml` })),
+    extra = '',
+  ): { child: ChildProcess; output: () => string } {
+    const dir = makeTempDir('feedkurator-replica-');
+    const config = path.join(dir, 'feedkurator.yaml');
+    writeFileSync(config, renderTestConfig(dir, sources, extra));
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', config], {
+      cwd: dir,
+      env: cleanEnv({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+    children.push(child);
+    return { child, output: () => output };
+  }
+
+  it('fetches every source once between them and stores every article once', async () => {
+    const url = await pgc.cluster.createDatabase('replicas');
+    const replicas = [startReplica(url), startReplica(url)];
+    const deadline = Date.now() + 90_000;
+    let done = false;
+    while (!done) {
+      for (const r of replicas) if (r.child.exitCode !== null) throw new Error(`a replica exited early: ${r.output()}`);
+      if (Date.now() > deadline) throw new Error(`replicas did not finish their first cycle: ${replicas.map((r) => r.output()).join('\n---\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const cycles = replicas.map((r) => r.output().split('\n').filter((l) => l.includes('"poll cycle finished"')).length);
+      done = cycles.every((c) => c >= 1) && [...requests.values()].reduce((a, b) => a + b, 0) >= SOURCES;
+    }
+    const store = await openPostgresStore(url, { readOnly: true });
+    try {
+      expect(await store.countArticles()).toBe(SOURCES * ITEMS);
+      const heads = await store.listHeads();
+      expect(new Set(heads.map((h) => h.id)).size).toBe(SOURCES * ITEMS);
+      expect((await store.getSourceStates()).size).toBe(SOURCES);
+    } finally {
+      await store.close();
+    }
+    // The two first cycles split the sources: what one polled, the other skipped as leased.
+    const firstCycles = replicas.map((r) => {
+      const line = r.output().split('\n').find((l) => l.includes('"poll cycle finished"'))!;
+      return JSON.parse(line) as { ok: number; skipped: number; new: number; sources: number };
+    });
+    expect(firstCycles.map((c) => c.sources)).toEqual([SOURCES, SOURCES]);
+    expect(firstCycles[0]!.ok + firstCycles[1]!.ok).toBe(SOURCES);
+    expect(firstCycles[0]!.new + firstCycles[1]!.new).toBe(SOURCES * ITEMS);
+    for (const cycle of firstCycles) expect(cycle.ok + cycle.skipped).toBe(SOURCES);
+    // Each source fetched exactly once by the two replicas together.
+    expect(Object.fromEntries(requests)).toEqual(Object.fromEntries(Array.from({ length: SOURCES }, (_, n) => [`/feed-${n}.xml`, 1])));
+  }, 150_000);
+
+  it('loses nothing when a replica is killed mid-cycle: the other polls its sources once the leases expire', async () => {
+    const url = await pgc.cluster.createDatabase('killed');
+    const sources = Array.from({ length: 6 }, (_, n) => ({ name: `Kill ${n}`, url: `${feedsUrl}/kill-${n}.xml` }));
+    // A cycle every 5 s; the pipeline leases a source for 2 × fetch.timeoutSeconds (5 s) + 60 s.
+    const schedule = 'schedule: "*/5 * * * * *"';
+    const first = startReplica(url, sources, schedule);
+    const waitUntil = async (what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> => {
+      const deadline = Date.now() + ms;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${first.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    // The host limiter lets 2 requests per host run at once: with those 2 hanging, the
+    // replica is mid-cycle, all 6 sources leased, 4 not even requested yet.
+    await waitUntil('the first replica to start fetching', () => held.length >= 2, 60_000);
+    first.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    holdKillFeeds = false;
+    const second = startReplica(url, sources, schedule);
+    const store = await openPostgresStore(url);
+    try {
+      await waitUntil('the second replica to poll the dead one\'s sources', async () => (await store.countArticles()) === sources.length * ITEMS, 150_000);
+      expect(second.child.exitCode).toBeNull();
+      expect(new Set((await store.listHeads()).map((h) => h.id)).size).toBe(sources.length * ITEMS);
+      expect((await store.getSourceStates()).size).toBe(sources.length);
+    } finally {
+      await store.close();
+    }
+    const after = sources.map((source) => (requestTimes.get(new URL(source.url).pathname) ?? []).filter((t) => t > killedAt));
+    // Every source polled again, by the other replica, and not before the dead one's lease ran out
+    // (2 × 5 s + 60 s from its cycle's start, a few seconds before the kill).
+    for (const times of after) {
+      expect(times.length).toBeGreaterThanOrEqual(1);
+      expect(times[0]! - killedAt).toBeGreaterThanOrEqual(50_000);
+    }
+    const repolledAfterMs = Math.min(...after.map((t) => t[0]!)) - killedAt;
+    console.log(`sources of the killed replica polled again ${(repolledAfterMs / 1000).toFixed(1)} s after its death`);
+  }, 240_000);
+});
+
