@@ -120,6 +120,24 @@ export class Curation {
     if (changed.size > 0) await store.putClassifications(this.rules.fingerprint, changed);
   }
 
+  /**
+   * Take in what another replica wrote (PostgreSQL): its new and changed
+   * articles, classified here with the same rules, and the ids its retention
+   * dropped.
+   */
+  async applyRemote(written: readonly StoredArticle[], removed: readonly string[]): Promise<void> {
+    for (const article of written) {
+      const { content: _content, ...head } = article;
+      this.#heads.set(article.id, head);
+      this.#topics.set(article.id, this.classifyArticle(article).topics);
+    }
+    for (const id of removed) {
+      this.#heads.delete(id);
+      this.#topics.delete(id);
+      this.#memo.delete(id);
+    }
+  }
+
   /** Curated heads (at least one topic), newest first. */
   listCurated(): { head: ArticleHead; topics: string[] }[] {
     const curated: { head: ArticleHead; topics: string[] }[] = [];

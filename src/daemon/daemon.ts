@@ -64,6 +64,13 @@ export class Daemon {
   /** Set while the store cannot be written (a full disk): serving goes on, the next cycle tries again. */
   storeWriteError: string | undefined;
   lastRebuildMs: number | undefined;
+  /** Replicas: whether this replica's rules are the ones the others run (undefined: a store without replicas). */
+  rulesAgreement: { agreed: boolean; reference: string } | undefined;
+  /** Replicas: whether the database answered the last health check. */
+  storeHealth: { ok: boolean; detail: string } | undefined;
+  #cursor: string | null = null;
+  #unwatch: (() => void) | undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DaemonOptions) {
     this.#options = options;
@@ -86,11 +93,53 @@ export class Daemon {
   /** Load the curation state (classifying only what the stored topics lack) and publish. */
   async start(): Promise<void> {
     await this.#refreshStatus();
+    // Replicas: start from what the store holds now, then follow what the others write.
+    if (this.store.changesSince) this.#cursor = (await this.store.changesSince(null)).cursor;
     await this.#exclusive(async () => {
       this.#curation = await Curation.open(this.store, rulesFor(this.#config));
       await this.#flushDerived();
       this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
     });
+    await this.#reportRules();
+    if (this.store.watch) {
+      this.#unwatch = await this.store.watch((what) => {
+        if (what === 'rules') void this.#reportRules();
+        else this.#scheduleSync();
+      });
+    }
+  }
+
+  /** Another replica wrote articles: take them in and publish, a moment later (notifications come in bursts). */
+  #scheduleSync(): void {
+    if (this.#syncTimer) return;
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = undefined;
+      void this.#exclusive(() => this.#syncFromStore()).catch((err: unknown) =>
+        this.#log.warn({ error: describeError(err) }, 'could not take in the other replicas\' articles; trying again on the next change'),
+      );
+    }, 250);
+    this.#syncTimer.unref();
+  }
+
+  async #syncFromStore(): Promise<void> {
+    if (!this.store.changesSince || !this.#curation) return;
+    const changes = await this.store.changesSince(this.#cursor);
+    this.#cursor = changes.cursor;
+    if (changes.heads.length === 0 && changes.removed.length === 0) return;
+    const written = await this.store.getArticles(changes.heads.map((h) => h.id));
+    await this.#curation.applyRemote(written, changes.removed);
+    this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
+  }
+
+  async #reportRules(): Promise<void> {
+    if (!this.store.reportRules || !this.#curation) return;
+    try {
+      const agreement = await this.store.reportRules(this.#curation.rules.fingerprint, new Date());
+      this.rulesAgreement = { agreed: agreement.agreed, reference: agreement.reference };
+      if (!agreement.agreed) this.#log.warn({ reference: agreement.reference }, 'the topic rules differ from the other replicas\' (see /healthz)');
+    } catch (err) {
+      this.#log.warn({ error: describeError(err) }, 'could not compare the topic rules with the other replicas');
+    }
   }
 
   /** One poll cycle, then curate and publish what it changed. */
@@ -161,6 +210,7 @@ export class Daemon {
       this.#log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
       if (oldFetcher !== fetcher) void oldFetcher.close();
       await this.#flushDerived();
+      await this.#reportRules();
     });
   }
 
@@ -171,6 +221,8 @@ export class Daemon {
   }
 
   async close(): Promise<void> {
+    this.#unwatch?.();
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
     await this.settled();
     await Promise.all([this.#fetcher.close(), this.#reader.close()]);
   }
@@ -211,6 +263,11 @@ export class Daemon {
   }
 
   async #refreshStatus(): Promise<void> {
+    if (this.store.checkHealth) {
+      const health = await this.store.checkHealth();
+      this.storeHealth = { ok: health.ok, detail: health.detail };
+      if (!health.ok) return; // keep what is known until the database is back
+    }
     this.sourceStates = await this.store.getSourceStates();
     this.lastCycle = await this.store.getLastCycle();
   }

@@ -41,9 +41,12 @@ export function buildHealthReport(status: DaemonStatus, config: Config, daemon: 
   });
   const failing = sources.filter((s) => s.errorCount > 0).length;
   const storeError = daemon?.storeWriteError;
-  const state = !daemon ? 'starting' : status.configError || storeError || failing > 0 ? 'degraded' : 'ok';
+  const unreachable = daemon?.storeHealth?.ok === false;
+  const rulesDiffer = daemon?.rulesAgreement?.agreed === false;
+  const state = !daemon ? 'starting' : unreachable ? 'error' : status.configError || storeError || rulesDiffer || failing > 0 ? 'degraded' : 'ok';
   return {
-    httpStatus: 200,
+    // SPEC §4: 200 while the store is usable. A database that does not answer is not; the feeds are still served from memory.
+    httpStatus: unreachable ? 503 : 200,
     body: {
       status: state,
       version: status.version,
@@ -55,7 +58,9 @@ export function buildHealthReport(status: DaemonStatus, config: Config, daemon: 
         kind: daemon?.store.kind ?? null,
         path: daemon?.store.location ?? config.storePath,
         articles: daemon?.articleCount ?? null,
-        error: storeError ?? null,
+        error: storeError ?? (unreachable ? daemon!.storeHealth!.detail : null),
+        database: daemon?.storeHealth?.detail ?? null,
+        rules: daemon?.rulesAgreement ?? null,
         lastRebuildMs: daemon?.lastRebuildMs === undefined ? null : Math.round(daemon.lastRebuildMs),
       },
       config: { file: config.file, loadedAt: status.configLoadedAt.toISOString(), error: status.configError ?? null },

@@ -122,6 +122,29 @@ describe.runIf(postgresAvailable())('two serve replicas on one database', () => 
     for (const cycle of firstCycles) expect(cycle.ok + cycle.skipped).toBe(SOURCES);
     // Each source fetched exactly once by the two replicas together.
     expect(Object.fromEntries(requests)).toEqual(Object.fromEntries(Array.from({ length: SOURCES }, (_, n) => [`/feed-${n}.xml`, 1])));
+
+    // Each replica learns the other's articles (LISTEN/NOTIFY): once caught up, both publish the same bytes and ETag.
+    const urls = replicas.map((r) => {
+      const line = r.output().split('\n').find((l) => l.includes('"msg":"serving"'))!;
+      return (JSON.parse(line) as { url: string }).url;
+    });
+    const until = Date.now() + 30_000;
+    let answers: { body: string; etag: string | null }[] = [];
+    for (;;) {
+      answers = await Promise.all(
+        urls.map(async (u) => {
+          const res = await fetch(`${u}/feed.json`);
+          return { body: await res.text(), etag: res.headers.get('etag') };
+        }),
+      );
+      const items = (JSON.parse(answers[0]!.body) as { items: unknown[] }).items.length;
+      if (answers[0]!.body === answers[1]!.body && items > 0) break;
+      if (Date.now() > until) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(answers[1]!.body).toBe(answers[0]!.body);
+    expect(answers[1]!.etag).toBe(answers[0]!.etag);
+    expect((JSON.parse(answers[0]!.body) as { items: unknown[] }).items.length).toBeGreaterThan(0);
   }, 150_000);
 
   it('loses nothing when a replica is killed mid-cycle: the other polls its sources once the leases expire', async () => {
