@@ -166,7 +166,7 @@ wait_cycle() {
   local name=$1 t; t=$(now)
   for _ in $(seq 1 150); do
     if curl -s -o "$TMP/healthz.json" "$URL/healthz" 2>/dev/null \
-       && node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).lastCycle ? 0 : 1)' "$TMP/healthz.json" 2>/dev/null; then
+       && node -e 'const h = JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); process.exit(h.lastCycle && Date.parse(h.lastCycle.startedAt) >= Date.parse(h.startedAt) ? 0 : 1)' "$TMP/healthz.json" 2>/dev/null; then
       echo "   first cycle finished after $(dt "$t")s"; return 0
     fi
     [ "$(docker inspect "$name" --format '{{.State.Running}}' 2>/dev/null)" = true ] || break
@@ -178,8 +178,11 @@ wait_cycle() {
 # check_store FILE: every fixture article stored exactly once
 check_store() {
   node -e '
-    const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const titles = (s.articles || []).map((a) => a.title);
+    const fs = require("fs"), path = require("path");
+    const dir = path.dirname(process.argv[1]);
+    const s = { articles: fs.readdirSync(dir).filter((n) => /^feedkurator\.articles-.*\.json$/.test(n)).flatMap((n) => JSON.parse(fs.readFileSync(path.join(dir, n), "utf8")).articles) };
+    JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const titles = s.articles.map((a) => a.title);
     const want = ["Akamai hostet kernel.org", "Linuxcon und Containercon", "LibreOffice bekommt"];
     const missing = want.filter((w) => titles.filter((t) => t.includes(w)).length !== 1);
     if (missing.length || titles.length !== 3) {
@@ -281,7 +284,7 @@ fi
 step "arbitrary UID in group 0 on the image's anonymous volume"
 C="$CTR-4"
 if start "$C" --user 1000570000:0 && wait_cycle "$C"; then
-  docker exec "$C" cat /app/data/feedkurator.json >"$TMP/store4.json" 2>/dev/null && check_store "$TMP/store4.json" \
+  rm -rf "$TMP/store4" && docker cp "$C:/app/data" "$TMP/store4" >/dev/null 2>&1 && check_store "$TMP/store4/feedkurator.json" \
     && ok "uid 1000570000 (group 0) writes the store to /app/data" || bad "uid 1000570000 in group 0 could not write the store"
   stop_clean "$C"
 else
@@ -301,7 +304,10 @@ if CONFIG_DIR="$TMP/config-slow" start "$C" -v "$TMP/data5:/app/data"; then
     stop_clean "$C"
     # Abandoned (or, if the daemon waited, merged whole): the quick articles are kept either way.
     node -e '
-      const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const fs = require("fs"), path = require("path");
+      const dir = path.dirname(process.argv[1]);
+      const s = { articles: fs.readdirSync(dir).filter((n) => /^feedkurator\.articles-.*\.json$/.test(n)).flatMap((n) => JSON.parse(fs.readFileSync(path.join(dir, n), "utf8")).articles) };
+      JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
       const titles = s.articles.map((a) => a.title);
       const quick = ["Akamai hostet kernel.org", "Linuxcon und Containercon", "LibreOffice bekommt"];
       const ok = quick.every((q) => titles.filter((t) => t.includes(q)).length === 1)
