@@ -67,7 +67,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
       server = await listen();
       void compressPublication(snapshot);
     }
-    const store = await openStore(config, { onWarning: (message, err) => log.warn({ error: err ? describeError(err) : undefined }, message) });
+    const store = await openStore(config, {
+      onWarning: (message, err) => log.warn({ error: err ? describeError(err) : undefined }, message),
+      onQuery: (ms, failed) => metrics.observeStoreQuery(ms / 1000, failed),
+    });
+    if (store.poolStats) metrics.watchStorePool(() => store.poolStats!());
     daemon = new Daemon({
       config,
       store,

@@ -17,6 +17,10 @@ export interface Metrics {
   observeCycle(record: CycleRecord): void;
   setStoreArticles(count: number): void;
   observeHttp(route: string, status: number, seconds: number): void;
+  /** PostgreSQL: one store operation's duration. */
+  observeStoreQuery(seconds: number, failed: boolean): void;
+  /** PostgreSQL: where the pool's connections are, read at each scrape. */
+  watchStorePool(read: () => { total: number; idle: number; waiting: number }): void;
 }
 
 export interface MetricsOptions {
@@ -78,6 +82,27 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   const storeArticles = new Gauge({ name: 'feedkurator_store_articles', help: 'Articles in the store.', registers });
+  const storeQuerySeconds = new Histogram({
+    name: 'feedkurator_store_query_duration_seconds',
+    help: 'PostgreSQL: duration of one store operation, by result.',
+    labelNames: ['result'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers,
+  });
+  let readPool: (() => { total: number; idle: number; waiting: number }) | undefined;
+  new Gauge({
+    name: 'feedkurator_store_pool_connections',
+    help: 'PostgreSQL: connections of the pool by state (total, idle, and callers waiting for one).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      if (!readPool) return;
+      const stats = readPool();
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
   const httpRequests = new Counter({
     name: 'feedkurator_http_requests_total',
     help: 'HTTP requests by route and status code.',
@@ -137,6 +162,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       const child = httpChild(route, status);
       child.count.inc();
       child.seconds.observe(nonNegative(seconds));
+    },
+    observeStoreQuery(seconds, failed) {
+      storeQuerySeconds.observe({ result: failed ? 'failed' : 'ok' }, nonNegative(seconds));
+    },
+    watchStorePool(read) {
+      readPool = read;
     },
   };
 }

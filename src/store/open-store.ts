@@ -14,10 +14,14 @@ export interface OpenStoreOptions {
   onWarning?: (message: string, err?: unknown) => void;
   /** The environment for DATABASE_URL (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** PostgreSQL: told the duration of every store operation (metrics). */
+  onQuery?: (ms: number, failed: boolean) => void;
 }
 
 export async function openStore(config: Pick<Config, 'storePath' | 'storage'>, options: OpenStoreOptions = {}): Promise<Store> {
   const target = storeTargetOfConfig(config, options.env);
-  if (target.kind === 'postgres') return openPostgresStore(target.url, { readOnly: options.readOnly === true });
+  if (target.kind === 'postgres') {
+    return openPostgresStore(target.url, { readOnly: options.readOnly === true, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
+  }
   return openJsonStore(config.storePath, options);
 }

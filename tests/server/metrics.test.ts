@@ -60,4 +60,20 @@ describe('metrics', () => {
     expect(valueOf(await b.render(), 'feedkurator_store_articles')).toBe(2);
     expect(await a.render()).toMatch(/^feedkurator_process_resident_memory_bytes \d+/m);
   });
+
+  it('covers the PostgreSQL pool and query time when the store reports them', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    expect(await metrics.render()).not.toMatch(/feedkurator_store_pool_connections\{/);
+    let stats = { total: 4, idle: 3, waiting: 0 };
+    metrics.watchStorePool(() => stats);
+    metrics.observeStoreQuery(0.004, false);
+    metrics.observeStoreQuery(0.2, true);
+    let text = await metrics.render();
+    expect(valueOf(text, 'feedkurator_store_pool_connections{state="idle"}')).toBe(3);
+    expect(valueOf(text, 'feedkurator_store_query_duration_seconds_count{result="ok"}')).toBe(1);
+    expect(valueOf(text, 'feedkurator_store_query_duration_seconds_sum{result="failed"}')).toBeCloseTo(0.2);
+    stats = { total: 10, idle: 0, waiting: 7 };
+    text = await metrics.render();
+    expect(valueOf(text, 'feedkurator_store_pool_connections{state="waiting"}')).toBe(7);
+  });
 });
