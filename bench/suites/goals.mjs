@@ -38,7 +38,8 @@ export async function benchWarmPollWrite({ dir, fixture, sourceCount, runs, log 
     const finished = res.stderr.split('\n').filter((l) => l.includes('poll cycle finished')).map((l) => JSON.parse(l)).pop();
     if (!finished || typeof finished.bytesWritten !== 'number') throw new Error('the warm poll logged no "poll cycle finished" line with bytesWritten');
     const after = mtimes(runDir);
-    const changed = [...after].filter(([f, m]) => before.get(f) !== m && !f.endsWith('.yaml')).map(([f]) => f);
+    // Replaced store files; a `.bak` is a hard link to the file replaced, no data written.
+    const changed = [...after].filter(([f, m]) => before.get(f) !== m && f.endsWith('.json')).map(([f]) => f);
     const store = measureStoreDir(storePath);
     samples.push({ bytesWritten: finished.bytesWritten, storeBytes: store.bytes, files: store.files, changed, notModified: summary.notModified, wallMs: res.wallMs });
     log(`warm poll ${sourceCount} sources, run ${run + 1}/${runs}: ${finished.bytesWritten} bytes written of ${store.bytes} (${changed.join(', ')})`);
