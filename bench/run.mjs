@@ -1,10 +1,10 @@
 /**
- * `npm run bench` (-- --quick): every benchmark of issue 8 against the
+ * `npm run bench` (-- --quick): every benchmark of issues 8 and 11 against the
  * compiled program in dist/, all on 127.0.0.1, each figure a median of
  * several runs next to a baseline measured in the same run. Progress goes to
  * stderr, the one table to stdout; results are also kept in bench/results/.
  *
- * Options: --quick (under a minute), --only=poll,store,start,serving,classify,rebuild, --seed=N,
+ * Options: --quick (a few minutes), --only=poll,store,start,serving,classify,rebuild, --seed=N,
  * --poll-sizes=200,1000 and --poll-runs=N (a subset of the poll plan), --poll-in-thread (each cold
  * poll also with FEEDKURATOR_READ_THREADS=0, to compare the worker pool with reading in the main thread)
  */
@@ -16,10 +16,11 @@ import { makeRunDir } from './lib/bench-config.mjs';
 import { startFixtureServer } from './lib/fixture-server.mjs';
 import { buildRows, renderTable } from './lib/table.mjs';
 import { benchClassify, benchNormalize } from './suites/classify.mjs';
+import { buildGoalRows } from './suites/goal-rows.mjs';
+import { benchLatencyDuringRebuild, benchRebuildAfterChange, benchRulesEdit, benchStoreFlush, benchWarmPollWrite } from './suites/goals.mjs';
 import { benchPoll } from './suites/poll.mjs';
-import { benchRebuild } from './suites/rebuild.mjs';
 import { benchServeStart, benchServing } from './suites/serve.mjs';
-import { benchStoreWrite, buildStores } from './suites/store.mjs';
+import { buildStores } from './suites/store.mjs';
 
 const PLANS = {
   full: {
@@ -28,25 +29,31 @@ const PLANS = {
       { size: 200, runs: 7 },
       { size: 1000, runs: 3 },
     ],
-    storeSizes: [20_000, 50_000],
-    storeRuns: 3,
+    storeSizes: [20_000],
+    storeRuns: 5,
+    warmWriteRuns: 3,
     startSizes: [20_000, 50_000],
-    startRuns: 4,
+    startRuns: 3,
     servingSize: 20_000,
     serving: { runs: 3, seconds: 5, warmupSeconds: 1, scenarios: ['gzip', 'identity', 'notModified'] },
+    latency: { runs: 3, seconds: 6 },
     classify: { sources: 60, rounds: 7 },
     rebuild: { size: 20_000, rounds: 5 },
+    rulesEdit: { sizes: [20_000, 50_000], rounds: 3 },
   },
   quick: {
     poll: [{ size: 50, runs: 3 }],
     storeSizes: [3_000],
     storeRuns: 2,
+    warmWriteRuns: 2,
     startSizes: [3_000],
     startRuns: 2,
     servingSize: 3_000,
     serving: { runs: 2, seconds: 1, warmupSeconds: 0, scenarios: ['gzip', 'notModified'] },
+    latency: { runs: 1, seconds: 4 },
     classify: { sources: 20, rounds: 3 },
     rebuild: { size: 3_000, rounds: 2 },
+    rulesEdit: { sizes: [3_000], rounds: 2 },
   },
 };
 
@@ -98,7 +105,7 @@ try {
       await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log, inThread: pollInThread })));
     }
   }
-  const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? plan.startSizes : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size] : [])])];
+  const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? plan.startSizes : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size, ...plan.rulesEdit.sizes] : [])])];
   let stores = new Map();
   if (sizes.length > 0) await section('store build', async () => (stores = await buildStores({ dir: workDir, sizes, seed, anchor, log })));
   const storeOf = (size) => {
@@ -107,23 +114,32 @@ try {
     return store;
   };
 
+  // Issue 11's goal rows (a second table); the cold poll rows above stay in the main table.
+  const goals = (results.goals = {});
   if (wanted('store')) {
-    results.storeWrite = [];
+    await section('warm poll write', async () => {
+      const sourceCount = storeOf(plan.storeSizes[0]).sources;
+      goals.warmWrite = await benchWarmPollWrite({ dir: workDir, fixture, sourceCount, runs: plan.warmWriteRuns, log });
+    });
+    goals.storeFlush = [];
     for (const size of plan.storeSizes) {
-      await section(`store write ${size}`, async () => results.storeWrite.push(await benchStoreWrite({ store: storeOf(size), runs: plan.storeRuns, log })));
+      await section(`store write ${size}`, async () => goals.storeFlush.push(await benchStoreFlush({ dir: workDir, store: storeOf(size), runs: plan.storeRuns, seed, anchor, log })));
     }
   }
   if (wanted('start')) {
-    results.serveStart = [];
+    goals.serveStart = [];
     for (const size of plan.startSizes) {
       await section(`serve start ${size}`, async () => {
-        results.serveStart.push(await benchServeStart({ dir: workDir, store: storeOf(size), runs: plan.startRuns, log }));
+        goals.serveStart.push(await benchServeStart({ dir: workDir, store: storeOf(size), runs: plan.startRuns, log }));
       });
     }
   }
   if (wanted('serving')) {
     await section('serving', async () => {
       results.serving = await benchServing({ dir: workDir, store: storeOf(plan.servingSize), ...plan.serving, log });
+    });
+    await section('latency during rebuilds', async () => {
+      goals.latency = await benchLatencyDuringRebuild({ dir: workDir, store: storeOf(plan.servingSize), fixture, ...plan.latency, seed, anchor, log });
     });
   }
   if (wanted('classify')) {
@@ -136,9 +152,12 @@ try {
   }
   if (wanted('rebuild')) {
     await section('rebuild', async () => {
-      const store = storeOf(plan.rebuild.size);
-      results.rebuild = await benchRebuild({ dir: workDir, store, sources: fixture.sources(store.sources), rounds: plan.rebuild.rounds, log });
+      goals.rebuild = await benchRebuildAfterChange({ dir: workDir, store: storeOf(plan.rebuild.size), rounds: plan.rebuild.rounds, seed, anchor, log });
     });
+    goals.rulesEdit = [];
+    for (const size of plan.rulesEdit.sizes) {
+      await section(`rules edit ${size}`, async () => goals.rulesEdit.push(await benchRulesEdit({ dir: workDir, store: storeOf(size), rounds: plan.rulesEdit.rounds, log })));
+    }
   }
 } finally {
   await fixture.close();
@@ -148,10 +167,11 @@ try {
 results.failures = failures;
 results.seconds = Math.round((performance.now() - started) / 1000);
 machine.loadAtEnd = loadavg()[0];
-const table = renderTable(buildRows(results));
+const table = `${renderTable(buildRows(results))}\n**Issue 11 goals** (an engine whose cost follows the change):\n\n${renderTable(buildGoalRows(results.goals))}`;
 const notes = [
   ...failures.map((f) => `FAILED ${f}`),
   ...(results.poll ?? []).flatMap((p) => p.problems.map((problem) => `poll ${p.size}: ${problem}`)),
+  ...[results.goals.warmWrite, results.goals.latency].flatMap((g) => g?.problems ?? []),
 ];
 const footer = `\n${mode} run, ${results.seconds} s, seed ${seed}; ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB RAM, Node ${machine.node}, Linux ${machine.kernel}; 1-min load average ${machine.loadAtStart.toFixed(1)} at start, ${machine.loadAtEnd.toFixed(1)} at end\n${notes.map((n) => `- ${n}\n`).join('')}`;
 process.stdout.write(`\n${table}${footer}`);

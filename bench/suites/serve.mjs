@@ -1,10 +1,11 @@
 /**
  * `feedkurator serve` as a child process: time from spawn to the first 200
- * on /feed.xml over a big store, and requests/s and latency under autocannon
+ * on /feed.xml over a big store (with and without the publication snapshot)
+ * and its RSS when idle, and requests/s and latency under autocannon
  * (keep-alive, 50 connections) against a bare node:http server answering
  * with the same bytes and headers, started as a child process as well.
  */
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,48 +13,85 @@ import autocannon from 'autocannon';
 import { writeBenchConfig } from '../lib/bench-config.mjs';
 import { CLI, findFreePort, lastLines, sleep, startMeasured } from '../lib/processes.mjs';
 import { median } from '../lib/stats.mjs';
+import { copyStore } from '../tasks/store-files.mjs';
 
 const BARE_START = fileURLToPath(new URL('../tasks/bare-start.mjs', import.meta.url));
 // SPEC §2 allows serve 10 s to stop after SIGTERM.
 const STOP_GRACE_MS = 15_000;
 const BARE_SERVER = fileURLToPath(new URL('../tasks/bare-server.mjs', import.meta.url));
 
-/** Start `serve` on a copy of the store; resolves once /feed.xml answers 200. */
-export async function startServe({ dir, store, sources = [] }) {
+/** Start `serve` on a copy of the store (unless `keep`: the store already in `dir`); resolves once /feed.xml answers 200. */
+export async function startServe({ dir, store, sources = [], keep = false, env = {} }) {
   mkdirSync(dir, { recursive: true });
   const port = await findFreePort();
-  const { file, storePath } = writeBenchConfig(dir, { sources, port });
-  copyFileSync(store.storePath, storePath);
-  const proc = startMeasured(CLI, ['serve', '--config', file], { env: { LOG_LEVEL: 'warn' } });
+  const { file } = writeBenchConfig(dir, { sources, port });
+  if (!keep) copyStore(store.storePath, dir);
+  const proc = startMeasured(CLI, ['serve', '--config', file], { env: { LOG_LEVEL: 'warn', ...env } });
   const url = `http://127.0.0.1:${port}`;
   const firstOkMs = await waitForOk(`${url}/feed.xml`, proc);
-  return { url, firstOkMs, proc, stop: () => stop(proc, dir) };
+  return { url, file, firstOkMs, proc, stop: () => stop(proc, keep ? undefined : dir) };
 }
 
+/**
+ * Start to first 200 on /feed.xml, twice per run on the same copy: first
+ * without a publication snapshot (a store written by `poll` has none), then
+ * the restart, which answers from the snapshot the first start saved. After
+ * each start, once its first cycle is done (no sources: nothing fetched)
+ * and it has been idle for IDLE_MS, its RSS. Baseline (bare-start.mjs):
+ * read + JSON.parse of every store file, listen, answer; its RSS likewise.
+ */
 export async function benchServeStart({ dir, store, runs, log }) {
-  const samples = { feedkurator: [], baseline: [] };
+  const samples = { cold: [], snapshot: [], baseline: [] };
   for (let run = 0; run < runs; run++) {
     for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
       if (mode === 'feedkurator') {
-        const serve = await startServe({ dir: join(dir, `start-${run}`), store });
-        const usage = await serve.stop();
-        samples.feedkurator.push({ firstOkMs: serve.firstOkMs, rssKb: usage.maxRssKb });
+        const runDir = join(dir, `start-${run}`);
+        for (const kind of ['cold', 'snapshot']) {
+          const serve = await startServe({ dir: runDir, store, keep: kind === 'snapshot' });
+          const idleRssKb = await idleRss(serve.url, serve.proc);
+          const usage = await stop(serve.proc);
+          samples[kind].push({ firstOkMs: serve.firstOkMs, idleRssKb, rssKb: usage.maxRssKb });
+        }
+        rmSync(runDir, { recursive: true, force: true });
       } else {
         const port = await findFreePort();
         const proc = startMeasured(BARE_START, [store.storePath], { env: { PORT: String(port) } });
         const firstOkMs = await waitForOk(`http://127.0.0.1:${port}/`, proc);
+        await sleep(IDLE_MS);
+        const idleRssKb = readRssKb(proc.child.pid);
         const usage = await stop(proc);
-        samples.baseline.push({ firstOkMs, rssKb: usage.maxRssKb });
+        samples.baseline.push({ firstOkMs, idleRssKb, rssKb: usage.maxRssKb });
       }
     }
-    log(`serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(samples.feedkurator.at(-1).firstOkMs)} ms vs ${Math.round(samples.baseline.at(-1).firstOkMs)} ms bare`);
+    const last = (k) => samples[k].at(-1);
+    log(
+      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('snapshot').idleRssKb / 1024)} MB vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
+    );
   }
-  const med = (mode, key) => median(samples[mode].map((s) => s[key]));
-  return {
-    articles: store.articles,
-    feedkurator: { firstOkMs: med('feedkurator', 'firstOkMs'), rssKb: med('feedkurator', 'rssKb') },
-    baseline: { firstOkMs: med('baseline', 'firstOkMs'), rssKb: med('baseline', 'rssKb') },
-  };
+  const med = (kind, key) => median(samples[kind].map((s) => s[key]));
+  const summary = (kind) => ({ firstOkMs: med(kind, 'firstOkMs'), idleRssKb: med(kind, 'idleRssKb'), rssKb: med(kind, 'rssKb') });
+  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), baseline: summary('baseline'), idleMs: IDLE_MS };
+}
+
+/** How long a daemon must have been idle before its RSS counts as idle. */
+const IDLE_MS = 3_000;
+
+/** RSS once the first cycle is done and its publishing settled: waits for /healthz to report the cycle, then IDLE_MS. */
+async function idleRss(url, proc) {
+  for (;;) {
+    const health = await fetch(`${url}/healthz`).then((r) => r.json()).catch(() => undefined);
+    if (health?.lastCycle && Date.parse(health.lastCycle.time) >= Date.now() - (performance.now() - proc.started) - 1_000) break;
+    if (performance.now() - proc.started > 120_000) throw new Error('serve did not finish its first cycle within 120 s');
+    await sleep(50);
+  }
+  await sleep(IDLE_MS);
+  return readRssKb(proc.child.pid);
+}
+
+/** Resident set size of a running process now (VmRSS), in KB. */
+export function readRssKb(pid) {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : NaN;
 }
 
 const SCENARIOS = [
@@ -109,8 +147,8 @@ export async function benchServing({ dir, store, runs, seconds, warmupSeconds = 
   }
 }
 
-function cannon(url, headers, seconds) {
-  return autocannon({ url, connections: 50, pipelining: 1, duration: seconds, headers });
+function cannon(url, headers, seconds, connections = 50) {
+  return autocannon({ url, connections, pipelining: 1, duration: seconds, headers });
 }
 
 /** What serve answers for identity, gzip and a revalidation: the bare server replays exactly this. */
@@ -147,7 +185,7 @@ function fetchRaw(url, headers) {
   });
 }
 
-async function waitForOk(url, proc) {
+export async function waitForOk(url, proc) {
   let exited = false;
   proc.done.then(() => (exited = true));
   for (;;) {
@@ -168,7 +206,7 @@ async function waitForOk(url, proc) {
 }
 
 /** SIGTERM, and SIGKILL if it is not gone within STOP_GRACE_MS, so the bench stays unattended. */
-async function stop(proc, dir) {
+export async function stop(proc, dir) {
   proc.child.kill('SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), STOP_GRACE_MS);
   const res = await proc.done;
