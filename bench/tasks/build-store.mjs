@@ -36,7 +36,7 @@ const config = loadConfig({ configPath: configFile, env: {} });
 const { classifier, fingerprint } = rulesFor(config);
 const storePathOf = (size) => join(dir, `store-${size}`, 'feedkurator.json');
 mkdirSync(join(dir, `store-${sizes[0]}`), { recursive: true });
-let store = await openStore({ storePath: storePathOf(sizes[0]) });
+let store = await openStore({ storePath: storePathOf(sizes[0]), storage: {} });
 let index = 0;
 for (let s = 0; s < sizes.length; s++) {
   const size = sizes[s];
@@ -57,7 +57,7 @@ for (let s = 0; s < sizes.length; s++) {
   const next = sizes[s + 1];
   if (next !== undefined) {
     cpSync(join(dir, `store-${size}`), join(dir, `store-${next}`), { recursive: true });
-    store = await openStore({ storePath: storePathOf(next) });
+    store = await openStore({ storePath: storePathOf(next), storage: {} });
   }
 }
 

@@ -32,7 +32,7 @@ const { readFeedBody } = await importDist('pipeline.js');
 const config = loadConfig({ configPath: configFile, env: {} });
 const feed = { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) };
 mkdirSync(workDir, { recursive: true });
-const store = await openStore({ storePath: copyStore(storePath, workDir) });
+const store = await openStore({ storePath: copyStore(storePath, workDir), storage: {} });
 const rules = rulesFor(config);
 let t = performance.now();
 const curation = await Curation.open(store, rules);

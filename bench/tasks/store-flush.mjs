@@ -33,7 +33,7 @@ const out = { storeBytes };
 
 if (mode === 'feedkurator') {
   mkdirSync(workDir, { recursive: true });
-  const store = await openStore({ storePath: copyStore(storePath, workDir) });
+  const store = await openStore({ storePath: copyStore(storePath, workDir), storage: {} });
   const { classifier, fingerprint } = rulesFor(config);
   let t = performance.now();
   let newArticles = 0;

@@ -25,8 +25,8 @@ export function parseStoreTarget(value: string, cwd = process.cwd()): StoreTarge
 }
 
 /** The store the config points at; DATABASE_URL wins over storage.url, either over the file. */
-export function storeTargetOfConfig(config: Pick<Config, 'storePath'> & { storage: { url?: string | undefined } }, env: NodeJS.ProcessEnv = process.env): StoreTarget {
-  const url = env.DATABASE_URL || config.storage.url;
+export function storeTargetOfConfig(config: Pick<Config, 'storePath'> & { storage?: { url?: string | undefined } }, env: NodeJS.ProcessEnv = process.env): StoreTarget {
+  const url = env.DATABASE_URL || config.storage?.url;
   return url ? { kind: 'postgres', url } : { kind: 'json', path: config.storePath };
 }
 

@@ -18,7 +18,7 @@ export interface OpenStoreOptions {
   onQuery?: (ms: number, failed: boolean) => void;
 }
 
-export async function openStore(config: Pick<Config, 'storePath' | 'storage'>, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(config: Pick<Config, 'storePath'> & Partial<Pick<Config, 'storage'>>, options: OpenStoreOptions = {}): Promise<Store> {
   const target = storeTargetOfConfig(config, options.env);
   if (target.kind === 'postgres') {
     return openPostgresStore(target.url, { readOnly: options.readOnly === true, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
