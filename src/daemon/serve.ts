@@ -13,8 +13,7 @@ import { compressPublication } from '../publish/build-publication.js';
 import { loadSnapshot, publicationConfigKey, snapshotPath } from '../publish/publication-snapshot.js';
 import { createScheduler } from '../schedule/scheduler.js';
 import { startServer, type RunningServer } from '../server/http-server.js';
-import { openStore } from '../store/open-store.js';
-import { Daemon } from './daemon.js';
+import type { Daemon } from './daemon.js';
 import { buildHealthReport, type DaemonStatus } from './health.js';
 
 export interface ServeOptions {
@@ -67,12 +66,14 @@ export async function runServe(options: ServeOptions): Promise<number> {
       server = await listen();
       void compressPublication(snapshot);
     }
+    // Loaded after listening: with a snapshot, the first answer need not wait for the engine's modules (~0.3 s of CPU).
+    const [{ openStore }, { Daemon: DaemonClass }] = await Promise.all([import('../store/open-store.js'), import('./daemon.js')]);
     const store = await openStore(config, {
       onWarning: (message, err) => log.warn({ error: err ? describeError(err) : undefined }, message),
       onQuery: (ms, failed) => metrics.observeStoreQuery(ms / 1000, failed),
     });
     if (store.poolStats) metrics.watchStorePool(() => store.poolStats!());
-    daemon = new Daemon({
+    daemon = new DaemonClass({
       config,
       store,
       logger: options.logger,
