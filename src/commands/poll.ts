@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/load.js';
+import { classifyStoredArticle } from '../curate/curation.js';
 import { rulesFor } from '../daemon/daemon.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
@@ -25,7 +26,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
       config,
       store,
       fetcher,
-      classify: (article) => classifier.classify({ ...article, sources: article.sources.map((s) => s.name) }),
+      classify: (article) => classifyStoredArticle(classifier, article),
       rulesFingerprint: fingerprint,
       logger,
       reader,

@@ -1,6 +1,7 @@
 import { compileRules, type Classifier } from '../classify/classifier.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { classifyStoredArticle } from '../curate/curation.js';
 import { clusterStories } from '../dedupe/story-clusters.js';
 import { openStore } from '../store/open-store.js';
 import type { Classification, StoredArticle } from '../types.js';
@@ -30,7 +31,7 @@ function createCurator(classifier: Classifier): Curator {
   const classifyArticle = (article: StoredArticle): Classification => {
     let result = cache.get(article.id);
     if (!result) {
-      result = classifier.classify({ ...article, sources: article.sources.map((s) => s.name) });
+      result = classifyStoredArticle(classifier, article);
       cache.set(article.id, result);
     }
     return result;

@@ -80,12 +80,7 @@ export class Curation {
     const stamp = `${article.contentHash}|${article.sources.map((s) => s.name).join('\n')}`;
     const hit = this.#memo.get(article.id);
     if (hit && hit.stamp === stamp) return hit.result;
-    const result = this.rules.classifier.classify({
-      title: article.title,
-      summary: article.summary,
-      content: article.content,
-      sources: article.sources.map((s) => s.name),
-    });
+    const result = classifyStoredArticle(this.rules.classifier, article);
     this.#memo.set(article.id, { stamp, result });
     if (this.#memo.size > 5_000) this.#memo.delete(this.#memo.keys().next().value!);
     return result;
@@ -151,6 +146,20 @@ export class Curation {
   get articleCount(): number {
     return this.#heads.size;
   }
+}
+
+/**
+ * A stored article as the classifier sees it: its text (a head without its
+ * HTML is classified by title and summary), and the sources that may lend it
+ * topics.
+ */
+export function classifyStoredArticle(classifier: Classifier, article: ArticleHead & { content?: string }): Classification {
+  return classifier.classify({
+    title: article.title,
+    summary: article.summary,
+    ...(article.content !== undefined ? { content: article.content } : {}),
+    sources: article.sources.map((s) => s.name),
+  });
 }
 
 export function newestFirst(a: ArticleHead, b: ArticleHead): number {

@@ -14,7 +14,7 @@
 import { clusterStories, STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, CuratedEntry, StoredArticle } from '../types.js';
-import { newestFirst, type Curation } from './curation.js';
+import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
 
 const CLUSTER_DEPTH = 2;
 const WINDOW_CAP = 10;
@@ -97,7 +97,7 @@ export async function selectEntries(
 function whyShown(curation: Curation, lead: StoredArticle, others: readonly ArticleHead[]): Record<string, string[]> {
   const all = [curation.classifyArticle(lead).matches];
   for (const other of others) {
-    all.push(curation.rules.classifier.classify({ title: other.title, summary: other.summary, sources: other.sources.map((s) => s.name) }).matches);
+    all.push(classifyStoredArticle(curation.rules.classifier, other).matches);
   }
   const merged: Record<string, string[]> = {};
   for (const matches of all) {

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import { classifyStoredArticle } from '../../src/curate/curation.js';
 import { rulesFor } from '../../src/daemon/daemon.js';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
 import { createFetcher } from '../../src/fetch/fetcher.js';
@@ -77,7 +78,7 @@ describe('a cycle with good and hostile sources', () => {
       userAgent: 'feedkurator-test',
     });
     const { classifier } = rulesFor(config);
-    const ctx = { config, store, fetcher, classify: (a: StoredArticle) => classifier.classify({ ...a, sources: a.sources.map((s) => s.name) }), logger: createSilentLogger() };
+    const ctx = { config, store, fetcher, classify: (a: StoredArticle) => classifyStoredArticle(classifier, a), logger: createSilentLogger() };
     const measured = await measureRssGrowth(() => runCycle(ctx));
     first = measured.result.record;
     growthMiB = measured.growthMiB;
