@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { idForKey } from '../../src/dedupe/identity.js';
 import type { StoredArticle } from '../../src/types.js';
+import { scorePairs, type Evaluation } from './story-pairs.js';
 
 /** One real news item of tests/fixtures/same-story/news/articles.json. */
 export interface NewsArticle {
@@ -83,15 +84,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export interface NewsEvaluation {
-  truePositives: number;
-  falsePositives: number;
-  falseNegatives: number;
-  precision: number;
-  recall: number;
-  wrongMerges: string[];
-  missed: string[];
-}
+export type NewsEvaluation = Evaluation;
 
 /** Cluster every article of one part at once (each pair in its own slot) and score each labelled pair. */
 export function evaluateNewsPairs(
@@ -101,25 +94,7 @@ export function evaluateNewsPairs(
 ): NewsEvaluation {
   const pairs = loadNewsPairs(part);
   const articles = pairs.flatMap((p, i) => pairArticles(p, i, timing));
-  const clusterOf = new Map<string, number>();
-  cluster(articles).forEach((c, n) => [c.lead, ...c.others].forEach((a) => clusterOf.set(a.id, n)));
-  const result: NewsEvaluation = { truePositives: 0, falsePositives: 0, falseNegatives: 0, precision: 1, recall: 0, wrongMerges: [], missed: [] };
-  pairs.forEach((p, i) => {
-    const together = clusterOf.get(articles[2 * i]!.id) === clusterOf.get(articles[2 * i + 1]!.id);
-    if (together && p.label === 'same') result.truePositives++;
-    if (together && p.label === 'different') {
-      result.falsePositives++;
-      result.wrongMerges.push(p.name);
-    }
-    if (!together && p.label === 'same') {
-      result.falseNegatives++;
-      result.missed.push(p.name);
-    }
-  });
-  const predicted = result.truePositives + result.falsePositives;
-  result.precision = predicted === 0 ? 1 : result.truePositives / predicted;
-  result.recall = result.truePositives / (result.truePositives + result.falseNegatives);
-  return result;
+  return scorePairs(pairs, articles, cluster(articles));
 }
 
 /** One article of articles.json by id, stored at `published`. */

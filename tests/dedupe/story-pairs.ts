@@ -50,8 +50,20 @@ export interface Evaluation {
 /** Cluster all pairs' articles at once (pairs lie five days apart) and score each labelled pair. */
 export function evaluatePairs(pairs: readonly LabelledPair[]): Evaluation {
   const articles = pairs.flatMap((p, i) => [toArticle(p.a, `test:${i}:a`), toArticle(p.b, `test:${i}:b`)]);
+  return scorePairs(pairs, articles, clusterStories(articles));
+}
+
+/**
+ * Score labelled pairs against clusters: pair i is articles 2i and 2i+1,
+ * merged when both sit in one cluster.
+ */
+export function scorePairs(
+  pairs: readonly { name: string; label: 'same' | 'different' }[],
+  articles: readonly StoredArticle[],
+  clusters: readonly { lead: StoredArticle; others: StoredArticle[] }[],
+): Evaluation {
   const clusterOf = new Map<string, number>();
-  clusterStories(articles).forEach((c, n) => {
+  clusters.forEach((c, n) => {
     for (const a of [c.lead, ...c.others]) clusterOf.set(a.id, n);
   });
   const result: Evaluation = { truePositives: 0, falsePositives: 0, falseNegatives: 0, precision: 1, recall: 0, wrongMerges: [], missed: [] };
