@@ -12,6 +12,8 @@ export interface NewsItem extends LabelledExample {
   id: string;
   source: string;
   provenance: Record<string, string>;
+  /** Collection batch: absent for the first; later batches were added after tuning began (docs/labelling.md). */
+  batch?: number;
 }
 
 export interface NewsSplit {
@@ -52,9 +54,26 @@ function random(seed: number): () => number {
  * Random split, stratified by label combination so that the few positives of
  * each topic are not all drawn into one part by chance. Each stratum gives
  * ceil(share × size) items to the held-out part, so the held-out share is at
- * least `holdoutShare`.
+ * least `holdoutShare`. Every collection batch is split on its own by the same
+ * rule and seed: a batch added later never moves an item of an earlier one.
  */
 export function splitNewsSet(items: readonly NewsItem[], seed: number, holdoutShare: number): NewsSplit {
+  const batches = new Map<number, NewsItem[]>();
+  for (const item of items) batches.set(item.batch ?? 1, [...(batches.get(item.batch ?? 1) ?? []), item]);
+  const tuning: string[] = [];
+  const holdout: string[] = [];
+  for (const batch of [...batches.keys()].sort((a, b) => a - b)) {
+    const part = splitBatch(batches.get(batch)!, seed, holdoutShare);
+    tuning.push(...part.tuning);
+    holdout.push(...part.holdout);
+  }
+  return { seed, holdoutShare, method: SPLIT_METHOD, tuning: tuning.sort(), holdout: holdout.sort() };
+}
+
+export const SPLIT_METHOD =
+  'per collection batch: stratified by label combination; mulberry32(seed) Fisher-Yates per stratum in sorted stratum order; first ceil(share*n) held out';
+
+function splitBatch(items: readonly NewsItem[], seed: number, holdoutShare: number): { tuning: string[]; holdout: string[] } {
   const next = random(seed);
   const strata = new Map<string, string[]>();
   for (const item of items) {
@@ -73,8 +92,7 @@ export function splitNewsSet(items: readonly NewsItem[], seed: number, holdoutSh
     holdout.push(...ids.slice(0, cut));
     tuning.push(...ids.slice(cut));
   }
-  const method = 'stratified by label combination; mulberry32(seed) Fisher-Yates per stratum in sorted stratum order; first ceil(share*n) held out';
-  return { seed, holdoutShare, method, tuning: tuning.sort(), holdout: holdout.sort() };
+  return { tuning, holdout };
 }
 
 /** The two parts as labelled examples, in the set's order. */

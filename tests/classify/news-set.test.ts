@@ -34,6 +34,19 @@ describe('the one-time split (news-split.json)', () => {
     expect(again.method).toBe(split.method);
   });
 
+  it('splits every collection batch on its own, so a later batch never moved an item of an earlier one', () => {
+    const first = items.filter((i) => (i.batch ?? 1) === 1);
+    const alone = splitNewsSet(first, split.seed, split.holdoutShare);
+    const ids = new Set(first.map((i) => i.id));
+    expect(split.holdout.filter((id) => ids.has(id))).toEqual(alone.holdout);
+    expect(split.tuning.filter((id) => ids.has(id))).toEqual(alone.tuning);
+    // Each batch on its own holds out at least 40 % as well.
+    for (const batch of new Set(items.map((i) => i.batch ?? 1))) {
+      const mine = items.filter((i) => (i.batch ?? 1) === batch);
+      expect(mine.filter((i) => split.holdout.includes(i.id)).length / mine.length, `batch ${batch}`).toBeGreaterThanOrEqual(0.4);
+    }
+  });
+
   it('holds out at least 40 % and puts every item in exactly one part', () => {
     expect(holdout.length / items.length).toBeGreaterThanOrEqual(0.4);
     expect(tuning.length + holdout.length).toBe(items.length);
