@@ -81,6 +81,20 @@ describe('default vocabularies (each list in config/feedkurator.yaml, see README
     ['Europas größtes Einzelrechenzentrum erweitert', ['hosting']],
     ['Milliarden für KI-Infrastruktur in Finnland', ['hosting']],
     ['Dokku: Heroku zum Selbermachen', ['hosting']],
+    ['Oracle Cloud eröffnet zweite Region in Frankfurt', ['hosting']],
+    ['CDN-Ausfall: Tausende Websites nicht erreichbar', ['hosting']],
+    ['Scaleway erhöht die Preise für Instanzen', ['hosting']],
+    ['Souveräne Cloud: Anbieter rüsten auf', ['hosting']],
+    ['Eine Stunde Stillstand bei Content Delivery Networks', ['hosting']],
+    // container actors without the word Container: engines, tools, managed Kubernetes
+    ['nerdctl 2.0 spricht mit containerd', ['containers']],
+    ['Portainer verwaltet jetzt auch Podman', ['containers']],
+    ['Distrobox und Toolbx im Vergleich', ['containers']],
+    ['Apptainer für HPC-Cluster', ['containers']],
+    ['GKE und EKS: verwaltete Cluster im Preisvergleich', ['containers']],
+    ['Systemcontainer mit Incus verwalten', ['containers']],
+    ['Sidecar-Container richtig einsetzen', ['containers']],
+    ['OCI-Images signieren mit Sigstore', ['containers']],
   ])('%j → %j', (title, expected) => expect(topicsOf(title)).toEqual(expected));
 
   it.each([
@@ -97,10 +111,33 @@ describe('default vocabularies (each list in config/feedkurator.yaml, see README
     'Tomcat als Servlet-Container absichern',
     'Reederei bestellt 60 000 TEU neue Container',
     'DI-Container in .NET',
+    'Stadt stellt Wohncontainer für Geflüchtete auf',
+    'Containerdorf für 300 Menschen eröffnet',
+    'Container für Flüchtlinge auch in Neubaugebieten',
+    'VeraCrypt: verschlüsselten Container anlegen',
+    'Was bleibt, ist eine unlesbare Container-Datei',
+    'Batteriecontainer speichert Windstrom',
+    'Frachter verliert 40-Fuß-Container in der Nordsee',
+    'Schifffahrt: Container stapeln sich in Rotterdam',
+    'Jetty als leichter Container für Webanwendungen',
     // Host/provider in another sense
     'Provider dürfen nicht einfach Preise erhöhen: EuGH-Urteil zu Vodafone',
     'Klimarechenzentrum bekommt neuen Supercomputer',
   ])('%j → no topic', (title) => expect(topicsOf(title)).toEqual([]));
+
+  it.each([
+    // a data centre built from steel containers is hosting news, not container news
+    ['Gigantisches Containerrechenzentrum in Chicago eröffnet', ['hosting']],
+    ['Modulares Container-Rechenzentrum für die Uni', ['hosting']],
+    // OCI next to Oracle is Oracle Cloud Infrastructure
+    ['Oracle Cloud Infrastructure (OCI) baut KI-Kapazität aus', ['hosting']],
+    // Sovereign Cloud Stack is a software project, not a provider
+    ['Sovereign Cloud Stack: Version 7 veröffentlicht', []],
+  ])('%j → %j (homonym of another topic)', (title, expected) => expect(topicsOf(title)).toEqual(expected));
+
+  it('a housing-container word does not hide a real container actor in the same article', () => {
+    expect(topicsOf('Flüchtlingshilfe: Verein verwaltet Spenden mit Kubernetes und Containern')).toEqual(['containers']);
+  });
 
   it('an actor in the same headline as its other meaning: the kernel word is disarmed, the actor still counts', () => {
     expect(topicsOf('Kernel für neuronale Netze: Cloudflare rechnet auf GPUs')).toEqual(['hosting']);
