@@ -5,7 +5,8 @@
  * and on the independent news set (news-tuning, news-holdout; see
  * tests/fixtures/topics/README.md). Options: --config PATH,
  * --split tuning|holdout|news-tuning|news-holdout|all, --misses (list them all),
- * --throughput. Misses of news-holdout are counted, never listed: nobody tunes
+ * --throughput, --cv (5-fold cross-validation within the news set's tuning part,
+ * the model retrained per fold; see cross-validate.ts). Misses of news-holdout are counted, never listed: nobody tunes
  * on what they cannot see.
  */
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { describeError } from '../errors.js';
 import { compileRules, type Classifier } from './classifier.js';
+import { crossValidate } from './cross-validate.js';
 import { classifyBySubstring, evaluate, readLabelledSet, SUBSTRING_BASELINE, type EvaluationReport, type LabelledExample } from './evaluate.js';
 import { loadNewsParts } from './news-set.js';
 import { measureThroughput } from './throughput.js';
@@ -51,6 +53,7 @@ function main(): void {
       split: { type: 'string', default: 'all' },
       misses: { type: 'boolean', default: false },
       throughput: { type: 'boolean', default: false },
+      cv: { type: 'boolean', default: false },
     },
   });
   // Only the topics matter here: server overrides from the environment (PORT, BASE_URL …) must not make the evaluation fail.
@@ -59,8 +62,19 @@ function main(): void {
   const baselineNeedles = Object.fromEntries(Object.entries(SUBSTRING_BASELINE).filter(([t]) => t in config.topics));
   const baseline = classifyBySubstring(baselineNeedles);
 
-  const sets = chooseSets(values.split!);
   console.log(`rules: ${config.file}`);
+  if (values.cv) {
+    // Only the tuning parts: cross-validation is how tuning estimates what it cannot look at.
+    const { tuning } = loadNewsParts(FIXTURES);
+    const old = readLabelledSet(path.join(FIXTURES, OLD_SPLITS.tuning));
+    const cv = crossValidate(tuning, old, config.topics);
+    const none = evaluate(tuning, classifier.topics, () => ({ topics: [] }));
+    printReport(`news-tuning, ${cv.folds}-fold cross-validation, rules + model retrained per fold`, cv.withModel, none);
+    for (const m of values.misses ? cv.withModel.misses : []) console.log(`  - ${m.title}\n      expected [${m.expected.join(', ')}], got [${m.got.join(', ')}]`);
+    printReport('news-tuning, the same rules without the model', cv.rulesOnly, none);
+    return;
+  }
+  const sets = chooseSets(values.split!);
   for (const [name, examples] of sets) {
     const report = evaluate(examples, classifier.topics, (t) => classifier.classify(t));
     printReport(name, report, evaluate(examples, classifier.topics, baseline));

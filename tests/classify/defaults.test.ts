@@ -22,6 +22,7 @@ describe('default topic rules (config/feedkurator.yaml)', () => {
     ['Neue Kernel-Maintainer für Netzwerktreiber', ['kernel']],
     ['Langzeitpflege des Linux-Kernels', ['kernel']],
     ['Linus Torvalds gibt Linux 6.12 frei', ['kernel']],
+    ['Linux 6.13-rc1 ist da', ['kernel']],
     ['LKML: Streit um Patches', ['kernel']],
     ['eBPF unter Windows', ['kernel']],
     ['Containerisierung im Mittelstand', ['containers']],
@@ -120,6 +121,15 @@ describe('default vocabularies (each list in config/feedkurator.yaml, see README
     'Frachter verliert 40-Fuß-Container in der Nordsee',
     'Schifffahrt: Container stapeln sich in Rotterdam',
     'Jetty als leichter Container für Webanwendungen',
+    // distributions numbered like kernels, other operating systems' kernels
+    'Kali Linux 2024.4 bringt neue Werkzeuge',
+    'Rocky Linux 9.5 und AlmaLinux 9.5 erschienen',
+    'Red Hat Enterprise Linux 9.4 ist fertig',
+    'FreeBSD: Kernel bekommt neuen Scheduler-Code',
+    'Fuchsia: Googles Zircon-Kernel im Überblick',
+    // clouds named for leaked credentials, Azure AD as identity service
+    'AWS-Zugangsdaten in Hunderten Apps gefunden',
+    'Störung bei Azure AD: Anmeldung bei Microsoft 365 klemmt',
     // Host/provider in another sense
     'Provider dürfen nicht einfach Preise erhöhen: EuGH-Urteil zu Vodafone',
     'Klimarechenzentrum bekommt neuen Supercomputer',
