@@ -3,9 +3,9 @@ import type { Classification, ClassifiableText } from '../types.js';
 import { foldText } from '../text/fold.js';
 import { stripHtml } from '../text/strip-html.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
-import { describeContribution, featuresOf, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
+import { addFeatures, describeContribution, featuresOf, probabilityOf, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
 import { parseTerm } from './term.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, type Tokens } from './tokenize.js';
 
 export interface Classifier {
   readonly topics: readonly string[];
@@ -66,16 +66,19 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
         ['summary', text.summary],
         ['content', text.content ? stripHtml(text.content) : undefined],
       ];
-      const hitsByField = fields.map(([field, value]) => ({
-        field,
-        hits: value ? index.findHits(tokenize(foldText(value))) : [],
-      }));
+      const tokens: Tokens[] = [];
+      const hitsByField = fields.map(([field, value]) => {
+        if (!value) return { field, hits: [] };
+        const t = tokenize(foldText(value));
+        tokens.push(t);
+        return { field, hits: index.findHits(t) };
+      });
       const result: Classification = { topics: [], matches: {}, excluded: {} };
       compiled.forEach((topic, t) => {
         if (allowed && !allowed.has(topic.name)) return;
         decideTopic(topic, t, hitsByField, result);
       });
-      if (usesModel && result.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, text, result);
+      if (usesModel && result.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, tokens, result);
       return result;
     },
     modelContributions(text: ClassifiableText): Record<string, Contribution> {
@@ -87,12 +90,14 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
 }
 
 /** Drops a rules match the model finds very unlikely; the words that decided go to `excluded`. */
-function vetoByModel(compiled: readonly CompiledTopic[], text: ClassifiableText, result: Classification): void {
-  const features = featuresOf(text);
+function vetoByModel(compiled: readonly CompiledTopic[], tokens: readonly Tokens[], result: Classification): void {
+  // The same features as featuresOf(text), from the tokens the rules already made.
+  const features = new Set<string>();
+  for (const t of tokens) addFeatures(t, features);
   for (const topic of compiled) {
     if (!topic.model || !result.topics.includes(topic.name)) continue;
+    if (probabilityOf(topic.model, features) >= topic.model.drop) continue;
     const c = score(topic.model, features);
-    if (c.probability >= topic.model.drop) continue;
     result.topics = result.topics.filter((name) => name !== topic.name);
     delete result.matches[topic.name];
     result.excluded[topic.name] = [...(result.excluded[topic.name] ?? []), describeContribution(c)];

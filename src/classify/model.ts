@@ -2,6 +2,7 @@ import type { ClassifiableText } from '../types.js';
 import { foldText } from '../text/fold.js';
 import { stripHtml } from '../text/strip-html.js';
 import shipped from './topic-model.json' with { type: 'json' };
+import { tokenize, type Tokens } from './tokenize.js';
 
 /**
  * The second signal: one logistic regression per topic over the words of an
@@ -34,7 +35,6 @@ export interface Contribution {
 export const SHIPPED_MODEL = shipped as TopicModel;
 export const MODEL_TOPICS: readonly string[] = Object.keys(SHIPPED_MODEL.topics);
 
-const WORD_RE = /[a-z0-9]+(?:[-_][a-z0-9]+)*/g;
 const MIN_LENGTH = 2;
 // Function words carry no topic; left in, they soak up weight and make the explanations unreadable.
 const STOPWORDS = new Set(
@@ -51,29 +51,66 @@ const STOPWORDS = new Set(
  * container, images).
  */
 export function featuresOf(text: ClassifiableText): Set<string> {
-  const raw = [text.title, text.summary ?? '', text.content ? stripHtml(text.content) : ''].join('\n');
   const out = new Set<string>();
-  for (const match of foldText(raw).matchAll(WORD_RE)) {
-    const word = match[0];
-    if (word.length >= MIN_LENGTH && !STOPWORDS.has(word)) out.add(word);
-    if (word.includes('-') || word.includes('_')) {
-      for (const part of word.split(/[-_]/)) if (part.length >= MIN_LENGTH && !STOPWORDS.has(part)) out.add(part);
-    }
+  for (const field of [text.title, text.summary, text.content ? stripHtml(text.content) : undefined]) {
+    if (field) addFeatures(tokenize(foldText(field)), out);
   }
   return out;
 }
 
+/**
+ * Adds one field's features from the tokens the classifier already has, so a
+ * rules match costs no second folding and scanning of the text. A compound is
+ * a run of words joined by single hyphens or underscores.
+ */
+export function addFeatures(tokens: Tokens, out: Set<string>): void {
+  let compound = '';
+  let parts = 0;
+  for (let i = 0; i < tokens.count; i++) {
+    const word = tokens.word(i);
+    if (word === '') continue;
+    if (word.length >= MIN_LENGTH && !STOPWORDS.has(word)) out.add(word);
+    compound = parts > 0 ? `${compound}${tokens.separatorAfter(i - 1)}${word}` : word;
+    parts++;
+    const sep = tokens.separatorAfter(i);
+    if (sep !== '-' && sep !== '_') {
+      if (parts > 1 && compound.length >= MIN_LENGTH && !STOPWORDS.has(compound)) out.add(compound);
+      parts = 0;
+    }
+  }
+}
+
+// The weights as a Map: a plain object would answer "constructor" or "tostring" with Object.prototype's members.
+const MAPS = new WeakMap<Record<string, number>, Map<string, number>>();
+function weightMap(weights: TopicWeights): Map<string, number> {
+  let map = MAPS.get(weights.weights);
+  if (!map) {
+    map = new Map(Object.entries(weights.weights));
+    MAPS.set(weights.weights, map);
+  }
+  return map;
+}
+
 export function score(weights: TopicWeights, features: ReadonlySet<string>): Contribution {
+  const map = weightMap(weights);
   let logit = weights.bias;
   const terms: { term: string; weight: number }[] = [];
   for (const f of features) {
-    const w = weights.weights[f];
+    const w = map.get(f);
     if (w === undefined) continue;
     logit += w;
     terms.push({ term: f, weight: w });
   }
   terms.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.term.localeCompare(b.term));
   return { probability: 1 / (1 + Math.exp(-logit)), bias: weights.bias, terms };
+}
+
+/** Just the probability: what the veto needs, without building the explanation. */
+export function probabilityOf(weights: TopicWeights, features: ReadonlySet<string>): number {
+  const map = weightMap(weights);
+  let logit = weights.bias;
+  for (const f of features) logit += map.get(f) ?? 0;
+  return 1 / (1 + Math.exp(-logit));
 }
 
 /** "model 0.07: mkv -1.84, containerformat -1.10, container +0.52" – what explain and the HTML page show. */

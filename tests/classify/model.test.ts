@@ -16,6 +16,11 @@ describe('word features', () => {
     const f = featuresOf({ title: 'Die Container-Images für Docker', summary: 'Größere Umlaute', content: '<p>und <b>Kubernetes</b></p>' });
     expect([...f].sort()).toEqual(['container', 'container-images', 'docker', 'groessere', 'images', 'kubernetes', 'umlaute'].sort());
   });
+
+  it('chains of single hyphens or underscores make one compound; other punctuation separates', () => {
+    const f = featuresOf({ title: 'linux-6.12-rc1 a--b x_y-z (sched_ext) c++-container' });
+    expect([...f].sort()).toEqual(['12', '12-rc1', 'container', 'ext', 'linux', 'linux-6', 'rc1', 'sched', 'sched_ext', 'x_y-z'].sort());
+  });
 });
 
 describe('score and its explanation', () => {
@@ -27,6 +32,14 @@ describe('score and its explanation', () => {
       { term: 'docker', weight: 3 },
     ]);
     expect(describeContribution(c)).toBe('model 0.27: mkv -4.00, docker +3.00');
+  });
+});
+
+describe('words that are also names on Object.prototype', () => {
+  it('weigh nothing instead of breaking the sum', () => {
+    const c = score(tiny.topics.containers!, featuresOf({ title: 'Docker constructor tostring valueof hasownproperty' }));
+    expect(c.probability).toBeCloseTo(1 / (1 + Math.exp(-3)), 6);
+    expect(c.terms).toEqual([{ term: 'docker', weight: 3 }]);
   });
 });
 
