@@ -68,10 +68,10 @@ function main(): void {
     const { tuning } = loadNewsParts(FIXTURES);
     const old = readLabelledSet(path.join(FIXTURES, OLD_SPLITS.tuning));
     const cv = crossValidate(tuning, old, config.topics);
-    const none = evaluate(tuning, classifier.topics, () => ({ topics: [] }));
-    printReport(`news-tuning, ${cv.folds}-fold cross-validation, rules + model retrained per fold`, cv.withModel, none);
+    const naive = evaluate(tuning, classifier.topics, baseline);
+    printReport(`news-tuning, ${cv.folds}-fold cross-validation, rules + model retrained per fold`, cv.withModel, naive);
     for (const m of values.misses ? cv.withModel.misses : []) console.log(`  - ${m.title}\n      expected [${m.expected.join(', ')}], got [${m.got.join(', ')}]`);
-    printReport('news-tuning, the same rules without the model', cv.rulesOnly, none);
+    printReport('news-tuning, the same rules without the model', cv.rulesOnly, naive);
     return;
   }
   const sets = chooseSets(values.split!);
