@@ -165,11 +165,12 @@ describe('evaluation on the labelled set', () => {
   });
 
   // The independent news set (tests/fixtures/topics/README.md). Floors just below the figures measured at the end of
-  // tuning (held-out: micro 0.952, kernel 1.000, containers 0.889, hosting 0.955; tuning: 1.000); README "How well it curates".
+  // tuning (held-out, 180 items: micro 0.989, kernel 1.000, containers 0.960, hosting 1.000; tuning: 1.000);
+  // README "How well it curates". One more miss costs a topic 0.04-0.08 on a part this small.
   it('holds its floors on the news set\'s held-out part, which no rule or weight was tuned on', () => {
     const held = evaluate(news.holdout, classifier.topics, (t) => classifier.classify(t));
-    expect(held.micro.f1).toBeGreaterThanOrEqual(0.945);
-    const floors: Record<string, number> = { kernel: 0.97, containers: 0.88, hosting: 0.95 };
+    expect(held.micro.f1).toBeGreaterThanOrEqual(0.98);
+    const floors: Record<string, number> = { kernel: 0.95, containers: 0.95, hosting: 0.95 };
     for (const t of held.perTopic) expect(t.f1, t.topic).toBeGreaterThanOrEqual(floors[t.topic]!);
   });
 
