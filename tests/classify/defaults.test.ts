@@ -145,6 +145,44 @@ describe('default vocabularies (each list in config/feedkurator.yaml, see README
     ['Sovereign Cloud Stack: Version 7 veröffentlicht', []],
   ])('%j → %j (homonym of another topic)', (title, expected) => expect(topicsOf(title)).toEqual(expected));
 
+  it.each([
+    // the rest of the container list: one headline per term, none of them says "Container"
+    ['BuildKit beschleunigt Builds', ['containers']],
+    ['kaniko baut Images ohne Daemon', ['containers']],
+    ['systemd-nspawn als leichte Alternative', ['containers']],
+    ['minikube 1.34 erschienen', ['containers']],
+    ['k0s: Kubernetes-Distribution ohne Abhängigkeiten', ['containers']],
+    ['Softwarecontainer im Mittelstand', ['containers']],
+    ['Anwendungscontainer sicher betreiben', ['containers']],
+    ['Devcontainer in VS Code', ['containers']],
+    ['AKS und Helm: Cluster per Chart ausrollen', ['containers']],
+    // the rest of the hosting list
+    ['IBM Cloud fällt in Frankfurt aus', ['hosting']],
+    ['Alibaba Cloud eröffnet Region in Deutschland', ['hosting']],
+    ['Open Telekom Cloud senkt Preise', ['hosting']],
+    ['bunnyCDN wächst in Europa', ['hosting']],
+    ['Vultr und UpCloud im Vergleich', ['hosting']],
+    ['Infomaniak baut neues Data Centre', ['hosting']],
+    ['Cloud-Infrastruktur und Rechenzentren: Milliarden für Europa', ['hosting']],
+  ])('%j → %j (vocabulary)', (title, expected) => expect(topicsOf(title)).toEqual(expected));
+
+  it.each([
+    // the rest of the homonym lists
+    'AVI, MKV und MP4: welcher Container für Videos?',
+    'Codecs und Container für Streaming',
+    'WildFly und GlassFish als Container für Jakarta EE',
+    'Inversion of Control: Container in Spring richtig nutzen',
+    'Maersk meldet Rekord: mehr Container als je zuvor',
+    'Nur ein Hinweis auf die Cloud-Infrastruktur',
+  ])('%j → no topic (homonyms, weak terms)', (title) => expect(topicsOf(title)).toEqual([]));
+
+  it('a term found only once deep in a full text is a passing mention; a second term or one in the teaser counts', () => {
+    const body = '<p>Die Redaktion testete mehrere Notebooks.</p><p>Die Website liegt übrigens bei Hetzner.</p>';
+    expect(classifier.classify({ title: 'Notebooks im Test', summary: 'Sechs Geräte', content: body }).topics).toEqual([]);
+    expect(classifier.classify({ title: 'Notebooks im Test', summary: 'Sechs Geräte', content: `${body}<p>Das Rechenzentrum steht in Falkenstein.</p>` }).topics).toEqual(['hosting']);
+    expect(classifier.classify({ title: 'Notebooks im Test', summary: 'Gehostet bei Hetzner', content: body }).topics).toEqual(['hosting']);
+  });
+
   it('a housing-container word does not hide a real container actor in the same article', () => {
     expect(topicsOf('Flüchtlingshilfe: Verein verwaltet Spenden mit Kubernetes und Containern')).toEqual(['containers']);
   });
