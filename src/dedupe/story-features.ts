@@ -32,20 +32,21 @@ export type FeatureName = (typeof FEATURE_NAMES)[number];
 const RARE_WEIGHT = 0.7;
 const RARE_CAP = 5;
 
-export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): Float64Array {
+export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): number[] {
   const w = corpus.weight;
   const aCover = a.titleWeight > 0 ? sharedWeight(a.titleWords, b.words, w).weight / a.titleWeight : 0;
   const bCover = b.titleWeight > 0 ? sharedWeight(b.titleWords, a.words, w).weight / b.titleWeight : 0;
-  const both = sharedWeight(a.words, b.words, w);
+  const { weight: shared, rare } = sharedWeight(a.words, b.words, w);
   const least = Math.min(a.totalWeight, b.totalWeight);
-  const f = new Float64Array(FEATURE_NAMES.length);
-  f[0] = both.weight;
-  f[1] = Math.min(aCover, bCover);
-  f[2] = least > 0 ? both.weight / least : 0;
-  f[3] = Math.min(2, countShared(a.text.quantities, b.text.quantities));
-  f[4] = Math.min(1, stageConflicts(a.text.stages, b.text.stages));
-  f[5] = Math.min(RARE_CAP, both.rare);
-  return f;
+  // A plain array literal: this runs for every candidate pair, and V8 allocates these cheaply.
+  return [
+    shared,
+    Math.min(aCover, bCover),
+    least > 0 ? shared / least : 0,
+    Math.min(2, countShared(a.text.quantities, b.text.quantities)),
+    Math.min(1, stageConflicts(a.text.stages, b.text.stages)),
+    Math.min(RARE_CAP, rare),
+  ];
 }
 
 const result = { weight: 0, rare: 0 };

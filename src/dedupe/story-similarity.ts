@@ -136,17 +136,24 @@ export interface StoryComparison {
   /** Shared weight over the smaller item's weight. */
   overlap: number;
   /** Every feature the model weighs, in FEATURE_NAMES order. */
-  features: Float64Array;
+  features: number[];
 }
 
 export function compareStories(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): StoryComparison {
   const features = storyFeatures(a, b, corpus);
   let score = model.bias;
   for (let k = 0; k < features.length; k++) score += model.weights[k]! * features[k]!;
-  const evidence = { score, shared: features[0]!, titleCover: features[1]!, overlap: features[2]!, features };
   const veto = findVeto(a.text, b.text);
-  if (veto) return { same: false, veto, ...evidence };
-  return { same: score >= model.threshold, ...evidence };
+  const comparison: StoryComparison = {
+    same: !veto && score >= model.threshold,
+    score,
+    shared: features[0]!,
+    titleCover: features[1]!,
+    overlap: features[2]!,
+    features,
+  };
+  if (veto) comparison.veto = veto;
+  return comparison;
 }
 
 /** What each feature added to the score of a comparison, for a person asking why. */
