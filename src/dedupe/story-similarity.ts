@@ -1,39 +1,43 @@
 /**
- * When are two news items the same story? The evidence a person uses,
- * each word weighted by how rare it is among the articles being clustered
- * (IDF, smoothed so that a handful of articles still gives sane weights, and
+ * When are two news items the same story? The evidence a person uses
+ * (story-features: shared rare words, how much of each title the other
+ * covers, overlap, cosine, shared amounts, conflicting stages), each word
+ * weighted by how rare it is among the articles being clustered (IDF,
+ * smoothed so that a handful of articles still gives sane weights, and
  * divided by the largest possible weight so that scores do not depend on how
- * many articles are clustered):
+ * many articles are clustered).
  *
- *  - shared: the weight of the words both items use anywhere in title and
- *    lead — the names (kernel.org, Akamai, CrowdStrike), numbers, places and
- *    rare words of the event;
- *  - title cover: the share of each title's weight the other item mentions
- *    anywhere (the less covered direction) — outlets word a story
- *    differently, but they name its subject;
- *  - overlap: the shared weight over the smaller item's weight — how much of
- *    the shorter report the longer one repeats (a title-only item is judged
- *    by its title, not by the length of the other's body).
- *
- * score = shared + 5 · cover + 5 · overlap; the same story from SAME_STORY_SCORE.
+ * A small logistic model weighs the evidence: story-model.json, trained by
+ * tests/dedupe/story-train.ts on the tuning parts only (the tuning part of
+ * the real-news pairs and the older teaser set), shipped as data. Its score
+ * is the sum of weight × feature plus a bias, so every decision can be read
+ * back term by term (explainComparison); the same story from the model's
+ * threshold, set above the best-scoring different-event pair of the tuning
+ * data with a margin.
  *
  * Vetoes come first, because a wrong merge hides an article from readers
  * while a missed one only shows two entries: different versions or CVE ids
  * in the titles (Linux 6.12 / 6.13), each side naming a version of the same
  * shape that the other lacks (xz 5.6.2 vs 5.6.0), or both dating their event
  * to different days ("am Dienstag" vs "am Freitag", "14. März" vs "17. März").
- *
- * Weights and threshold were fitted on the tuning part of the real-news pairs
- * (tests/fixtures/same-story/news, split before tuning) together with the
- * older teaser set (pairs.json): the threshold sits just above the
- * best-scoring different-event pair of either, so both are merged without a
- * wrong merge. The held-out figures are in story-clusters.test.ts.
  */
+import { FEATURE_NAMES, storyFeatures, type FeatureName } from './story-features.js';
+import shipped from './story-model.json' with { type: 'json' };
 import { shapeOf, type StoryText } from './story-text.js';
 
-export const SAME_STORY_SCORE = 7.67;
-const COVER_FACTOR = 5;
-const OVERLAP_FACTOR = 5;
+interface StoryModel {
+  features: string[];
+  weights: number[];
+  bias: number;
+  threshold: number;
+}
+const model = shipped as StoryModel;
+if (model.features.join() !== FEATURE_NAMES.join()) {
+  throw new Error(`story-model.json was trained on features ${model.features.join(',')}, the code computes ${FEATURE_NAMES.join(',')}`);
+}
+/** The model's score from which two items are the same story. */
+export const SAME_STORY_SCORE = model.threshold;
+
 /** Words so common in Linux news that they say little about the event, whatever the corpus. */
 const DOMAIN_WORDS = new Set(
   'linux kernel contain cloud serv server host hosting projekt entwickl nutz kund anbiet updat system software distributio'.split(
@@ -123,6 +127,7 @@ export interface StoryComparison {
   same: boolean;
   /** Set when a veto decided. */
   veto?: 'title-ids' | 'version-conflict' | 'different-days';
+  /** The model's score: bias + Σ weight × feature. */
   score: number;
   /** Weight of the words both use. */
   shared: number;
@@ -130,39 +135,35 @@ export interface StoryComparison {
   titleCover: number;
   /** Shared weight over the smaller item's weight. */
   overlap: number;
+  /** Every feature the model weighs, in FEATURE_NAMES order. */
+  features: number[];
 }
 
 export function compareStories(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): StoryComparison {
-  const w = corpus.weight;
-  const aCover = a.titleWeight > 0 ? sharedWeight(a.titleWords, b.words, w) / a.titleWeight : 0;
-  const bCover = b.titleWeight > 0 ? sharedWeight(b.titleWords, a.words, w) / b.titleWeight : 0;
-  const titleCover = Math.min(aCover, bCover);
-  const shared = sharedWeight(a.words, b.words, w);
-  const least = Math.min(a.totalWeight, b.totalWeight);
-  const overlap = least > 0 ? shared / least : 0;
-  const score = shared + COVER_FACTOR * titleCover + OVERLAP_FACTOR * overlap;
-  const evidence = { score, shared, titleCover, overlap };
+  const features = storyFeatures(a, b, corpus);
+  let score = model.bias;
+  for (let k = 0; k < features.length; k++) score += model.weights[k]! * features[k]!;
   const veto = findVeto(a.text, b.text);
-  if (veto) return { same: false, veto, ...evidence };
-  return { same: score >= SAME_STORY_SCORE, ...evidence };
+  const comparison: StoryComparison = {
+    same: !veto && score >= model.threshold,
+    score,
+    shared: features[0]!,
+    titleCover: features[1]!,
+    overlap: features[2]!,
+    features,
+  };
+  if (veto) comparison.veto = veto;
+  return comparison;
 }
 
-/** Weight of the ids in both sorted arrays. */
-function sharedWeight(x: Int32Array, y: Int32Array, w: Float64Array): number {
-  let sum = 0;
-  let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
-    const a = x[i]!;
-    const b = y[j]!;
-    if (a === b) {
-      sum += w[a]!;
-      i++;
-      j++;
-    } else if (a < b) i++;
-    else j++;
-  }
-  return sum;
+/** What each feature added to the score of a comparison, for a person asking why. */
+export function explainComparison(comparison: StoryComparison): { bias: number; threshold: number; terms: Record<FeatureName, { value: number; adds: number }> } {
+  const terms = {} as Record<FeatureName, { value: number; adds: number }>;
+  FEATURE_NAMES.forEach((name, k) => {
+    const value = comparison.features[k]!;
+    terms[name] = { value, adds: model.weights[k]! * value };
+  });
+  return { bias: model.bias, threshold: model.threshold, terms };
 }
 
 function sumWeight(x: Int32Array, w: Float64Array): number {

@@ -15,6 +15,7 @@
  */
 import { stripEndings } from '../text/endings.js';
 import { foldText } from '../text/fold.js';
+import { readStages } from './story-stages.js';
 
 export interface StoryText {
   /** Distinct content words of title and lead. */
@@ -27,6 +28,10 @@ export interface StoryText {
   ids: string[];
   /** Days the text dates its event by: weekdays ("am Dienstag", "Montagabend") and dates ("14. März"). */
   days: string[];
+  /** Amounts with their unit ("61 milliarden", "3,3 milliarden", "8,5 millionen"): figures two reports of one event repeat. */
+  quantities: string[];
+  /** The stages of an event the title and teaser speak of (story-stages.ts): "talks", "construction", "aftermath". */
+  stages: string[];
 }
 
 /** How much of the teaser and of the body's plain text counts as the lead. */
@@ -86,6 +91,8 @@ interface Token {
   folded: string;
   /** A full stop right after it: "1. April", "Kapitel 3." */
   dotAfter: boolean;
+  /** A comma right before a digit: the "3," of "3,3". */
+  commaAfter: boolean;
 }
 
 export function readStoryText(title: string, summary: string, body = ''): StoryText {
@@ -98,8 +105,49 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
   const lead = [tokenize(summary.slice(0, LEAD_CHARS)), tokenize(body.slice(0, LEAD_CHARS))];
   for (const tokens of lead) readInto(tokens, words, ids);
   const days = new Set<string>();
-  for (const tokens of [titleTokens, ...lead]) readDays(tokens, days);
-  return { words: [...words], titleWords: [...titleWords], titleIds: [...titleIds], ids: [...ids], days: [...days] };
+  const quantities = new Set<string>();
+  for (const tokens of [titleTokens, ...lead]) {
+    readDays(tokens, days);
+    readQuantities(tokens, quantities);
+  }
+  // Stages are read from what the outlet puts first, title and teaser: the body recalls earlier stages.
+  const stages = readStages([...titleTokens, ...lead[0]!].map((t) => t.folded));
+  return {
+    words: [...words],
+    titleWords: [...titleWords],
+    titleIds: [...titleIds],
+    ids: [...ids],
+    days: [...days],
+    quantities: [...quantities],
+    stages,
+  };
+}
+
+/** Units that make an amount worth comparing: money, shares and counts of the event's size. */
+const AMOUNT_UNITS = new Map(
+  Object.entries({
+    milliarde: 'mrd', milliarden: 'mrd', mrd: 'mrd', million: 'mio', millionen: 'mio', mio: 'mio',
+    prozent: 'prozent', euro: 'euro', dollar: 'dollar', 'us-dollar': 'dollar', franken: 'franken',
+    hektar: 'hektar', megawatt: 'mw', mw: 'mw', gigawatt: 'gw', gw: 'gw',
+  }),
+);
+
+/**
+ * "61 Milliarden", "3,3 Milliarden Euro", "8,5 Millionen", "40,2 Prozent": the number
+ * (decimal comma kept) with its unit. A date or a bare count is not an amount.
+ */
+function readQuantities(tokens: readonly Token[], quantities: Set<string>): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (!/^\d+$/.test(token.folded) || YEAR.test(token.folded)) continue;
+    let number = token.folded;
+    let next = i + 1;
+    // "3,3": the tokenizer splits at the comma; join digits written "N,N" back together.
+    if (token.commaAfter && /^\d+$/.test(tokens[next]?.folded ?? '')) number += `,${tokens[next++]!.folded}`;
+    const unit = AMOUNT_UNITS.get(tokens[next]?.folded ?? '');
+    if (unit) quantities.add(`${number} ${unit}`);
+    i = next - 1; // the decimals of "3,3" are not an amount of their own
+  }
 }
 
 const WEEKDAY = /^(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)/;
@@ -128,7 +176,13 @@ function tokenize(input: string): Token[] {
     const raw = m[0];
     const end = m.index + raw.length;
     const folded = ASCII.test(raw) ? raw.toLowerCase() : foldText(raw);
-    tokens.push({ raw, folded, dotAfter: text.charCodeAt(end) === 46 && !isWordChar(text.charCodeAt(end + 1)) });
+    const after = text.charCodeAt(end + 1);
+    tokens.push({
+      raw,
+      folded,
+      dotAfter: text.charCodeAt(end) === 46 && !isWordChar(after),
+      commaAfter: text.charCodeAt(end) === 44 && after >= 48 && after <= 57,
+    });
   }
   return tokens;
 }

@@ -1,29 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
-import { compareStories, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
+import { compareStories, explainComparison, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
 import { evaluateNewsPairs, newsArticle, type NewsEvaluation } from './story-news-pairs.js';
 import { evaluatePairs, loadPairs, toArticle, type Evaluation, type TeaserFixture } from './story-pairs.js';
 
 /**
  * The real-news pairs (tests/fixtures/same-story/news, split before tuning):
- * tuning part 69 pairs (33 same), held-out 59 (32 same). Tuned for no wrong
- * merge on the tuning part (recall 18/33) and on the older teaser set.
- * Held-out, measured once after tuning: with every pair inside the 48-hour
- * window (text evidence alone) precision 0.78 (14 of 18), recall 0.44
- * (14/32); with the pairs' real distance in days precision 0.93 (14 of 15),
- * recall 0.44. Issue 14 asks for recall 0.85 at precision 0.97: not met.
- * Older teaser set, a regression test: pairs.json (36 same, 32 different)
- * precision 1.0, recall 19/36; holdout.json (6 + 6) precision 1.0, recall 5/6.
+ * tuning part 69 pairs (33 same, 36 different), held-out 59 (32 same, 27
+ * different). The model (src/dedupe/story-model.json) was set on the tuning
+ * part and the older teaser set only: no wrong merge there, recall 19/33 and
+ * 21/36. Held-out, measured after tuning (figures in REPORTED): with every
+ * pair inside the 48-hour window (text evidence alone) 16 of 32 found, 4
+ * different-event pairs merged (precision 0.80, recall 0.50); with the pairs'
+ * real distance in days 16 of 32 found, 2 merged (precision 0.89). Issue 14
+ * asks for recall 0.85 at precision 0.97: not met. (Main before this model:
+ * 14 of 32 found, 4 merged; real days 14 of 32, 1 merged.)
+ *
+ * The tests cluster the pairs every run and compare with the reported
+ * figures: losing one pair of either kind fails (MARGIN is below 1/32).
  */
-const TUNING_RECALL_FLOOR = 0.54;
-const HELD_OUT_RECALL_FLOOR = 0.43; // measured once: 14/32
-const HELD_OUT_PRECISION_FLOOR = 0.77; // measured once: 14 of 18 merges right
-const REAL_DAYS_HELD_OUT_PRECISION_FLOOR = 0.93; // measured once: 14 of 15
-const REAL_DAYS_HELD_OUT_RECALL_FLOOR = 0.43;
-const OLD_RECALL_FLOOR = 0.52;
-const OLD_HOLDOUT_RECALL_FLOOR = 0.8;
+const REPORTED = {
+  tuning: { found: 19, same: 33 },
+  heldOut: { found: 16, same: 32, wrong: 4 },
+  heldOutRealDays: { found: 16, same: 32, wrong: 2 },
+  oldSet: { found: 21, same: 36 },
+  oldHoldout: { found: 5, same: 6 },
+};
+const MARGIN = 0.02;
+const recallOf = (r: { found: number; same: number }) => r.found / r.same;
+const precisionOf = (r: { found: number; wrong: number }) => r.found / (r.found + r.wrong);
 
 const teaser = (source: string, title: string, summary: string, published: string): TeaserFixture => ({ source, title, summary, published });
 const heise = teaser(
@@ -50,27 +57,29 @@ function articles(...teasers: TeaserFixture[]): StoredArticle[] {
 }
 
 describe('clusterStories on real German news pairs', () => {
-  it(`merges no different events of the tuning part and finds at least ${TUNING_RECALL_FLOOR} of the same ones`, () => {
+  it('merges no different events of the tuning part and finds as many same ones as reported', () => {
     const result = evaluateNewsPairs('tuning', clusterStories);
     report('news tuning part', result);
     expect(result.wrongMerges).toEqual([]);
-    expect(result.recall).toBeGreaterThanOrEqual(TUNING_RECALL_FLOOR);
+    expect(result.recall).toBeGreaterThanOrEqual(recallOf(REPORTED.tuning) - MARGIN);
   });
 
-  it('holds on the held-out part, never looked at while tuning', () => {
+  it('holds on the held-out part, never looked at while tuning, as reported', () => {
     const result = evaluateNewsPairs('heldOut', clusterStories);
     report('news held-out part', result);
-    expect(result.precision).toBeGreaterThanOrEqual(HELD_OUT_PRECISION_FLOOR);
-    expect(result.recall).toBeGreaterThanOrEqual(HELD_OUT_RECALL_FLOOR);
+    expect(result.precision).toBeGreaterThanOrEqual(precisionOf(REPORTED.heldOut) - MARGIN);
+    expect(result.recall).toBeGreaterThanOrEqual(recallOf(REPORTED.heldOut) - MARGIN);
   });
 
   it('with the real distance in days between the two reports, as the daemon sees them', () => {
-    for (const part of ['tuning', 'heldOut'] as const) {
-      const result = evaluateNewsPairs(part, clusterStories, 'real-days');
-      report(`news ${part} part, real days apart`, result);
-      expect(result.precision).toBeGreaterThanOrEqual(part === 'tuning' ? 1 : REAL_DAYS_HELD_OUT_PRECISION_FLOOR);
-      expect(result.recall).toBeGreaterThanOrEqual(part === 'tuning' ? TUNING_RECALL_FLOOR : REAL_DAYS_HELD_OUT_RECALL_FLOOR);
-    }
+    const tuning = evaluateNewsPairs('tuning', clusterStories, 'real-days');
+    report('news tuning part, real days apart', tuning);
+    expect(tuning.wrongMerges).toEqual([]);
+    expect(tuning.recall).toBeGreaterThanOrEqual(recallOf(REPORTED.tuning) - MARGIN);
+    const heldOut = evaluateNewsPairs('heldOut', clusterStories, 'real-days');
+    report('news held-out part, real days apart', heldOut);
+    expect(heldOut.precision).toBeGreaterThanOrEqual(precisionOf(REPORTED.heldOutRealDays) - MARGIN);
+    expect(heldOut.recall).toBeGreaterThanOrEqual(recallOf(REPORTED.heldOutRealDays) - MARGIN);
   });
 
   it("merges heise's title with the seed's kernel.org article (same event, same day, other words)", () => {
@@ -84,18 +93,18 @@ describe('clusterStories on real German news pairs', () => {
 });
 
 describe('clusterStories on the older teaser pairs (regression)', () => {
-  it(`merges no different stories and finds at least ${OLD_RECALL_FLOOR} of the same ones`, () => {
+  it('merges no different stories and finds as many same ones as reported', () => {
     const result = evaluatePairs(loadPairs());
     report('old teaser set', result);
     expect(result.wrongMerges).toEqual([]);
-    expect(result.recall).toBeGreaterThanOrEqual(OLD_RECALL_FLOOR);
+    expect(result.recall).toBeGreaterThanOrEqual(recallOf(REPORTED.oldSet) - MARGIN);
   });
 
   it('holds on its held-out pairs', () => {
     const result = evaluatePairs(loadPairs('holdout.json'));
     report('old held-out set', result);
     expect(result.wrongMerges).toEqual([]);
-    expect(result.recall).toBeGreaterThanOrEqual(OLD_HOLDOUT_RECALL_FLOOR);
+    expect(result.recall).toBeGreaterThanOrEqual(recallOf(REPORTED.oldHoldout) - MARGIN);
   });
 });
 
@@ -125,12 +134,15 @@ describe('clusterStories', () => {
   });
 
   it('never joins two articles of one source (a follow-up is not a duplicate)', () => {
+    expect(clusterStories(articles(heise, ipInsider))).toHaveLength(1); // the same texts from two outlets do merge
     const followUp = { ...ipInsider, source: 'heise online' };
     expect(clusterStories(articles(heise, followUp))).toHaveLength(2);
   });
 
   it('never joins an article that several sources carried with one of those sources', () => {
     const [a, b] = articles(heise, ipInsider);
+    a!.sources.push({ name: 'golem.de', firstSeen: a!.firstSeen });
+    expect(clusterStories([a!, b!])).toHaveLength(1); // another outlet besides: still merged
     a!.sources.push({ name: 'ip-insider.de', firstSeen: a!.firstSeen });
     expect(clusterStories([a!, b!])).toHaveLength(2);
   });
@@ -146,6 +158,41 @@ describe('clusterStories', () => {
     const a = teaser('heise online', 'Linux 6.12 freigegeben', 'Torvalds hat den neuen Kernel mit Echtzeit-Support freigegeben.', '2026-11-20T08:00:00.000Z');
     const b = teaser('golem.de', 'Linux 6.13 freigegeben', 'Torvalds hat den neuen Kernel mit Echtzeit-Support freigegeben.', '2026-11-20T09:00:00.000Z');
     expect(clusterStories(articles(a, b))).toHaveLength(2);
+    expect(clusterStories(articles(a, { ...b, title: 'Linux 6.12 freigegeben' }))).toHaveLength(1);
+  });
+
+  it('keeps two stages of one affair apart: talks reported vs the deal', () => {
+    const deal = teaser(
+      'heise online',
+      'Broadcom übernimmt VMware für 61 Milliarden Dollar',
+      'Der Chipkonzern Broadcom übernimmt den Virtualisierungsspezialisten VMware. Hock Tan will das Softwaregeschäft ausbauen.',
+      '2026-11-20T08:00:00.000Z',
+    );
+    const talks = teaser(
+      'golem.de',
+      'Kreise: Broadcom verhandelt mit VMware über Übernahme',
+      'Der Chipkonzern Broadcom will laut Insidern den Virtualisierungsspezialisten VMware übernehmen. Hock Tan will das Softwaregeschäft ausbauen.',
+      '2026-11-20T09:00:00.000Z',
+    );
+    const otherDealReport = teaser(
+      'golem.de',
+      'VMware geht für 61 Milliarden Dollar an Broadcom',
+      'Broadcom übernimmt den Virtualisierungsspezialisten VMware. Konzernchef Hock Tan will das Softwaregeschäft ausbauen.',
+      '2026-11-20T09:00:00.000Z',
+    );
+    expect(clusterStories(articles(deal, talks))).toHaveLength(2);
+    expect(clusterStories(articles(deal, otherDealReport))).toHaveLength(1);
+  });
+
+  it('explains a decision term by term: the terms add up to the score', () => {
+    const input = articles(heise, ipInsider);
+    const corpus = prepareCorpus(input.map((x) => internStory(readStoryText(x.title, x.summary))));
+    const comparison = compareStories(corpus.stories[0]!, corpus.stories[1]!, corpus);
+    const why = explainComparison(comparison);
+    const sum = why.bias + Object.values(why.terms).reduce((s, t) => s + t.adds, 0);
+    expect(sum).toBeCloseTo(comparison.score, 9);
+    expect(comparison.same).toBe(comparison.score >= why.threshold);
+    expect(why.terms.shared.value).toBeGreaterThan(0);
   });
 
   it('does not chain: C joins the cluster of A and B only if it is the same story as both', () => {

@@ -68,3 +68,21 @@ describe('bodyLeadOf', () => {
     expect(bodyLeadOf(content)).not.toContain('href');
   });
 });
+
+describe('readStoryText: amounts and stages', () => {
+  it('reads amounts with their unit, the decimal comma kept, and nothing else', () => {
+    const text = readStoryText('61 Milliarden Dollar: Broadcom kauft VMware', 'Microsoft investiert 3,3 Milliarden Euro; Dell hält 40,2 Prozent.');
+    expect(text.quantities.sort()).toEqual(['3,3 mrd', '40,2 prozent', '61 mrd']);
+    expect(readStoryText('Neue Tarife ab 1. April', 'Linux 6.12 und 2024 im Rückblick, 45 Neuerungen').quantities).toEqual([]);
+  });
+
+  it('reads the stage of an affair from title and teaser, not from the body', () => {
+    expect(readStoryText('Kreise: Broadcom spricht mit VMware über Übernahme', '').stages).toEqual(['talks']);
+    expect(readStoryText('Spatenstich für das Rechenzentrum in Bergheim', '').stages).toEqual(['construction']);
+    expect(readStoryText('CrowdStrike-Chef soll vor den Heimatschutzausschuss', '').stages).toEqual(['aftermath']);
+    expect(readStoryText('Broadcom kauft VMware', 'Der Deal ist unterschrieben.', 'Nach wochenlangen Verhandlungen …').stages).toEqual([]);
+    // "gerichtet" is no court, "Gericht" is
+    expect(readStoryText('Appell an Nutzer gerichtet', '').stages).toEqual([]);
+    expect(readStoryText('Klage vor Gericht', '').stages).toEqual(['aftermath']);
+  });
+});

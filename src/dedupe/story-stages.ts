@@ -1,0 +1,69 @@
+/**
+ * The stage of an event a news item reports. Outlets report one affair in
+ * stages — talks or rumours, then the deal; the plan, then the ground-breaking
+ * or the opening; the incident, then the hearing, the lawsuit or the fine —
+ * and each stage is a story of its own with the same actors and most of the
+ * same words. A person tells them apart by a few words that name the stage;
+ * this reads them from the title and the teaser (the body recalls earlier
+ * stages: "nach monatelangen Verhandlungen").
+ *
+ * Two items of which exactly one names a stage are likely two stages
+ * (story-features: stageConflict). The lists are generic German news
+ * vocabulary, matched as word prefixes on folded words; "gericht$" only as
+ * the whole word ("gerichtet" is no court), "*ausschuss" anywhere in a
+ * compound ("Heimatschutzausschuss").
+ */
+const STAGES: Record<string, readonly string[]> = {
+  // Not yet happened: talks, rumours, insiders, plans under consideration.
+  talks: ['kreise', 'insider', 'geruecht', 'verhandl', 'gespraech', 'erwaeg', 'spekul', 'sondier'],
+  // Building has begun or finished.
+  construction: ['spatenstich', 'grundstein', 'baugenehmigung', 'baubeginn', 'baustart', 'richtfest', 'eroeffn', 'inbetriebnahme', 'eingeweiht', 'einweih'],
+  // Consequences of an earlier event: hearings, lawsuits, fines, investigations.
+  aftermath: ['anhoerung', '*ausschuss', 'klage', 'verklagt', 'sammelklage', 'gericht$', 'gerichts', 'bussgeld', 'strafe', 'ermittl', '*untersuchung', 'vorgeladen'],
+  // The same kind of event again: a second outage, another leak.
+  repeat: ['erneut', 'abermals'],
+};
+
+interface Marker {
+  stage: string;
+  text: string;
+  kind: 'prefix' | 'word' | 'inside';
+}
+const MARKERS: Marker[] = Object.entries(STAGES).flatMap(([stage, list]) =>
+  list.map((m): Marker => {
+    if (m.endsWith('$')) return { stage, text: m.slice(0, -1), kind: 'word' };
+    if (m.startsWith('*')) return { stage, text: m.slice(1), kind: 'inside' };
+    return { stage, text: m, kind: 'prefix' };
+  }),
+);
+// This runs for every word of every title and teaser: look up by the first two letters.
+const BY_START = new Map<string, Marker[]>();
+for (const m of MARKERS.filter((x) => x.kind !== 'inside')) {
+  const key = m.text.slice(0, 2);
+  BY_START.set(key, [...(BY_START.get(key) ?? []), m]);
+}
+const INSIDE = MARKERS.filter((x) => x.kind === 'inside');
+const SHORTEST_INSIDE = Math.min(...INSIDE.map((m) => m.text.length));
+
+/** The stages the folded words of a title and teaser name, sorted. */
+export function readStages(foldedWords: readonly string[]): string[] {
+  const found: string[] = [];
+  const add = (stage: string) => {
+    if (!found.includes(stage)) found.push(stage);
+  };
+  for (const word of foldedWords) {
+    for (const m of BY_START.get(word.slice(0, 2)) ?? []) {
+      if (m.kind === 'word' ? word === m.text : word.startsWith(m.text)) add(m.stage);
+    }
+    if (word.length >= SHORTEST_INSIDE) for (const m of INSIDE) if (word.includes(m.text)) add(m.stage);
+  }
+  return found.sort();
+}
+
+/** One item names a stage the other does not: the count of such stages. */
+export function stageConflicts(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  for (const s of a) if (!b.includes(s)) n++;
+  for (const s of b) if (!a.includes(s)) n++;
+  return n;
+}
