@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
+import { compileRules } from '../classify/classifier.js';
 import { classifyStoredArticle } from '../curate/curation.js';
-import { rulesFor } from '../daemon/daemon.js';
+import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import { createLogger } from '../log/logger.js';
 import { runCycle } from '../pipeline.js';
@@ -21,7 +22,9 @@ export async function runPoll(options: { configPath: string | undefined; json: b
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { classifier, fingerprint } = rulesFor(config);
+    // The rules as the daemon compiles them (rulesFor), without loading the daemon and its publishing (~0.2 s of CPU).
+    const classifier = compileRules(config.topics, config.sources);
+    const fingerprint = fingerprintRules(config);
     const { record, writeError } = await runCycle({
       config,
       store,

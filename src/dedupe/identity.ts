@@ -69,6 +69,22 @@ export function guidKeyOf(sourceName: string, guid: string): string {
  * http(s) URL (such a link cannot identify an article across sources).
  */
 export function urlKeyOf(link: string): string | undefined {
+  // A merge asks for the key of one link about five times (shared-link check,
+  // identity, the plan's index, the store's index): two URL parses each, half
+  // of a cold poll's merge time before this memo.
+  const known = urlKeys.get(link);
+  if (known !== undefined || urlKeys.has(link)) return known;
+  const key = computeUrlKey(link);
+  if (urlKeys.size >= URL_KEY_MEMO_SIZE) urlKeys.clear();
+  urlKeys.set(link, key);
+  return key;
+}
+
+/** Enough for the items of every source a cycle merges at once; cleared whole when full (a pure function: only speed depends on it). */
+const URL_KEY_MEMO_SIZE = 8192;
+const urlKeys = new Map<string, string | undefined>();
+
+function computeUrlKey(link: string): string | undefined {
   // Normalize already canonicalized the link; repeating it (idempotent) keeps
   // the key right for any caller, e.g. links stored by an older version.
   const canonical = canonicalizeUrl(link);

@@ -172,10 +172,81 @@ function optionsFor(baseUrl: string | undefined): sanitize.IOptions {
  * URLs survive.
  */
 export function runHtmlPass(html: string, baseUrl: string | undefined): HtmlPass {
+  return plainHtmlPass(html) ?? fullHtmlPass(html, baseUrl);
+}
+
+/** The walk through sanitize-html, for any markup. */
+export function fullHtmlPass(html: string, baseUrl: string | undefined): HtmlPass {
   const options = optionsFor(baseUrl);
   walk = { collector: new TextCollector(), closedImplicitly: false };
   const out = sanitize(html, options);
   return { html: out.trim(), text: walk.collector.read() };
+}
+
+/**
+ * Tags the full walk keeps exactly as written when they carry no attributes:
+ * allowed, never transformed, never dropped with their content. Table, list
+ * term and other elements whose implied closing is subtle are left out.
+ */
+const PLAIN_TAGS = new Set([
+  'abbr', 'b', 'br', 'cite', 'code', 'dfn', 'div', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'i', 'kbd', 'li', 'mark', 'ol', 'p', 's', 'samp', 'small', 'span', 'strong', 'sub', 'summary', 'sup', 'u', 'ul',
+]);
+/** Elements that close an open <p> before they open (htmlparser2's openImpliesClose), among PLAIN_TAGS. */
+const CLOSES_P = new Set(['div', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ol', 'p', 'ul']);
+/** A bare tag (`<p>`, `</p>`, `<br />`), or a character that only the full walk may judge. */
+const PLAIN_MARKUP = /<(\/?)([a-z][a-z0-9]*)\s*(\/?)>|[<>&\u0000]/g;
+
+/**
+ * The same result as the full walk, without sanitize-html, for HTML that is
+ * already clean: text without `<`, `>`, `&`, and properly nested PLAIN_TAGS
+ * without attributes (teasers like `<p>…</p>`, `<strong>`, lists). Each call of
+ * sanitize-html costs a fixed ~30-60 µs of option handling and garbage,
+ * which dominated the poll's normalize stage for short items. Anything else
+ * (an attribute, an entity, a stray bracket, an implied close) returns
+ * undefined and takes the full walk; a property test holds both to the same
+ * output.
+ */
+export function plainHtmlPass(html: string): HtmlPass | undefined {
+  const collector = new TextCollector();
+  const open: string[] = [];
+  let out = '';
+  let last = 0;
+  PLAIN_MARKUP.lastIndex = 0;
+  for (let m = PLAIN_MARKUP.exec(html); m !== null; m = PLAIN_MARKUP.exec(html)) {
+    const [whole, closing, name, selfClosing] = m;
+    if (name === undefined || !PLAIN_TAGS.has(name)) return undefined;
+    if (m.index > last) {
+      const text = html.slice(last, m.index);
+      out += text;
+      collector.text(text);
+    }
+    last = m.index + whole.length;
+    if (name === 'br') {
+      // A void element: htmlparser2 closes it at once (implied), sanitize-html writes it self-closed.
+      if (closing) return undefined;
+      collector.open(name);
+      collector.close(name, true);
+      out += '<br />';
+    } else if (closing) {
+      if (open.pop() !== name) return undefined;
+      collector.close(name, false);
+      out += `</${name}>`;
+    } else {
+      const top = open[open.length - 1];
+      if (selfClosing || (top === 'p' && CLOSES_P.has(name)) || (top === 'li' && name === 'li')) return undefined;
+      open.push(name);
+      collector.open(name);
+      out += `<${name}>`;
+    }
+  }
+  if (open.length > 0) return undefined;
+  if (last < html.length) {
+    const text = html.slice(last);
+    out += text;
+    collector.text(text);
+  }
+  return { html: out.trim(), text: collector.read() };
 }
 
 /** Safe HTML of an item's content, URLs made absolute against `baseUrl`. */

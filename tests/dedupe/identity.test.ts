@@ -35,6 +35,17 @@ describe('identifyItem', () => {
     );
   });
 
+  it('gives the same url key on every call, before and after its memo fills up and clears', () => {
+    const link = (i: number): string => `https://WWW.Example.org/news/${i}/?utm_source=rss&id=${i % 7}#top`;
+    const first = Array.from({ length: 10_000 }, (_, i) => urlKeyOf(link(i)));
+    expect(first[3]).toBe('url:example.org/news/3?id=3');
+    // Past the memo's size, each key is computed again: it must not differ.
+    expect(Array.from({ length: 10_000 }, (_, i) => urlKeyOf(link(i)))).toEqual(first);
+    // A link that is no article URL stays undefined when asked again (a memoized miss).
+    expect(urlKeyOf('mailto:redaktion@example.org')).toBeUndefined();
+    expect(urlKeyOf('mailto:redaktion@example.org')).toBeUndefined();
+  });
+
   it('falls back to the source-scoped guid, then to a hash of title and date', () => {
     const noLink = makeItem({ link: undefined, guid: 'tag:linux-magazin.de,2016:12/462' });
     expect(identifyItem(noLink, 'Linux-Magazin').key).toBe('guid:Linux-Magazin:tag:linux-magazin.de,2016:12/462');

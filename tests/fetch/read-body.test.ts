@@ -66,6 +66,21 @@ describe('readBody', () => {
     expect((err as Error).message).toBe('response larger than 1048576 bytes after decompression');
   });
 
+  it('accepts a body of exactly the decoded limit and refuses one byte more, for every encoding', async () => {
+    const limit = 64 * 1024;
+    for (const name of Object.keys(ENCODERS)) {
+      const header = name === 'deflate-raw' ? 'deflate' : name;
+      const exact = Buffer.alloc(limit, 'a');
+      const { body } = await readBody(Readable.from([ENCODERS[name]!(exact)]), header, { maxBytes: limit, maxRawBytes: 1024 * 1024 });
+      expect(body.length, name).toBe(limit);
+      const err = await readBody(Readable.from([ENCODERS[name]!(Buffer.alloc(limit + 1, 'a'))]), header, { maxBytes: limit, maxRawBytes: 1024 * 1024 }).catch(
+        (e: unknown) => e,
+      );
+      expect(err, name).toBeInstanceOf(TooLargeError);
+      expect((err as Error).message, name).toBe(`response larger than ${limit} bytes after decompression`);
+    }
+  });
+
   it('enforces the raw limit on the wire bytes', async () => {
     const err = await readBody(Readable.from([Buffer.alloc(2048)]), undefined, { maxBytes: 1e9, maxRawBytes: 1024 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TooLargeError);

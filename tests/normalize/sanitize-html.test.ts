@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sanitizeWithText } from '../../src/normalize/html-to-text.js';
-import { sanitizeContent } from '../../src/normalize/sanitize-html.js';
+import { fullHtmlPass, plainHtmlPass, sanitizeContent } from '../../src/normalize/sanitize-html.js';
 
 const base = 'https://www.heise.de/news/';
 
@@ -95,5 +96,42 @@ describe('sanitizeContent', () => {
 
   it('returns an empty string for empty input', () => {
     expect(sanitizeContent('   ', base)).toBe('');
+  });
+});
+
+describe('plainHtmlPass (the shortcut for clean markup)', () => {
+  // Pieces of markup a feed writes: clean ones the shortcut takes, and every kind it must leave to the full walk.
+  const PIECES = [
+    '<p>', '</p>', '<strong>', '</strong>', '<em>', '</em>', '<b>', '</b>', '<i>', '</i>', '<span>', '</span>', '<div>', '</div>',
+    '<ul>', '</ul>', '<ol>', '</ol>', '<li>', '</li>', '<h2>', '</h2>', '<h3>', '</h3>', '<figure>', '</figure>', '<figcaption>',
+    '</figcaption>', '<code>', '</code>', '<sup>', '</sup>', '<summary>', '</summary>', '<br>', '<br/>', '<br />', '</br>', '<p >',
+    '<P>', '</P>', '<p/>', '<hr>', '<img src="/x.png">', '<a href="/y">', '</a>', '<blockquote>', '</blockquote>', '<table>', '<tr>',
+    '<td>', '</td>', '<pre>', '</pre>', '<script>', '</script>', '<iframe>', '</iframe>', '<title>', '<object>', '</object>',
+    '<fk-hidden>', '<!-- c -->', '<![CDATA[x]]>', '<p class="c">', '<u>', '</u>',
+    'Kernel', 'Container ', ' Hosting', '\n', '  ', 'Straße „Zitat“', '"q"', "'s'", '&amp;', '&auml;', '&', '<', '>', 'a < b', '\u00a0',
+  ];
+  const html = fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }).map((parts) => parts.join(''));
+
+  it('gives exactly what the full sanitize-html walk gives, whenever it applies (property)', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(html, (markup) => {
+        const plain = plainHtmlPass(markup);
+        if (plain === undefined) return;
+        taken++;
+        expect(plain).toEqual(fullHtmlPass(markup, base));
+      }),
+      { numRuns: 4000 },
+    );
+    // The comparison means something only if the shortcut was taken often.
+    expect(taken).toBeGreaterThan(200);
+  });
+
+  it('takes clean teasers and lists, and leaves attributes, entities, stray brackets and implied closes to the full walk', () => {
+    expect(plainHtmlPass('<p>Kernel 6.12 ist <strong>fertig</strong>.</p>\n')).toEqual({ html: '<p>Kernel 6.12 ist <strong>fertig</strong>.</p>', text: ' Kernel 6.12 ist fertig. \n' });
+    expect(plainHtmlPass('<ul><li>a</li><li>b<br>c</li></ul>')?.html).toBe('<ul><li>a</li><li>b<br />c</li></ul>');
+    for (const markup of ['<p class="x">a</p>', '<p>a &amp; b</p>', '<p>a < b</p>', '<p>a<div>b</div></p>', '<li>a<li>b', '<p>offen', '<b>a</i>', '<P>a</P>', '<a href="/x">x</a>']) {
+      expect(plainHtmlPass(markup), markup).toBeUndefined();
+    }
   });
 });
