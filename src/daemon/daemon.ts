@@ -44,6 +44,17 @@ export interface DaemonOptions {
   minPollGapMs?: () => number;
 }
 
+/**
+ * Heads a database-backed daemon keeps (the newest by publication date): far
+ * more than the clustering window of select-entries.ts (at most 10 × maxItems
+ * curated articles and three story windows), so that a topic matching one
+ * article in 200 still fills its feed; fixed, so start and rebuilds do not
+ * grow with the table.
+ */
+export function curationWindow(config: Config): number {
+  return Math.max(20_000, 200 * config.feed.maxItems);
+}
+
 export function rulesFor(config: Config): Rules {
   return { classifier: compileRules(config.topics, config.sources), fingerprint: fingerprintRules(config) };
 }
@@ -103,7 +114,7 @@ export class Daemon {
     // Replicas: start from what the store holds now, then follow what the others write.
     if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
     await this.#exclusive(async () => {
-      this.#curation = await Curation.open(this.store, rulesFor(this.#config));
+      this.#curation = await Curation.open(this.store, rulesFor(this.#config), { window: curationWindow(this.#config) });
       await this.#flushDerived();
       this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
     });
@@ -235,7 +246,7 @@ export class Daemon {
       const previous = this.#config;
       const rules = rulesFor(next);
       const curation =
-        this.#curation && rules.fingerprint === this.#curation.rules.fingerprint ? this.#curation : await Curation.open(this.store, rules);
+        this.#curation && rules.fingerprint === this.#curation.rules.fingerprint ? this.#curation : await Curation.open(this.store, rules, { window: curationWindow(next) });
       const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
       const fetcher = fetchChanged ? createFetcherFromConfig(next) : this.#fetcher;
       let built: Publication;
@@ -278,7 +289,8 @@ export class Daemon {
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
     this.lastRebuildMs = performance.now() - started;
     await compressPublication(built);
-    this.articleCount = curation.articleCount;
+    // A windowed curation holds the newest heads only: the count comes from the store.
+    this.articleCount = this.store.listNewestHeads ? await this.store.countArticles() : curation.articleCount;
     this.#log.debug({ entries: entries.length, renderMs: Math.round(this.lastRebuildMs), totalMs: Math.round(performance.now() - started) }, 'feeds rebuilt');
     return built;
   }

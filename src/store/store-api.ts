@@ -79,8 +79,8 @@ export interface Store {
   claimSources(request: ClaimRequest): Promise<string[]>;
 
   // ---------------------------------------------------------------- curation
-  /** Stored topics per article id, computed with the rules of this fingerprint. */
-  getClassifications(fingerprint: string): Promise<Map<string, string[]>>;
+  /** Stored topics per article id, computed with the rules of this fingerprint (of these ids only, when given; a backend may return more). */
+  getClassifications(fingerprint: string, ids?: readonly string[]): Promise<Map<string, string[]>>;
   /** Adds or replaces the topics of these articles for this fingerprint; other fingerprints may be forgotten. */
   putClassifications(fingerprint: string, topics: ReadonlyMap<string, readonly string[]>): Promise<void>;
 

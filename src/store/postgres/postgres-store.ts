@@ -133,13 +133,15 @@ function makeStore(db: Database, options: OpenPostgresOptions, openedSchemaVersi
       return claimSources(db, request);
     },
 
-    async getClassifications(fingerprint) {
+    async getClassifications(fingerprint, ids) {
       open();
       const rows = await query<{ article_id: string; topics: string[] }>(
         db,
         'reading classifications',
-        'SELECT article_id, topics FROM classifications WHERE fingerprint = $1',
-        [fingerprint],
+        ids
+          ? 'SELECT article_id, topics FROM classifications WHERE fingerprint = $1 AND article_id = ANY($2::text[])'
+          : 'SELECT article_id, topics FROM classifications WHERE fingerprint = $1',
+        ids ? [fingerprint, [...ids]] : [fingerprint],
       );
       return new Map(rows.map((r) => [r.article_id, r.topics]));
     },
