@@ -159,7 +159,7 @@ async function measureStart(store, size) {
     for (const key of ['firstStart', 'start']) {
       const daemon = new Daemon({ config, store, logger: createSilentLogger() });
       out[key] = await timed(() => daemon.start());
-      out.window = daemon.articleCount;
+      out.articles = daemon.articleCount;
       if (key === 'start') {
         out.rebuild = await timed(() => daemon.applyConfig(parseConfig(yaml('Bench 2', 'Kernel'), config.file, { env: {} })));
         out.rulesEdit = await timed(() => daemon.applyConfig(parseConfig(yaml('Bench 2', 'Linux-Kernel'), config.file, { env: {} })));
