@@ -87,6 +87,8 @@ export class Daemon {
   #unwatch: (() => void) | undefined;
   #syncTimer: NodeJS.Timeout | undefined;
   #healthTimer: NodeJS.Timeout | undefined;
+  /** The store check running now: a check slower than STORE_CHECK_MS (connect timeout) is not started twice. */
+  #checking: Promise<boolean> | undefined;
   /** The publication served carries this process's dates: the store could not stamp it (database away). */
   #unstamped = false;
 
@@ -166,7 +168,12 @@ export class Daemon {
   }
 
   /** A database store: whether it answers now. Going away pauses the polls; coming back resumes them and catches up. */
-  async #checkStore(): Promise<boolean> {
+  #checkStore(): Promise<boolean> {
+    this.#checking ??= this.#checkStoreOnce().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #checkStoreOnce(): Promise<boolean> {
     if (!this.store.checkHealth) return true;
     const was = this.storeHealth?.ok;
     const health = await this.store.checkHealth();
@@ -290,7 +297,7 @@ export class Daemon {
     this.lastRebuildMs = performance.now() - started;
     await compressPublication(built);
     // A windowed curation holds the newest heads only: the count comes from the store.
-    this.articleCount = this.store.listNewestHeads ? await this.store.countArticles() : curation.articleCount;
+    this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
     this.#log.debug({ entries: entries.length, renderMs: Math.round(this.lastRebuildMs), totalMs: Math.round(performance.now() - started) }, 'feeds rebuilt');
     return built;
   }
