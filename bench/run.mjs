@@ -5,6 +5,7 @@
  * stderr, the one table to stdout; results are also kept in bench/results/.
  *
  * Options: --quick (a few minutes), --only=poll,store,start,serving,classify,rebuild, --seed=N,
+ * --poll-postgres (under node --import tsx: every poll also on a throwaway PostgreSQL, beside the JSON store),
  * --poll-sizes=200,1000 and --poll-runs=N (a subset of the poll plan), --poll-in-thread (each cold
  * poll also with FEEDKURATOR_READ_THREADS=0, to compare the worker pool with reading in the main thread)
  */
@@ -66,6 +67,20 @@ const plan = PLANS[mode];
 const pollSizes = args.find((a) => a.startsWith('--poll-sizes='))?.slice(13).split(',').map(Number);
 const pollRuns = Number(args.find((a) => a.startsWith('--poll-runs='))?.slice(12) ?? 0);
 const pollInThread = args.includes('--poll-in-thread');
+// --poll-postgres: the same polls on PostgreSQL too (a throwaway cluster; run under `node --import tsx`).
+const pollCluster = args.includes('--poll-postgres') ? await (await import('../tests/helpers/postgres.ts')).startPostgresCluster() : undefined;
+const pollPostgres = pollCluster && {
+  createDatabase: () => pollCluster.createDatabase('poll'),
+  // The database's own counters; PostgreSQL publishes a backend's counters when it ends (the CLI exits first).
+  stats: async (url) => {
+    const name = new URL(url).pathname.slice(1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const res = await pollCluster.query(name, `SELECT xact_commit AS transactions, tup_returned + tup_fetched AS rows_read,
+      tup_inserted + tup_updated + tup_deleted AS rows_written, blks_hit + blks_read AS blocks, temp_bytes
+      FROM pg_stat_database WHERE datname = current_database()`);
+    return res.rows[0];
+  },
+};
 if (pollSizes) plan.poll = pollSizes.map((size) => ({ size, runs: plan.poll.find((p) => p.size === size)?.runs ?? 3 }));
 if (pollRuns > 0) plan.poll = plan.poll.map((p) => ({ ...p, runs: pollRuns }));
 // Whole hours: the generated dates move with the clock (retention must keep them) but not within a run.
@@ -102,8 +117,9 @@ try {
   if (wanted('poll')) {
     results.poll = [];
     for (const { size, runs } of plan.poll) {
-      await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log, inThread: pollInThread })));
+      await section(`poll ${size}`, async () => results.poll.push(await benchPoll({ fixture, size, runs, log, inThread: pollInThread, postgres: pollPostgres })));
     }
+    await pollCluster?.stop();
   }
   const sizes = [...new Set([...(wanted('store') ? plan.storeSizes : []), ...(wanted('start') ? plan.startSizes : []), ...(wanted('serving') ? [plan.servingSize] : []), ...(wanted('rebuild') ? [plan.rebuild.size, ...plan.rulesEdit.sizes] : [])])];
   let stores = new Map();

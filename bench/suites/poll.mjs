@@ -18,16 +18,19 @@ const CONCURRENCY = 8;
 /**
  * @param inThread also run each cold poll with FEEDKURATOR_READ_THREADS=0 (reading in the main
  *   thread, as before the worker pool), to show in the same run what the pool changes.
+ * @param postgres optional { createDatabase(): Promise<url>, stats(url): Promise<counters> }: each run also polls
+ *   cold and warm with DATABASE_URL set (a fresh database per run), beside the JSON store, and records the
+ *   database's own counters (transactions, rows, blocks) per cycle.
  * @returns per size: medians of wall time, cycle time, CPU time, peak RSS for feedkurator cold/warm and the baseline.
  */
-export async function benchPoll({ fixture, size, runs, log, inThread = false }) {
+export async function benchPoll({ fixture, size, runs, log, inThread = false, postgres }) {
   const sources = fixture.sources(size);
   const articles = sources.reduce((n, s) => n + s.items, 0);
   const sourceBytes = sources.reduce((n, s) => n + s.bytes, 0);
   const dir = makeRunDir(`poll-${size}`);
   const urlFile = join(dir, 'urls.json');
   writeFileSync(urlFile, JSON.stringify(sources.map((s) => s.url)));
-  const samples = { baseline: [], cold: [], warm: [], coldInThread: [] };
+  const samples = { baseline: [], cold: [], warm: [], coldInThread: [], pgCold: [], pgWarm: [] };
   const problems = new Set();
 
   for (let run = 0; run < runs; run++) {
@@ -42,14 +45,21 @@ export async function benchPoll({ fixture, size, runs, log, inThread = false }) 
         const { cold, warm } = await pollColdAndWarm({ fixture, sources, dir: join(dir, `run-${run}`), problems });
         samples.cold.push(cold);
         samples.warm.push(warm);
+        if (postgres) {
+          const url = await postgres.createDatabase();
+          const pg = await pollColdAndWarm({ fixture, sources, dir: join(dir, `run-${run}-pg`), problems, env: { DATABASE_URL: url }, stats: () => postgres.stats(url) });
+          samples.pgCold.push(pg.cold);
+          samples.pgWarm.push(pg.warm);
+        }
         if (inThread) {
           const { cold: single } = await pollColdAndWarm({ fixture, sources, dir: join(dir, `run-${run}-in-thread`), problems, env: { FEEDKURATOR_READ_THREADS: '0' }, warm: false });
           samples.coldInThread.push(single);
         }
       }
     }
+    const pgNote = postgres ? `, postgres cold ${Math.round(samples.pgCold.at(-1).wallMs)} ms warm ${Math.round(samples.pgWarm.at(-1).wallMs)} ms` : '';
     const inThreadNote = inThread ? `, cold in-thread ${Math.round(samples.coldInThread.at(-1).wallMs)} ms` : '';
-    log(`poll ${size} sources, run ${run + 1}/${runs}: cold ${Math.round(samples.cold.at(-1).wallMs)} ms${inThreadNote}, warm ${Math.round(samples.warm.at(-1).wallMs)} ms, baseline ${Math.round(samples.baseline.at(-1).wallMs)} ms`);
+    log(`poll ${size} sources, run ${run + 1}/${runs}: cold ${Math.round(samples.cold.at(-1).wallMs)} ms${inThreadNote}, warm ${Math.round(samples.warm.at(-1).wallMs)} ms${pgNote}, baseline ${Math.round(samples.baseline.at(-1).wallMs)} ms`);
   }
   rmSync(dir, { recursive: true, force: true });
 
@@ -89,20 +99,36 @@ export async function benchPoll({ fixture, size, runs, log, inThread = false }) 
       bodyBytes: Math.max(...samples.warm.map((s) => s.bodyBytes)),
       notModified: Math.min(...samples.warm.map((s) => s.notModified)),
     },
+    ...(postgres
+      ? {
+          postgres: Object.fromEntries(
+            ['pgCold', 'pgWarm'].map((key) => [
+              key === 'pgCold' ? 'cold' : 'warm',
+              Object.fromEntries(['wallMs', 'cycleMs', 'cpuMs', 'rssKb', 'new', 'notModified', ...Object.keys(samples[key][0]?.db ?? {}).map((k) => `db.${k}`)].map((k) => [
+                k,
+                median(samples[key].map((s) => (k.startsWith('db.') ? s.db[k.slice(3)] : s[k]))),
+              ])),
+            ]),
+          ),
+        }
+      : {}),
     problems: [...problems],
   };
 }
 
-async function pollColdAndWarm({ fixture, sources, dir, problems, env = {}, warm: withWarm = true }) {
+async function pollColdAndWarm({ fixture, sources, dir, problems, env = {}, warm: withWarm = true, stats }) {
   mkdirSync(dir, { recursive: true });
   const { file } = writeBenchConfig(dir, { sources });
   const poll = async () => {
     fixture.resetCounters();
+    const before = await stats?.();
     const res = await startMeasured(CLI, ['poll', '--json', '--config', file], { env }).done;
+    const after = await stats?.();
     if (res.code !== 0) throw new Error(`feedkurator poll exited with ${res.code ?? res.signal}: ${lastLines(res.stderr)}`);
     const summary = JSON.parse(res.stdout.trim().split('\n').pop());
     if (summary.failed > 0) problems.add(`${summary.failed} sources failed, first: ${summary.errors[0]?.source}: ${summary.errors[0]?.error}`);
-    return { res, summary, served: { ...fixture.counters } };
+    const db = before && Object.fromEntries(Object.keys(after).map((k) => [k, Number(after[k]) - Number(before[k])]));
+    return { res, summary, served: { ...fixture.counters }, ...(db ? { db } : {}) };
   };
   const cold = await poll();
   if (!withWarm) {
@@ -112,7 +138,8 @@ async function pollColdAndWarm({ fixture, sources, dir, problems, env = {}, warm
   const warm = await poll();
   if (warm.summary.notModified !== sources.length) problems.add(`warm cycle: only ${warm.summary.notModified}/${sources.length} sources answered 304`);
   rmSync(dir, { recursive: true, force: true });
-  const sample = ({ res, summary, served }) => ({
+  const sample = ({ res, summary, served, db }) => ({
+    ...(db ? { db } : {}),
     wallMs: res.wallMs,
     cycleMs: summary.durationMs,
     cpuMs: cpuOf(res),

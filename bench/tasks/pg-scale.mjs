@@ -15,19 +15,28 @@
  *   newest 100 / window 60 d: listNewestHeads, the publication's query
  *   changes:           changesSince after one merge (what another replica reads on NOTIFY)
  *   retention:         applyRetention with nothing to drop (maxItems above the table size)
- *   listHeads:         every head (start-up only; it grows with the table by nature)
+ *   listHeads:         every head (what start-up read before the curation window; grows with the table)
+ *   daemon start:      Daemon.start() on the table (curation window, stored topics, publication), a second
+ *                      start (topics stored by the first), a rebuild (feed title edit) and a rules edit
+ *                      (topic title: the window classified again); the filler is not curated, so this is
+ *                      the cost of reading and classifying the window, not of rendering.
  * Prints one JSON line; medians of RUNS runs where a run can be repeated.
+ * A fourth argument `start` measures only the daemon start (no merge runs).
  */
 import { importDist } from '../lib/dist.mjs';
 import { startPostgresCluster } from '../../tests/helpers/postgres.ts';
 
 const RUNS = Number(process.argv[2] ?? 3);
+const START_ONLY = process.argv[4] === 'start';
 const SIZES = (process.argv[3] ?? '10000,1000000').split(',').map(Number);
 const PER_SOURCE = 20;
 const CONCURRENCY = 8;
 const log = (line) => process.stderr.write(`pg-scale: ${line}\n`);
 const { openPostgresStore } = await importDist('store/postgres/postgres-store.js');
 const { idForKey, urlKeyOf, guidKeyOf } = await importDist('dedupe/identity.js');
+const { Daemon } = await importDist('daemon/daemon.js');
+const { parseConfig } = await importDist('config/load.js');
+const { createSilentLogger } = await importDist('log/logger.js');
 
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
@@ -134,6 +143,35 @@ async function measure(store, size, round_) {
   return out;
 }
 
+/** Daemon.start() on this store, twice, then a rebuild and a rules edit (see the file comment). */
+async function measureStart(store, size) {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), `pg-start-${size}-`));
+  const shipped = readFileSync(new URL('../../config/feedkurator.yaml', import.meta.url), 'utf8');
+  const topics = shipped.slice(shipped.search(/^topics:/m)).replace(/^sources:[\s\S]*$/m, '');
+  const yaml = (title, kernel) =>
+    `storage:\n  path: ${JSON.stringify(join(dir, 'store.json'))}\nfeed:\n  title: ${JSON.stringify(title)}\n${topics.replace('title: Kernel\n', `title: ${kernel}\n`)}\nsources: []\n`;
+  const config = parseConfig(yaml('Bench', 'Kernel'), join(dir, 'feedkurator.yaml'), { env: {} });
+  const out = {};
+  try {
+    for (const key of ['firstStart', 'start']) {
+      const daemon = new Daemon({ config, store, logger: createSilentLogger() });
+      out[key] = await timed(() => daemon.start());
+      out.articles = daemon.articleCount;
+      if (key === 'start') {
+        out.rebuild = await timed(() => daemon.applyConfig(parseConfig(yaml('Bench 2', 'Kernel'), config.file, { env: {} })));
+        out.rulesEdit = await timed(() => daemon.applyConfig(parseConfig(yaml('Bench 2', 'Linux-Kernel'), config.file, { env: {} })));
+      }
+      await daemon.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 const cluster = await startPostgresCluster();
 // Stopped from outside (Ctrl-C, timeout): take the throwaway cluster down too.
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cluster.stop().finally(() => process.exit(130)));
@@ -151,24 +189,26 @@ try {
     log(`${size} filler rows in ${Math.round(performance.now() - t)} ms`);
     dbs.push({ size, url, dbName, store, runs: [] });
   }
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < (START_ONLY ? 0 : RUNS); r++) {
     for (const db of r % 2 ? [...dbs].reverse() : dbs) {
       db.runs.push(await measure(db.store, db.size, r));
       log(`${db.size}: run ${r + 1}/${RUNS} ${JSON.stringify(Object.fromEntries(Object.entries(db.runs.at(-1)).map(([k, v]) => [k, Math.round(v)])))}`);
     }
   }
   for (const db of dbs) {
+    const start = await measureStart(db.store, db.size);
+    log(`${db.size}: daemon ${JSON.stringify(Object.fromEntries(Object.entries(start).map(([k, v]) => [k, Math.round(v)])))}`);
     const t = performance.now();
     const heads = await db.store.listHeads();
     const listHeadsMs = performance.now() - t;
-    const medians = Object.fromEntries(Object.keys(db.runs[0]).map((k) => [k, round(median(db.runs.map((x) => x[k])))]));
+    const medians = db.runs.length ? Object.fromEntries(Object.keys(db.runs[0]).map((k) => [k, round(median(db.runs.map((x) => x[k])))])) : {};
     const rows = await db.store.countArticles();
     const bytes = await cluster.query(db.dbName, 'SELECT pg_database_size(current_database()) AS b');
     const stats = await cluster.query(
       db.dbName,
       'SELECT xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted, blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()',
     );
-    result.sizes[db.size] = { rows, listHeads: round(listHeadsMs), listHeadsRows: heads.length, databaseMb: Math.round(Number(bytes.rows[0].b) / 1e6), ...medians, databaseStats: stats.rows[0] };
+    result.sizes[db.size] = { rows, listHeads: round(listHeadsMs), listHeadsRows: heads.length, daemon: Object.fromEntries(Object.entries(start).map(([k, v]) => [k, round(v)])), databaseMb: Math.round(Number(bytes.rows[0].b) / 1e6), ...medians, databaseStats: stats.rows[0] };
     await db.store.close();
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import { Curation } from '../curate/curation.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
-import { rulesFor } from '../daemon/daemon.js';
+import { curationWindow, rulesFor } from '../daemon/daemon.js';
 import { UsageError } from '../errors.js';
 import { buildPublication, renderFeed, type FeedFormat } from '../publish/build-publication.js';
 import { openStore } from '../store/open-store.js';
@@ -18,7 +18,7 @@ export async function runExport(options: { configPath: string | undefined; forma
   }
   const store = await openStore(config, { readOnly: true });
   try {
-    const curation = await Curation.open(store, rulesFor(config));
+    const curation = await Curation.open(store, rulesFor(config), { window: curationWindow(config) });
     const entries = await selectEntries(curation, store, new ContentCache(), { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) });
     const publication = buildPublication({ entries, config, generatedAt: new Date() });
     const body = renderFeed(publication, format, options.topic);

@@ -20,6 +20,17 @@ const BATCH = 400;
 /** Classifying yields to the event loop after this much work, so that requests keep flowing. */
 const SLICE_MS = 8;
 
+export interface CurationOptions {
+  signal?: AbortSignal;
+  /**
+   * Keep only the newest `window` heads (by publication date) when the store
+   * can list them that way (PostgreSQL): start, rules edits and retention then
+   * cost the window, not the table. Older articles never reach a feed anyway
+   * (see select-entries.ts); a rules edit re-curates the window only.
+   */
+  window?: number;
+}
+
 export interface Rules {
   classifier: Classifier;
   fingerprint: string;
@@ -30,18 +41,23 @@ export class Curation {
   readonly #heads: Map<string, ArticleHead>;
   readonly #topics: Map<string, string[]>;
   readonly #memo = new Map<string, { stamp: string; result: Classification }>();
+  /** Set when only the newest heads are kept (CurationOptions.window). */
+  readonly #window: number | undefined;
 
-  private constructor(rules: Rules, heads: Map<string, ArticleHead>, topics: Map<string, string[]>) {
+  private constructor(rules: Rules, heads: Map<string, ArticleHead>, topics: Map<string, string[]>, window?: number) {
     this.rules = rules;
     this.#heads = heads;
     this.#topics = topics;
+    this.#window = window;
   }
 
   /** Load heads and stored topics; classify what has none for these rules (all of it after a rules edit). */
-  static async open(store: Store, rules: Rules, options: { signal?: AbortSignal } = {}): Promise<Curation> {
-    const heads = new Map((await store.listHeads()).map((h) => [h.id, h]));
-    const topics = await store.getClassifications(rules.fingerprint);
-    const curation = new Curation(rules, heads, topics);
+  static async open(store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
+    const window = store.listNewestHeads && options.window ? options.window : undefined;
+    const listed = window ? await store.listNewestHeads!({ limit: window }) : await store.listHeads();
+    const heads = new Map(listed.map((h) => [h.id, h]));
+    const topics = await store.getClassifications(rules.fingerprint, window ? [...heads.keys()] : undefined);
+    const curation = new Curation(rules, heads, topics, window);
     const missing = [...heads.keys()].filter((id) => !topics.has(id));
     if (missing.length === 0) return curation;
     const computed = new Map<string, string[]>();
@@ -58,7 +74,7 @@ export class Curation {
         }
       }
     };
-    if (missing.length > heads.size / 4) {
+    if (!window && missing.length > heads.size / 4) {
       for await (const batch of store.streamArticles(BATCH)) {
         options.signal?.throwIfAborted();
         await take(batch);
@@ -103,8 +119,8 @@ export class Curation {
     for (const article of outcome.written) take(article, storedUnder === this.rules.fingerprint);
     // A new source may lend other topics (sources[].topics): classify again, with the stored text.
     for (let i = 0; i < outcome.touched.length; i += BATCH) for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) take(article, false);
-    if (outcome.dropped > 0) {
-      const live = new Set((await store.listHeads()).map((h) => h.id));
+    if (outcome.dropped > 0 || (this.#window && this.#heads.size > this.#window * 1.25)) {
+      const live = new Set((this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()).map((h) => h.id));
       for (const id of this.#heads.keys()) {
         if (live.has(id)) continue;
         this.#heads.delete(id);

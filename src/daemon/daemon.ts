@@ -17,7 +17,7 @@ import type { Config } from '../config/schema.js';
 import { Curation, type Rules } from '../curate/curation.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
-import { describeError } from '../errors.js';
+import { describeError, StoreError } from '../errors.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
@@ -28,6 +28,10 @@ import { buildPublicationInSteps, compressPublication, type Publication } from '
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import type { Store } from '../store/store-api.js';
 import type { CycleRecord, SourceState } from '../types.js';
+import { refreshStamps, stampPublication } from './shared-validators.js';
+
+/** How often a database store is checked between cycles (/healthz, pausing and resuming the polls). */
+const STORE_CHECK_MS = 5_000;
 
 export interface DaemonOptions {
   config: Config;
@@ -38,6 +42,17 @@ export interface DaemonOptions {
   initialPublication?: Publication;
   /** Half the schedule's interval: see CycleContext.minPollGapMs. */
   minPollGapMs?: () => number;
+}
+
+/**
+ * Heads a database-backed daemon keeps (the newest by publication date): far
+ * more than the clustering window of select-entries.ts (at most 10 × maxItems
+ * curated articles and three story windows), so that a topic matching one
+ * article in 200 still fills its feed; fixed, so start and rebuilds do not
+ * grow with the table.
+ */
+export function curationWindow(config: Config): number {
+  return Math.max(20_000, 200 * config.feed.maxItems);
 }
 
 export function rulesFor(config: Config): Rules {
@@ -71,6 +86,11 @@ export class Daemon {
   #cursor: string | null = null;
   #unwatch: (() => void) | undefined;
   #syncTimer: NodeJS.Timeout | undefined;
+  #healthTimer: NodeJS.Timeout | undefined;
+  /** The store check running now: a check slower than STORE_CHECK_MS (connect timeout) is not started twice. */
+  #checking: Promise<boolean> | undefined;
+  /** The publication served carries this process's dates: the store could not stamp it (database away). */
+  #unstamped = false;
 
   constructor(options: DaemonOptions) {
     this.#options = options;
@@ -94,16 +114,21 @@ export class Daemon {
   async start(): Promise<void> {
     await this.#refreshStatus();
     // Replicas: start from what the store holds now, then follow what the others write.
-    if (this.store.changesSince) this.#cursor = (await this.store.changesSince(null)).cursor;
+    if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
     await this.#exclusive(async () => {
-      this.#curation = await Curation.open(this.store, rulesFor(this.#config));
+      this.#curation = await Curation.open(this.store, rulesFor(this.#config), { window: curationWindow(this.#config) });
       await this.#flushDerived();
       this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
     });
     await this.#reportRules();
+    if (this.store.checkHealth) {
+      this.#healthTimer = setInterval(() => void this.#checkStore(), STORE_CHECK_MS);
+      this.#healthTimer.unref();
+    }
     if (this.store.watch) {
       this.#unwatch = await this.store.watch((what) => {
         if (what === 'rules') void this.#reportRules();
+        else if (what === 'published') void this.#exclusive(() => this.#refreshStamps()).catch(() => {});
         else this.#scheduleSync();
       });
     }
@@ -142,8 +167,44 @@ export class Daemon {
     }
   }
 
+  /** A database store: whether it answers now. Going away pauses the polls; coming back resumes them and catches up. */
+  #checkStore(): Promise<boolean> {
+    this.#checking ??= this.#checkStoreOnce().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #checkStoreOnce(): Promise<boolean> {
+    if (!this.store.checkHealth) return true;
+    const was = this.storeHealth?.ok;
+    const health = await this.store.checkHealth();
+    this.storeHealth = { ok: health.ok, detail: health.detail };
+    if (was !== false && !health.ok) this.#log.error({ error: health.detail }, 'database unreachable: serving from memory, polls paused');
+    if (was === false && health.ok) {
+      this.#log.info({ database: health.detail }, 'database reachable again: polls resume');
+      this.#scheduleSync();
+      if (this.#unstamped) void this.#exclusive(() => this.#restamp()).catch(() => {});
+    }
+    return health.ok;
+  }
+
+  async #refreshStamps(): Promise<void> {
+    if (!this.#publication || this.#unstamped) return;
+    const next = await refreshStamps(this.store, this.#publication);
+    if (next) this.#publication = next;
+  }
+
+  async #restamp(): Promise<void> {
+    if (!this.#publication || !this.#unstamped) return;
+    this.#publication = await stampPublication(this.store, this.#publication);
+    this.#unstamped = false;
+  }
+
   /** One poll cycle, then curate and publish what it changed. */
   async cycle(): Promise<CycleOutcome> {
+    // Without the database nothing fetched could be stored: leave the sources (and their leases and backoff) alone.
+    if (this.storeHealth?.ok === false && !(await this.#checkStore())) {
+      throw new StoreError(this.store.location, 'poll skipped: the database does not answer (serving from memory; polls resume when it does)');
+    }
     const abort = new AbortController();
     this.#cycleAbort = abort;
     let outcome: CycleOutcome;
@@ -192,7 +253,7 @@ export class Daemon {
       const previous = this.#config;
       const rules = rulesFor(next);
       const curation =
-        this.#curation && rules.fingerprint === this.#curation.rules.fingerprint ? this.#curation : await Curation.open(this.store, rules);
+        this.#curation && rules.fingerprint === this.#curation.rules.fingerprint ? this.#curation : await Curation.open(this.store, rules, { window: curationWindow(next) });
       const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
       const fetcher = fetchChanged ? createFetcherFromConfig(next) : this.#fetcher;
       let built: Publication;
@@ -223,6 +284,7 @@ export class Daemon {
   async close(): Promise<void> {
     this.#unwatch?.();
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
+    if (this.#healthTimer) clearInterval(this.#healthTimer);
     await this.settled();
     await Promise.all([this.#fetcher.close(), this.#reader.close()]);
   }
@@ -231,12 +293,27 @@ export class Daemon {
   async #build(config: Config, curation: Curation): Promise<Publication> {
     const started = performance.now();
     const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) });
-    const built = await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication });
+    const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
     this.lastRebuildMs = performance.now() - started;
     await compressPublication(built);
-    this.articleCount = curation.articleCount;
+    // A windowed curation holds the newest heads only: the count comes from the store.
+    this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
     this.#log.debug({ entries: entries.length, renderMs: Math.round(this.lastRebuildMs), totalMs: Math.round(performance.now() - started) }, 'feeds rebuilt');
     return built;
+  }
+
+  /** Replicas: the dates every replica sends for these bodies; this process's own while the database is away. */
+  async #stamp(built: Publication): Promise<Publication> {
+    if (!this.store.stampPublication || this.store.readOnly) return built;
+    try {
+      const stamped = await stampPublication(this.store, built);
+      this.#unstamped = false;
+      return stamped;
+    } catch (err) {
+      this.#unstamped = true;
+      this.#log.warn({ error: describeError(err) }, 'Last-Modified from this process\'s clock until the database answers');
+      return built;
+    }
   }
 
   /** Serve the new publication from now on, whole, and keep it for the next start. */

@@ -66,6 +66,16 @@ export function createResource(spec: ResourceSpec): Resource {
   };
 }
 
+/**
+ * The same resource with the Last-Modified a store keeps for its body
+ * (replicas: src/store/postgres/validators.ts), so that every replica sends
+ * the same date for the same bytes. The bodies object stays shared.
+ */
+export function withLastModified(resource: Resource, lastModified: Date): Resource {
+  const date = floorSeconds(lastModified);
+  return date.getTime() === resource.lastModified.getTime() ? resource : { ...resource, lastModified: date };
+}
+
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 

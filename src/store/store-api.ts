@@ -79,8 +79,8 @@ export interface Store {
   claimSources(request: ClaimRequest): Promise<string[]>;
 
   // ---------------------------------------------------------------- curation
-  /** Stored topics per article id, computed with the rules of this fingerprint. */
-  getClassifications(fingerprint: string): Promise<Map<string, string[]>>;
+  /** Stored topics per article id, computed with the rules of this fingerprint (of these ids only, when given; a backend may return more). */
+  getClassifications(fingerprint: string, ids?: readonly string[]): Promise<Map<string, string[]>>;
   /** Adds or replaces the topics of these articles for this fingerprint; other fingerprints may be forgotten. */
   putClassifications(fingerprint: string, topics: ReadonlyMap<string, readonly string[]>): Promise<void>;
 
@@ -99,7 +99,7 @@ export interface Store {
   /** Flush nothing; release the lock or the connections. */
   close(): Promise<void>;
   /** Called when another process changed the store (PostgreSQL replicas: LISTEN/NOTIFY). Returns an unsubscribe. */
-  watch?(onChange: (what: 'articles' | 'rules') => void): Promise<() => void>;
+  watch?(onChange: (what: 'articles' | 'rules' | 'published') => void): Promise<() => void>;
 
   // ---------------------------------------------------------------- optional, added for PostgreSQL (issue 12)
   /** Newest articles first (published, first seen, id): publishing without reading the whole table. */
@@ -110,8 +110,17 @@ export interface Store {
    * A replica keeping heads in memory calls it on watch('articles').
    */
   changesSince?(cursor: string | null): Promise<StoreChanges>;
+  /** The cursor changesSince(null) would return, without reading anything (a replica's start). */
+  changesCursor?(): Promise<string>;
   /** Replicas: record this process's rules fingerprint (NOTIFY 'rules' when it changed) and whether the live replicas agree. */
   reportRules?(fingerprint: string, now: Date): Promise<RulesAgreement>;
+  /**
+   * Replicas: the Last-Modified of each route's body (by its identity ETag), the same on every
+   * replica serving that body, never backwards; a body not seen before is stamped now.
+   */
+  stampPublication?(bodies: readonly { path: string; etag: string }[]): Promise<Map<string, Date>>;
+  /** The stamps of these bodies as stored now, read-only (after watch('published')); unknown bodies are left out. */
+  readPublicationStamps?(bodies: readonly { path: string; etag: string }[]): Promise<Map<string, Date>>;
   /** For /healthz: can the store be reached now, and how fast. */
   checkHealth?(): Promise<StoreHealth>;
   /** For the metrics: connections of the pool. */

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Database } from './connect.js';
 
 export const NOTIFY_CHANNEL = 'feedkurator';
-export type ChangeKind = 'articles' | 'rules';
+export type ChangeKind = 'articles' | 'rules' | 'published';
 
 export function notifyPayload(what: ChangeKind, instance: string): string {
   return JSON.stringify({ what, from: instance });
@@ -33,7 +33,7 @@ export async function listenForChanges(db: Database, instance: string, onChange:
       if (message.channel !== NOTIFY_CHANNEL || !message.payload) return;
       try {
         const { what, from } = JSON.parse(message.payload) as { what: ChangeKind; from: string };
-        if (from !== instance && (what === 'articles' || what === 'rules')) onChange(what);
+        if (from !== instance && (what === 'articles' || what === 'rules' || what === 'published')) onChange(what);
       } catch {
         // Not ours: another program on the same channel.
       }

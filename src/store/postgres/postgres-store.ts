@@ -18,6 +18,7 @@ import { listenForChanges } from './notify.js';
 import { applyRetention } from './retention.js';
 import { reportRules } from './rules.js';
 import { claimSources, getSourceStates } from './sources.js';
+import { readStamps, stampBodies } from './validators.js';
 
 export interface OpenPostgresOptions extends PoolOptions {
   /** No migration, no writes: for `export` beside running replicas. */
@@ -26,7 +27,7 @@ export interface OpenPostgresOptions extends PoolOptions {
   replica?: string;
 }
 
-export type PostgresStore = Store & Required<Pick<Store, 'watch' | 'listNewestHeads' | 'changesSince' | 'reportRules' | 'checkHealth' | 'poolStats'>>;
+export type PostgresStore = Store & Required<Pick<Store, 'watch' | 'listNewestHeads' | 'changesSince' | 'changesCursor' | 'reportRules' | 'checkHealth' | 'poolStats' | 'stampPublication' | 'readPublicationStamps'>>;
 
 export async function openPostgresStore(url: string, options: OpenPostgresOptions = {}): Promise<PostgresStore> {
   const db = createDatabase(url, options);
@@ -132,13 +133,15 @@ function makeStore(db: Database, options: OpenPostgresOptions, openedSchemaVersi
       return claimSources(db, request);
     },
 
-    async getClassifications(fingerprint) {
+    async getClassifications(fingerprint, ids) {
       open();
       const rows = await query<{ article_id: string; topics: string[] }>(
         db,
         'reading classifications',
-        'SELECT article_id, topics FROM classifications WHERE fingerprint = $1',
-        [fingerprint],
+        ids
+          ? 'SELECT article_id, topics FROM classifications WHERE fingerprint = $1 AND article_id = ANY($2::text[])'
+          : 'SELECT article_id, topics FROM classifications WHERE fingerprint = $1',
+        ids ? [fingerprint, [...ids]] : [fingerprint],
       );
       return new Map(rows.map((r) => [r.article_id, r.topics]));
     },
@@ -218,6 +221,11 @@ function makeStore(db: Database, options: OpenPostgresOptions, openedSchemaVersi
       );
       return rows.map((r) => r.head);
     },
+    async changesCursor() {
+      open();
+      const rows = await query<{ xmin: string }>(db, 'reading the change cursor', 'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+      return rows[0]!.xmin;
+    },
     async changesSince(cursor): Promise<StoreChanges> {
       open();
       return changesSince(db, cursor);
@@ -225,6 +233,14 @@ function makeStore(db: Database, options: OpenPostgresOptions, openedSchemaVersi
     async reportRules(fingerprint, now) {
       writable();
       return reportRules(db, instance, replica, fingerprint, now);
+    },
+    async stampPublication(bodies) {
+      writable();
+      return stampBodies(db, instance, bodies);
+    },
+    async readPublicationStamps(bodies) {
+      open();
+      return readStamps(db, bodies);
     },
     async checkHealth(): Promise<StoreHealth> {
       const started = performance.now();

@@ -7,11 +7,13 @@
  * A replica killed with SIGKILL mid-cycle loses nothing: its leases keep the
  * other replica off those sources until they expire, then it polls them.
  *
- * Still to come (needs the daemon to follow watch('articles')): comparing
- * both replicas' /feed.xml byte for byte once caught up.
+ * Once caught up, both replicas answer every route with the same body, ETag
+ * and Last-Modified: after the first polls, after a rules edit on both, and
+ * after a new source's articles arrived through one of them; and on each
+ * replica Last-Modified never runs backwards and moves when the body does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,17 @@ import { postgresAvailable, usePostgresCluster } from '../../helpers/postgres.js
 
 const SOURCES = 12;
 const ITEMS = 5;
+const ROUTES = [
+  '/',
+  '/sources.opml',
+  ...['/feed', '/topics/kernel', '/topics/containers', '/topics/hosting'].flatMap((base) => ['xml', 'atom', 'json'].map((ext) => `${base}.${ext}`)),
+];
+
+interface Answer {
+  body: string;
+  etag: string | null;
+  lastModified: string | null;
+}
 
 function rssOf(n: number): string {
   const items = Array.from({ length: ITEMS }, (_, i) => {
@@ -74,7 +87,7 @@ describe.runIf(postgresAvailable())('two serve replicas on one database', () => 
     databaseUrl: string,
     sources = Array.from({ length: SOURCES }, (_, n) => ({ name: `Quelle ${n}`, url: `${feedsUrl}/feed-${n}.xml` })),
     extra = '',
-  ): { child: ChildProcess; output: () => string } {
+  ): { child: ChildProcess; output: () => string; config: string } {
     const dir = makeTempDir('feedkurator-replica-');
     const config = path.join(dir, 'feedkurator.yaml');
     writeFileSync(config, renderTestConfig(dir, sources, extra));
@@ -87,7 +100,7 @@ describe.runIf(postgresAvailable())('two serve replicas on one database', () => 
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
     children.push(child);
-    return { child, output: () => output };
+    return { child, output: () => output, config };
   }
 
   it('fetches every source once between them and stores every article once', async () => {
@@ -128,24 +141,72 @@ describe.runIf(postgresAvailable())('two serve replicas on one database', () => 
       const line = r.output().split('\n').find((l) => l.includes('"msg":"serving"'))!;
       return (JSON.parse(line) as { url: string }).url;
     });
+    const all = Array.from({ length: SOURCES }, (_, n) => n);
+    const first = await caughtUp(urls, (a) => hasSources(a, all));
+    expect(hasSources(first, all)).toBe(true);
+
+    // A rules edit on both replicas (a topic's title: every feed carrying that topic changes).
+    for (const r of replicas) writeFileSync(r.config, readFileSync(r.config, 'utf8').replace('title: Kernel\n', 'title: Linux-Kernel\n'));
+    const edited = await caughtUp(urls, (a) => a.get('/feed.json')!.body.includes('Linux-Kernel"'));
+    expect(edited.get('/feed.json')!.body).toContain('"Linux-Kernel"');
+    expectForward(first, edited);
+
+    // New articles through one replica (a source added on both; one fetches it), learnt by the other.
+    const added = { name: 'Quelle neu', url: `${feedsUrl}/feed-50.xml` };
+    for (const r of replicas) {
+      const text = readFileSync(r.config, 'utf8');
+      writeFileSync(r.config, `${text}  - name: ${JSON.stringify(added.name)}\n    url: ${JSON.stringify(added.url)}\n`);
+    }
+    const grown = await caughtUp(urls, (a) => hasSources(a, [...all, 50]));
+    expect(hasSources(grown, [...all, 50])).toBe(true);
+    expect(requests.get('/feed-50.xml')).toBe(1);
+    expectForward(edited, grown);
+    for (const r of replicas) expect(r.child.exitCode).toBeNull();
+  }, 200_000);
+
+  /** Every route of both replicas; resolves once they agree on every byte and validator and `ready` holds (or after 30 s). */
+  async function caughtUp(urls: string[], ready: (answers: Map<string, Answer>) => boolean): Promise<Map<string, Answer>> {
     const until = Date.now() + 30_000;
-    let answers: { body: string; etag: string | null }[] = [];
     for (;;) {
-      answers = await Promise.all(
-        urls.map(async (u) => {
-          const res = await fetch(`${u}/feed.json`);
-          return { body: await res.text(), etag: res.headers.get('etag') };
-        }),
-      );
-      const items = (JSON.parse(answers[0]!.body) as { items: unknown[] }).items.length;
-      if (answers[0]!.body === answers[1]!.body && items > 0) break;
-      if (Date.now() > until) break;
+      const [a, b] = await Promise.all(urls.map((u) => fetchRoutes(u)));
+      const same = ROUTES.every((route) => JSON.stringify(a!.get(route)) === JSON.stringify(b!.get(route)));
+      if ((same && ready(a!)) || Date.now() > until) {
+        for (const route of ROUTES) {
+          expect({ route, ...b!.get(route)! }).toEqual({ route, ...a!.get(route)! });
+          expect(a!.get(route)!.etag).toMatch(/^"/);
+          expect(a!.get(route)!.lastModified).toMatch(/GMT$/);
+        }
+        return a!;
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(answers[1]!.body).toBe(answers[0]!.body);
-    expect(answers[1]!.etag).toBe(answers[0]!.etag);
-    expect((JSON.parse(answers[0]!.body) as { items: unknown[] }).items.length).toBeGreaterThan(0);
-  }, 150_000);
+  }
+
+  async function fetchRoutes(base: string): Promise<Map<string, Answer>> {
+    const answers = new Map<string, Answer>();
+    for (const route of ROUTES) {
+      const res = await fetch(`${base}${route}`, { headers: { 'accept-encoding': 'identity' } });
+      expect(res.status, route).toBe(200);
+      answers.set(route, { body: await res.text(), etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') });
+    }
+    return answers;
+  }
+
+  /** The main feed shows these fixture sources' articles (as entries, or as another outlet of one). */
+  function hasSources(answers: Map<string, Answer>, sources: number[]): boolean {
+    const body = answers.get('/feed.json')!.body;
+    return sources.every((n) => body.includes(`quelle-${n}.example.test`));
+  }
+
+  /** Last-Modified never runs backwards, and moves on when the body changed. */
+  function expectForward(before: Map<string, Answer>, after: Map<string, Answer>): void {
+    for (const route of ROUTES) {
+      const [was, now] = [before.get(route)!, after.get(route)!];
+      const [t0, t1] = [Date.parse(was.lastModified!), Date.parse(now.lastModified!)];
+      if (was.etag === now.etag) expect({ route, t1 }).toEqual({ route, t1: t0 });
+      else expect(t1, `${route}: Last-Modified after the body changed`).toBeGreaterThan(t0);
+    }
+  }
 
   it('loses nothing when a replica is killed mid-cycle: the other polls its sources once the leases expire', async () => {
     const url = await pgc.cluster.createDatabase('killed');
