@@ -26,6 +26,44 @@ export interface Database {
   fail(what: string, err: unknown): StoreError;
   /** Duration of one store operation (a query or a whole transaction), for the metrics. */
   observe(ms: number, failed: boolean): void;
+  /** Wait for one of the pool's `max` slots; call the returned function to give it back. */
+  acquire(): Promise<() => void>;
+  /** Operations waiting for a slot (the pool's own queue stays empty). */
+  waiting(): number;
+}
+
+/**
+ * pg's connectionTimeoutMillis bounds both connecting and waiting for a
+ * pooled client, so 1,000 sources merging at once on a busy machine failed
+ * with "timeout exceeded when trying to connect" although the database was
+ * fine. Operations therefore queue here first, in order and without a time
+ * limit (they wait for our own work, not for the database), and only then
+ * ask the pool: the connect timeout then measures the database alone.
+ */
+export function createGate(slots: number): { acquire(): Promise<() => void>; waiting(): number } {
+  let free = slots;
+  const queue: (() => void)[] = [];
+  const release = (): void => {
+    const next = queue.shift();
+    if (next) next();
+    else free++;
+  };
+  return {
+    acquire() {
+      let released = false;
+      const once = (): void => {
+        if (released) return;
+        released = true;
+        release();
+      };
+      if (free > 0) {
+        free--;
+        return Promise.resolve(once);
+      }
+      return new Promise((resolve) => queue.push(() => resolve(once)));
+    },
+    waiting: () => queue.length,
+  };
 }
 
 /** Parse the URL and create the pool; connects lazily (see checkConnection). */
@@ -43,9 +81,10 @@ export function createDatabase(url: string, options: PoolOptions = {}): Database
   const host = parsed.hostname || 'localhost';
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username) || 'postgres';
   const target = `database "${database}" on ${host}:${parsed.port || '5432'}`;
+  const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
     application_name: 'feedkurator',
@@ -54,7 +93,8 @@ export function createDatabase(url: string, options: PoolOptions = {}): Database
   pool.on('error', () => {});
   const fail = (what: string, err: unknown): StoreError =>
     err instanceof StoreError ? err : new StoreError(location, `${what} failed on ${target}: ${describePgError(err, url)}`, { cause: err });
-  return { pool, location, target, url, fail, observe: options.onQuery ?? (() => {}) };
+  const gate = createGate(max);
+  return { pool, location, target, url, fail, observe: options.onQuery ?? (() => {}), acquire: gate.acquire, waiting: gate.waiting };
 }
 
 /** The URL as it may appear anywhere: password removed, user kept. */
@@ -126,6 +166,15 @@ export async function inTransaction<T>(
   preamble = '',
 ): Promise<T> {
   const started = performance.now();
+  const release = await db.acquire();
+  try {
+    return await runTransaction(db, what, fn, preamble, started);
+  } finally {
+    release();
+  }
+}
+
+async function runTransaction<T>(db: Database, what: string, fn: (client: pg.PoolClient) => Promise<T>, preamble: string, started: number): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient;
     try {
@@ -160,6 +209,7 @@ export async function inTransaction<T>(
 
 export async function query<R extends pg.QueryResultRow>(db: Database, what: string, text: string, params?: unknown[]): Promise<R[]> {
   const started = performance.now();
+  const release = await db.acquire();
   try {
     const rows = (await db.pool.query<R>(text, params)).rows;
     db.observe(performance.now() - started, false);
@@ -167,5 +217,7 @@ export async function query<R extends pg.QueryResultRow>(db: Database, what: str
   } catch (err) {
     db.observe(performance.now() - started, true);
     throw db.fail(what, err);
+  } finally {
+    release();
   }
 }

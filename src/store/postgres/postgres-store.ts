@@ -253,7 +253,7 @@ function makeStore(db: Database, options: OpenPostgresOptions, openedSchemaVersi
       }
     },
     poolStats() {
-      return { total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount };
+      return { total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount + db.waiting() };
     },
   };
 }
