@@ -85,17 +85,21 @@ describe('layout: one file per concern, articles in day segments and a journal',
     expect(segment.articles.map((a: { title: string }) => a.title).sort()).toEqual(['Artikel 1', 'Artikel 2', 'Artikel 3']);
   });
 
-  it('a poll that changes only fetch state rewrites only the manifest', async () => {
+  it('a poll that changes only fetch state writes one small journal file with it', async () => {
     const store = await spreadOverDays(200, 20);
-    const segments = (await readdir(data)).filter((n) => n.includes('.articles-'));
-    expect(segments).toHaveLength(20);
-    const inodes = await Promise.all(segments.map(async (n) => (await stat(join(data, n))).ino));
+    const others = (await readdir(data)).filter((n) => n.endsWith('.json'));
+    expect(others.filter((n) => n.includes('.articles-'))).toHaveLength(20);
+    const inodes = await Promise.all(others.map(async (n) => (await stat(join(data, n))).ino));
 
     await store.putSourceState(stateOf('s', { lastAttempt: DAY2.toISOString() }));
     const stats = await store.flush();
     expect(stats.files).toBe(1);
-    expect(stats.bytes).toBe((await stat(file)).size);
-    expect(await Promise.all(segments.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
+    const journal = join(data, (await readdir(data)).find((n) => n.includes('.journal-'))!);
+    expect(stats.bytes).toBe((await stat(journal)).size);
+    expect(await Promise.all(others.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
+    expect(JSON.parse(await readFile(journal, 'utf8'))).toMatchObject({ articles: [], removed: {}, sources: { s: { lastAttempt: DAY2.toISOString() } } });
+    await store.close();
+    expect((await (await open()).getSourceStates()).get('s')!.lastAttempt).toBe(DAY2.toISOString());
   });
 
   it('a poll writes one journal file of what changed: an older article gaining a source costs its head, not its segment', async () => {
@@ -107,7 +111,7 @@ describe('layout: one file per concern, articles in day segments and a journal',
     await merge(store, 't', [item(5), item(300)], DAY2); // item 5: an old article, now also from "t"
     await merge(store, 's', [item(7, { summary: 'korrigiert' })], DAY2);
     const stats = await store.flush();
-    expect(stats.files).toBe(2); // journal + manifest
+    expect(stats.files).toBe(1); // the journal file, fetch state included
     expect(await Promise.all(names.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
     const journals = (await readdir(data)).filter((n) => n.includes('.journal-'));
     expect(journals).toHaveLength(1);
@@ -142,8 +146,9 @@ describe('layout: one file per concern, articles in day segments and a journal',
     let after = await segmentFiles();
     expect([...after].filter(([n, ino]) => before.get(n) !== ino).map(([n]) => n)).toHaveLength(2);
     let journals = (await readdir(data)).filter((n) => n.includes('.journal-'));
-    expect(journals).toEqual(['feedkurator.journal-000003.json']);
-    expect(JSON.parse(await readFile(join(data, journals[0]!), 'utf8')).supersedes).toBe(2);
+    expect(journals).toHaveLength(1);
+    const replacement = JSON.parse(await readFile(join(data, journals[0]!), 'utf8'));
+    expect(replacement.supersedes).toBe(replacement.seq - 1); // the two files before it
     const expected = await allArticles(compacting);
     for (let step = 0; step < 3; step++) {
       await merge(compacting, 'u', [item(200 + step)], DAY2);
@@ -180,7 +185,7 @@ describe('layout: one file per concern, articles in day segments and a journal',
   });
 
   it('replaces files atomically: a stale temp file does not disturb, the manifest keeps a .bak', async () => {
-    const store = await open();
+    const store = await open(file, false, FOLD_ALL);
     await writeFile(join(data, '.feedkurator.json.tmp'), '{"half": ');
     await store.putSourceState(stateOf('heise'));
     await store.flush();
@@ -309,7 +314,7 @@ describe('a store that cannot be used is refused and left untouched', () => {
   }
 
   it('names the backup when there is one', async () => {
-    const store = await open();
+    const store = await open(file, false, FOLD_ALL);
     await store.putSourceState(stateOf('a'));
     await store.flush();
     await store.putSourceState(stateOf('b'));

@@ -6,8 +6,10 @@
  * that gains a source costs its head, not its day's whole segment.
  *
  * A journal file holds full heads (replacing the segment's), the content
- * only when it changed, removed ids with their segment day, and the topics
- * computed since the topics file was written. Files are replayed in sequence
+ * only when it changed, removed ids with their segment day, the topics
+ * computed since the topics file was written, and the fetch state of the
+ * sources polled (so that a source's articles and its new ETag land in one
+ * atomic write). Files are replayed in sequence
  * order on top of the segments; a later entry for an id wins, so replaying a
  * file twice, or on top of a segment it was already folded into, changes
  * nothing as long as the newest entry comes last.
@@ -16,7 +18,7 @@
  * and replaces the journal by one file holding what is left, marked
  * `supersedes: N`: files up to N are ignored from then on and deleted.
  */
-import type { ArticleHead } from '../../types.js';
+import type { ArticleHead, CycleRecord, SourceState } from '../../types.js';
 
 /** What is known about one article beyond its segment file. */
 export interface JournalEntry {
@@ -40,6 +42,9 @@ export interface JournalDoc {
   removed: Record<string, string>;
   /** Topics computed since the topics file was written, for its fingerprint. */
   topics?: { fingerprint: string; byId: Record<string, string[]> };
+  /** Fetch state of the sources polled since the previous file, and the last cycle: the manifest gets them at compaction. */
+  sources?: Record<string, SourceState>;
+  lastCycle?: CycleRecord;
 }
 
 export class Journal {

@@ -3,17 +3,17 @@
  * (default data/feedkurator.json), each a lowdb JSON document replaced
  * atomically on its own:
  *
- *   feedkurator.json                      manifest: schema version, sources' fetch state, last cycle
+ *   feedkurator.json                      manifest: schema version, sources' fetch state, last cycle (as of journal file N)
  *   feedkurator.retired.json              tombstones of articles dropped by retention
  *   feedkurator.topics.json               topics per article for the current rules fingerprint
  *   feedkurator.articles-YYYY-MM-DD.json  the articles first seen on that day (UTC), content included
  *   feedkurator.journal-NNNNNN.json       changes not yet folded into the segments (journal.ts)
  *
- * A poll writes only what it changed: the manifest (a few hundred bytes a
- * source) and one journal file with the articles, heads and topics that
- * changed. Now and then a compaction step folds a few days of the journal
- * into their segments. Retention deletes whole segments once all their
- * articles are gone.
+ * A poll writes only what it changed, as one journal file: the articles,
+ * heads and topics that changed and the fetch state of the sources polled.
+ * Now and then a compaction step folds a few days of the journal into their
+ * segments and the fetch state into the manifest. Retention deletes whole
+ * segments once all their articles are gone.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

@@ -6,10 +6,13 @@
  * Changes collect in memory and reach the disk at flush(), each file
  * replaced atomically (durable-json-file.ts), in an order that keeps every
  * crash consistent: tombstones, then the journal file of this flush
- * (journal.ts), then segments rewritten whole (migration, import, retention
- * of a whole day), then a compaction step when the journal has grown, then
- * classifications, then the manifest with the sources' fetch state. A crash
- * before the manifest lands re-fetches those sources; merging is idempotent.
+ * (journal.ts: changed articles, removals, topics and the fetch state of the
+ * sources polled, in one atomic write), then segments rewritten whole
+ * (migration, import, retention of a whole day), then a compaction step
+ * when the journal has grown (folded segments, manifest and
+ * topics file, then one journal file replacing the others), then a topics file of a new rules
+ * fingerprint. Merging is idempotent: a crash before a journal file lands
+ * re-fetches those sources.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -81,6 +84,12 @@ class JsonStore implements Store {
   #retired = new Map<string, string>();
   #sources = new Map<string, SourceState>();
   #lastCycle: CycleRecord | undefined;
+  /** Fetch state and cycle changed since the last flush: they go into its journal file. */
+  #changedSources = new Set<string>();
+  #cycleChanged = false;
+  /** Journal files hold fetch state the manifest does not; the manifest covers the journal up to #manifestSeq. */
+  #manifestUnsaved = false;
+  #manifestSeq = 0;
   readonly #journal = new Journal();
   readonly #policy: CompactionPolicy;
   #topics = newTopics('');
@@ -115,7 +124,7 @@ class JsonStore implements Store {
     if (opened.kind === 'current') {
       this.openedSchemaVersion = SCHEMA_VERSION;
       this.#loadManifest(opened.doc);
-    }
+    } else this.#dirty.manifest = true; // a new store: the manifest marks the directory as one
     this.#retired = await readRetired(this.#layout);
     const topics = await readTopics(this.#layout);
     if (topics && 'problem' in topics) this.#warn(topics.problem);
@@ -136,7 +145,8 @@ class JsonStore implements Store {
     }
     const superseded = Math.max(0, ...docs.map((d) => d.supersedes ?? 0));
     const journal = this.#journal;
-    journal.nextSeq = Math.max(0, ...seqs) + 1;
+    // Never reuse a number the manifest or topics file may claim to cover.
+    journal.nextSeq = Math.max(0, ...seqs, this.#manifestSeq, this.#topics.fileSeq) + 1;
     for (const doc of docs) {
       if (doc.seq <= superseded) {
         journal.staleSeqs.push(doc.seq);
@@ -156,6 +166,12 @@ class JsonStore implements Store {
         }
         journal.remove(id, day);
       }
+      // Fetch state the manifest already covers is older than the manifest's.
+      if (doc.seq > this.#manifestSeq) {
+        for (const [name, state] of Object.entries(doc.sources ?? {})) this.#sources.set(name, state);
+        if (doc.lastCycle) this.#lastCycle = doc.lastCycle;
+        if (doc.sources || doc.lastCycle) this.#manifestUnsaved = true;
+      }
       // Topics of another fingerprint, or already in the topics file, are not current.
       if (doc.topics && doc.topics.fingerprint === this.#topics.fingerprint && doc.seq > this.#topics.fileSeq) {
         for (const [id, list] of Object.entries(doc.topics.byId)) this.#topics.byId.set(id, list);
@@ -169,6 +185,7 @@ class JsonStore implements Store {
   #loadManifest(doc: ManifestDoc): void {
     this.#sources = new Map(Object.entries(doc.sources));
     this.#lastCycle = doc.lastCycle;
+    this.#manifestSeq = doc.journalSeq ?? 0;
   }
 
   #addHead(article: StoredArticle): ArticleHead {
@@ -262,7 +279,7 @@ class JsonStore implements Store {
         }
       }
       this.#sources.set(request.state.name, request.state);
-      this.#dirty.manifest = true;
+      this.#changedSources.add(request.state.name);
       return result;
     });
   }
@@ -310,7 +327,7 @@ class JsonStore implements Store {
   async putSourceState(state: SourceState): Promise<void> {
     this.#assertWritable();
     this.#sources.set(state.name, state);
-    this.#dirty.manifest = true;
+    this.#changedSources.add(state.name);
   }
 
   async claimSources(request: ClaimRequest): Promise<string[]> {
@@ -340,7 +357,7 @@ class JsonStore implements Store {
   async putLastCycle(record: CycleRecord): Promise<void> {
     this.#assertWritable();
     this.#lastCycle = record;
-    this.#dirty.manifest = true;
+    this.#cycleChanged = true;
   }
 
   async listRetired(): Promise<Map<string, string>> {
@@ -378,11 +395,7 @@ class JsonStore implements Store {
       }
       if (this.#compactionDue()) await this.#compactStep(stats);
       if (this.#topics.whole) await this.#writeTopics(stats);
-      if (this.#dirty.manifest) {
-        const doc: ManifestDoc = { schemaVersion: SCHEMA_VERSION, sources: Object.fromEntries(this.#sources), ...(this.#lastCycle ? { lastCycle: this.#lastCycle } : {}) };
-        await this.#write(this.#layout.manifest, doc, stats);
-        this.#dirty.manifest = false;
-      }
+      if (this.#dirty.manifest) await this.#writeManifest(stats);
       if (this.#migrated) {
         await this.#removeLeftoverSegments();
         this.#migrated = false;
@@ -395,9 +408,12 @@ class JsonStore implements Store {
   async #writeJournal(stats: WriteStats): Promise<void> {
     const topics = this.#topics;
     const topicsPending = !topics.whole && topics.pending.size > 0;
-    if (!this.#journal.hasPending && !topicsPending) return;
+    const fetchState = this.#changedSources.size > 0 || this.#cycleChanged;
+    if (!this.#journal.hasPending && !topicsPending && !fetchState) return;
     const seq = this.#journal.nextSeq;
     const doc = this.#journal.buildDoc(seq, (id) => this.#heads.get(id), false);
+    if (this.#changedSources.size > 0) doc.sources = Object.fromEntries([...this.#changedSources].map((name) => [name, this.#sources.get(name)!]));
+    if (this.#cycleChanged && this.#lastCycle) doc.lastCycle = this.#lastCycle;
     if (topicsPending) {
       const byId: Record<string, string[]> = {};
       for (const [id, list] of topics.pending) if (this.#heads.has(id)) byId[id] = list;
@@ -409,6 +425,9 @@ class JsonStore implements Store {
     this.#journal.markWritten();
     topics.pending.clear();
     if (topicsPending) topics.unsaved = true;
+    if (fetchState) this.#manifestUnsaved = true;
+    this.#changedSources.clear();
+    this.#cycleChanged = false;
   }
 
   #compactionDue(): boolean {
@@ -436,7 +455,8 @@ class JsonStore implements Store {
       journal.forgetDay(day);
       this.#segments.forget(day);
     }
-    // The topics file first: it covers the topics of every journal file so far.
+    // The manifest and the topics file first: they cover the journal files so far.
+    if (this.#manifestUnsaved) await this.#writeManifest(stats);
     if (this.#topics.unsaved) await this.#writeTopics(stats);
     const old = [...journal.staleSeqs, ...journal.files.map((f) => f.seq)].sort((a, b) => a - b);
     journal.files = [];
@@ -453,6 +473,20 @@ class JsonStore implements Store {
       throw new StoreError(oldFiles[0] ?? this.location, `cannot be removed: ${describeFsError(err)}`, { cause: err });
     });
     journal.staleSeqs = [];
+  }
+
+  async #writeManifest(stats: WriteStats): Promise<void> {
+    const journalSeq = this.#journal.nextSeq - 1;
+    const doc: ManifestDoc = {
+      schemaVersion: SCHEMA_VERSION,
+      journalSeq,
+      sources: Object.fromEntries(this.#sources),
+      ...(this.#lastCycle ? { lastCycle: this.#lastCycle } : {}),
+    };
+    await this.#write(this.#layout.manifest, doc, stats);
+    this.#dirty.manifest = false;
+    this.#manifestUnsaved = false;
+    this.#manifestSeq = journalSeq;
   }
 
   async #writeTopics(stats: WriteStats): Promise<void> {

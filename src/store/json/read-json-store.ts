@@ -13,6 +13,8 @@ import { readOptional, SCHEMA_VERSION, type JsonLayout } from './json-layout.js'
 
 export interface ManifestDoc {
   schemaVersion: number;
+  /** The fetch state of the journal files up to this one is in this file. */
+  journalSeq?: number;
   sources: Record<string, SourceState>;
   lastCycle?: CycleRecord;
 }
@@ -112,6 +114,10 @@ export async function readJournal(layout: JsonLayout, seq: number): Promise<Jour
     if (!withContent[i]) delete a.content; // checkArticles filled it in: absent means "unchanged"
   });
   if (Object.values(parsed.removed).some((d) => typeof d !== 'string')) throw damaged(file, 'is damaged ("removed" is not an object of days)');
+  if (parsed.sources !== undefined && (!isPlainObject(parsed.sources) || Object.values(parsed.sources).some((v) => !isPlainObject(v)))) {
+    throw damaged(file, 'is damaged ("sources" is not an object of fetch states)');
+  }
+  if (parsed.lastCycle !== undefined && !isPlainObject(parsed.lastCycle)) throw damaged(file, 'is damaged ("lastCycle" is not an object)');
   const topics = parsed.topics;
   if (topics !== undefined && (!isPlainObject(topics) || typeof topics.fingerprint !== 'string' || !isPlainObject(topics.byId))) {
     throw damaged(file, 'is damaged ("topics" is not {fingerprint, byId})');
