@@ -28,6 +28,7 @@ import { describeLayout, SCHEMA_VERSION, segmentDayOf, type JsonLayout } from '.
 import { Journal, type JournalDoc } from './journal.js';
 import { describeFsError, readJournal, readManifest, readRetired, readSegment, readTopics, type ManifestDoc, type TopicsDoc } from './read-json-store.js';
 import { SegmentCache } from './segment-cache.js';
+import { SharedStrings } from './shared-strings.js';
 
 export interface OpenJsonStoreOptions {
   /** No lock, no writes: for `export` and `preview` beside a running `serve`. */
@@ -80,6 +81,7 @@ class JsonStore implements Store {
   readonly #warn: (message: string, err?: unknown) => void;
   readonly #heads = new Map<string, ArticleHead>();
   readonly #keys = new KeyIndex();
+  readonly #strings = new SharedStrings();
   readonly #segments: SegmentCache;
   #retired = new Map<string, string>();
   #sources = new Map<string, SourceState>();
@@ -154,6 +156,7 @@ class JsonStore implements Store {
       }
       for (const record of doc.articles) {
         const { content: _content, ...head } = record;
+        this.#strings.share(head);
         this.#heads.set(head.id, head);
         this.#keys.add(head);
         journal.replay(record, segmentDayOf(head.firstSeen));
@@ -190,6 +193,7 @@ class JsonStore implements Store {
 
   #addHead(article: StoredArticle): ArticleHead {
     const { content: _content, ...head } = article;
+    this.#strings.share(head);
     this.#heads.set(head.id, head);
     this.#keys.add(head);
     return head;
@@ -268,6 +272,7 @@ class JsonStore implements Store {
       }
       const { merge, result } = request.plan({ byKey, byId, retired });
       for (const write of merge.writes) {
+        this.#strings.share(write.head);
         this.#heads.set(write.head.id, write.head);
         this.#keys.add(write.head);
         this.#journal.put(write.head.id, segmentDayOf(write.head.firstSeen), write.content);
