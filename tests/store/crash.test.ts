@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('kill -9 during polling', () => {
-  it(`leaves a parseable store with every completed cycle, ${ROUNDS} times in a row`, { timeout: 120_000 }, async () => {
+  it(`leaves a parseable store with every completed cycle, ${ROUNDS} times in a row`, { timeout: 240_000 }, async () => {
     const file = join(dir, 'feedkurator.json');
     // A store of realistic size, so that writes take long enough to be hit.
     const seed = await openJsonStore(file);
