@@ -166,6 +166,28 @@ describe('layout: one file per concern, articles in day segments and a journal',
     expect(zero.sources.map((s) => s.name)).toEqual(['s', 'u']);
   });
 
+  it('changes bigger than the journal may hold (a first poll) go straight into their segments', async () => {
+    const store = await open(file, false, { maxJournalBytes: 20_000 });
+    const many = Array.from({ length: 40 }, (_, i) => item(i, { content: `<p>${'Kernel '.repeat(100)}${i}</p>` }));
+    await merge(store, 's', many.slice(0, 20), DAY1);
+    await merge(store, 's', many.slice(20), DAY2);
+    const stats = await store.flush();
+    expect((await readdir(data)).filter((n) => n.endsWith('.json')).sort()).toEqual([
+      'feedkurator.articles-2026-11-20.json',
+      'feedkurator.articles-2026-11-21.json',
+      'feedkurator.json',
+    ]);
+    expect(stats.files).toBe(3);
+    await merge(store, 't', [item(3)], DAY2); // small again: a journal file
+    await store.flush();
+    await store.close();
+    const again = await open();
+    const articles = await allArticles(again);
+    expect(articles).toHaveLength(40);
+    expect(articles.find((a) => a.title === 'Artikel 3')!.sources.map((s) => s.name)).toEqual(['s', 't']);
+    expect((await again.getSourceStates()).get('t')!.lastSuccess).toBe(DAY2.toISOString());
+  });
+
   it('a superseded journal file that a crash left behind is ignored, then deleted', async () => {
     const store = await open(file, false, { maxJournalFiles: 1, maxJournalBytes: 1e9, daysPerStep: 1 });
     await merge(store, 's', [item(1)], DAY1);

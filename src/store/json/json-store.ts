@@ -391,14 +391,19 @@ class JsonStore implements Store {
         await this.#write(this.#layout.retired, { schemaVersion: SCHEMA_VERSION, retired: Object.fromEntries(this.#retired) }, stats);
         this.#dirty.retired = false;
       }
-      await this.#writeJournal(stats);
+      // Changes bigger than the journal may hold (a first poll, many new sources) go straight into their segments.
+      const large = this.#journal.pendingBytes() > this.#policy.maxJournalBytes;
+      // Their days are folded before the manifest records the fetch state that brought them.
+      const mustFold = large ? this.#journal.pendingDays() : new Set<string>();
+      if (large) this.#keepInSegments();
+      else await this.#writeJournal(stats);
       for (const day of this.#segments.dirtyDays()) {
         const articles = this.#segments.dirtyArticles(day);
         if (articles.length === 0) await this.#remove(this.#layout.segment(day));
         else await this.#write(this.#layout.segment(day), { schemaVersion: SCHEMA_VERSION, day, articles }, stats);
         this.#segments.markClean(day);
       }
-      if (this.#compactionDue()) await this.#compactStep(stats);
+      if (large || this.#compactionDue()) await this.#compactStep(stats, mustFold);
       if (this.#topics.whole) await this.#writeTopics(stats);
       if (this.#dirty.manifest) await this.#writeManifest(stats);
       if (this.#migrated) {
@@ -435,6 +440,15 @@ class JsonStore implements Store {
     this.#cycleChanged = false;
   }
 
+  /** This flush's changes skip the journal: the compaction step folds them, manifest and topics file take the rest. */
+  #keepInSegments(): void {
+    if (this.#changedSources.size > 0 || this.#cycleChanged) this.#manifestUnsaved = true;
+    if (this.#topics.pending.size > 0) this.#topics.unsaved = true;
+    this.#changedSources.clear();
+    this.#cycleChanged = false;
+    this.#topics.pending.clear();
+  }
+
   #compactionDue(): boolean {
     const journal = this.#journal;
     return journal.staleSeqs.length > 0 || journal.files.length > this.#policy.maxJournalFiles || journal.bytesOnDisk > this.#policy.maxJournalBytes;
@@ -442,13 +456,19 @@ class JsonStore implements Store {
 
   /**
    * One bounded compaction step: fold the days with the most changes into
-   * their segments, then replace every journal file by one holding what is
-   * left (`supersedes`), then delete the old files, oldest first, so that
-   * whatever survives a crash replays in order and ends at the newest state.
+   * their segments (daysPerStep, and more while what is left would exceed
+   * half of maxJournalBytes), then the manifest and topics file, then
+   * replace every journal file by one holding what is left (`supersedes`),
+   * then delete the old files, oldest first, so that whatever survives a
+   * crash replays in order and ends at the newest state.
    */
-  async #compactStep(stats: WriteStats): Promise<void> {
+  async #compactStep(stats: WriteStats, mustFold: ReadonlySet<string>): Promise<void> {
     const journal = this.#journal;
-    for (const day of journal.daysByChanges().slice(0, this.#policy.daysPerStep)) {
+    const days = journal.daysByBytes();
+    let left = days.reduce((sum, d) => sum + d.bytes, 0);
+    for (const [i, { day, bytes }] of days.entries()) {
+      if (i >= this.#policy.daysPerStep && left <= this.#policy.maxJournalBytes / 2 && !mustFold.has(day)) continue;
+      left -= bytes;
       const segment = new Map((await readSegment(this.#layout, day)).map((a) => [a.id, a]));
       for (const [id, entry] of journal.entriesOf(day) ?? []) {
         const head = entry.removed ? undefined : this.#heads.get(id);
@@ -473,6 +493,7 @@ class JsonStore implements Store {
       journal.nextSeq = seq + 1;
       journal.files.push({ seq, bytes });
     }
+    journal.markWritten(); // whatever was pending is in a segment or in the replacement file
     const oldFiles = old.map((seq) => this.#layout.journal(seq));
     await removeFiles(oldFiles, this.#warn).catch((err: unknown) => {
       throw new StoreError(oldFiles[0] ?? this.location, `cannot be removed: ${describeFsError(err)}`, { cause: err });
