@@ -121,6 +121,9 @@ class JsonStore implements Store {
       for (const article of opened.articles) this.#putArticle(article);
       this.#dirty = { manifest: true, retired: true };
       this.#migrated = true;
+      // Journal files beside a single-file store are leftovers of a crashed migration: never replayed, deleted at the first write.
+      this.#journal.staleSeqs = await this.#layout.listJournalSeqs();
+      this.#journal.nextSeq = Math.max(0, ...this.#journal.staleSeqs) + 1;
       return;
     }
     if (opened.kind === 'current') {
