@@ -28,7 +28,7 @@ export function buildGoalRows(goals) {
   for (const f of goals.storeFlush ?? []) {
     rows.push([
       'Store write, poll adding 1 % new articles',
-      `${n(f.articles)} articles + ${n(f.newArticles)} new, store ${kb(f.storeBytes)}`,
+      `${n(f.articles)} articles + ${n(f.newArticles)} new${describeChanges(f.feedkurator.changes)}, store ${kb(f.storeBytes)}`,
       `flush ${formatMs(f.feedkurator.writeMs)}, ${kb(f.feedkurator.bytes)} in ${f.feedkurator.files} files (${describeWritten(f.feedkurator.written)})`,
       `stringify + writeFile of the whole store ${formatMs(f.baseline.writeMs)}, ${kb(f.baseline.bytes)}`,
       formatRatio(f.feedkurator.writeMs / f.baseline.writeMs),
@@ -110,9 +110,16 @@ export function buildGoalRows(goals) {
 }
 
 /** The files a flush replaced: day segments summed up, the others by name. */
+/** What the merge wrote besides the new articles: older ones that changed (most often a head only: another source carries them). */
+function describeChanges(c) {
+  if (!c) return '';
+  const older = c.text + c.headOnly;
+  return older > 0 ? ` (and ${n(older)} older ones changed${c.headOnly === older ? ', heads only' : ''}, over ${c.days} days)` : '';
+}
+
 function describeWritten(written) {
   const segments = written.filter((x) => x.file.includes('.articles-'));
-  const others = written.filter((x) => !x.file.includes('.articles-')).map((x) => `${x.file.replace('feedkurator.', '').replace(/^json$/, 'manifest')} ${kb(x.bytes)}`);
+  const others = written.filter((x) => !x.file.includes('.articles-')).map((x) => `${x.file.replace('feedkurator.', '').replace(/^json$/, 'manifest').replace(/^journal-[0-9]+[.]json$/, 'journal')} ${kb(x.bytes)}`);
   const total = segments.reduce((sum, x) => sum + x.bytes, 0);
   return [segments.length > 0 ? `${segments.length} day segments ${kb(total)}` : undefined, ...others].filter(Boolean).join(', ');
 }

@@ -77,7 +77,8 @@ export async function benchStoreFlush({ dir, store, runs, seed, anchor, log }) {
       samples[mode].push({ ...JSON.parse(res.stdout.trim().split('\n').pop()), rssKb: res.maxRssKb });
     }
     const f = samples.feedkurator.at(-1);
-    log(`store write ${store.articles} + ${f.newArticles} new, run ${run + 1}/${runs}: flush ${Math.round(f.writeMs)} ms, ${f.bytes} bytes in ${f.files} files vs ${Math.round(samples.baseline.at(-1).writeMs)} ms whole store`);
+    const c = f.changes;
+    log(`store write ${store.articles} + ${f.newArticles} new, run ${run + 1}/${runs}: flush ${Math.round(f.writeMs)} ms, ${f.bytes} bytes in ${f.files} files vs ${Math.round(samples.baseline.at(-1).writeMs)} ms whole store; the merge wrote ${c.new} new, ${c.text} with new text, ${c.headOnly} head only, over ${c.days} days`);
   }
   rmSync(join(dir, 'flush-config'), { recursive: true, force: true });
   const med = (mode, key) => median(samples[mode].map((s) => s[key]));
@@ -85,7 +86,7 @@ export async function benchStoreFlush({ dir, store, runs, seed, anchor, log }) {
     articles: store.articles,
     newArticles: samples.feedkurator[0].newArticles,
     storeBytes: samples.feedkurator[0].storeBytes,
-    feedkurator: { writeMs: med('feedkurator', 'writeMs'), mergeMs: med('feedkurator', 'mergeMs'), bytes: med('feedkurator', 'bytes'), files: med('feedkurator', 'files'), written: samples.feedkurator[0].written },
+    feedkurator: { writeMs: med('feedkurator', 'writeMs'), mergeMs: med('feedkurator', 'mergeMs'), bytes: med('feedkurator', 'bytes'), files: med('feedkurator', 'files'), written: samples.feedkurator[0].written, changes: samples.feedkurator[0].changes },
     baseline: { writeMs: med('baseline', 'writeMs'), bytes: med('baseline', 'bytes') },
   };
 }

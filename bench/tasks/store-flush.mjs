@@ -2,14 +2,16 @@
  * Store write after a poll that adds 1 % new articles, one mode per process:
  *   feedkurator: on a copy of the store, mergeIntoStore the new articles
  *                (with their topics and the cycle record, as runCycle does),
- *                then time store.flush(): only the changed files are written.
+ *                then time store.flush(): one journal file of the changes and the
+ *                manifest (plus, now and then, a bounded compaction step).
  *   baseline:    the old engine's write: the whole store as one document
  *                (every article with its content, plus the new ones),
  *                JSON.stringify + writeFile, no atomicity.
  * The new articles are generated sources the store has never seen.
  *
  * Usage: node store-flush.mjs MODE STORE_PATH WORK_DIR CONFIG FIRST_NEW_SOURCE SEED ANCHOR_MS
- * Prints {"writeMs":N,"mergeMs":N,"bytes":N,"files":N,"storeBytes":N,"newArticles":N,"written":[{file,bytes}]}.
+ * Prints {"writeMs":N,"mergeMs":N,"bytes":N,"files":N,"storeBytes":N,"newArticles":N,"written":[{file,bytes}],
+ * "changes":{new,text,headOnly,days}} (the articles the merge wrote: new, older with new text, older with a new head only).
  */
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -37,8 +39,16 @@ if (mode === 'feedkurator') {
   const { classifier, fingerprint } = rulesFor(config);
   let t = performance.now();
   let newArticles = 0;
+  // What a poll changes: new articles, older ones whose text changed, older ones whose head alone changed (a new source).
+  const changes = { new: 0, text: 0, headOnly: 0, days: new Set() };
   for (const { name, url, items } of fresh.sources) {
     const plan = await mergeIntoStore(store, items, { name, url, consecutiveErrors: 0, lastAttempt: now.toISOString(), lastSuccess: now.toISOString() }, now);
+    for (const w of plan.merge.writes) {
+      changes.days.add(w.head.firstSeen.slice(0, 10));
+      if (w.head.firstSeen === now.toISOString()) changes.new++;
+      else if (w.content !== undefined) changes.text++;
+      else changes.headOnly++;
+    }
     const topics = new Map();
     for (const w of plan.merge.writes) {
       if (w.content === undefined) continue;
@@ -57,7 +67,7 @@ if (mode === 'feedkurator') {
   out.written = listStoreFiles(join(workDir, 'feedkurator.json'))
     .filter((f) => before.get(f) !== statSync(f).mtimeMs)
     .map((f) => ({ file: basename(f), bytes: statSync(f).size }));
-  Object.assign(out, stats, { newArticles });
+  Object.assign(out, stats, { newArticles, changes: { ...changes, days: changes.days.size } });
   await store.close();
   rmSync(workDir, { recursive: true, force: true });
 } else {

@@ -89,12 +89,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
   /** Remove the file and its backup (a segment that retention emptied). */
   async remove(): Promise<void> {
-    for (const path of [this.path, this.backupPath]) {
-      await unlink(path).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw err;
-      });
-    }
-    await syncDirectory(dirname(this.path), this.#onWarning);
+    await removeFiles([this.path], this.#onWarning);
   }
 
   /** The file about to be replaced was read and validated, or written by us: it is the last good copy. */
@@ -138,6 +133,19 @@ export function serializeInChunks(data: unknown): string[] {
   }
   chunks.push(`]${tail.length > 2 ? `,${tail.slice(1)}` : '}'}`);
   return chunks;
+}
+
+/** Remove these files (and their backups) in this order, then fsync their directory once. */
+export async function removeFiles(paths: readonly string[], onWarning: (message: string, err: unknown) => void = () => {}): Promise<void> {
+  if (paths.length === 0) return;
+  for (const path of paths) {
+    for (const file of [path, `${path}.bak`]) {
+      await unlink(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+    }
+  }
+  await syncDirectory(dirname(paths[0]!), onWarning);
 }
 
 async function syncDirectory(dir: string, onWarning: (message: string, err: unknown) => void): Promise<void> {

@@ -76,10 +76,18 @@ describe('a single-file store of an older version is migrated on first start', (
     await copyFile(V2_STORE, file);
     // What a crash after writing some segments but before the manifest leaves behind.
     await writeFile(join(dir, 'feedkurator.articles-2026-01-01.json'), JSON.stringify({ schemaVersion: 3, day: '2026-01-01', articles: [] }));
+    // …and a journal file of the merges of that first cycle: never replayed over the migrated articles.
+    const ghost = { id: 'ffffffffffffffff', key: 'url:ghost.example/x', title: 'Gespenst', summary: '', categories: [], enclosures: [], published: '2026-01-01T00:00:00.000Z', firstSeen: '2026-01-01T00:00:00.000Z', contentHash: 'x', sources: [{ name: 's', firstSeen: '2026-01-01T00:00:00.000Z' }], content: '<p>x</p>' };
+    await writeFile(join(dir, 'feedkurator.journal-000001.json'), JSON.stringify({ schemaVersion: 3, seq: 1, articles: [ghost], removed: {} }));
     const store = await open();
     expect(store.openedSchemaVersion).toBe(2);
+    expect(await store.countArticles()).toBe(12);
     await store.flush();
     expect((await readdir(dir)).filter((n) => n.includes('.articles-'))).toEqual(['feedkurator.articles-2026-12-01.json']);
+    expect((await readdir(dir)).filter((n) => n.includes('.journal-'))).toEqual([]);
+    await store.close();
+    const again = await open();
+    expect(await again.countArticles()).toBe(12);
   });
 
   it('read-only (export beside an old serve) reads it without writing anything', async () => {

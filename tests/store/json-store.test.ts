@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, StoreLockedError } from '../../src/errors.js';
-import { openJsonStore } from '../../src/store/json/json-store.js';
+import { openJsonStore, type CompactionPolicy } from '../../src/store/json/json-store.js';
 import type { Store } from '../../src/store/store-api.js';
 import { makeItem } from '../dedupe/make-item.js';
 import { startChild } from './helpers/child.js';
@@ -16,10 +16,23 @@ let data: string;
 let file: string;
 const opened: Store[] = [];
 
-async function open(path = file, readOnly = false): Promise<Store> {
-  const store = await openJsonStore(path, { readOnly });
+async function open(path = file, readOnly = false, compaction?: Partial<CompactionPolicy>): Promise<Store> {
+  const store = await openJsonStore(path, { readOnly, ...(compaction ? { compaction } : {}) });
   opened.push(store);
   return store;
+}
+
+/** Every flush folds every day: the journal is empty after it. */
+const FOLD_ALL: Partial<CompactionPolicy> = { maxJournalFiles: 0, daysPerStep: 1_000 };
+
+/** A store of `count` articles from source "s" over `days` day segments, compacted, reopened with the default policy. */
+async function spreadOverDays(count: number, days: number): Promise<Store> {
+  const setup = await open(file, false, FOLD_ALL);
+  for (let i = 0; i < count; i++) await merge(setup, 's', [item(i)], new Date(DAY1.getTime() - (i % days) * 86_400_000));
+  await setup.flush();
+  await setup.close();
+  expect((await readdir(data)).filter((n) => n.includes('.journal-'))).toEqual([]);
+  return open();
 }
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
@@ -37,7 +50,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('layout: one file per concern, articles in day segments', () => {
+describe('layout: one file per concern, articles in day segments and a journal', () => {
   it('starts empty in a new directory, writes nothing before flush, and reads back what it wrote', async () => {
     const store = await open();
     expect(await store.countArticles()).toBe(0);
@@ -47,10 +60,7 @@ describe('layout: one file per concern, articles in day segments', () => {
     expect(stats.files).toBe(2);
     await store.close();
 
-    expect((await readdir(data)).sort()).toEqual([
-      'feedkurator.articles-2026-11-20.json',
-      'feedkurator.json',
-    ]);
+    expect((await readdir(data)).sort()).toEqual(['feedkurator.journal-000001.json', 'feedkurator.json']);
     const again = await open();
     expect(again.openedSchemaVersion).toBe(3);
     const [article] = await allArticles(again);
@@ -60,8 +70,10 @@ describe('layout: one file per concern, articles in day segments', () => {
   });
 
   it('writes compact, human-readable JSON documents', async () => {
-    const store = await open();
+    const store = await open(file, false, FOLD_ALL);
     await merge(store, 's', [item(1), item(2)], DAY1);
+    await store.flush();
+    await merge(store, 's', [item(3)], DAY1);
     await store.flush();
     for (const name of await readdir(data)) {
       if (name.endsWith('.lock')) continue;
@@ -70,43 +82,132 @@ describe('layout: one file per concern, articles in day segments', () => {
     }
     const segment = JSON.parse(await readFile(join(data, 'feedkurator.articles-2026-11-20.json'), 'utf8'));
     expect(segment).toMatchObject({ schemaVersion: 3, day: '2026-11-20' });
-    expect(segment.articles.map((a: { title: string }) => a.title).sort()).toEqual(['Artikel 1', 'Artikel 2']);
+    expect(segment.articles.map((a: { title: string }) => a.title).sort()).toEqual(['Artikel 1', 'Artikel 2', 'Artikel 3']);
   });
 
-  it('a poll that changes only fetch state rewrites only the manifest', async () => {
-    const store = await open();
-    for (let i = 0; i < 200; i++) await merge(store, 's', [item(i)], new Date(DAY1.getTime() - (i % 20) * 86_400_000));
-    await store.flush();
-    const segments = (await readdir(data)).filter((n) => n.includes('.articles-'));
-    expect(segments).toHaveLength(20);
-    const inodes = await Promise.all(segments.map(async (n) => (await stat(join(data, n))).ino));
+  it('a poll that changes only fetch state writes one small journal file with it', async () => {
+    const store = await spreadOverDays(200, 20);
+    const others = (await readdir(data)).filter((n) => n.endsWith('.json'));
+    expect(others.filter((n) => n.includes('.articles-'))).toHaveLength(20);
+    const inodes = await Promise.all(others.map(async (n) => (await stat(join(data, n))).ino));
 
     await store.putSourceState(stateOf('s', { lastAttempt: DAY2.toISOString() }));
     const stats = await store.flush();
     expect(stats.files).toBe(1);
-    expect(stats.bytes).toBe((await stat(file)).size);
-    expect(await Promise.all(segments.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
+    const journal = join(data, (await readdir(data)).find((n) => n.includes('.journal-'))!);
+    expect(stats.bytes).toBe((await stat(journal)).size);
+    expect(await Promise.all(others.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
+    expect(JSON.parse(await readFile(journal, 'utf8'))).toMatchObject({ articles: [], removed: {}, sources: { s: { lastAttempt: DAY2.toISOString() } } });
+    await store.close();
+    expect((await (await open()).getSourceStates()).get('s')!.lastAttempt).toBe(DAY2.toISOString());
   });
 
-  it('new articles rewrite only the segment of their day; an edit of an older article only its segment', async () => {
-    const store = await open();
+  it('a poll writes one journal file of what changed: an older article gaining a source costs its head, not its segment', async () => {
+    const store = await spreadOverDays(200, 20);
+    const names = (await readdir(data)).filter((n) => n.includes('.articles-'));
+    const inodes = await Promise.all(names.map(async (n) => (await stat(join(data, n))).ino));
+    const segmentBytes = (await Promise.all(names.map(async (n) => (await stat(join(data, n))).size))).reduce((a, b) => a + b, 0);
+
+    await merge(store, 't', [item(5), item(300)], DAY2); // item 5: an old article, now also from "t"
+    await merge(store, 's', [item(7, { summary: 'korrigiert' })], DAY2);
+    const stats = await store.flush();
+    expect(stats.files).toBe(1); // the journal file, fetch state included
+    expect(await Promise.all(names.map(async (n) => (await stat(join(data, n))).ino))).toEqual(inodes);
+    const journals = (await readdir(data)).filter((n) => n.includes('.journal-'));
+    expect(journals).toHaveLength(1);
+    const journal = JSON.parse(await readFile(join(data, journals[0]!), 'utf8'));
+    const byTitle = new Map(journal.articles.map((a: { title: string }) => [a.title, a]));
+    expect([...byTitle.keys()].sort()).toEqual(['Artikel 300', 'Artikel 5', 'Artikel 7']);
+    expect(byTitle.get('Artikel 5')).not.toHaveProperty('content'); // only its head changed
+    expect(byTitle.get('Artikel 300')).toHaveProperty('content');
+    expect(stats.bytes).toBeLessThan(segmentBytes / 10);
+    await store.close();
+
+    const again = await open();
+    const articles = await allArticles(again);
+    expect(articles).toHaveLength(201);
+    const five = articles.find((a) => a.title === 'Artikel 5')!;
+    expect(five.sources.map((s) => s.name)).toEqual(['s', 't']);
+    expect(five.content).toBe(item(5).content);
+    expect(articles.find((a) => a.title === 'Artikel 7')!.summary).toBe('korrigiert');
+  });
+
+  it('compaction folds the journal into the segments a few days per flush, and replaces the journal files', async () => {
+    const store = await spreadOverDays(60, 6);
+    await store.close();
+    const compacting = await open(file, false, { maxJournalFiles: 1, maxJournalBytes: 1e9, daysPerStep: 2 });
+    const segmentFiles = async () => new Map(await Promise.all((await readdir(data)).filter((n) => n.includes('.articles-') && n.endsWith('.json')).map(async (n) => [n, (await stat(join(data, n))).ino] as const)));
+    // One change on every day: six days to fold, two per step.
+    for (let day = 0; day < 6; day++) await merge(compacting, 'u', [item(day)], DAY2);
+    await compacting.flush(); // journal file 1: nothing to compact yet
+    let before = await segmentFiles();
+    await merge(compacting, 'u', [item(100)], DAY2);
+    await compacting.flush(); // journal file 2: a step folds two days and replaces both files by one
+    let after = await segmentFiles();
+    expect([...after].filter(([n, ino]) => before.get(n) !== ino).map(([n]) => n)).toHaveLength(2);
+    let journals = (await readdir(data)).filter((n) => n.includes('.journal-'));
+    expect(journals).toHaveLength(1);
+    const replacement = JSON.parse(await readFile(join(data, journals[0]!), 'utf8'));
+    expect(replacement.supersedes).toBe(replacement.seq - 1); // the two files before it
+    const expected = await allArticles(compacting);
+    for (let step = 0; step < 3; step++) {
+      await merge(compacting, 'u', [item(200 + step)], DAY2);
+      before = await segmentFiles();
+      await compacting.flush();
+      after = await segmentFiles();
+      expect([...after].filter(([n, ino]) => before.get(n) !== ino).length).toBeLessThanOrEqual(2);
+    }
+    await compacting.close();
+    const again = await open();
+    const articles = await allArticles(again);
+    expect(articles).toHaveLength(expected.length + 3);
+    for (const article of expected) expect(articles.find((a) => a.id === article.id)).toEqual(article);
+    const zero = articles.find((a) => a.title === 'Artikel 0')!;
+    expect(zero.sources.map((s) => s.name)).toEqual(['s', 'u']);
+  });
+
+  it('changes bigger than the journal may hold (a first poll) go straight into their segments', async () => {
+    const store = await open(file, false, { maxJournalBytes: 20_000 });
+    const many = Array.from({ length: 40 }, (_, i) => item(i, { content: `<p>${'Kernel '.repeat(100)}${i}</p>` }));
+    await merge(store, 's', many.slice(0, 20), DAY1);
+    await merge(store, 's', many.slice(20), DAY2);
+    const stats = await store.flush();
+    expect((await readdir(data)).filter((n) => n.endsWith('.json')).sort()).toEqual([
+      'feedkurator.articles-2026-11-20.json',
+      'feedkurator.articles-2026-11-21.json',
+      'feedkurator.json',
+    ]);
+    expect(stats.files).toBe(3);
+    await merge(store, 't', [item(3)], DAY2); // small again: a journal file
+    await store.flush();
+    await store.close();
+    const again = await open();
+    const articles = await allArticles(again);
+    expect(articles).toHaveLength(40);
+    expect(articles.find((a) => a.title === 'Artikel 3')!.sources.map((s) => s.name)).toEqual(['s', 't']);
+    expect((await again.getSourceStates()).get('t')!.lastSuccess).toBe(DAY2.toISOString());
+  });
+
+  it('a superseded journal file that a crash left behind is ignored, then deleted', async () => {
+    const store = await open(file, false, { maxJournalFiles: 1, maxJournalBytes: 1e9, daysPerStep: 1 });
     await merge(store, 's', [item(1)], DAY1);
     await store.flush();
-    const old = (await stat(join(data, 'feedkurator.articles-2026-11-20.json'))).ino;
-    await merge(store, 's', [item(2)], DAY2);
-    expect((await store.flush()).files).toBe(2);
-    expect((await stat(join(data, 'feedkurator.articles-2026-11-20.json'))).ino).toBe(old);
-
-    await merge(store, 's', [item(1, { summary: 'korrigiert' })], DAY2);
-    await store.flush();
-    expect((await stat(join(data, 'feedkurator.articles-2026-11-20.json'))).ino).not.toBe(old);
-    const edited = (await allArticles(store)).find((a) => a.title === 'Artikel 1')!;
-    expect(edited.summary).toBe('korrigiert');
-    expect(edited.firstSeen).toBe(DAY1.toISOString()); // stays in its segment
+    const first = join(data, 'feedkurator.journal-000001.json');
+    const stale = await readFile(first, 'utf8');
+    await merge(store, 's', [item(1, { summary: 'neu' }), item(2)], DAY2);
+    await store.flush(); // folds DAY1, journal 3 supersedes 1 and 2
+    await store.close();
+    await writeFile(first, stale); // as if the process died before deleting it
+    const again = await open();
+    const articles = await allArticles(again);
+    expect(articles.find((a) => a.title === 'Artikel 1')!.summary).toBe('neu');
+    expect(articles).toHaveLength(2);
+    await again.flush();
+    expect(existsSync(first)).toBe(false);
   });
 
   it('replaces files atomically: a stale temp file does not disturb, the manifest keeps a .bak', async () => {
-    const store = await open();
+    const store = await open(file, false, FOLD_ALL);
     await writeFile(join(data, '.feedkurator.json.tmp'), '{"half": ');
     await store.putSourceState(stateOf('heise'));
     await store.flush();
@@ -159,7 +260,7 @@ describe('heads in memory, content on disk', () => {
 
 describe('retention', () => {
   it('drops whole segments, leaves tombstones, and a dropped article does not come back', async () => {
-    const store = await open();
+    const store = await open(file, false, FOLD_ALL);
     await merge(store, 's', [item(1, { published: '2026-09-01T00:00:00.000Z' })], new Date('2026-09-01T01:00:00Z'));
     await merge(store, 's', [item(2, { published: '2026-11-20T00:00:00.000Z' })], DAY1);
     await store.flush();
@@ -173,6 +274,18 @@ describe('retention', () => {
     const plan = await merge(store, 's', [item(1, { published: '2026-09-01T00:00:00.000Z' })], DAY2);
     expect(plan.counts).toEqual({ new: 0, updated: 0, duplicates: 1 });
     expect(await store.countArticles()).toBe(1);
+  });
+
+  it('an article dropped while its newest version is in the journal does not come back at the next start', async () => {
+    const store = await open();
+    await merge(store, 's', [1, 2, 3].map((n) => item(n, { published: `2026-11-2${n}T00:00:00.000Z` })), DAY1);
+    await store.flush(); // all three only in journal file 1
+    await store.applyRetention({ retentionDays: 3650, maxItems: 2 }, DAY2);
+    await store.flush();
+    await store.close();
+    const again = await open();
+    expect((await allArticles(again)).map((a) => a.title).sort()).toEqual(['Artikel 2', 'Artikel 3']);
+    expect((await again.listHeads()).map((h) => h.title).sort()).toEqual(['Artikel 2', 'Artikel 3']);
   });
 
   it('beyond maxItems drops the oldest and rewrites a partly emptied segment', async () => {
@@ -201,6 +314,8 @@ describe('a store that cannot be used is refused and left untouched', () => {
       JSON.stringify({ schemaVersion: 3, day: '2026-11-20', articles: [{ id: 'x', key: 'k', title: 't', published: 'nope', firstSeen: 'f', contentHash: 'h', sources: [] }] }),
       /articles\[0\]\.published is not a date/,
     ],
+    ['a truncated journal file', 'feedkurator.journal-000001.json', '{"schemaVersion":3,"seq":1,"articles":[', /is not valid JSON/],
+    ['a journal file of another number', 'feedkurator.journal-000002.json', JSON.stringify({ schemaVersion: 3, seq: 1, articles: [], removed: {} }), /not a feedkurator journal/],
     ['damaged tombstones', 'feedkurator.retired.json', JSON.stringify({ schemaVersion: 3, retired: [] }), /"retired" is not an object/],
   ];
   for (const [what, name, content, message] of cases) {
@@ -221,7 +336,7 @@ describe('a store that cannot be used is refused and left untouched', () => {
   }
 
   it('names the backup when there is one', async () => {
-    const store = await open();
+    const store = await open(file, false, FOLD_ALL);
     await store.putSourceState(stateOf('a'));
     await store.flush();
     await store.putSourceState(stateOf('b'));

@@ -3,15 +3,17 @@
  * (default data/feedkurator.json), each a lowdb JSON document replaced
  * atomically on its own:
  *
- *   feedkurator.json                      manifest: schema version, sources' fetch state, last cycle
+ *   feedkurator.json                      manifest: schema version, sources' fetch state, last cycle (as of journal file N)
  *   feedkurator.retired.json              tombstones of articles dropped by retention
  *   feedkurator.topics.json               topics per article for the current rules fingerprint
  *   feedkurator.articles-YYYY-MM-DD.json  the articles first seen on that day (UTC), content included
+ *   feedkurator.journal-NNNNNN.json       changes not yet folded into the segments (journal.ts)
  *
- * A poll rewrites only what it changed: the manifest (a few hundred bytes a
- * source), today's segment when articles arrived, an older segment when its
- * article was edited. Retention deletes whole segments once all their
- * articles are gone.
+ * A poll writes only what it changed, as one journal file: the articles,
+ * heads and topics that changed and the fetch state of the sources polled.
+ * Now and then a compaction step folds a few days of the journal into their
+ * segments and the fetch state into the manifest. Retention deletes whole
+ * segments once all their articles are gone.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -24,37 +26,50 @@ export interface JsonLayout {
   retired: string;
   topics: string;
   segment(day: string): string;
+  journal(seq: number): string;
   /** Days of the segment files present, in any order. */
   listSegmentDays(): Promise<string[]>;
+  /** Sequence numbers of the journal files present, ascending. */
+  listJournalSeqs(): Promise<number[]>;
 }
 
 export function describeLayout(manifestPath: string): JsonLayout {
   const dir = dirname(manifestPath);
   const name = basename(manifestPath);
   const stem = name.endsWith('.json') ? name.slice(0, -'.json'.length) : name;
-  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.articles-(\\d{4}-\\d{2}-\\d{2})\\.json$`);
+  const quoted = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${quoted}\\.articles-(\\d{4}-\\d{2}-\\d{2})\\.json$`);
+  const journalPattern = new RegExp(`^${quoted}\\.journal-(\\d{6,})\\.json$`);
   return {
     dir,
     manifest: manifestPath,
     retired: join(dir, `${stem}.retired.json`),
     topics: join(dir, `${stem}.topics.json`),
     segment: (day) => join(dir, `${stem}.articles-${day}.json`),
+    journal: (seq) => join(dir, `${stem}.journal-${String(seq).padStart(6, '0')}.json`),
     async listSegmentDays() {
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      const days: string[] = [];
-      for (const file of names) {
-        const match = pattern.exec(file);
-        if (match) days.push(match[1]!);
-      }
-      return days;
+      return (await listMatches(dir, pattern)).map((m) => m[1]!);
+    },
+    async listJournalSeqs() {
+      return (await listMatches(dir, journalPattern)).map((m) => Number(m[1])).sort((a, b) => a - b);
     },
   };
+}
+
+async function listMatches(dir: string, pattern: RegExp): Promise<RegExpExecArray[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const found: RegExpExecArray[] = [];
+  for (const file of names) {
+    const match = pattern.exec(file);
+    if (match) found.push(match);
+  }
+  return found;
 }
 
 /** The text of a file, or null when it does not exist. */

@@ -8,10 +8,13 @@ import { existsSync } from 'node:fs';
 import { StoreError } from '../../errors.js';
 import type { CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import { checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocument } from './legacy-document.js';
+import type { JournalDoc, JournalRecord } from './journal.js';
 import { readOptional, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
 
 export interface ManifestDoc {
   schemaVersion: number;
+  /** The fetch state of the journal files up to this one is in this file. */
+  journalSeq?: number;
   sources: Record<string, SourceState>;
   lastCycle?: CycleRecord;
 }
@@ -24,6 +27,8 @@ export interface RetiredDoc {
 export interface TopicsDoc {
   schemaVersion: number;
   fingerprint: string;
+  /** The journal files up to this one were written before this file: their topics are in it. */
+  journalSeq?: number;
   topics: Record<string, string[]>;
 }
 
@@ -79,7 +84,7 @@ export async function readRetired(layout: JsonLayout): Promise<Map<string, strin
 }
 
 /** Classifications are derived data: a damaged file is recomputed, not fatal. */
-export async function readTopics(layout: JsonLayout): Promise<{ fingerprint: string; topics: Map<string, string[]> } | { problem: string } | null> {
+export async function readTopics(layout: JsonLayout): Promise<{ fingerprint: string; journalSeq: number; topics: Map<string, string[]> } | { problem: string } | null> {
   let parsed: Record<string, unknown> | null;
   try {
     parsed = await readJson(layout.topics, false);
@@ -88,7 +93,36 @@ export async function readTopics(layout: JsonLayout): Promise<{ fingerprint: str
   }
   if (parsed === null) return null;
   if (typeof parsed.fingerprint !== 'string' || !isPlainObject(parsed.topics)) return { problem: `${layout.topics} is damaged; the topics will be computed again` };
-  return { fingerprint: parsed.fingerprint, topics: new Map(Object.entries(parsed.topics as Record<string, string[]>)) };
+  const journalSeq = typeof parsed.journalSeq === 'number' ? parsed.journalSeq : 0;
+  return { fingerprint: parsed.fingerprint, journalSeq, topics: new Map(Object.entries(parsed.topics as Record<string, string[]>)) };
+}
+
+/** A journal file (journal.ts), checked like a segment; a record without content keeps the stored one. Null: it is gone. */
+export async function readJournal(layout: JsonLayout, seq: number): Promise<JournalDoc | null> {
+  const file = layout.journal(seq);
+  const parsed = await readJson(file, false);
+  if (parsed === null) return null;
+  if (parsed.schemaVersion !== SCHEMA_VERSION || parsed.seq !== seq || !Array.isArray(parsed.articles) || !isPlainObject(parsed.removed)) {
+    throw damaged(file, `is not a feedkurator journal (schemaVersion 3, seq ${seq}, an "articles" list and a "removed" object)`);
+  }
+  if (parsed.supersedes !== undefined && !Number.isInteger(parsed.supersedes)) throw damaged(file, 'is damaged ("supersedes" is not a number)');
+  const articles = parsed.articles as Record<string, unknown>[];
+  const withContent = articles.map((a) => isPlainObject(a) && typeof a.content === 'string');
+  const problem = checkArticles(articles, 'articles');
+  if (problem) throw damaged(file, problem);
+  articles.forEach((a, i) => {
+    if (!withContent[i]) delete a.content; // checkArticles filled it in: absent means "unchanged"
+  });
+  if (Object.values(parsed.removed).some((d) => typeof d !== 'string')) throw damaged(file, 'is damaged ("removed" is not an object of days)');
+  if (parsed.sources !== undefined && (!isPlainObject(parsed.sources) || Object.values(parsed.sources).some((v) => !isPlainObject(v)))) {
+    throw damaged(file, 'is damaged ("sources" is not an object of fetch states)');
+  }
+  if (parsed.lastCycle !== undefined && !isPlainObject(parsed.lastCycle)) throw damaged(file, 'is damaged ("lastCycle" is not an object)');
+  const topics = parsed.topics;
+  if (topics !== undefined && (!isPlainObject(topics) || typeof topics.fingerprint !== 'string' || !isPlainObject(topics.byId))) {
+    throw damaged(file, 'is damaged ("topics" is not {fingerprint, byId})');
+  }
+  return { ...(parsed as unknown as JournalDoc), articles: articles as unknown as JournalRecord[] };
 }
 
 export async function readSegment(layout: JsonLayout, day: string): Promise<StoredArticle[]> {

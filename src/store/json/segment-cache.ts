@@ -64,6 +64,11 @@ export class SegmentCache {
     this.#dirty.set(day, new Map());
   }
 
+  /** The file changed on disk (a compaction folded the journal into it): read it again when asked. */
+  forget(day: string): void {
+    this.#clean.delete(day);
+  }
+
   dirtyDays(): string[] {
     return [...this.#dirty.keys()].sort();
   }

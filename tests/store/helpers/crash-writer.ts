@@ -6,7 +6,8 @@ import { openJsonStore } from '../../../src/store/json/json-store.js';
 import type { NormalizedItem } from '../../../src/types.js';
 
 const [storePath, feedUrl] = process.argv.slice(2) as [string, string];
-const store = await openJsonStore(storePath);
+// Compaction steps as often as possible, so that kills land in them too.
+const store = await openJsonStore(storePath, { compaction: { maxJournalFiles: 1, maxJournalBytes: 100_000, daysPerStep: 2 } });
 for (let cycle = 1; ; cycle++) {
   const startedAt = new Date();
   const response = await fetch(feedUrl);
