@@ -30,7 +30,8 @@ export interface Resource {
 
 export interface ResourceSpec {
   contentType: string;
-  text: string;
+  /** The body: as text, or already encoded as UTF-8 (a publication joins its bodies from encoded pieces). */
+  text: string | Buffer;
   /** When its content last changed, as far as the data knows. */
   changed: Date;
   generatedAt: Date;
@@ -44,7 +45,7 @@ export interface ResourceSpec {
 const BROTLI_QUALITY = 5;
 
 export function createResource(spec: ResourceSpec): Resource {
-  const identity = Buffer.from(spec.text, 'utf8');
+  const identity = typeof spec.text === 'string' ? Buffer.from(spec.text, 'utf8') : spec.text;
   const tag = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
   const etags = { identity: `"${tag}"`, gzip: `"${tag}-gz"`, br: `"${tag}-br"` };
   const previous = spec.previous;
