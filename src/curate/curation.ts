@@ -31,6 +31,11 @@ export interface CurationOptions {
   window?: number;
 }
 
+export interface CuratedHead {
+  head: ArticleHead;
+  topics: string[];
+}
+
 export interface Rules {
   classifier: Classifier;
   fingerprint: string;
@@ -43,6 +48,9 @@ export class Curation {
   readonly #memo = new Map<string, { stamp: string; result: Classification }>();
   /** Set when only the newest heads are kept (CurationOptions.window). */
   readonly #window: number | undefined;
+  /** listCurated's last answer, and the ids changed since: a rebuild after a poll re-sorts only those. */
+  #sorted: readonly CuratedHead[] | undefined;
+  readonly #changed = new Set<string>();
 
   private constructor(rules: Rules, heads: Map<string, ArticleHead>, topics: Map<string, string[]>, window?: number) {
     this.rules = rules;
@@ -114,6 +122,7 @@ export class Curation {
       this.#heads.set(article.id, head);
       const topics = this.classifyArticle(article).topics;
       this.#topics.set(article.id, topics);
+      this.#changed.add(article.id);
       if (!stored) changed.set(article.id, topics);
     };
     for (const article of outcome.written) take(article, storedUnder === this.rules.fingerprint);
@@ -123,6 +132,7 @@ export class Curation {
       const live = new Set((this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()).map((h) => h.id));
       for (const id of this.#heads.keys()) {
         if (live.has(id)) continue;
+        this.#changed.add(id);
         this.#heads.delete(id);
         this.#topics.delete(id);
         this.#memo.delete(id);
@@ -141,20 +151,37 @@ export class Curation {
       const { content: _content, ...head } = article;
       this.#heads.set(article.id, head);
       this.#topics.set(article.id, this.classifyArticle(article).topics);
+      this.#changed.add(article.id);
     }
     for (const id of removed) {
+      this.#changed.add(id);
       this.#heads.delete(id);
       this.#topics.delete(id);
       this.#memo.delete(id);
     }
   }
 
-  /** Curated heads (at least one topic), newest first. */
-  listCurated(): { head: ArticleHead; topics: string[] }[] {
-    const curated: { head: ArticleHead; topics: string[] }[] = [];
-    for (const [id, head] of this.#heads) {
+  /**
+   * Curated heads (at least one topic), newest first. Shared with the next
+   * call: do not modify. After a poll only the changed ids are sorted and
+   * merged into the last answer.
+   */
+  listCurated(): readonly CuratedHead[] {
+    if (this.#sorted && this.#changed.size <= this.#heads.size / 8) {
+      if (this.#changed.size > 0) this.#sorted = mergeSorted(this.#sorted.filter((c) => !this.#changed.has(c.head.id)), this.#curatedOf(this.#changed));
+    } else {
+      this.#sorted = this.#curatedOf(this.#heads.keys());
+    }
+    this.#changed.clear();
+    return this.#sorted;
+  }
+
+  #curatedOf(ids: Iterable<string>): CuratedHead[] {
+    const curated: CuratedHead[] = [];
+    for (const id of ids) {
+      const head = this.#heads.get(id);
       const topics = this.#topics.get(id);
-      if (topics && topics.length > 0) curated.push({ head, topics });
+      if (head && topics && topics.length > 0) curated.push({ head, topics });
     }
     return curated.sort((a, b) => newestFirst(a.head, b.head));
   }
@@ -181,6 +208,17 @@ export function classifyStoredArticle(classifier: Classifier, article: ArticleHe
 export function newestFirst(a: ArticleHead, b: ArticleHead): number {
   if (a.published !== b.published) return a.published < b.published ? 1 : -1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Two lists sorted newest first, as one. */
+function mergeSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]): CuratedHead[] {
+  const out: CuratedHead[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(newestFirst(a[i]!.head, b[j]!.head) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 function yieldToEventLoop(): Promise<void> {

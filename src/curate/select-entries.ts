@@ -11,10 +11,11 @@
  * one rebuild to the next. The cost (and the HTML
  * held in memory) follows maxItems, not the store's size.
  */
-import { clusterStories, STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
+import { STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
 import type { Store } from '../store/store-api.js';
-import type { ArticleHead, CuratedEntry, StoredArticle } from '../types.js';
+import type { ArticleHead, Classification, CuratedEntry, StoredArticle } from '../types.js';
 import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
+import { createStoryClusterer, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
 const WINDOW_CAP = 10;
@@ -54,6 +55,8 @@ export async function selectEntries(
   store: Store,
   cache: ContentCache,
   feed: { maxItems: number; topics: readonly string[] },
+  /** Where stories are clustered: the daemon passes its worker thread; by default the calling thread. */
+  clusterer: StoryClusterer = inThread(),
 ): Promise<CuratedEntry[]> {
   const curated = curation.listCurated();
   const windowEnd = findWindowEnd(curated, feed.maxItems, feed.topics);
@@ -61,11 +64,11 @@ export async function selectEntries(
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
   const byId = new Map(window.map((c) => [c.head.id, c]));
-  const clusters = clusterStories(window.map((c) => asStoryInput(c.head, cache.get(c.head) ?? '')));
+  const clusters = await clusterer.cluster(window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' })));
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
-    const topics = new Set(byId.get(lead.id)!.topics);
-    for (const other of others) for (const t of byId.get(other.id)?.topics ?? []) topics.add(t);
-    return { lead: byId.get(lead.id)!, others: others.map((o) => byId.get(o.id)!.head), topics };
+    const topics = new Set(byId.get(lead)!.topics);
+    for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
+    return { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
   });
   for (const c of curated.slice(windowEnd)) entries.push({ lead: c, others: [], topics: new Set(c.topics) });
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
@@ -96,14 +99,23 @@ export async function selectEntries(
  */
 function whyShown(curation: Curation, lead: StoredArticle, others: readonly ArticleHead[]): Record<string, string[]> {
   const all = [curation.classifyArticle(lead).matches];
-  for (const other of others) {
-    all.push(classifyStoredArticle(curation.rules.classifier, other).matches);
-  }
+  for (const other of others) all.push(classifyHead(curation, other).matches);
   const merged: Record<string, string[]> = {};
   for (const matches of all) {
     for (const [topic, terms] of Object.entries(matches)) merged[topic] = [...new Set([...(merged[topic] ?? []), ...terms])];
   }
   return merged;
+}
+
+// A changed article gets a new head object: per head and rules, its classification by title and teaser is fixed.
+const headClassifications = new WeakMap<ArticleHead, { rules: Curation['rules']; result: Classification }>();
+
+function classifyHead(curation: Curation, head: ArticleHead): Classification {
+  const hit = headClassifications.get(head);
+  if (hit && hit.rules === curation.rules) return hit.result;
+  const result = classifyStoredArticle(curation.rules.classifier, head);
+  headClassifications.set(head, { rules: curation.rules, result });
+  return result;
 }
 
 /** How many of the newest curated articles are clustered (see the file comment). */
@@ -146,14 +158,9 @@ async function fillCache(store: Store, cache: ContentCache, heads: readonly Arti
   for (const article of await store.getArticles(missing)) cache.put(article);
 }
 
-// One stable object per head (a changed article gets a new head) keeps story clustering's text cache warm.
-const storyInputs = new WeakMap<ArticleHead, StoredArticle>();
+let defaultClusterer: StoryClusterer | undefined;
 
-function asStoryInput(head: ArticleHead, content: string): StoredArticle {
-  let input = storyInputs.get(head);
-  if (!input) {
-    input = { ...head, content };
-    storyInputs.set(head, input);
-  }
-  return input;
+function inThread(): StoryClusterer {
+  defaultClusterer ??= createStoryClusterer({ threads: 0 });
+  return defaultClusterer;
 }

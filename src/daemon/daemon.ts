@@ -17,6 +17,7 @@ import type { Config } from '../config/schema.js';
 import { Curation, type Rules } from '../curate/curation.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
+import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
 import { describeError, StoreError } from '../errors.js';
 import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import type { Fetcher } from '../fetch/fetcher.js';
@@ -67,6 +68,8 @@ export class Daemon {
   readonly #reader: FeedReader;
   #publication: Publication | undefined;
   readonly #cache = new ContentCache();
+  /** Story clustering of a rebuild runs in a worker thread: requests keep flowing meanwhile. */
+  readonly #clusterer: StoryClusterer;
   readonly #log: Logger;
   readonly #options: DaemonOptions;
   #serial: Promise<unknown> = Promise.resolve();
@@ -99,6 +102,7 @@ export class Daemon {
     this.#log = options.logger.child({ component: 'daemon' });
     this.#fetcher = createFetcherFromConfig(options.config);
     this.#reader = createFeedReader({ logger: this.#log });
+    this.#clusterer = createStoryClusterer({ logger: this.#log });
     this.#publication = options.initialPublication;
   }
 
@@ -286,13 +290,13 @@ export class Daemon {
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
     if (this.#healthTimer) clearInterval(this.#healthTimer);
     await this.settled();
-    await Promise.all([this.#fetcher.close(), this.#reader.close()]);
+    await Promise.all([this.#fetcher.close(), this.#reader.close(), this.#clusterer.close()]);
   }
 
   /** Build and compress the publication for this config and curation state; serving goes on meanwhile. */
   async #build(config: Config, curation: Curation): Promise<Publication> {
     const started = performance.now();
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) });
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, this.#clusterer);
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
     this.lastRebuildMs = performance.now() - started;
     await compressPublication(built);

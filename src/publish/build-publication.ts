@@ -6,10 +6,11 @@
  */
 import type { Config } from '../config/schema.js';
 import type { CuratedEntry } from '../types.js';
-import { renderAtom, renderRss, type FeedUrls } from './render-xml-feeds.js';
-import { listTopics, siteUrl, sortEntries, toFeedItem, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
+import { FragmentCache, joinPieces, type EntryFragments } from './entry-fragments.js';
+import { ATOM_TAIL, renderAtomHead, renderRssHead, RSS_TAIL, type FeedUrls } from './render-xml-feeds.js';
+import { listTopics, siteUrl, sortEntries, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
 import { PAGE_CSP } from './page-style.js';
-import { renderJsonFeed } from './render-json-feed.js';
+import { renderJsonFeedHead } from './render-json-feed.js';
 import { renderOpml } from './render-opml.js';
 import { renderPage } from './render-page.js';
 import { compressResource, createResource, type Resource } from './resource.js';
@@ -36,6 +37,8 @@ export interface Publication {
   /** Curated entries in the main feed (after the maxItems cap). */
   readonly itemCount: number;
   readonly topics: readonly TopicRef[];
+  /** The rendered entries, for the next build to reuse (absent in a publication loaded from a snapshot). */
+  readonly fragments?: FragmentCache;
 }
 
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
@@ -84,14 +87,13 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   // Each article once, newest first; converted lazily because topic feeds can reach deeper than the main cap.
   const seen = new Set<string>();
   const sorted = sortEntries(input.entries).filter((e) => !seen.has(e.article.id) && seen.add(e.article.id));
-  const converted = new Map<string, FeedItem>();
-  const itemOf = (entry: CuratedEntry): FeedItem => {
-    let item = converted.get(entry.article.id);
-    if (!item) {
-      item = toFeedItem(entry, config, generatedAt);
-      converted.set(entry.article.id, item);
-    }
-    return item;
+  // The previous build's rendered entries: only new and changed entries are converted and rendered.
+  const fragments = input.previous?.fragments ?? new FragmentCache();
+  const pieces = new Map<string, EntryFragments>();
+  const piecesOf = (entry: CuratedEntry): EntryFragments => {
+    let got = pieces.get(entry.article.id);
+    if (!got) pieces.set(entry.article.id, (got = fragments.get(entry, config, generatedAt)));
+    return got;
   };
 
   // Converting an entry (sanitizing its HTML) is the costly part: convert the ones some feed shows, a few at a time.
@@ -100,7 +102,7 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   let converting = performance.now();
   for (const entry of sorted) {
     if (!shownIds.has(entry.article.id)) continue;
-    itemOf(entry);
+    piecesOf(entry);
     if (performance.now() - converting > 8) {
       yield;
       converting = performance.now();
@@ -108,13 +110,15 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   }
 
   const resources = new Map<string, Resource>();
-  const addResource = (path: string, contentType: string, text: string, changed: Date, headers?: Record<string, string>): void => {
+  const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): void => {
     resources.set(path, createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) }));
   };
 
-  const makeModel = (selected: CuratedEntry[], topic?: TopicRef): FeedModel => {
-    const items = selected.slice(0, maxItems).map(itemOf);
+  const makeModel = (selected: CuratedEntry[], topic?: TopicRef): FeedModel & { pieces: EntryFragments[] } => {
+    const pieces = selected.slice(0, maxItems).map(piecesOf);
+    const items = pieces.map((p) => p.item);
     return {
+      pieces,
       title: topic ? `${config.feed.title} – ${topic.title}` : config.feed.title,
       description: topic ? `${config.feed.description} – Thema ${topic.title}` : config.feed.description,
       language: config.feed.language,
@@ -126,17 +130,17 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
     };
   };
 
-  function* addFeeds(model: FeedModel, topic?: string): Generator<void> {
+  function* addFeeds(model: FeedModel & { pieces: EntryFragments[] }, topic?: string): Generator<void> {
     const urls: FeedUrls = {
       rss: siteUrl(config.server.baseUrl, feedPath('rss', topic)),
       atom: siteUrl(config.server.baseUrl, feedPath('atom', topic)),
       json: siteUrl(config.server.baseUrl, feedPath('json', topic)),
     };
-    addResource(feedPath('rss', topic), CONTENT_TYPES.rss, renderRss(model, urls), model.updated);
+    addResource(feedPath('rss', topic), CONTENT_TYPES.rss, joinPieces('rss', renderRssHead(model, urls), model.pieces, RSS_TAIL), model.updated);
     yield;
-    addResource(feedPath('atom', topic), CONTENT_TYPES.atom, renderAtom(model, urls), model.updated);
+    addResource(feedPath('atom', topic), CONTENT_TYPES.atom, joinPieces('atom', renderAtomHead(model, urls), model.pieces, ATOM_TAIL), model.updated);
     yield;
-    addResource(feedPath('json', topic), CONTENT_TYPES.json, renderJsonFeed(model, urls), model.updated);
+    addResource(feedPath('json', topic), CONTENT_TYPES.json, joinPieces('json', renderJsonFeedHead(model, urls), model.pieces, ''), model.updated);
     yield;
   }
 
@@ -150,7 +154,8 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   });
   addResource('/sources.opml', CONTENT_TYPES.opml, renderOpml(config), generatedAt);
 
-  return { generatedAt, resources, itemCount: main.items.length, topics };
+  fragments.prune();
+  return { generatedAt, resources, itemCount: main.items.length, topics, fragments };
 }
 
 /** Compress every resource that lacks its gzip and br bodies, off the event loop; resolves with the same publication. */

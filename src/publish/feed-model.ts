@@ -177,7 +177,7 @@ function timeOf(iso: string | undefined): number {
   return iso ? Date.parse(iso) : Number.NaN;
 }
 
-function validDate(iso: string | undefined): Date | undefined {
+export function validDate(iso: string | undefined): Date | undefined {
   if (!iso) return undefined;
   const t = Date.parse(iso);
   // Dates before 1970 or after 9999 make toUTCString/toISOString produce what no reader parses.

@@ -19,9 +19,13 @@ export interface FeedUrls {
 const GENERATOR = 'feedkurator';
 const DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
-/** One element per line, indented four spaces per level, as feed readers' debug views and diffs like it. */
+/**
+ * One element per line, indented four spaces per level, as feed readers' debug views and diffs like it.
+ * A document is its head, one fragment per item and its tail joined by newlines: an item's fragment
+ * depends on the item alone, so a rebuild reuses the fragments of unchanged items (entry-fragments.ts).
+ */
 class Lines {
-  private readonly lines: string[] = [DECLARATION];
+  private readonly lines: string[] = [];
 
   add(depth: number, markup: string): this {
     this.lines.push(`${'    '.repeat(depth)}${markup}`);
@@ -43,7 +47,24 @@ function contentOf(item: FeedItem): string {
 }
 
 export function renderRss(model: FeedModel, urls: FeedUrls): string {
-  const out = new Lines()
+  return joinDocument(renderRssHead(model, urls), model.items.map(renderRssItem), RSS_TAIL);
+}
+
+export function renderAtom(model: FeedModel, urls: FeedUrls): string {
+  return joinDocument(renderAtomHead(model, urls), model.items.map(renderAtomEntry), ATOM_TAIL);
+}
+
+/** A whole document from its pieces (the item fragments in feed order). */
+export function joinDocument(head: string, items: readonly string[], tail: string): string {
+  return items.length === 0 ? `${head}\n${tail}` : `${head}\n${items.join('\n')}\n${tail}`;
+}
+
+export const RSS_TAIL = '    </channel>\n</rss>';
+export const ATOM_TAIL = '</feed>';
+
+export function renderRssHead(model: FeedModel, urls: FeedUrls): string {
+  return new Lines()
+    .add(0, DECLARATION)
     .add(0, '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom">')
     .add(1, '<channel>')
     .text(2, 'title', model.title)
@@ -53,29 +74,31 @@ export function renderRss(model: FeedModel, urls: FeedUrls): string {
     .text(2, 'docs', 'https://validator.w3.org/feed/docs/rss2.html')
     .text(2, 'generator', GENERATOR)
     .text(2, 'language', model.language)
-    .add(2, `<atom:link href="${esc(urls.rss)}" rel="self" type="application/rss+xml"/>`);
-  for (const item of model.items) {
-    out
-      .add(2, '<item>')
-      .text(3, 'title', item.title)
-      .text(3, 'link', item.url)
-      .text(3, 'guid', item.guid, ' isPermaLink="false"')
-      .text(3, 'pubDate', item.published.toUTCString())
-      // RSS readers treat description as HTML: the plain-text summary is escaped once for HTML and once for XML.
-      .text(3, 'description', esc(item.summary || item.title))
-      .text(3, 'content:encoded', contentOf(item));
-    for (const topic of item.topics) out.text(3, 'category', topic.name);
-    const enclosure = item.enclosures[0];
-    if (enclosure) out.add(3, `<enclosure length="${enclosure.length ?? 0}" type="${esc(enclosure.type)}" url="${esc(enclosure.url)}"/>`);
-    out.text(3, 'dc:creator', item.author ?? item.source.name);
-    if (item.source.feedUrl) out.text(3, 'source', item.source.name, ` url="${esc(item.source.feedUrl)}"`);
-    out.add(2, '</item>');
-  }
-  return out.add(1, '</channel>').add(0, '</rss>').toString();
+    .add(2, `<atom:link href="${esc(urls.rss)}" rel="self" type="application/rss+xml"/>`)
+    .toString();
 }
 
-export function renderAtom(model: FeedModel, urls: FeedUrls): string {
+export function renderRssItem(item: FeedItem): string {
   const out = new Lines()
+    .add(2, '<item>')
+    .text(3, 'title', item.title)
+    .text(3, 'link', item.url)
+    .text(3, 'guid', item.guid, ' isPermaLink="false"')
+    .text(3, 'pubDate', item.published.toUTCString())
+    // RSS readers treat description as HTML: the plain-text summary is escaped once for HTML and once for XML.
+    .text(3, 'description', esc(item.summary || item.title))
+    .text(3, 'content:encoded', contentOf(item));
+  for (const topic of item.topics) out.text(3, 'category', topic.name);
+  const enclosure = item.enclosures[0];
+  if (enclosure) out.add(3, `<enclosure length="${enclosure.length ?? 0}" type="${esc(enclosure.type)}" url="${esc(enclosure.url)}"/>`);
+  out.text(3, 'dc:creator', item.author ?? item.source.name);
+  if (item.source.feedUrl) out.text(3, 'source', item.source.name, ` url="${esc(item.source.feedUrl)}"`);
+  return out.add(2, '</item>').toString();
+}
+
+export function renderAtomHead(model: FeedModel, urls: FeedUrls): string {
+  const out = new Lines()
+    .add(0, DECLARATION)
     .add(0, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${esc(model.language)}">`)
     .text(1, 'id', urls.atom)
     .text(1, 'title', model.title)
@@ -88,27 +111,28 @@ export function renderAtom(model: FeedModel, urls: FeedUrls): string {
     .add(1, `<link rel="alternate" type="text/html" href="${esc(model.homeUrl)}"/>`)
     .add(1, `<link rel="self" href="${esc(urls.atom)}"/>`);
   if (model.description) out.text(1, 'subtitle', model.description);
-  for (const item of model.items) {
-    out
-      .add(1, '<entry>')
-      .text(2, 'title', item.title, ' type="text"')
-      .text(2, 'id', item.guid)
-      .add(2, `<link href="${esc(item.url)}"/>`)
-      .text(2, 'updated', item.updated.toISOString());
-    if (item.summary) out.text(2, 'summary', item.summary, ' type="text"');
-    out
-      .text(2, 'content', contentOf(item), ' type="html"')
-      .add(2, '<author>')
-      .text(3, 'name', item.author ?? item.source.name)
-      .add(2, '</author>');
-    for (const topic of item.topics) out.add(2, `<category label="${esc(topic.title)}" term="${esc(topic.name)}"/>`);
-    out.text(2, 'published', item.published.toISOString());
-    for (const e of item.enclosures) {
-      out.add(2, `<link rel="enclosure" type="${esc(e.type)}" href="${esc(e.url)}"${e.length ? ` length="${e.length}"` : ''}/>`);
-    }
-    out.add(2, renderAtomSource(item)).add(1, '</entry>');
+  return out.toString();
+}
+
+export function renderAtomEntry(item: FeedItem): string {
+  const out = new Lines()
+    .add(1, '<entry>')
+    .text(2, 'title', item.title, ' type="text"')
+    .text(2, 'id', item.guid)
+    .add(2, `<link href="${esc(item.url)}"/>`)
+    .text(2, 'updated', item.updated.toISOString());
+  if (item.summary) out.text(2, 'summary', item.summary, ' type="text"');
+  out
+    .text(2, 'content', contentOf(item), ' type="html"')
+    .add(2, '<author>')
+    .text(3, 'name', item.author ?? item.source.name)
+    .add(2, '</author>');
+  for (const topic of item.topics) out.add(2, `<category label="${esc(topic.title)}" term="${esc(topic.name)}"/>`);
+  out.text(2, 'published', item.published.toISOString());
+  for (const e of item.enclosures) {
+    out.add(2, `<link rel="enclosure" type="${esc(e.type)}" href="${esc(e.url)}"${e.length ? ` length="${e.length}"` : ''}/>`);
   }
-  return out.add(0, '</feed>').toString();
+  return out.add(2, renderAtomSource(item)).add(1, '</entry>').toString();
 }
 
 /** The originating source, so that a reader can tell outlets apart. */

@@ -1,0 +1,154 @@
+/**
+ * Story clustering of the publish window, off the event loop: the longest
+ * single block of a rebuild (tens of ms at 20,000 articles, all in one
+ * synchronous call) runs in a worker thread while the main thread keeps
+ * answering requests. The worker holds the articles it was sent, so a
+ * rebuild after a poll sends only the new and changed ones.
+ *
+ * Without a worker (threads: 0, no worker entry, or a worker that fails)
+ * clustering runs in the calling thread, with the same result.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Tinypool from 'tinypool';
+import type { Logger } from '../log/logger.js';
+import type { ArticleHead, StoredArticle } from '../types.js';
+import { ClusterState, clusterInput, type ClusterOutcome, type ClusterTask } from './cluster-task.js';
+
+export interface ClusterIds {
+  lead: string;
+  others: string[];
+}
+
+export interface StoryClusterer {
+  /** clusterStories over these articles (heads with their HTML), as ids. */
+  cluster(articles: readonly { head: ArticleHead; content: string }[]): Promise<ClusterIds[]>;
+  describe(): string;
+  close(): Promise<void>;
+}
+
+export interface StoryClustererOptions {
+  /** 1: a worker thread; 0: the calling thread. */
+  threads?: 0 | 1;
+  logger?: Logger;
+  /** Another worker entry (tests). */
+  workerEntry?: URL;
+  /** An idle worker exits after this long (its held articles are sent again next time). Default 20 min: longer than a poll interval. */
+  idleTimeoutMs?: number;
+}
+
+const MAX_MEMORY_MB = 256;
+const DEFAULT_IDLE_TIMEOUT_MS = 20 * 60_000;
+const TASK_TIMEOUT_MS = 60_000;
+
+export function createStoryClusterer(options: StoryClustererOptions = {}): StoryClusterer {
+  const entry = options.workerEntry ?? locateClusterWorker();
+  if (options.threads === 0) return new InThreadClusterer('configured with 0 threads');
+  if (!entry) return new InThreadClusterer('no worker entry next to src/curate/story-clusterer');
+  return new PooledClusterer(entry, options);
+}
+
+/** dist/curate/cluster-worker.js, or from the TypeScript sources the tsx bootstrap. */
+export function locateClusterWorker(): URL | undefined {
+  const compiled = new URL('./cluster-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return compiled;
+  const bootstrap = new URL('./cluster-worker-from-source.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(new URL('./cluster-worker.ts', import.meta.url))) && existsSync(fileURLToPath(bootstrap))) return bootstrap;
+  return undefined;
+}
+
+class InThreadClusterer implements StoryClusterer {
+  readonly #state = new ClusterState();
+  // One stable object per head (a changed article gets a new head) keeps clusterStories' word cache warm.
+  readonly #inputs = new WeakMap<ArticleHead, StoredArticle>();
+
+  constructor(private readonly reason: string) {}
+
+  async cluster(articles: readonly { head: ArticleHead; content: string }[]): Promise<ClusterIds[]> {
+    const task: ClusterTask = {
+      articles: articles.map(({ head, content }) => {
+        let input = this.#inputs.get(head);
+        if (!input) this.#inputs.set(head, (input = clusterInput(head, content)));
+        return input;
+      }),
+    };
+    return answerOf(this.#state.run(task));
+  }
+
+  describe(): string {
+    return `in-thread (${this.reason})`;
+  }
+
+  async close(): Promise<void> {}
+}
+
+class PooledClusterer implements StoryClusterer {
+  readonly #pool: Tinypool;
+  /** The heads the worker holds, as of its last answer. */
+  #held = new Map<string, ArticleHead>();
+  #fallback: InThreadClusterer | undefined;
+  /** Rejects when the worker fails outside a task (an entry that does not load): tinypool's run would never settle. */
+  readonly #broken: Promise<never>;
+
+  constructor(
+    private readonly entry: URL,
+    private readonly options: StoryClustererOptions,
+  ) {
+    this.#pool = new Tinypool({
+      filename: entry.href,
+      minThreads: 0,
+      maxThreads: 1,
+      idleTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      resourceLimits: { maxOldGenerationSizeMb: MAX_MEMORY_MB },
+      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+    });
+    let fail: (err: unknown) => void = () => undefined;
+    this.#broken = new Promise<never>((_, reject) => (fail = reject));
+    this.#broken.catch(() => undefined);
+    this.#pool.on('error', (err: unknown) => {
+      this.options.logger?.error({ err }, 'the story clustering worker failed outside any task');
+      fail(err);
+    });
+  }
+
+  async cluster(articles: readonly { head: ArticleHead; content: string }[]): Promise<ClusterIds[]> {
+    if (this.#fallback) return this.#fallback.cluster(articles);
+    try {
+      let outcome = await this.#run(articles, false);
+      // A restarted worker holds nothing: send everything once.
+      if (!outcome.ok && 'missing' in outcome) outcome = await this.#run(articles, true);
+      const clusters = answerOf(outcome);
+      this.#held = new Map(articles.map(({ head }) => [head.id, head]));
+      return clusters;
+    } catch (err) {
+      this.#held = new Map();
+      const reason = `the worker failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.options.logger?.warn({ err, entry: this.entry.href }, `clustering stories in the main thread from now on: ${reason}`);
+      this.#fallback = new InThreadClusterer(reason);
+      void this.#pool.destroy().catch(() => undefined);
+      return this.#fallback.cluster(articles);
+    }
+  }
+
+  #run(articles: readonly { head: ArticleHead; content: string }[], whole: boolean): Promise<ClusterOutcome> {
+    const task: ClusterTask = {
+      articles: articles.map(({ head, content }) => (!whole && this.#held.get(head.id) === head ? head.id : clusterInput(head, content))),
+    };
+    // Generous: a loaded machine takes seconds to start a worker; past this the calling thread does it.
+    return Promise.race([this.#pool.run(task, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }) as Promise<ClusterOutcome>, this.#broken]);
+  }
+
+  describe(): string {
+    return this.#fallback?.describe() ?? 'a worker thread';
+  }
+
+  async close(): Promise<void> {
+    if (!this.#fallback) await this.#pool.destroy();
+  }
+}
+
+function answerOf(outcome: ClusterOutcome): ClusterIds[] {
+  if (outcome.ok) return outcome.clusters;
+  if ('missing' in outcome) throw new Error(`the clustering worker lacks ${outcome.missing.length} articles it was sent before`);
+  throw new Error(`story clustering failed: ${outcome.error}`);
+}

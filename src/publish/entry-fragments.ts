@@ -1,0 +1,129 @@
+/**
+ * The rendered pieces of one curated entry: its FeedItem (the costly part:
+ * sanitizing the HTML) and its RSS item, Atom entry and JSON Feed item text.
+ * Every feed showing an entry shows the same pieces, so a rebuild after a
+ * poll renders only the entries that are new or changed and joins the rest
+ * from the previous build.
+ *
+ * Documents are joined from these pieces as bytes (joinPieces), the way
+ * joinDocument and joinJsonFeed join text.
+ *
+ * A cached piece is used only when everything it was made from is the same:
+ * the entry's data (compared whole, content included) and the part of the
+ * config it reads. A miss costs a render, never a wrong byte: a build from
+ * this cache is byte-identical to a build from scratch.
+ */
+import type { Config } from '../config/schema.js';
+import type { CuratedEntry } from '../types.js';
+import { listTopics, toFeedItem, validDate, type FeedItem } from './feed-model.js';
+import { renderJsonFeedItem } from './render-json-feed.js';
+import { renderAtomEntry, renderRssItem } from './render-xml-feeds.js';
+
+/** The item's text in each format, encoded as UTF-8: documents are joined from them by copying bytes. */
+export interface EntryFragments {
+  readonly item: FeedItem;
+  readonly rss: Buffer;
+  readonly atom: Buffer;
+  readonly json: Buffer;
+}
+
+interface Cached {
+  /** The entry's data apart from its content. */
+  key: string;
+  content: string;
+  fragments: EntryFragments;
+}
+
+export class FragmentCache {
+  #context: string | undefined;
+  #entries = new Map<string, Cached>();
+  /** Ids asked for since the last prune(): what the current build uses. */
+  #used = new Set<string>();
+  #rendered = 0;
+  #reused = 0;
+  /** Entries rendered and reused by the builds up to the last prune() (the daemon logs them). */
+  lastBuild = { rendered: 0, reused: 0 };
+
+  /** The pieces of an entry, rendered now unless an identical entry was rendered for the same config part. */
+  get(entry: CuratedEntry, config: Config, generatedAt: Date): EntryFragments {
+    const context = contextOf(config);
+    if (context !== this.#context) {
+      this.#entries.clear();
+      this.#context = context;
+    }
+    const { article } = entry;
+    const key = keyOf(entry, generatedAt);
+    const first = !this.#used.has(article.id);
+    this.#used.add(article.id);
+    const hit = this.#entries.get(article.id);
+    if (hit && hit.key === key && hit.content === article.content) {
+      if (first) this.#reused++;
+      return hit.fragments;
+    }
+    if (first) this.#rendered++;
+    const item = toFeedItem(entry, config, generatedAt);
+    const fragments = {
+      item,
+      rss: Buffer.from(renderRssItem(item), 'utf8'),
+      atom: Buffer.from(renderAtomEntry(item), 'utf8'),
+      json: Buffer.from(renderJsonFeedItem(item, config.feed.language), 'utf8'),
+    };
+    this.#entries.set(article.id, { key, content: article.content, fragments });
+    return fragments;
+  }
+
+  /** Forget the entries the builds since the last prune() did not ask for (they left every feed). */
+  prune(): void {
+    for (const id of this.#entries.keys()) if (!this.#used.has(id)) this.#entries.delete(id);
+    this.#used = new Set();
+    this.lastBuild = { rendered: this.#rendered, reused: this.#reused };
+    this.#rendered = 0;
+    this.#reused = 0;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+// What toFeedItem and the item renderers read of the config, as one comparable string; one per config object.
+const contexts = new WeakMap<Config, string>();
+
+function contextOf(config: Config): string {
+  let context = contexts.get(config);
+  if (context === undefined) {
+    context = JSON.stringify([
+      config.server.baseUrl,
+      config.feed.language,
+      listTopics(config),
+      config.sources.map((s) => [s.name, s.url]),
+    ]);
+    contexts.set(config, context);
+  }
+  return context;
+}
+
+function keyOf(entry: CuratedEntry, generatedAt: Date): string {
+  const { content: _content, ...head } = entry.article;
+  // The build's clock stands in for a missing first-seen date: then the entry depends on it.
+  const clock = validDate(entry.article.firstSeen) ? '' : generatedAt.toISOString();
+  return JSON.stringify([head, entry.topics, entry.alsoAt, entry.matches ?? null, clock]);
+}
+
+const NEWLINE = Buffer.from('\n');
+const COMMA_NEWLINE = Buffer.from(',\n');
+
+/** A document as bytes: what joinDocument (XML) or joinJsonFeed give as text for the same pieces. */
+export function joinPieces(format: 'rss' | 'atom' | 'json', head: string, pieces: readonly EntryFragments[], tail: string): Buffer {
+  const parts: Buffer[] = [Buffer.from(head, 'utf8')];
+  if (format === 'json') {
+    if (pieces.length === 0) return Buffer.from(`${head},\n  "items": []\n}\n`, 'utf8');
+    parts.push(Buffer.from(',\n  "items": [\n'));
+    pieces.forEach((p, i) => parts.push(...(i > 0 ? [COMMA_NEWLINE] : []), p.json));
+    parts.push(Buffer.from('\n  ]\n}\n'));
+    return Buffer.concat(parts);
+  }
+  for (const p of pieces) parts.push(NEWLINE, p[format]);
+  parts.push(NEWLINE, Buffer.from(tail, 'utf8'));
+  return Buffer.concat(parts);
+}
