@@ -38,6 +38,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
   // The last run's publication answers while the store loads.
   const snapshot = await loadSnapshot(snapshotPath(config), publicationConfigKey(config));
   let scheduler: Scheduler | undefined;
+  // Loaded with the engine: no await may come between the "serving" line and the signal handlers.
+  let watchConfig: typeof import('../config/watch.js').watchConfig | undefined;
   const listen = async (cacheMaxAgeSeconds: number): Promise<RunningServer> => {
     server = await startServer(
       {
@@ -59,7 +61,13 @@ export async function runServe(options: ServeOptions): Promise<number> {
     scheduler = await setUpScheduler();
     if (snapshot) server ??= await listen(Math.min(300, scheduler.intervalSeconds()));
     // Loaded after listening: with a snapshot, the first answer need not wait for the engine's modules (~0.3 s of CPU).
-    const [{ openStore }, { Daemon: DaemonClass }] = await Promise.all([import('../store/open-store.js'), import('./daemon.js'), metrics.load()]);
+    const [{ openStore }, { Daemon: DaemonClass }, watchModule] = await Promise.all([
+      import('../store/open-store.js'),
+      import('./daemon.js'),
+      import('../config/watch.js'),
+      metrics.load(),
+    ]);
+    watchConfig = watchModule.watchConfig;
     const store = await openStore(config, {
       onWarning: (message, err) => log.warn({ error: err ? describeError(err) : undefined }, message),
       onQuery: (ms, failed) => metrics.observeStoreQuery(ms / 1000, failed),
@@ -87,8 +95,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   log.info({ url: server.url, sources: config.sources.length, store: running.store.location, articles: running.articleCount }, 'serving');
 
   const schedule = scheduler;
-  const { watchConfig } = await import('../config/watch.js');
-  const watcher = watchConfig(config.file, {
+  const watcher = watchConfig!(config.file, {
     onChange(next) {
       void applyConfig(next);
     },
