@@ -1,36 +1,17 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { LOG_FORMATS, type LogFormat } from '../log/logger.js';
 import { DEFAULTS } from './defaults.js';
+import { readConfigText, type LoadOptions } from './read-config.js';
 import { configSchema, type Config } from './schema.js';
 
-export interface LoadOptions {
-  /** `--config PATH`; falls back to FEEDKURATOR_CONFIG, then config/feedkurator.yaml. */
-  configPath?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Directory relative paths are resolved against (the working directory). */
-  cwd?: string;
-}
-
-export function resolveConfigPath(options: LoadOptions = {}): string {
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
-  return path.resolve(cwd, options.configPath ?? env.FEEDKURATOR_CONFIG ?? DEFAULTS.configPath);
-}
+export { resolveConfigPath, type LoadOptions } from './read-config.js';
 
 /** Read, validate and freeze the configuration. Throws ConfigError with every problem found. */
 export function loadConfig(options: LoadOptions = {}): Config {
-  const file = resolveConfigPath(options);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    throw new ConfigError(file, [{ path: '', message: `cannot read config: ${reason}` }], { cause: err });
-  }
+  const { file, text } = readConfigText(options);
   return parseConfig(text, file, options);
 }
 

@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
@@ -26,7 +27,7 @@ export function createLogger(options: LoggerOptions): Logger {
   // process.exit (fatal start-up errors, shutdown) is never lost in a worker thread.
   const stream =
     format === 'pretty'
-      ? pretty({
+      ? loadPretty()({
           destination: fd,
           sync: true,
           colorize: tty,
@@ -48,6 +49,12 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     stream,
   );
+}
+
+/** pino-pretty only for a person at a terminal: a container's JSON logs need not load it (~35 ms of CPU at start). */
+function loadPretty(): typeof PinoPretty {
+  const loaded = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty & { default?: typeof PinoPretty };
+  return loaded.default ?? loaded;
 }
 
 /** A logger that writes nothing, for library use in tests. */

@@ -3,29 +3,66 @@
  * daemon answers from its first millisecond with what it served before,
  * while the store loads. It is a cache: a missing, stale or damaged snapshot
  * only means the first answer waits for the store.
+ *
+ * Two files, because start-up reads them before anything else: a small JSON
+ * index (`<store>.publication.json`: validators, headers, where each body is)
+ * and the bodies as raw bytes in every encoding (`<store>.publication-<hash>.bin`,
+ * named by its SHA-256). Version 1 kept the bodies as JSON strings in the index:
+ * 2.5 MB of JSON to parse at 20,000 articles (~0.1 s of CPU at start), and the
+ * compressed bodies had to be made again after every start.
+ *
+ * Write order: the body file (temp, fsync, rename), then the index, then the
+ * body files no index names any more are removed. A crash at any point leaves
+ * an index whose body file exists and matches its name, or no usable snapshot.
  */
 import { createHash } from 'node:crypto';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Config } from '../config/schema.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import type { Publication } from './build-publication.js';
-import type { Resource } from './resource.js';
+import type { Bodies, ContentCoding, Resource } from './resource.js';
 
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
+const CODINGS: readonly ContentCoding[] = ['identity', 'gzip', 'br'];
 
-interface SnapshotDoc {
+/** Where a body lies in the body file: [offset, length]. */
+type Span = [number, number];
+
+interface SnapshotIndex {
   version: number;
   /** The config the publication was built with: another config must not be served from it. */
   configKey: string;
   generatedAt: string;
   itemCount: number;
   topics: Publication['topics'];
-  resources: { path: string; contentType: string; body: string; etags: Resource['etags']; lastModified: string; headers: Record<string, string> }[];
+  /** File name of the bodies, in the same directory; its name carries its SHA-256 (hex, first 32). */
+  bodyFile: string;
+  bodyBytes: number;
+  /** CRC-32 of the body file: checked at every start (a SHA-256 would cost ~10 ms of it). */
+  bodyCrc32: number;
+  resources: {
+    path: string;
+    contentType: string;
+    etags: Resource['etags'];
+    lastModified: string;
+    headers: Record<string, string>;
+    bodies: Partial<Record<ContentCoding, Span>>;
+  }[];
 }
 
 export function snapshotPath(config: Pick<Config, 'storePath'>): string {
-  const name = basename(config.storePath).replace(/\.json$/, '');
-  return join(dirname(config.storePath), `${name}.publication.json`);
+  return join(dirname(config.storePath), `${snapshotStem(config.storePath)}.publication.json`);
+}
+
+function snapshotStem(storePath: string): string {
+  return basename(storePath).replace(/\.json$/, '');
+}
+
+/** `feedkurator.publication.json` → `feedkurator.publication-`: the prefix of its body files. */
+function bodyFilePrefix(indexPath: string): string {
+  return `${basename(indexPath).replace(/\.json$/, '')}-`;
 }
 
 /** What a publication depends on besides the store: the whole config but its sources' fetch settings and the schedule. */
@@ -35,42 +72,90 @@ export function publicationConfigKey(config: Config): string {
 }
 
 export async function saveSnapshot(path: string, publication: Publication, configKey: string): Promise<void> {
-  const doc: SnapshotDoc = {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  const resources: SnapshotIndex['resources'] = [];
+  for (const [route, r] of publication.resources) {
+    const spans: Partial<Record<ContentCoding, Span>> = {};
+    for (const coding of CODINGS) {
+      const body = r.bodies[coding];
+      if (!body) continue;
+      spans[coding] = [offset, body.length];
+      chunks.push(body);
+      offset += body.length;
+    }
+    resources.push({ path: route, contentType: r.contentType, etags: r.etags, lastModified: r.lastModified.toISOString(), headers: { ...r.headers }, bodies: spans });
+  }
+  const bytes = Buffer.concat(chunks, offset);
+  const bodyFile = `${bodyFilePrefix(path)}${sha256Hex(bytes)}.bin`;
+  const dir = dirname(path);
+  await writeFileDurably(join(dir, bodyFile), bytes);
+  const index: SnapshotIndex = {
     version: SNAPSHOT_VERSION,
     configKey,
     generatedAt: publication.generatedAt.toISOString(),
     itemCount: publication.itemCount,
     topics: publication.topics,
-    resources: [...publication.resources].map(([route, r]) => ({
-      path: route,
-      contentType: r.contentType,
-      body: r.bodies.identity.toString('utf8'),
-      etags: r.etags,
-      lastModified: r.lastModified.toISOString(),
-      headers: { ...r.headers },
-    })),
+    bodyFile,
+    bodyBytes: bytes.length,
+    bodyCrc32: crc32(bytes),
+    resources,
   };
-  await new DurableJsonFile<SnapshotDoc>(path, { keepBackup: false }).write(doc);
+  await new DurableJsonFile<SnapshotIndex>(path, { keepBackup: false }).write(index);
+  await removeStaleBodyFiles(dir, bodyFilePrefix(path), bodyFile);
 }
 
-/** The saved publication (identity bodies only), or undefined when there is none usable for this config. */
+/** The saved publication, or undefined when there is none usable for this config. */
 export async function loadSnapshot(path: string, configKey: string): Promise<Publication | undefined> {
-  let doc: SnapshotDoc | null;
   try {
-    doc = await new DurableJsonFile<SnapshotDoc>(path).read();
+    const index = await new DurableJsonFile<SnapshotIndex>(path).read();
+    if (!index || index.version !== SNAPSHOT_VERSION || index.configKey !== configKey || !Array.isArray(index.resources)) return undefined;
+    if (typeof index.bodyFile !== 'string' || !index.bodyFile.startsWith(bodyFilePrefix(path)) || basename(index.bodyFile) !== index.bodyFile) return undefined;
+    const bytes = await readFile(join(dirname(path), index.bodyFile));
+    if (bytes.length !== index.bodyBytes || crc32(bytes) !== index.bodyCrc32) return undefined;
+    const resources = new Map<string, Resource>();
+    for (const r of index.resources) {
+      const bodies: Partial<Bodies> = {};
+      for (const coding of CODINGS) {
+        const span = r.bodies[coding];
+        if (!span) continue;
+        const [at, length] = span;
+        if (!(at >= 0 && length >= 0 && at + length <= bytes.length)) return undefined;
+        bodies[coding] = bytes.subarray(at, at + length);
+      }
+      if (!bodies.identity) return undefined;
+      resources.set(r.path, { contentType: r.contentType, bodies: bodies as Bodies, etags: r.etags, lastModified: new Date(r.lastModified), headers: r.headers });
+    }
+    return { generatedAt: new Date(index.generatedAt), resources, itemCount: index.itemCount, topics: index.topics };
   } catch {
-    return undefined; // damaged: it is only a cache
+    return undefined; // missing or damaged: it is only a cache
   }
-  if (!doc || doc.version !== SNAPSHOT_VERSION || doc.configKey !== configKey || !Array.isArray(doc.resources)) return undefined;
-  const resources = new Map<string, Resource>();
-  for (const r of doc.resources) {
-    resources.set(r.path, {
-      contentType: r.contentType,
-      bodies: { identity: Buffer.from(r.body, 'utf8') },
-      etags: r.etags,
-      lastModified: new Date(r.lastModified),
-      headers: r.headers,
-    });
+}
+
+function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/** Temp file, fsync, rename: the file is there whole or not at all. A file of this name already holds these bytes. */
+async function writeFileDurably(path: string, bytes: Buffer): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.tmp`);
+  try {
+    const handle = await open(temp, 'w', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => {}); // a full disk: give the space back
+    throw err;
   }
-  return { generatedAt: new Date(doc.generatedAt), resources, itemCount: doc.itemCount, topics: doc.topics };
+}
+
+async function removeStaleBodyFiles(dir: string, prefix: string, keep: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (name !== keep && name.startsWith(prefix) && name.endsWith('.bin')) await unlink(join(dir, name)).catch(() => {});
+  }
 }

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
+import { makeTempDir, renderTestConfig, spawnCli, waitForExit } from '../helpers/cli.js';
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Start serve, wait until its first cycle is done and its snapshot written; returns the child and its URL. */
+async function startServe(configFile: string) {
+  const serve = spawnCli(['serve', '--config', configFile], { LOG_LEVEL: 'info' });
+  const url = await waitFor('the serving log line', async () => {
+    const line = serve.output().split('\n').find((l) => l.includes('"msg":"serving"'));
+    return line ? (JSON.parse(line) as { url: string }).url : undefined;
+  });
+  return { serve, url };
+}
+
+describe('serve start-up from the last run', () => {
+  let samples: SampleServer;
+  let dir: string;
+  let configFile: string;
+
+  beforeAll(async () => {
+    samples = await startSampleServer();
+    dir = makeTempDir();
+    configFile = path.join(dir, 'feedkurator.yaml');
+    writeFileSync(configFile, renderTestConfig(dir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) }))));
+  });
+
+  afterAll(async () => {
+    await samples.close();
+  });
+
+  it('restarts serving the same feed from the snapshot and the remembered config', { timeout: 120_000 }, async () => {
+    const first = await startServe(configFile);
+    const etag = await waitFor('the curated feed', async () => {
+      const res = await fetch(`${first.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
+      const body = await res.text();
+      return body.includes('Podman 6.0 erschienen') && existsSync(path.join(dir, 'store.publication.json')) ? res.headers.get('etag') : undefined;
+    });
+    first.serve.kill('SIGTERM');
+    expect((await waitForExit(first.serve)).code).toBe(0);
+    expect(existsSync(path.join(dir, 'store.config-checked.json'))).toBe(true);
+    const index = JSON.parse(readFileSync(path.join(dir, 'store.publication.json'), 'utf8')) as { bodyFile: string };
+    expect(existsSync(path.join(dir, index.bodyFile))).toBe(true);
+
+    const second = await startServe(configFile);
+    try {
+      const res = await fetch(`${second.url}/feed.xml`, { headers: { 'accept-encoding': 'br' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-encoding')).toBe('br');
+      expect(await res.text()).toContain('Podman 6.0 erschienen');
+      const identity = await fetch(`${second.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
+      expect(identity.headers.get('etag')).toBe(etag);
+    } finally {
+      second.serve.kill('SIGTERM');
+      expect((await waitForExit(second.serve)).code).toBe(0);
+    }
+  });
+
+  it('stops with exit 2 and forgets the record when the remembered config is not what validation gives', { timeout: 120_000 }, async () => {
+    const record = path.join(dir, 'store.config-checked.json');
+    if (!existsSync(record)) {
+      const run = await startServe(configFile);
+      run.serve.kill('SIGTERM');
+      await waitForExit(run.serve);
+    }
+    const doc = JSON.parse(readFileSync(record, 'utf8')) as { config: { feed: { title: string } } };
+    doc.config.feed.title = 'Not what the file says';
+    writeFileSync(record, JSON.stringify(doc));
+
+    const serve = spawnCli(['serve', '--config', configFile], { LOG_LEVEL: 'info' });
+    const { code } = await waitForExit(serve);
+    expect(code).toBe(2);
+    expect(serve.output()).toContain('differs from the config remembered at the last start');
+    expect(existsSync(record)).toBe(false);
+  });
+});
