@@ -27,6 +27,8 @@ import type { Config } from './schema.js';
 const RECORD_VERSION = 1;
 /** Every environment variable parseConfig reads. */
 const ENV_KEYS = ['PORT', 'HOST', 'BASE_URL', 'DATA_DIR', 'LOG_LEVEL', 'LOG_FORMAT'] as const;
+/** The modules whose code decides what a config means (siblings of this one, .ts in tests, .js when built). */
+const VALIDATOR_FILES = ['schema', 'defaults', 'load'].map((name) => `./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`);
 
 export interface ConfigInput {
   file: string;
@@ -87,9 +89,24 @@ function guessRecordPath(input: ConfigInput, options: LoadOptions): string | und
   return rememberedPath(storePath);
 }
 
+/**
+ * The validating code itself, read from this build: a rebuild that changes
+ * the schema, the defaults or the loader without a new version number must
+ * not recall what the old code accepted.
+ */
+let validatorDigest: string | undefined;
+function digestValidator(): string {
+  if (validatorDigest === undefined) {
+    const hash = createHash('sha256');
+    for (const name of VALIDATOR_FILES) hash.update(readFileSync(new URL(name, import.meta.url)));
+    validatorDigest = hash.digest('hex');
+  }
+  return validatorDigest;
+}
+
 function inputKey(input: ConfigInput, options: LoadOptions): string {
   const env = options.env ?? process.env;
-  const parts = [RECORD_VERSION, readVersion(), process.version, input.file, options.cwd ?? process.cwd(), input.text, ENV_KEYS.map((k) => env[k] ?? null)];
+  const parts = [RECORD_VERSION, readVersion(), digestValidator(), process.version, input.file, options.cwd ?? process.cwd(), input.text, ENV_KEYS.map((k) => env[k] ?? null)];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
