@@ -344,11 +344,8 @@ export class Daemon {
   }
 
   async #refreshStatus(): Promise<void> {
-    if (this.store.checkHealth) {
-      const health = await this.store.checkHealth();
-      this.storeHealth = { ok: health.ok, detail: health.detail };
-      if (!health.ok) return; // keep what is known until the database is back
-    }
+    // Through #checkStore, so that a cycle finding the database gone logs the change like the timer does.
+    if (!(await this.#checkStore())) return; // keep what is known until the database is back
     this.sourceStates = await this.store.getSourceStates();
     this.lastCycle = await this.store.getLastCycle();
   }

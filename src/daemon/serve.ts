@@ -136,9 +136,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
       timezone: config.timezone,
       logger: log,
       run: async () => {
+        // A tick while the engine still loads: nothing to poll with yet, and the start cycle follows.
+        if (!daemon) return;
         status.polling = true;
         try {
-          await daemon!.cycle();
+          await daemon.cycle();
         } finally {
           status.polling = false;
         }
