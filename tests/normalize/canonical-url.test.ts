@@ -58,4 +58,10 @@ describe('canonicalizeUrl, query names', () => {
       expect(isTrackingParameter(name), name).toBe(false);
     }
   });
+
+  it('reads "+" in a name as a space, and a blank link as no link even with a base', () => {
+    expect(canonicalizeUrl('https://x.de/a?fb+clid=1')).toBe('https://x.de/a?fb+clid=1');
+    expect(canonicalizeUrl('   ', 'https://x.de/a')).toBeUndefined();
+  });
 });
+

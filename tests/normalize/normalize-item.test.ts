@@ -191,4 +191,34 @@ describe('normalizeItem, field by field', () => {
     expect(Array.from(normalizeItem({ title: 't', summary: text }, ctx).summary).length).toBeLessThanOrEqual(300);
     expect(Array.from(normalizeItem({ title: 't', summary: text }, { ...ctx, summaryMaxChars: 50 }).summary).length).toBeLessThanOrEqual(50);
   });
+
+  it('reports the published problem, not the updated one, when neither gives a date', () => {
+    expect(normalizeItem({ title: 't', updated: 'kaputt' }, ctx).dateProblem).toBe('missing');
+    expect(normalizeItem({ title: 't', published: 'gestern', updated: '2030-01-01T00:00:00Z' }, ctx).dateProblem).toBe('unparseable');
+  });
+
+  it('reads "mail (Name)" only as the whole author field, with or without a space before the bracket', () => {
+    expect(normalizeItem({ title: 't', author: 'a@b.de(Anna)' }, ctx).author).toBe('Anna');
+    expect(normalizeItem({ title: 't', author: 'Team a@b.de (Anna)' }, ctx).author).toBe('Team a@b.de (Anna)');
+    expect(normalizeItem({ title: 't', author: 'a@b.de (Anna) und Bert' }, ctx).author).toBe('a@b.de (Anna) und Bert');
+  });
+
+  it('compares categories by their lower case, so "Straße" and "STRASSE" stay two', () => {
+    expect(normalizeItem({ title: 't', categories: ['Straße', 'STRASSE', 'strasse'] }, ctx).categories).toEqual(['Straße', 'STRASSE']);
+  });
+
+  it('keeps http enclosures, refuses other schemes wherever "https:" appears, and wants the MIME type at the start', () => {
+    const item = normalizeItem(
+      {
+        title: 't',
+        enclosures: [
+          { url: 'http://cdn.example/a.mp3', type: 'kaputt audio/mpeg' },
+          { url: 'ftp://cdn.example/https://b.mp3' },
+        ],
+      },
+      ctx,
+    );
+    expect(item.enclosures).toEqual([{ url: 'http://cdn.example/a.mp3' }]);
+  });
 });
+

@@ -109,4 +109,14 @@ describe('parseFeedDate at its edges', () => {
     expect(iso('2025-06-01T12:10:00Z')).toBe('2025-06-01T12:10:00.000Z');
     expect(iso('2025-06-01T12:10:01Z')).toBe('future');
   });
+
+  it('collapses runs of whitespace before it measures the length', () => {
+    expect(iso(`Wed, 01 Jan 2025${' '.repeat(110)}00:00:00 +0000`)).toBe('2025-01-01T00:00:00.000Z');
+  });
+
+  it('reads 59 minutes of zone offset, and a Berlin time in the hour before the spring change as winter time', () => {
+    expect(iso('Wed, 01 Jan 2025 00:00:00 +0059')).toBe('2024-12-31T23:01:00.000Z');
+    expect(iso('30.03.2025 01:30')).toBe('2025-03-30T00:30:00.000Z');
+  });
 });
+
