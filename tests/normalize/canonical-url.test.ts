@@ -36,3 +36,32 @@ describe('canonicalizeUrl', () => {
     expect(isTrackingParameter('id')).toBe(false);
   });
 });
+
+describe('canonicalizeUrl, query names', () => {
+  it('compares the decoded name: percent-encoded and "+" spellings of a tracker go too', () => {
+    expect(canonicalizeUrl('https://x.de/a?%75tm_source=rss&id=1')).toBe('https://x.de/a?id=1');
+    expect(canonicalizeUrl('https://x.de/a?WT%5FMC=x&id=1')).toBe('https://x.de/a?id=1');
+    expect(canonicalizeUrl('https://x.de/a?utm_source=a=b&id=1')).toBe('https://x.de/a?id=1');
+    // "+" is a space in a query name: "wt+mc" is "wt mc", not the tracker "wt_mc".
+    expect(canonicalizeUrl('https://x.de/a?wt+mc=1')).toBe('https://x.de/a?wt+mc=1');
+  });
+
+  it('keeps a parameter whose name does not decode, as written', () => {
+    expect(canonicalizeUrl('https://x.de/a?%E0%A4%A=1&utm_medium=x')).toBe('https://x.de/a?%E0%A4%A=1');
+  });
+
+  it('matches the pattern families whole, not as substrings', () => {
+    for (const name of ['at_medium', 'AT_Campaign', 'at_custom12', 'ns_campaign', 'pk_campaign', 'piwik_kwd', 'mtm_source', 'mc_eid', '_hsenc', 'igshid', 'from_rss']) {
+      expect(isTrackingParameter(name), name).toBe(true);
+    }
+    for (const name of ['at_home', 'cat_medium', 'ns_other', 'xutm_source', 'mc', 'wt', 'ref', 'feed']) {
+      expect(isTrackingParameter(name), name).toBe(false);
+    }
+  });
+
+  it('reads "+" in a name as a space, and a blank link as no link even with a base', () => {
+    expect(canonicalizeUrl('https://x.de/a?fb+clid=1')).toBe('https://x.de/a?fb+clid=1');
+    expect(canonicalizeUrl('   ', 'https://x.de/a')).toBeUndefined();
+  });
+});
+

@@ -32,3 +32,15 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>Eins</p><p>Zwei<br>Drei</p><section>Vier</section>F<script>x()</script><iframe>nie</iframe>ünf')).toBe('Eins Zwei Drei Vier Fünf');
   });
 });
+
+describe('htmlToText, character by character', () => {
+  it('drops soft hyphens and zero-width spaces only where no real whitespace stands beside them', () => {
+    expect(htmlToText('Linux \u00adKernel')).toBe('Linux Kernel');
+    expect(htmlToText('Linux\u00ad Kernel')).toBe('Linux Kernel');
+    expect(htmlToText('Ker\u00ad\u200bnel')).toBe('Kernel');
+  });
+
+  it('decodes numeric entities that were escaped twice, decimal and hex, of any length', () => {
+    expect(htmlToText('&amp;#228; &amp;#x1F427; &amp;#8211;')).toBe('ä 🐧 –');
+  });
+});

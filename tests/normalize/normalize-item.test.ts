@@ -102,3 +102,123 @@ describe('the summary from the same walk as the content', () => {
     expect(compared).toBeGreaterThan(40);
   });
 });
+
+describe('normalizeItem, field by field', () => {
+  it('falls back for the title: written title, else the start of the text (100 chars), else the link, else "(ohne Titel)"', () => {
+    expect(normalizeItem({ title: '<b></b>', summary: 'Nur ein Teaser.' }, ctx).title).toBe('Nur ein Teaser.');
+    const long = normalizeItem({ summary: seedParagraph }, ctx).title;
+    expect(Array.from(long).length).toBeLessThanOrEqual(100);
+    expect(Array.from(long).length).toBeGreaterThan(80);
+    expect(long.endsWith('…')).toBe(true);
+    expect(normalizeItem({ link: '/artikel.html?utm_source=rss' }, ctx).title).toBe('https://www.golem.de/artikel.html');
+    expect(normalizeItem({}, ctx)).toEqual({ title: '(ohne Titel)', summary: '', content: '', categories: [], enclosures: [], dateProblem: 'missing' });
+  });
+
+  it('keeps a trimmed guid and drops a blank one', () => {
+    expect(normalizeItem({ title: 't', guid: '  urn:x:1 ' }, ctx).guid).toBe('urn:x:1');
+    expect(normalizeItem({ title: 't', guid: '   ' }, ctx)).not.toHaveProperty('guid');
+    expect(normalizeItem({ title: 't', link: 'javascript:alert(1)' }, ctx)).not.toHaveProperty('link');
+  });
+
+  it('reports the published date problem, and takes updated only when it is later', () => {
+    expect(normalizeItem({ title: 't' }, ctx)).toMatchObject({ dateProblem: 'missing' });
+    expect(normalizeItem({ title: 't', published: 'gestern' }, ctx)).toMatchObject({ dateProblem: 'unparseable' });
+    expect(normalizeItem({ title: 't', published: '2030-01-01T00:00:00Z' }, ctx)).toMatchObject({ dateProblem: 'future' });
+    // The same unparseable text in both fields: still the published problem, no date.
+    const same = normalizeItem({ title: 't', published: 'kaputt', updated: 'kaputt' }, ctx);
+    expect(same.dateProblem).toBe('unparseable');
+    expect(same).not.toHaveProperty('published');
+    expect(same).not.toHaveProperty('updated');
+    // Only an updated date: it is the published one, not also a later update.
+    const onlyUpdated = normalizeItem({ title: 't', updated: '2025-04-16T10:00:00Z' }, ctx);
+    expect(onlyUpdated.published).toBe('2025-04-16T10:00:00.000Z');
+    expect(onlyUpdated).not.toHaveProperty('updated');
+    expect(onlyUpdated).not.toHaveProperty('dateProblem');
+    const earlier = normalizeItem({ title: 't', published: '2025-04-16T10:00:00Z', updated: '2025-04-15T10:00:00Z' }, ctx);
+    expect(earlier.published).toBe('2025-04-16T10:00:00.000Z');
+    expect(earlier).not.toHaveProperty('updated');
+    const equal = normalizeItem({ title: 't', published: '2025-04-16T10:00:00Z', updated: '2025-04-16T12:00:00+02:00' }, ctx);
+    expect(equal).not.toHaveProperty('updated');
+    expect(normalizeItem({ title: 't', published: '2025-04-16T10:00:00Z' }, ctx)).not.toHaveProperty('dateProblem');
+  });
+
+  it('reads authors: the name of "mail (Name)", plain names as written, at most 200 chars, none when blank', () => {
+    expect(normalizeItem({ title: 't', author: 'Anna Beispiel' }, ctx).author).toBe('Anna Beispiel');
+    expect(normalizeItem({ title: 't', author: 'a@b.de ( Anna Beispiel )' }, ctx).author).toBe('Anna Beispiel');
+    expect(normalizeItem({ title: 't', author: 'Anna (Redaktion)' }, ctx).author).toBe('Anna (Redaktion)');
+    expect(normalizeItem({ title: 't', author: 'a@b.de' }, ctx).author).toBe('a@b.de');
+    expect(normalizeItem({ title: 't', author: '<i></i>' }, ctx)).not.toHaveProperty('author');
+    const long = normalizeItem({ title: 't', author: 'Name '.repeat(60) }, ctx).author!;
+    expect(Array.from(long).length).toBeLessThanOrEqual(200);
+    expect(Array.from(long).length).toBeGreaterThan(190);
+  });
+
+  it('cuts categories at 100 chars and compares them case-insensitively after cutting', () => {
+    const long = 'Kategorie '.repeat(20);
+    const [cut, ...rest] = normalizeItem({ title: 't', categories: [long, long.toUpperCase(), 'Kernel'] }, ctx).categories;
+    expect(Array.from(cut!).length).toBeLessThanOrEqual(100);
+    expect(Array.from(cut!).length).toBeGreaterThan(90);
+    expect(rest).toEqual(['Kernel']);
+  });
+
+  it('keeps only http(s) enclosures, once each, with a MIME type and a positive integer length', () => {
+    const item = normalizeItem(
+      {
+        title: 't',
+        enclosures: [
+          { url: 'http://[kaputt' },
+          { url: 'ftp://x.de/a.mp3' },
+          { url: ' https://cdn.example/a.mp3 ', type: ' audio/mpeg ', length: 0 },
+          { url: 'https://cdn.example/a.mp3', type: 'video/mp4', length: 9 },
+          { url: 'https://cdn.example/b.ogg', type: 'audio', length: 1.5 },
+          { url: 'https://cdn.example/c.ogg', type: 'audio/ogg; codecs=vorbis', length: 2 ** 60 },
+          { url: 'https://cdn.example/d.ogg', length: 1 },
+        ],
+      },
+      ctx,
+    );
+    expect(item.enclosures).toEqual([
+      { url: 'https://cdn.example/a.mp3', type: 'audio/mpeg' },
+      { url: 'https://cdn.example/b.ogg' },
+      { url: 'https://cdn.example/c.ogg', type: 'audio/ogg; codecs=vorbis' },
+      { url: 'https://cdn.example/d.ogg', length: 1 },
+    ]);
+  });
+
+  it('uses the default summary length of 300 and a shorter one when asked', () => {
+    const text = 'Wort '.repeat(200);
+    expect(Array.from(normalizeItem({ title: 't', summary: text }, ctx).summary).length).toBeGreaterThan(290);
+    expect(Array.from(normalizeItem({ title: 't', summary: text }, ctx).summary).length).toBeLessThanOrEqual(300);
+    expect(Array.from(normalizeItem({ title: 't', summary: text }, { ...ctx, summaryMaxChars: 50 }).summary).length).toBeLessThanOrEqual(50);
+  });
+
+  it('reports the published problem, not the updated one, when neither gives a date', () => {
+    expect(normalizeItem({ title: 't', updated: 'kaputt' }, ctx).dateProblem).toBe('missing');
+    expect(normalizeItem({ title: 't', published: 'gestern', updated: '2030-01-01T00:00:00Z' }, ctx).dateProblem).toBe('unparseable');
+  });
+
+  it('reads "mail (Name)" only as the whole author field, with or without a space before the bracket', () => {
+    expect(normalizeItem({ title: 't', author: 'a@b.de(Anna)' }, ctx).author).toBe('Anna');
+    expect(normalizeItem({ title: 't', author: 'Team a@b.de (Anna)' }, ctx).author).toBe('Team a@b.de (Anna)');
+    expect(normalizeItem({ title: 't', author: 'a@b.de (Anna) und Bert' }, ctx).author).toBe('a@b.de (Anna) und Bert');
+  });
+
+  it('compares categories by their lower case, so "Straße" and "STRASSE" stay two', () => {
+    expect(normalizeItem({ title: 't', categories: ['Straße', 'STRASSE', 'strasse'] }, ctx).categories).toEqual(['Straße', 'STRASSE']);
+  });
+
+  it('keeps http enclosures, refuses other schemes wherever "https:" appears, and wants the MIME type at the start', () => {
+    const item = normalizeItem(
+      {
+        title: 't',
+        enclosures: [
+          { url: 'http://cdn.example/a.mp3', type: 'kaputt audio/mpeg' },
+          { url: 'ftp://cdn.example/https://b.mp3' },
+        ],
+      },
+      ctx,
+    );
+    expect(item.enclosures).toEqual([{ url: 'http://cdn.example/a.mp3' }]);
+  });
+});
+

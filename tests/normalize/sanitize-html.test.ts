@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitizeWithText } from '../../src/normalize/html-to-text.js';
+import { htmlToText, sanitizeWithText } from '../../src/normalize/html-to-text.js';
 import { fullHtmlPass, plainHtmlPass, sanitizeContent } from '../../src/normalize/sanitize-html.js';
 
 const base = 'https://www.heise.de/news/';
@@ -133,5 +133,40 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
     for (const markup of ['<p class="x">a</p>', '<p>a &amp; b</p>', '<p>a < b</p>', '<p>a<div>b</div></p>', '<li>a<li>b', '<p>offen', '<b>a</i>', '<P>a</P>', '<a href="/x">x</a>']) {
       expect(plainHtmlPass(markup), markup).toBeUndefined();
     }
+  });
+});
+
+describe('sanitizeContent and its text, where mutants survived', () => {
+  const text = (html: string) => sanitizeWithText(html, base).text.replace(/\s+/g, ' ').trim();
+
+  it('takes the first lazy source that is not a data: URL, and only when src is missing or a placeholder', () => {
+    expect(sanitizeContent('<img src="  data:image/gif;base64,R0" data-src="  data:x" data-original="real.jpg">', base)).toBe('<img src="https://www.heise.de/news/real.jpg" />');
+    expect(sanitizeContent('<img src="/own.jpg" data-src="/lazy.jpg">', base)).toBe('<img src="https://www.heise.de/own.jpg" />');
+    expect(sanitizeContent('<img data-src=" data:x">', base)).toBe('');
+    // "data:" inside a real URL is not a placeholder.
+    expect(sanitizeContent('<img src="/img?u=data:1" data-src="/lazy.jpg">', base)).toBe('<img src="https://www.heise.de/img?u=data:1" />');
+  });
+
+  it('keeps http links, allows mailto only for links, and turns an unreadable href into text', () => {
+    expect(sanitizeContent('<a href="http://x.example/">x</a>', base)).toBe('<a href="http://x.example/" rel="noopener noreferrer">x</a>');
+    expect(sanitizeContent('<blockquote cite="mailto:a@b.de">z</blockquote>', base)).toBe('<blockquote>z</blockquote>');
+    expect(sanitizeContent('<a href="http://[kaputt">x</a>', base)).toBe('<span>x</span>');
+    expect(sanitizeContent('\n  <p>x</p>\n', base)).toBe('<p>x</p>');
+  });
+
+  it('separates words where a block element opens, not only where it closes', () => {
+    expect(text('Eins<div>Zwei')).toBe('Eins Zwei');
+    expect(text('Eins<li>Zwei')).toBe('Eins Zwei');
+  });
+
+  it('drops the content of a closed hidden element, including its inline markup, and keeps what an unclosed one is followed by', () => {
+    expect(text('a<iframe>b<b>c</b>d</iframe>e')).toBe('ae');
+    expect(text('a <iframe>b <b>c</b> d')).toBe('a b c d');
+    expect(text('a <noembed>x</noembed><b>b</b>')).toBe('a b');
+  });
+
+  it('counts nested elements inside a dropped one (SVG titles are not raw text)', () => {
+    expect(text('<svg><title><b>x</b>y</title></svg>z')).toBe('z');
+    expect(htmlToText('<svg><title><b>x</b>y</title></svg>z')).toBe('z');
   });
 });
