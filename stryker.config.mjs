@@ -4,7 +4,7 @@
 //   npm run test:mutation                       all five folders, one report
 //   MUTATE=parse npm run test:mutation          one folder (src/parse)
 //
-// Each scope keeps its own incremental file under reports/mutation/, committed:
+// Each scope keeps its own incremental file under docs/mutation/, committed beside the summary:
 // Stryker rewrites the incremental file with the results of the current run
 // only, so per-folder runs must not share one file, and a re-run after a merge
 // re-tests only the mutants in changed code or covered by changed tests.
@@ -32,17 +32,17 @@ export default {
   // docs/mutation.md; `--ignoreStatic false` measures them on a bigger machine.
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: `reports/mutation/${scope}.incremental.json`,
+  incrementalFile: `docs/mutation/${scope}.incremental.json`,
   // 2 cores shared by several people: one test process.
   concurrency: 1,
   // Generous: the machine is loaded, and a slow run must not count as a kill.
   timeoutMS: 20000,
   timeoutFactor: 2,
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
-  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
-  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  htmlReporter: { fileName: `.tmp/mutation/${scope}.html` },
+  jsonReporter: { fileName: `.tmp/mutation/${scope}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
-  ignorePatterns: ['dist', 'data', 'bench', 'docs', 'reports', 'coverage', '.tmp'],
+  ignorePatterns: ['dist', 'data', 'bench', 'docs', 'coverage', '.tmp'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

@@ -19,7 +19,6 @@ export default defineConfig({
     exclude: [
       ...configDefaults.exclude,
       '.stryker-tmp/**',
-      'reports/**',
       'tests/**/*.property.test.ts',
       'tests/parse/pathological-input.test.ts',
       'tests/classify/evaluate-cli.test.ts',
