@@ -92,7 +92,6 @@ export async function runServe(options: ServeOptions): Promise<number> {
     throw err;
   }
   const running = daemon;
-  log.info({ url: server.url, sources: config.sources.length, store: running.store.location, articles: running.articleCount }, 'serving');
 
   const schedule = scheduler;
   const watcher = watchConfig!(config.file, {
@@ -187,6 +186,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    // Only now: whoever waits for this line may stop us at once, and the handlers must be there to take it.
+    log.info({ url: listening.url, sources: config.sources.length, store: running.store.location, articles: running.articleCount }, 'serving');
   });
 }
 
