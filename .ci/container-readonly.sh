@@ -180,15 +180,14 @@ check_store() {
   node -e '
     const fs = require("fs"), path = require("path");
     const dir = path.dirname(process.argv[1]);
-    const s = { articles: fs.readdirSync(dir).filter((n) => /^feedkurator\.articles-.*\.json$/.test(n)).flatMap((n) => JSON.parse(fs.readFileSync(path.join(dir, n), "utf8")).articles) };
-    JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const s = { articles: require(process.argv[2])(process.argv[1]) };
     const titles = s.articles.map((a) => a.title);
     const want = ["Akamai hostet kernel.org", "Linuxcon und Containercon", "LibreOffice bekommt"];
     const missing = want.filter((w) => titles.filter((t) => t.includes(w)).length !== 1);
     if (missing.length || titles.length !== 3) {
       console.error(`store holds ${titles.length} articles ${JSON.stringify(titles)}; not exactly once: ${missing.join(", ")}`);
       process.exit(1);
-    }' "$1"
+    }' "$1" "$PWD/.ci/read-store.cjs"
 }
 # stop_clean NAME: docker stop as the engine does it (SIGTERM, 10 s grace); exit code 0
 stop_clean() {
@@ -306,13 +305,12 @@ if CONFIG_DIR="$TMP/config-slow" start "$C" -v "$TMP/data5:/app/data"; then
     node -e '
       const fs = require("fs"), path = require("path");
       const dir = path.dirname(process.argv[1]);
-      const s = { articles: fs.readdirSync(dir).filter((n) => /^feedkurator\.articles-.*\.json$/.test(n)).flatMap((n) => JSON.parse(fs.readFileSync(path.join(dir, n), "utf8")).articles) };
-      JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      const s = { articles: require(process.argv[2])(process.argv[1]) };
       const titles = s.articles.map((a) => a.title);
       const quick = ["Akamai hostet kernel.org", "Linuxcon und Containercon", "LibreOffice bekommt"];
       const ok = quick.every((q) => titles.filter((t) => t.includes(q)).length === 1)
         && titles.filter((t) => t.includes("Linux 6.18")).length <= 1;
-      if (!ok) { console.error(JSON.stringify(titles)); process.exit(1); }' "$TMP/data5/feedkurator.json" 2>"$TMP/store5.err" \
+      if (!ok) { console.error(JSON.stringify(titles)); process.exit(1); }' "$TMP/data5/feedkurator.json" "$PWD/.ci/read-store.cjs" 2>"$TMP/store5.err" \
       && ok "store after a mid-poll stop parses and keeps the finished source's articles" \
       || bad "store after a mid-poll stop: $(cat "$TMP/store5.err")"
   else
