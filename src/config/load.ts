@@ -6,6 +6,7 @@ import { LOG_FORMATS, type LogFormat } from '../log/logger.js';
 import { DEFAULTS } from './defaults.js';
 import { readConfigText, type LoadOptions } from './read-config.js';
 import { configSchema, type Config } from './schema.js';
+import { deepFreeze } from './deep-freeze.js';
 
 export { resolveConfigPath, type LoadOptions } from './read-config.js';
 
@@ -136,12 +137,4 @@ function findOffset(doc: Document, segments: readonly PropertyKey[], preferKey: 
     }
   }
   return offset;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
 }

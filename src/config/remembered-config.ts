@@ -23,6 +23,7 @@ import { readVersion } from '../version.js';
 import { DEFAULTS } from './defaults.js';
 import type { LoadOptions } from './read-config.js';
 import type { Config } from './schema.js';
+import { deepFreeze } from './deep-freeze.js';
 
 const RECORD_VERSION = 1;
 /** Every environment variable parseConfig reads. */
@@ -108,12 +109,4 @@ function inputKey(input: ConfigInput, options: LoadOptions): string {
   const env = options.env ?? process.env;
   const parts = [RECORD_VERSION, readVersion(), digestValidator(), process.version, input.file, options.cwd ?? process.cwd(), input.text, ENV_KEYS.map((k) => env[k] ?? null)];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
 }
