@@ -16,16 +16,20 @@
  *  - stageConflict: one names a stage of an affair the other does not
  *    (talks vs deal, plan vs ground-breaking, incident vs hearing; story-stages);
  *  - sharedRare: how many words both use that hardly any other article of
- *    the window has (weight ≥ RARE_WEIGHT), at most RARE_CAP.
+ *    the window has (weight ≥ RARE_WEIGHT), at most RARE_CAP;
+ *  - sharedDates: calendar days both name ("29. Oktober"), at most 2 — two
+ *    reports of one event date it alike (different days are a veto);
  *
  * Tried on the tuning data and left out because they added nothing there: the
  * cover of the better covered title, an IDF-weighted cosine, title-to-title
- * overlap (tests/dedupe/story-train.ts fits any such set).
+ * overlap, years named by one and not the other, compound parts (the first and last eight letters of long words, as
+ * extra words or as a feature of their own: grouped cross-validation found
+ * fewer pairs with them; tests/dedupe/story-train.ts fits any such set).
  */
 import type { PreparedStory, StoryCorpus } from './story-similarity.js';
 import { stageConflicts } from './story-stages.js';
 
-export const FEATURE_NAMES = ['shared', 'titleCover', 'overlap', 'sharedAmounts', 'stageConflict', 'sharedRare'] as const;
+export const FEATURE_NAMES = ['shared', 'titleCover', 'overlap', 'sharedAmounts', 'stageConflict', 'sharedRare', 'sharedDates'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** A word this rare (weight 0..1) is in hardly any other article of the window: two of ~200, five of ~3000. */
@@ -46,6 +50,7 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
     Math.min(2, countShared(a.text.quantities, b.text.quantities)),
     Math.min(1, stageConflicts(a.text.stages, b.text.stages)),
     Math.min(RARE_CAP, rare),
+    Math.min(2, countSharedDates(a.text.days, b.text.days)),
   ];
 }
 
@@ -79,3 +84,10 @@ function countShared(x: readonly string[], y: readonly string[]): number {
   for (const q of x) if (y.includes(q)) n++;
   return n;
 }
+
+function countSharedDates(x: readonly string[], y: readonly string[]): number {
+  let n = 0;
+  for (const d of x) if (d.startsWith('date:') && y.includes(d)) n++;
+  return n;
+}
+

@@ -15,7 +15,7 @@
  */
 const STAGES: Record<string, readonly string[]> = {
   // Not yet happened: talks, rumours, insiders, plans under consideration.
-  talks: ['kreise', 'insider', 'geruecht', 'verhandl', 'gespraech', 'erwaeg', 'spekul', 'sondier'],
+  talks: ['kreise', 'insider', 'geruecht', 'verhandl', 'gespraech', 'erwaeg', 'spekul', 'sondier', 'medienbericht'],
   // Building has begun or finished.
   construction: ['spatenstich', 'grundstein', 'baugenehmigung', 'baubeginn', 'baustart', 'richtfest', 'eroeffn', 'inbetriebnahme', 'eingeweiht', 'einweih'],
   // Consequences of an earlier event: hearings, lawsuits, fines, investigations.
@@ -23,6 +23,14 @@ const STAGES: Record<string, readonly string[]> = {
   // The same kind of event again: a second outage, another leak.
   repeat: ['erneut', 'abermals'],
 };
+
+/**
+ * Phrases by which an item looks back at an earlier step of its affair
+ * ("Zwei Wochen ist es her, da …", "Drei Monate später ist es so weit",
+ * "hatte bereits im Mai angekündigt"): the item itself reports a later one.
+ * Matched on the folded words of title and teaser joined by spaces.
+ */
+const RECAP_PHRASES = ['ist es her', 'sind es her', 'tage spaeter', 'wochen spaeter', 'monate spaeter', 'jahre spaeter', 'hatte bereits', 'bereits im vergangenen', 'bereits vor'];
 
 interface Marker {
   stage: string;
@@ -57,6 +65,8 @@ export function readStages(foldedWords: readonly string[]): string[] {
     }
     if (word.length >= SHORTEST_INSIDE) for (const m of INSIDE) if (word.includes(m.text)) add(m.stage);
   }
+  const text = ` ${foldedWords.join(' ')} `;
+  if (RECAP_PHRASES.some((p) => text.includes(` ${p} `))) add('recap');
   return found.sort();
 }
 

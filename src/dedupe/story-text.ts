@@ -15,6 +15,7 @@
  */
 import { stripEndings } from '../text/endings.js';
 import { foldText } from '../text/fold.js';
+import shippedAliases from './story-aliases.json' with { type: 'json' };
 import { readStages } from './story-stages.js';
 
 export interface StoryText {
@@ -22,15 +23,16 @@ export interface StoryText {
   words: string[];
   /** Distinct content words of the title alone. */
   titleWords: string[];
+
   /** Versions and CVE ids named in the title: the event's subject. */
   titleIds: string[];
   /** Versions and CVE ids anywhere in title and lead. */
   ids: string[];
-  /** Days the text dates its event by: weekdays ("am Dienstag", "Montagabend") and dates ("14. März"). */
+  /** Days the text dates its event by: weekdays ("am Dienstag", "Montagabend"), and dates ("14. März", "25.01.2023"). */
   days: string[];
   /** Amounts with their unit ("61 milliarden", "3,3 milliarden", "8,5 millionen"): figures two reports of one event repeat. */
   quantities: string[];
-  /** The stages of an event the title and teaser speak of (story-stages.ts): "talks", "construction", "aftermath". */
+  /** The stages of an event the title and teaser speak of (story-stages.ts): "talks", "construction", "aftermath", "recap" … */
   stages: string[];
 }
 
@@ -58,10 +60,14 @@ const SYNONYMS = new Map<string, string>(
   [
     ['luecke', 'schwachstelle sicherheitsluecke sicherheitsluecken luecken schwachstellen vulnerability sicherheitsleck'],
     ['hintertuer', 'backdoor hintertueren'],
-    ['stoerung', 'ausfall stoerungen ausfaelle outage panne pannen'],
+    ['stoerung', 'ausfall stoerungen ausfaelle outage panne pannen kollaps gestoert unterbrochen unterbrechung lahmgelegt lahmlegen lahm'],
     ['webseite', 'webseiten website websites homepage homepages'],
-    ['rechenzentrum', 'rechenzentren datacenter datenzentrum datenzentren'],
+    ['rechenzentrum', 'rechenzentren rechenzentrums datacenter datacenters datencenter datenzentrum datenzentren'],
+    ['investition', 'investitionen investiert investieren investierte investitionsprogramm steckt stecken'],
+    ['entfernt', 'entfernen ausgeschlossen ausschluss suspendiert rauswurf'],
+    ['eroeffnet', 'eroeffnung eroeffnen inbetriebnahme'],
     ['uebernahme', 'uebernimmt uebernehmen uebernommen kauft kaufen gekauft kauf schluckt schlucken akquisition'],
+    ['milliarde', 'milliarden mrd'],
   ].flatMap(([canonical, variants]) => [canonical!, ...variants!.split(' ')].map((v) => [v, canonical!] as [string, string])),
 );
 
@@ -81,6 +87,8 @@ const CVE = /^cve-\d{4}-\d{4,}$/;
 /** German thousands: "13.500", "1.000.000". */
 const THOUSANDS = /^\d{1,3}(\.\d{3})+$/;
 const DOTTED_VERSION = /^v?\d+(\.\d+)+$/;
+/** "25.01.2023": a German date, not a version. */
+const NUMERIC_DATE = /^(\d{1,2})\.(\d{1,2})\.(?:19|20)\d\d$/;
 const RELEASE_CANDIDATE = /^rc\d+$/;
 const INTEGER = /^\d+$/;
 const ASCII = /^[\x00-\x7f]*$/;
@@ -104,6 +112,7 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
   const ids = new Set(titleIds);
   const lead = [tokenize(summary.slice(0, LEAD_CHARS)), tokenize(body.slice(0, LEAD_CHARS))];
   for (const tokens of lead) readInto(tokens, words, ids);
+  for (const tokens of [titleTokens, ...lead]) addAliases(tokens, words);
   const days = new Set<string>();
   const quantities = new Set<string>();
   for (const tokens of [titleTokens, ...lead]) {
@@ -121,6 +130,30 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     quantities: [...quantities],
     stages,
   };
+}
+
+/**
+ * Epithets and long forms (story-aliases.json): "Linux-Schöpfer" also names
+ * Torvalds, "Amazon Web Services" AWS. Keys are whole folded tokens or
+ * phrases of up to four tokens.
+ */
+const ALIASES = new Map<string, string[]>(
+  Object.entries((shippedAliases as { aliases: Record<string, string> }).aliases).map(([k, v]) => [k, v.split(' ')]),
+);
+const LONGEST_ALIAS = Math.max(...[...ALIASES.keys()].map((k) => k.split(' ').length));
+// This runs for every token of every article: most tokens start no alias.
+const ALIAS_STARTS = new Set([...ALIASES.keys()].map((k) => k.split(' ')[0]!));
+
+function addAliases(tokens: readonly Token[], words: Set<string>): void {
+  for (let i = 0; i < tokens.length; i++) {
+    if (!ALIAS_STARTS.has(tokens[i]!.folded)) continue;
+    let phrase = '';
+    for (let n = 0; n < LONGEST_ALIAS && i + n < tokens.length; n++) {
+      phrase = n === 0 ? tokens[i]!.folded : `${phrase} ${tokens[i + n]!.folded}`;
+      const also = ALIASES.get(phrase);
+      if (also) for (const w of also) words.add(w);
+    }
+  }
 }
 
 /** Units that make an amount worth comparing: money, shares and counts of the event's size. */
@@ -159,7 +192,9 @@ function readDays(tokens: readonly Token[], days: Set<string>): void {
     if (weekday) days.add(`weekday:${weekday[1] === 'sonnabend' ? 'samstag' : weekday[1]!}`);
     // "14. März": an ordinal day before a month name
     const month = MONTHS.indexOf(tokens[i + 1]?.folded ?? '');
-    if (month >= 0 && token.dotAfter && /^\d{1,2}$/.test(token.folded)) days.add(`date:${token.folded}.${month + 1}`);
+    if (month >= 0 && token.dotAfter && /^\d{1,2}$/.test(token.folded)) days.add(`date:${Number(token.folded)}.${month + 1}`);
+    const numeric = NUMERIC_DATE.exec(token.folded);
+    if (numeric) days.add(`date:${Number(numeric[1])}.${Number(numeric[2])}`);
   });
 }
 
@@ -213,7 +248,7 @@ function readPart(part: string, token: Token, prev: Token | undefined, next: Tok
     if (id) {
       ids.add(id);
       words.add(id);
-    } else if (!YEAR.test(part) && !THOUSANDS.test(part)) words.add(part); // a quantity, a name with digits ("log4j")
+    } else if (!YEAR.test(part) && !THOUSANDS.test(part) && !NUMERIC_DATE.test(part)) words.add(part); // a quantity, a name with digits ("log4j")
     return;
   }
   if (part.includes('.')) {
@@ -234,7 +269,7 @@ function addWord(piece: string, words: Set<string>): void {
 /** The version or id a part with digits names, or undefined when it is a quantity, a date or a name. */
 function versionOf(part: string, token: Token, prev: Token | undefined, next: Token | undefined): string | undefined {
   if (CVE.test(part) || RELEASE_CANDIDATE.test(part)) return part;
-  if (THOUSANDS.test(part)) return undefined;
+  if (THOUSANDS.test(part) || NUMERIC_DATE.test(part)) return undefined;
   if (DOTTED_VERSION.test(part)) return part.replace(/^v/, '').replace(/(\.0)+$/, ''); // "v5.0" and "5" name one release
   if (!INTEGER.test(part) || YEAR.test(part)) return undefined;
   // A bare number is a version only right after a name ("Debian 13", "Linux 6"), and not before a unit or as an ordinal.

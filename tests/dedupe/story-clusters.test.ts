@@ -7,25 +7,25 @@ import { evaluateNewsPairs, newsArticle, type NewsEvaluation } from './story-new
 import { evaluatePairs, loadPairs, toArticle, type Evaluation, type TeaserFixture } from './story-pairs.js';
 
 /**
- * The real-news pairs (tests/fixtures/same-story/news, split before tuning):
- * tuning part 69 pairs (33 same, 36 different), held-out 59 (32 same, 27
- * different). The model (src/dedupe/story-model.json) was set on the tuning
- * part and the older teaser set only: no wrong merge there, recall 19/33 and
- * 21/36. Held-out, measured after tuning (figures in REPORTED): with every
- * pair inside the 48-hour window (text evidence alone) 16 of 32 found, 4
- * different-event pairs merged (precision 0.80, recall 0.50); with the pairs'
- * real distance in days 16 of 32 found, 2 merged (precision 0.89). Issue 14
- * asks for recall 0.85 at precision 0.97: not met. (Main before this model:
- * 14 of 32 found, 4 merged; real days 14 of 32, 1 merged.)
+ * The real-news pairs (tests/fixtures/same-story/news, split before tuning in
+ * session 2): tuning part 69 pairs (33 same, 36 different), held-out 59 (32
+ * same, 27 different). Its held-out part was scored and reported in session
+ * 2, so it is not clean any more; the clean figure is the fresh batch's
+ * (story-fresh.test.ts). The model (src/dedupe/story-model.json) was set on
+ * the tuning parts only. Figures in REPORTED, measured once at the end of
+ * session 3 (`npm run eval:story`): held-out in-window 18 of 32 found, 3
+ * different-event pairs merged (recall 0.56, precision 0.86); real days 18 of
+ * 32, 2 merged (precision 0.90). Session 2 reported 16 of 32 with 4 and 2
+ * merged. Issue 14 asks for recall 0.85 at precision 0.97: not met.
  *
  * The tests cluster the pairs every run and compare with the reported
  * figures: losing one pair of either kind fails (MARGIN is below 1/32).
  */
 const REPORTED = {
   tuning: { found: 19, same: 33 },
-  heldOut: { found: 16, same: 32, wrong: 4 },
-  heldOutRealDays: { found: 16, same: 32, wrong: 2 },
-  oldSet: { found: 21, same: 36 },
+  heldOut: { found: 18, same: 32, wrong: 3 },
+  heldOutRealDays: { found: 18, same: 32, wrong: 2 },
+  oldSet: { found: 20, same: 36 },
   oldHoldout: { found: 5, same: 6 },
 };
 const MARGIN = 0.02;

@@ -30,15 +30,23 @@ export type NewsPart = 'tuning' | 'heldOut';
  */
 export type Timing = 'in-window' | 'real-days';
 
-const dir = new URL('../fixtures/same-story/news/', import.meta.url);
-const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as T;
+/**
+ * 'news': the first set (session 2, tests/fixtures/same-story/news); its
+ * held-out part was scored and reported before, so it is no longer clean.
+ * 'fresh': the batch collected and split in session 3 before any model ran
+ * on it (tests/fixtures/same-story/fresh).
+ */
+export type NewsSet = 'news' | 'fresh';
+
+const readJson = <T>(set: NewsSet, file: string): T =>
+  JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;
 
 /** The pairs of one part of the split committed before tuning (split.json). */
-export function loadNewsPairs(part: NewsPart): NewsPair[] {
-  const { articles } = readJson<{ articles: NewsArticle[] }>('articles.json');
+export function loadNewsPairs(part: NewsPart, set: NewsSet = 'news'): NewsPair[] {
+  const { articles } = readJson<{ articles: NewsArticle[] }>(set, 'articles.json');
   const byId = new Map(articles.map((a) => [a.id, a]));
-  const { pairs } = readJson<{ pairs: { name: string; label: 'same' | 'different'; a: string; b: string; why: string }[] }>('pairs.json');
-  const names = new Set(readJson<Record<NewsPart, string[]>>('split.json')[part]);
+  const { pairs } = readJson<{ pairs: { name: string; label: 'same' | 'different'; a: string; b: string; why: string }[] }>(set, 'pairs.json');
+  const names = new Set(readJson<Record<NewsPart, string[]>>(set, 'split.json')[part]);
   return pairs
     .filter((p) => names.has(p.name))
     .map((p) => ({ name: p.name, label: p.label, a: byId.get(p.a)!, b: byId.get(p.b)!, why: p.why }));
@@ -91,15 +99,16 @@ export function evaluateNewsPairs(
   part: NewsPart,
   cluster: (articles: StoredArticle[]) => { lead: StoredArticle; others: StoredArticle[] }[],
   timing: Timing = 'in-window',
+  set: NewsSet = 'news',
 ): NewsEvaluation {
-  const pairs = loadNewsPairs(part);
+  const pairs = loadNewsPairs(part, set);
   const articles = pairs.flatMap((p, i) => pairArticles(p, i, timing));
   return scorePairs(pairs, articles, cluster(articles));
 }
 
 /** One article of articles.json by id, stored at `published`. */
 export function newsArticle(id: string, published: string): StoredArticle {
-  const { articles } = readJson<{ articles: NewsArticle[] }>('articles.json');
+  const { articles } = readJson<{ articles: NewsArticle[] }>('news', 'articles.json');
   const item = articles.find((a) => a.id === id);
   if (!item) throw new Error(`no article ${id} in the news set`);
   return toStored(item, `news:${id}`, Date.parse(published));

@@ -13,10 +13,12 @@ import { loadNewsPairs, pairArticles } from './story-news-pairs.js';
 import { loadPairs, toArticle } from './story-pairs.js';
 
 const old = process.env.STORY_TUNE_SET === 'old';
-const pairs: { name: string; label: 'same' | 'different' }[] = old ? loadPairs() : loadNewsPairs('tuning');
+// STORY_TUNE_SET=fresh: the tuning part of the session-3 batch (its held-out part is never printed).
+const set = process.env.STORY_TUNE_SET === 'fresh' ? 'fresh' : 'news';
+const pairs: { name: string; label: 'same' | 'different' }[] = old ? loadPairs() : loadNewsPairs('tuning', set);
 const articles: StoredArticle[] = old
   ? loadPairs().flatMap((p, i) => [toArticle(p.a, `old:${i}:a`), toArticle(p.b, `old:${i}:b`)])
-  : loadNewsPairs('tuning').flatMap((p, i) => pairArticles(p, i));
+  : loadNewsPairs('tuning', set).flatMap((p, i) => pairArticles(p, i));
 
 const corpus = prepareCorpus(articles.map((a) => internStory(readStoryText(a.title, a.summary, bodyLeadOf(a.content)))));
 const clusterOf = new Map<string, number>();
@@ -38,4 +40,4 @@ for (const { mark, label, r, name } of rows) {
 if (process.env.STORY_TUNE_JSON) (await import('node:fs')).writeFileSync(process.env.STORY_TUNE_JSON, JSON.stringify(rows));
 const precision = count.found / Math.max(1, count.found + count.wrong);
 const recall = count.found / (count.found + count.missed);
-console.log(`${old ? 'old set' : 'tuning'}: ${count.found} found, ${count.missed} missed, ${count.wrong} wrong; precision ${precision.toFixed(3)} recall ${recall.toFixed(3)}`);
+console.log(`${old ? 'old set' : `${set} tuning`}: ${count.found} found, ${count.missed} missed, ${count.wrong} wrong; precision ${precision.toFixed(3)} recall ${recall.toFixed(3)}`);

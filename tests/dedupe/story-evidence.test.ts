@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { clusterStories } from '../../src/dedupe/story-clusters.js';
+import { compareStories, explainComparison, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
+import { readStages } from '../../src/dedupe/story-stages.js';
+import { readStoryText } from '../../src/dedupe/story-text.js';
+import { loadNewsPairs, pairArticles } from './story-news-pairs.js';
+
+/** Session 3's evidence: aliases, recaps, German dates, shared calendar days. */
+const fold = (text: string) => readStoryText(text, '').words;
+
+describe('aliases (src/dedupe/story-aliases.json)', () => {
+  it('an epithet names the actor other outlets name', () => {
+    expect(fold('Linux-Schöpfer macht Pause')).toContain('torvalds');
+    expect(fold('Google-Mutter meldet Rekordumsatz')).toEqual(expect.arrayContaining(['alphabet', 'google']));
+    expect(fold('Hintertür in liblzma')).toContain('xz');
+  });
+
+  it('a long form names its abbreviation, also across the words of a phrase', () => {
+    expect(fold('Störung bei Amazon Web Services')).toContain('aws');
+    expect(fold('Ausfall von Azure Front Door')).toContain('afd');
+    expect(fold('Amazon erweitert Web-Angebot')).not.toContain('aws');
+  });
+
+  it('a plain word that only starts an alias adds nothing', () => {
+    expect(fold('Front-Kamera und Door-Sensor')).not.toContain('afd');
+  });
+});
+
+describe('readStages: a recap of an earlier step', () => {
+  it('reads "ist es her", "Monate später" and "hatte bereits" as a recap', () => {
+    const words = (t: string) => t.toLowerCase().split(/\s+/);
+    expect(readStages(words('zwei wochen ist es her da trat smith vor die presse'))).toEqual(['recap']);
+    expect(readStages(words('drei monate spaeter ist es so weit'))).toEqual(['recap']);
+    expect(readStages(words('das hatte bereits im mai angekuendigt'))).toEqual(['recap']);
+    expect(readStages(words('microsoft investiert milliarden in rechenzentren'))).toEqual([]);
+  });
+
+  it('keeps an interview that recaps an announcement apart from the announcement (fresh tuning pair)', () => {
+    const pairs = loadNewsPairs('tuning', 'fresh');
+    const articles = pairs.flatMap((p, i) => pairArticles(p, i));
+    const k = pairs.findIndex((p) => p.name === 'different:ms32-rponline+ms32interview-wiwo');
+    expect(k).toBeGreaterThanOrEqual(0);
+    const together = (input: typeof articles) => {
+      const clusters = clusterStories(input);
+      const of = (id: string) => clusters.findIndex((c) => c.lead.id === id || c.others.some((o) => o.id === id));
+      return of(input[2 * k]!.id) === of(input[2 * k + 1]!.id);
+    };
+    expect(together(articles)).toBe(false);
+    // The same words without the look back ("Zwei Wochen ist es her, da trat …") merge: the recap keeps them apart.
+    const interview = articles[2 * k + 1]!;
+    expect(interview.summary).toMatch(/^Zwei Wochen ist es her, da trat/);
+    const withoutRecap = articles.map((a) => (a === interview ? { ...a, summary: a.summary.replace('Zwei Wochen ist es her, da trat', 'Heute trat') } : a));
+    expect(together(withoutRecap)).toBe(true);
+  });
+});
+
+describe('German dates', () => {
+  it('reads "25.01.2023" as a day, not as a version', () => {
+    const text = readStoryText('Microsoft-Störung am 25.01.2023', '');
+    expect(text.ids).toEqual([]);
+    expect(text.days).toEqual(['date:25.1']);
+  });
+
+  it('counts a calendar day both reports name as evidence', () => {
+    const a = readStoryText('Azure-Ausfall', 'Der Ausfall begann am 29. Oktober 2025 gegen 17 Uhr.');
+    const b = readStoryText('Microsoft-Dienste gestört', 'Am 29. Oktober 2025 fielen Teams und Xbox aus.');
+    const corpus = prepareCorpus([internStory(a), internStory(b)]);
+    const why = explainComparison(compareStories(corpus.stories[0]!, corpus.stories[1]!, corpus));
+    expect(why.terms.sharedDates.value).toBe(1);
+    expect(why.terms.sharedDates.adds).toBeGreaterThan(0);
+  });
+});
+
+describe('the fresh batch (tests/fixtures/same-story/fresh), as labelled and split', () => {
+  it('holds 34 same-event and 34 different-event pairs of two outlets each, 33 of them held out', () => {
+    const tuning = loadNewsPairs('tuning', 'fresh');
+    const heldOut = loadNewsPairs('heldOut', 'fresh');
+    const all = [...tuning, ...heldOut];
+    expect(all.filter((p) => p.label === 'same')).toHaveLength(34);
+    expect(all.filter((p) => p.label === 'different')).toHaveLength(34);
+    expect(heldOut.length / all.length).toBeGreaterThanOrEqual(0.4);
+    for (const p of all) {
+      expect(p.a.source).not.toBe(p.b.source);
+      expect(p.a.event === p.b.event).toBe(p.label === 'same');
+    }
+    // No event's reports sit on both sides within one label (the split is by group).
+    const events = (ps: typeof all, label: string) => new Set(ps.filter((p) => p.label === label && label === 'same').map((p) => p.a.event));
+    for (const e of events(tuning, 'same')) expect(events(heldOut, 'same').has(e)).toBe(false);
+  });
+
+  it('puts the two reports of a pair inside 48 hours when asked to, and keeps their real distance otherwise', () => {
+    const pair = loadNewsPairs('tuning', 'fresh')[0]!;
+    const [a, b] = pairArticles(pair, 0);
+    expect(Date.parse(b.published) - Date.parse(a.published)).toBeLessThanOrEqual(26 * 3_600_000);
+  });
+});
