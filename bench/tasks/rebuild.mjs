@@ -80,7 +80,8 @@ for (let round = 0; round < Number(roundsArg); round++) {
   delay.disable();
   result.blockMs.push(delay.max / 1e6);
   const r = daemon.lastRebuild;
-  for (const key of ['selectMs', 'clusterMs', 'renderMs', 'compressMs']) result[key].push(r[key]);
+  for (const key of ['selectMs', 'clusterMs', 'renderMs', 'compressMs', 'rendered', 'prepared']) (result[key] ??= []).push(r[key]);
+  (result.guardedAhead ??= []).push(daemon.publication.fragments?.guardedAhead ?? 0);
   t = performance.now();
   await daemon.settled();
   result.snapshotMs.push(performance.now() - t);

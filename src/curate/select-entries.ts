@@ -57,6 +57,11 @@ export async function selectEntries(
   feed: { maxItems: number; topics: readonly string[] },
   /** Where stories are clustered: the daemon passes its worker thread; by default the calling thread. */
   clusterer: StoryClusterer = inThread(),
+  /**
+   * Work to do on this thread while the stories are clustered (the daemon
+   * prepares the rendering): given the window and whether clustering is done.
+   */
+  whileClustering?: (window: readonly { head: ArticleHead; content: string }[], clustered: () => boolean) => Promise<void>,
 ): Promise<CuratedEntry[]> {
   const curated = curation.listCurated();
   const windowEnd = findWindowEnd(curated, feed.maxItems, feed.topics);
@@ -64,7 +69,11 @@ export async function selectEntries(
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
   const byId = new Map(window.map((c) => [c.head.id, c]));
-  const clusters = await clusterer.cluster(window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' })));
+  const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
+  let clustered = false;
+  const clustering = clusterer.cluster(inputs).finally(() => (clustered = true));
+  const meanwhile = whileClustering?.(inputs, () => clustered);
+  const [clusters] = await Promise.all([clustering, meanwhile]);
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);
     for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);

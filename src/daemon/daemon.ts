@@ -318,8 +318,12 @@ export class Daemon {
    */
   async #build(config: Config, curation: Curation, started = performance.now()): Promise<Publication> {
     const timed = timedClusterer(this.#clusterer);
+    const fragments = this.#publication?.fragments;
     let t = performance.now();
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed);
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, (window, clustered) =>
+      // While the worker clusters, this thread guards the HTML of the window's articles the feeds may show next.
+      fragments ? fragments.prepare(window.map(({ head, content }) => ({ id: head.id, content, published: head.published })), clustered) : Promise.resolve(),
+    );
     const selectMs = performance.now() - t;
     t = performance.now();
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
@@ -330,7 +334,7 @@ export class Daemon {
     // A windowed curation holds the newest heads only: the count comes from the store.
     this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
     const totalMs = performance.now() - started;
-    this.lastRebuild = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length };
+    this.lastRebuild = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length, prepared: built.fragments?.lastBuild.prepared ?? 0 };
     this.lastRebuildMs = totalMs;
     this.#log.debug({ entries: entries.length, ...roundAll(this.lastRebuild) }, 'feeds rebuilt');
     return built;
@@ -394,8 +398,10 @@ export interface RebuildTimings {
   renderMs: number;
   compressMs: number;
   entries: number;
-  /** Entries rendered anew (the rest came from the previous build). */
+  /** Entries rendered anew (the rest came from the previous build)… */
   rendered: number;
+  /** …of which this many with their HTML guarded while the stories were clustered. */
+  prepared: number;
 }
 
 /** The clusterer, timing its calls (the wait for the worker's answer). */
