@@ -157,6 +157,7 @@ function* buildSteps(input: PublicationInput, compressEarly: boolean): Generator
   addResource('/', CONTENT_TYPES.html, renderPage({ model: main, topics, sourceCount: config.sources.length, timezone: config.timezone }), main.updated, {
     'Content-Security-Policy': PAGE_CSP,
   });
+  yield;
   addResource('/sources.opml', CONTENT_TYPES.opml, renderOpml(config), generatedAt);
 
   fragments.prune();
