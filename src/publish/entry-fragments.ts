@@ -66,7 +66,7 @@ export class FragmentCache {
     const likely = articles.filter((a) => !(Date.parse(a.published) < this.#oldestUsed)).sort((a, b) => (a.published < b.published ? 1 : -1));
     let slice = performance.now();
     for (const article of likely) {
-      if (stop()) return;
+      if (stop() || this.#guarded.size >= MAX_GUARDED) return;
       if (this.#entries.get(article.id)?.content === article.content || this.#guarded.get(article.id)?.content === article.content) continue;
       this.#guarded.set(article.id, { content: article.content, html: guardHtml(article.content), published: Date.parse(article.published) });
       this.guardedAhead++;
@@ -131,6 +131,8 @@ export class FragmentCache {
 
 /** prepare() yields to the event loop after this much work. */
 const SLICE_MS = 8;
+/** HTML held ahead at most (about a story window's worth): memory stays bounded whatever the window holds. */
+const MAX_GUARDED = 1_000;
 
 // What toFeedItem and the item renderers read of the config, as one comparable string; one per config object.
 const contexts = new WeakMap<Config, string>();
