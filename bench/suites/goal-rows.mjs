@@ -84,13 +84,13 @@ export function buildGoalRows(goals) {
   const r = goals.rebuild;
   if (r) {
     rows.push([
-      'Rebuild after a 1 % change (warm)',
+      'Rebuild after a 1 % change (warm `serve`: change → new publication swapped in)',
       `${n(r.articles)} articles + ${n(r.newArticles)} new → ${n(r.entries)} entries, ${r.routes} routes`,
-      `${formatMs(r.renderMs + r.compressMs)}: render ${formatMs(r.renderMs)} (event loop) + compress ${formatMs(r.compressMs)} (thread pool)`,
+      `${formatMs(r.totalMs)}: select ${formatMs(r.selectMs)} (stories clustered in the worker ${formatMs(r.clusterMs)}), render ${formatMs(r.renderMs)}, compress ${formatMs(r.compressMs)}; CPU ${formatMs(r.cpuMs)} (all threads), longest event-loop block ${formatMs(r.blockMs)}`,
       `\`feed\` library alone ${formatMs(r.baselineMs)}`,
-      `${formatRatio(r.renderMs / r.baselineMs)} (render)`,
+      formatRatio(r.totalMs / r.baselineMs),
       '≤ 50 ms',
-      mark(r.renderMs + r.compressMs <= 50),
+      mark(r.totalMs <= 50),
     ]);
   }
   for (const e of goals.rulesEdit ?? []) {

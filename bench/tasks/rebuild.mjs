@@ -1,19 +1,26 @@
 /**
- * Rebuild after a poll that changed 1 % of the store, the way the daemon
- * does it, on a warm state (curation loaded, content cache and previous
- * publication from the last rebuild):
- *   render:   Curation.applyCycle + selectEntries + buildPublication
- *   compress: compressPublication (gzip and brotli on the thread pool)
- * The poll itself (merge, topics of the new articles) is done before the
- * clock starts, as runCycle does it before the daemon rebuilds.
- * Baseline in the same process: the `feed` library alone rendering the same
- * entries of the main and every topic feed as RSS, Atom and JSON — the
+ * Rebuild after a poll that changed 1 % of the store, as `serve` does it: a
+ * started Daemon (curation loaded, first publication built, the story
+ * clustering worker holding the window), then per round 1 % new articles
+ * merged and classified (the poll's work, before the clock starts) and
+ * Daemon.publishCycle, the daemon's own path from taking the cycle's
+ * articles in to the new publication swapped in whole:
+ *   applyCycle → selectEntries (stories clustered in the worker thread)
+ *   → buildPublicationInSteps (event loop) → compressPublication (thread pool).
+ * Measured: that wall time (worker and thread-pool time included), its parts
+ * (Daemon.lastRebuild), the process's CPU meanwhile (every thread), and the
+ * longest event-loop block (what a request arriving meanwhile waits at worst).
+ * The snapshot written after the swap is timed apart (not on the swap's path).
+ * Baseline in the same process: the `feed` library alone rendering the last
+ * round's entries of the main and every topic feed as RSS, Atom and JSON — the
  * rendering floor, without curation, clustering, escaping or compression.
  *
  * Usage: node rebuild.mjs CONFIG STORE_PATH WORK_DIR ROUNDS FIRST_NEW_SOURCE SEED ANCHOR_MS
- * Prints {"articles":N,"entries":N,"routes":N,"renderMs":[…],"compressMs":[…],"baselineMs":[…],"openMs":N}.
+ * Prints {"articles":N,"entries":N,"routes":N,"totalMs":[…],"cpuMs":[…],"blockMs":[…],
+ *   "clusterMs":[…],"selectMs":[…],"renderMs":[…],"compressMs":[…],"snapshotMs":[…],"baselineMs":[…],"openMs":N,"clusterer":"…"}.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Feed } from 'feed';
 import { generateSource } from '../lib/generate-feeds.mjs';
 import { importDist } from '../lib/dist.mjs';
@@ -21,31 +28,34 @@ import { copyStore } from './store-files.mjs';
 
 const [configFile, storePath, workDir, roundsArg, firstNewArg, seedArg, anchorArg] = process.argv.slice(2);
 const { loadConfig } = await importDist('config/load.js');
-const { rulesFor } = await importDist('daemon/daemon.js');
-const { Curation } = await importDist('curate/curation.js');
+const { Daemon } = await importDist('daemon/daemon.js');
 const { ContentCache, selectEntries } = await importDist('curate/select-entries.js');
-const { buildPublication, compressPublication } = await importDist('publish/build-publication.js');
 const { openStore } = await importDist('store/open-store.js');
 const { mergeIntoStore } = await importDist('dedupe/merge-source.js');
 const { readFeedBody } = await importDist('pipeline.js');
+const { createLogger } = await importDist('log/logger.js');
 
-const config = loadConfig({ configPath: configFile, env: {} });
-const feed = { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) };
 mkdirSync(workDir, { recursive: true });
-const store = await openStore({ storePath: copyStore(storePath, workDir), storage: {} });
-const rules = rulesFor(config);
+const base = loadConfig({ configPath: configFile, env: {} });
+const config = { ...base, storePath: copyStore(storePath, workDir) };
+const feed = { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) };
+const store = await openStore(config);
+const daemon = new Daemon({ config, store, logger: createLogger({ level: 'warn', destination: 'stderr' }) });
 let t = performance.now();
-const curation = await Curation.open(store, rules);
-const cache = new ContentCache();
-let entries = await selectEntries(curation, store, cache, feed);
-let publication = buildPublication({ entries, config, generatedAt: new Date() });
-await compressPublication(publication);
-const result = { articles: curation.articleCount, openMs: performance.now() - t, renderMs: [], compressMs: [], baselineMs: [], newArticles: [] };
+await daemon.start();
+await daemon.settled();
+const curation = daemon.curation;
+const parts = ['totalMs', 'cpuMs', 'blockMs', 'selectMs', 'clusterMs', 'renderMs', 'compressMs', 'snapshotMs', 'baselineMs', 'newArticles'];
+const result = { articles: curation.articleCount, openMs: performance.now() - t, ...Object.fromEntries(parts.map((p) => [p, []])) };
 const change = Math.max(1, Math.round(curation.articleCount / 100));
 let nextSource = Number(firstNewArg);
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 for (let round = 0; round < Number(roundsArg); round++) {
-  // The poll: 1 % new articles merged and classified (runCycle's work, not the rebuild's).
+  // The poll: 1 % new articles merged, classified and stored (runCycle's work, not the rebuild's).
   const now = new Date();
   const written = [];
   while (written.length < change) {
@@ -56,26 +66,36 @@ for (let round = 0; round < Number(roundsArg); round++) {
     for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
   }
   const topics = new Map(written.map((a) => [a.id, curation.classifyArticle(a).topics]));
-  await store.putClassifications(rules.fingerprint, topics);
+  await store.putClassifications(curation.rules.fingerprint, topics);
   await store.flush();
   result.newArticles.push(written.length);
 
+  const delay = monitorEventLoopDelay({ resolution: 2 });
+  delay.enable();
+  const cpu = cpuMs();
   t = performance.now();
-  await curation.applyCycle(store, { written, touched: [], dropped: 0 }, rules.fingerprint);
-  entries = await selectEntries(curation, store, cache, feed);
-  const built = buildPublication({ entries, config, generatedAt: new Date(), previous: publication });
-  result.renderMs.push(performance.now() - t);
+  await daemon.publishCycle({ written, touched: [], dropped: 0 }, curation.rules.fingerprint);
+  result.totalMs.push(performance.now() - t);
+  result.cpuMs.push(cpuMs() - cpu);
+  delay.disable();
+  result.blockMs.push(delay.max / 1e6);
+  const r = daemon.lastRebuild;
+  for (const key of ['selectMs', 'clusterMs', 'renderMs', 'compressMs', 'rendered', 'prepared']) (result[key] ??= []).push(r[key]);
+  (result.guardedAhead ??= []).push(daemon.publication.fragments?.guardedAhead ?? 0);
   t = performance.now();
-  await compressPublication(built);
-  result.compressMs.push(performance.now() - t);
-  publication = built;
-
+  await daemon.settled();
+  result.snapshotMs.push(performance.now() - t);
+  result.entries = r.entries;
+}
+// The floor, on the last round's entries (selected apart, after the rounds: it must not warm or load the measured ones).
+const entries = await selectEntries(curation, store, new ContentCache(), feed);
+for (let round = 0; round < Number(roundsArg); round++) {
   t = performance.now();
   renderWithLibraryOnly(entries);
   result.baselineMs.push(performance.now() - t);
 }
-result.entries = entries.length;
-result.routes = publication.resources.size;
+result.routes = daemon.publication.resources.size;
+await daemon.close();
 await store.close();
 rmSync(workDir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -18,6 +18,8 @@ import { classifyStoredArticle, newestFirst, type Curation } from './curation.js
 import { createStoryClusterer, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
+/** Work on the event loop between yields. */
+const SLICE_MS = 8;
 const WINDOW_CAP = 10;
 
 interface Candidate {
@@ -57,6 +59,11 @@ export async function selectEntries(
   feed: { maxItems: number; topics: readonly string[] },
   /** Where stories are clustered: the daemon passes its worker thread; by default the calling thread. */
   clusterer: StoryClusterer = inThread(),
+  /**
+   * Work to do on this thread while the stories are clustered (the daemon
+   * prepares the rendering): given the window and whether clustering is done.
+   */
+  whileClustering?: (window: readonly { head: ArticleHead; content: string }[], clustered: () => boolean) => Promise<void>,
 ): Promise<CuratedEntry[]> {
   const curated = curation.listCurated();
   const windowEnd = findWindowEnd(curated, feed.maxItems, feed.topics);
@@ -64,32 +71,47 @@ export async function selectEntries(
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
   const byId = new Map(window.map((c) => [c.head.id, c]));
-  const clusters = await clusterer.cluster(window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' })));
+  const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
+  let clustered = false;
+  const clustering = clusterer.cluster(inputs).finally(() => (clustered = true));
+  const meanwhile = whileClustering?.(inputs, () => clustered);
+  const [clusters] = await Promise.all([clustering, meanwhile]);
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);
     for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
     return { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
   });
-  for (const c of curated.slice(windowEnd)) entries.push({ lead: c, others: [], topics: new Set(c.topics) });
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
+  // The articles past the window come after every lead (curated is in the same order) and stand alone:
+  // made into entries only as far as the feeds reach, not the whole store's worth on every rebuild.
+  function* newestFirstEntries(): Generator<HeadEntry> {
+    yield* entries;
+    for (let i = windowEnd; i < curated.length; i++) yield { lead: curated[i]!, others: [], topics: new Set(curated[i]!.topics) };
+  }
 
-  const shown = pickShown(entries, feed.maxItems, feed.topics);
+  const shown = pickShown(newestFirstEntries(), feed.maxItems, feed.topics);
   await fillCache(store, cache, shown.map((e) => e.lead.head));
   cache.retain(new Set([...window.map((c) => c.head.id), ...shown.map((e) => e.lead.head.id)]));
 
-  return shown.flatMap((entry) => {
+  const selected: CuratedEntry[] = [];
+  let slice = performance.now();
+  for (const entry of shown) {
     const content = cache.get(entry.lead.head);
-    if (content === undefined) return []; // dropped by retention meanwhile
+    if (content === undefined) continue; // dropped by retention meanwhile
     const article = { ...entry.lead.head, content };
-    return [
-      {
-        article,
-        topics: feed.topics.filter((t) => entry.topics.has(t)),
-        alsoAt: entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) })),
-        matches: whyShown(curation, article, entry.others),
-      },
-    ];
-  });
+    selected.push({
+      article,
+      topics: feed.topics.filter((t) => entry.topics.has(t)),
+      alsoAt: entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) })),
+      matches: whyShown(curation, article, entry.others),
+    });
+    // Classifying the new outlets' teasers adds up: requests go on in between (the caller holds the state still).
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
+  return selected;
 }
 
 /**
@@ -135,12 +157,13 @@ function findWindowEnd(curated: readonly Candidate[], maxItems: number, topics: 
   return end;
 }
 
-/** The entries some feed shows: the newest maxItems overall and per topic. */
-function pickShown(entries: readonly HeadEntry[], maxItems: number, topics: readonly string[]): HeadEntry[] {
+/** The entries some feed shows: the newest maxItems overall and per topic (entries newest first). */
+function pickShown(entries: Iterable<HeadEntry>, maxItems: number, topics: readonly string[]): HeadEntry[] {
   const perTopic = new Map(topics.map((t) => [t, 0]));
   const shown: HeadEntry[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
+  let i = -1;
+  for (const entry of entries) {
+    i++;
     let wanted = i < maxItems;
     for (const t of entry.topics) {
       const n = perTopic.get(t) ?? 0;

@@ -81,7 +81,10 @@ export class Daemon {
   articleCount = 0;
   /** Set while the store cannot be written (a full disk): serving goes on, the next cycle tries again. */
   storeWriteError: string | undefined;
+  /** The last rebuild, from taking the change in to the publication ready to swap (worker and thread-pool time included). */
   lastRebuildMs: number | undefined;
+  /** Where that time went: selectMs includes clusterMs (the worker's round trip); renderMs, compressMs follow it. */
+  lastRebuild: RebuildTimings | undefined;
   /** Replicas: whether this replica's rules are the ones the others run (undefined: a store without replicas). */
   rulesAgreement: { agreed: boolean; reference: string } | undefined;
   /** Replicas: whether the database answered the last health check. */
@@ -112,6 +115,11 @@ export class Daemon {
 
   get publication(): Publication | undefined {
     return this.#publication;
+  }
+
+  /** The curation state in force (undefined before start()). */
+  get curation(): Curation | undefined {
+    return this.#curation;
   }
 
   /** Load the curation state (classifying only what the stored topics lack) and publish. */
@@ -234,16 +242,26 @@ export class Daemon {
       this.#cycleAbort = undefined;
       await this.#refreshStatus();
     }
-    await this.#exclusive(async () => {
+    await this.publishCycle(outcome, curation.rules.fingerprint);
+    return outcome;
+  }
+
+  /**
+   * Curate and publish what a cycle wrote (`storedUnder`: the rules
+   * fingerprint the cycle stored its new articles' topics under). Resolves
+   * once the new publication is served; lastRebuild says where the time went.
+   */
+  publishCycle(outcome: Pick<CycleOutcome, 'written' | 'touched' | 'dropped'>, storedUnder: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const started = performance.now();
       // A rules edit may have swapped the curation meanwhile: it takes the cycle's articles in too.
       const current = this.#curation!;
-      await current.applyCycle(this.store, outcome, curation.rules.fingerprint);
+      await current.applyCycle(this.store, outcome, storedUnder);
       await this.#flushDerived();
       if (outcome.written.length > 0 || outcome.touched.length > 0 || outcome.dropped > 0 || !this.#publication) {
-        this.#swapPublication(await this.#build(this.#config, current), this.#config);
+        this.#swapPublication(await this.#build(this.#config, current, started), this.#config);
       }
     });
-    return outcome;
   }
 
   /** Abandon the running cycle's unfinished sources (shutdown). */
@@ -293,16 +311,32 @@ export class Daemon {
     await Promise.all([this.#fetcher.close(), this.#reader.close(), this.#clusterer.close()]);
   }
 
-  /** Build and compress the publication for this config and curation state; serving goes on meanwhile. */
-  async #build(config: Config, curation: Curation): Promise<Publication> {
-    const started = performance.now();
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, this.#clusterer);
+  /**
+   * Build and compress the publication for this config and curation state;
+   * serving goes on meanwhile. `started`: when the change began to be taken
+   * in (lastRebuild counts from there to the publication ready to swap).
+   */
+  async #build(config: Config, curation: Curation, started = performance.now()): Promise<Publication> {
+    const timed = timedClusterer(this.#clusterer);
+    const fragments = this.#publication?.fragments;
+    let t = performance.now();
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, (window, clustered) =>
+      // While the worker clusters, this thread guards the HTML of the window's articles the feeds may show next.
+      fragments ? fragments.prepare(window.map(({ head, content }) => ({ id: head.id, content, published: head.published })), clustered) : Promise.resolve(),
+    );
+    const selectMs = performance.now() - t;
+    t = performance.now();
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
-    this.lastRebuildMs = performance.now() - started;
+    const renderMs = performance.now() - t;
+    t = performance.now();
     await compressPublication(built);
+    const compressMs = performance.now() - t;
     // A windowed curation holds the newest heads only: the count comes from the store.
     this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
-    this.#log.debug({ entries: entries.length, renderMs: Math.round(this.lastRebuildMs), totalMs: Math.round(performance.now() - started) }, 'feeds rebuilt');
+    const totalMs = performance.now() - started;
+    this.lastRebuild = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length, prepared: built.fragments?.lastBuild.prepared ?? 0 };
+    this.lastRebuildMs = totalMs;
+    this.#log.debug({ entries: entries.length, ...roundAll(this.lastRebuild) }, 'feeds rebuilt');
     return built;
   }
 
@@ -355,6 +389,41 @@ export class Daemon {
     this.#serial = next.catch(() => {});
     return next;
   }
+}
+
+export interface RebuildTimings {
+  totalMs: number;
+  selectMs: number;
+  clusterMs: number;
+  renderMs: number;
+  compressMs: number;
+  entries: number;
+  /** Entries rendered anew (the rest came from the previous build)… */
+  rendered: number;
+  /** …of which this many with their HTML guarded while the stories were clustered. */
+  prepared: number;
+}
+
+/** The clusterer, timing its calls (the wait for the worker's answer). */
+function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number } {
+  const timed = {
+    ms: 0,
+    async cluster(articles: Parameters<StoryClusterer['cluster']>[0]) {
+      const t = performance.now();
+      try {
+        return await clusterer.cluster(articles);
+      } finally {
+        timed.ms += performance.now() - t;
+      }
+    },
+    describe: () => clusterer.describe(),
+    close: () => clusterer.close(),
+  };
+  return timed;
+}
+
+function roundAll(timings: RebuildTimings): Record<string, number> {
+  return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
 }
 
 function sameBodies(a: Publication, b: Publication): boolean {

@@ -58,7 +58,7 @@ export function feedPath(format: FeedFormat, topic?: string): string {
 }
 
 export function buildPublication(input: PublicationInput): Publication {
-  const steps = buildSteps(input);
+  const steps = buildSteps(input, false);
   let step = steps.next();
   while (!step.done) step = steps.next();
   return step.value;
@@ -67,9 +67,11 @@ export function buildPublication(input: PublicationInput): Publication {
 /**
  * The same, one resource at a time with the event loop free in between:
  * the daemon builds this way, so that requests keep flowing during a rebuild.
+ * Each changed body starts compressing on the thread pool as soon as it is
+ * joined, while the next ones are rendered (compressPublication awaits it).
  */
 export async function buildPublicationInSteps(input: PublicationInput): Promise<Publication> {
-  const steps = buildSteps(input);
+  const steps = buildSteps(input, true);
   let step = steps.next();
   while (!step.done) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -78,7 +80,7 @@ export async function buildPublicationInSteps(input: PublicationInput): Promise<
   return step.value;
 }
 
-function* buildSteps(input: PublicationInput): Generator<void, Publication> {
+function* buildSteps(input: PublicationInput, compressEarly: boolean): Generator<void, Publication> {
   const { config, generatedAt } = input;
   const maxItems = config.feed.maxItems;
   const topics = listTopics(config);
@@ -111,7 +113,10 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
 
   const resources = new Map<string, Resource>();
   const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): void => {
-    resources.set(path, createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) }));
+    const resource = createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) });
+    resources.set(path, resource);
+    // Its failure surfaces where the build is compressed (compressPublication).
+    if (compressEarly) compressResource(resource).catch(() => undefined);
   };
 
   const makeModel = (selected: CuratedEntry[], topic?: TopicRef): FeedModel & { pieces: EntryFragments[] } => {
@@ -152,6 +157,7 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   addResource('/', CONTENT_TYPES.html, renderPage({ model: main, topics, sourceCount: config.sources.length, timezone: config.timezone }), main.updated, {
     'Content-Security-Policy': PAGE_CSP,
   });
+  yield;
   addResource('/sources.opml', CONTENT_TYPES.opml, renderOpml(config), generatedAt);
 
   fragments.prune();

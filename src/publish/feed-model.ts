@@ -90,7 +90,8 @@ export function sortEntries(entries: readonly CuratedEntry[]): CuratedEntry[] {
   });
 }
 
-export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Date): FeedItem {
+/** `guarded`: guardHtml(entry.article.content), when the caller made it ahead (FragmentCache.prepare). */
+export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Date, guarded = guardHtml(entry.article.content)): FeedItem {
   const { article } = entry;
   const topicTitles = topicTitlesOf(config);
   const firstSeen = validDate(article.firstSeen) ?? fallbackDate;
@@ -106,7 +107,6 @@ export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Da
     return { source: clean(other.source), title: clean(other.title), ...(url ? { url } : {}) };
   });
   const summary = clean(article.summary);
-  const guarded = guardHtml(article.content);
   const body = guarded || (summary ? `<p>${escapeMarkup(summary)}</p>` : '');
   const author = article.author ? clean(article.author) : undefined;
   return {

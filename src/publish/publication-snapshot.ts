@@ -15,7 +15,7 @@
  * body files no index names any more are removed. A crash at any point leaves
  * an index whose body file exists and matches its name, or no usable snapshot.
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -87,7 +87,7 @@ export async function saveSnapshot(path: string, publication: Publication, confi
     resources.push({ path: route, contentType: r.contentType, etags: r.etags, lastModified: r.lastModified.toISOString(), headers: { ...r.headers }, bodies: spans });
   }
   const bytes = Buffer.concat(chunks, offset);
-  const bodyFile = `${bodyFilePrefix(path)}${sha256Hex(bytes)}.bin`;
+  const bodyFile = `${bodyFilePrefix(path)}${await sha256Hex(bytes)}.bin`;
   const dir = dirname(path);
   await writeFileDurably(join(dir, bodyFile), bytes);
   const index: SnapshotIndex = {
@@ -132,8 +132,9 @@ export async function loadSnapshot(path: string, configKey: string): Promise<Pub
   }
 }
 
-function sha256Hex(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+/** On the thread pool (WebCrypto's digest): megabytes of bodies hashed on the event loop would hold up requests. */
+async function sha256Hex(bytes: Buffer): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex').slice(0, 32);
 }
 
 /** Temp file, fsync, rename: the file is there whole or not at all. A file of this name already holds these bytes. */

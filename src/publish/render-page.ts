@@ -17,12 +17,33 @@ export interface PageInput {
 
 const TEASER_CHARS = 240;
 
+interface PageFormats {
+  day: Intl.DateTimeFormat;
+  key: Intl.DateTimeFormat;
+  time: Intl.DateTimeFormat;
+  stamp: Intl.DateTimeFormat;
+}
+
+// Making a DateTimeFormat loads ICU data for the zone: once per zone, not on every rebuild.
+const formatsByZone = new Map<string, PageFormats>();
+
+function formatsFor(timeZone: string): PageFormats {
+  let formats = formatsByZone.get(timeZone);
+  if (!formats) {
+    formats = {
+      day: new Intl.DateTimeFormat('de-DE', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }),
+      key: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }),
+      time: new Intl.DateTimeFormat('de-DE', { hour: '2-digit', minute: '2-digit', timeZone }),
+      stamp: new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }),
+    };
+    formatsByZone.set(timeZone, formats);
+  }
+  return formats;
+}
+
 export function renderPage(input: PageInput): string {
   const { model, topics } = input;
-  const dayFormat = new Intl.DateTimeFormat('de-DE', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: input.timezone });
-  const keyFormat = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: input.timezone });
-  const timeFormat = new Intl.DateTimeFormat('de-DE', { hour: '2-digit', minute: '2-digit', timeZone: input.timezone });
-  const stampFormat = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone: input.timezone });
+  const { day: dayFormat, key: keyFormat, time: timeFormat, stamp: stampFormat } = formatsFor(input.timezone);
 
   const days = new Map<string, FeedItem[]>();
   for (const item of model.items) {

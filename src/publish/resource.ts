@@ -81,9 +81,27 @@ export function withLastModified(resource: Resource, lastModified: Date): Resour
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 
-/** Add the compressed bodies a resource lacks (in place: the bodies object is the resource's own). */
-export async function compressResource(resource: Resource): Promise<void> {
+// A build starts compressing each body as soon as it is joined; whoever asks later awaits the same work.
+const compressing = new WeakMap<Bodies, Promise<void>>();
+
+/**
+ * Add the compressed bodies a resource lacks (in place: the bodies object is
+ * the resource's own). Calls for the same bodies share one compression.
+ */
+export function compressResource(resource: Resource): Promise<void> {
   const { bodies } = resource;
+  if (bodies.gzip && bodies.br) return Promise.resolve();
+  let running = compressing.get(bodies);
+  if (!running) {
+    running = compressBodies(bodies);
+    compressing.set(bodies, running);
+    // A failed compression is tried again by the next caller.
+    running.catch(() => compressing.delete(bodies));
+  }
+  return running;
+}
+
+async function compressBodies(bodies: Bodies): Promise<void> {
   const [gz, br] = await Promise.all([
     bodies.gzip ?? gzipAsync(bodies.identity, { level: 9 }),
     bodies.br ??
