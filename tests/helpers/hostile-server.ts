@@ -114,6 +114,16 @@ async function getBrotliBomb(): Promise<Buffer> {
   return brotliBomb;
 }
 
+/**
+ * Builds both bombs ahead. Built on first request, the brotli one (256 MiB
+ * through an encoder) can take longer than a test's fetch timeout on a loaded
+ * machine, and the source then fails with FK_TIMEOUT instead of FK_TOO_LARGE.
+ */
+export async function prepareBombs(): Promise<void> {
+  getGzipBomb();
+  await getBrotliBomb();
+}
+
 /** A URL on 127.0.0.1 where nothing listens (a port that was just closed). */
 export async function closedPortUrl(path = '/feed.xml'): Promise<string> {
   const server = createServer();

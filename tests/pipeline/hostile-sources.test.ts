@@ -17,7 +17,7 @@ import { openJsonStore } from '../../src/store/json/json-store.js';
 import type { CycleRecord, StoredArticle } from '../../src/types.js';
 import { measureRssGrowth } from '../fetch/memory-probe.js';
 import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
-import { closedPortUrl, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
+import { closedPortUrl, prepareBombs, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 const TIMEOUT_SECONDS = 2;
 
@@ -55,6 +55,7 @@ describe('a cycle with good and hostile sources', () => {
   beforeAll(async () => {
     samples = await startSampleServer();
     hostile = await startHostileServer();
+    await prepareBombs();
     // One server per hanging route: the fetcher allows 2 requests at once per host.
     slow = await Promise.all([startHostileServer(), startHostileServer(), startHostileServer()]);
     dir = makeTempDir();
