@@ -28,6 +28,12 @@ export interface FeedReader {
   close(): Promise<void>;
 }
 
+/** What the reader logs with: a Logger, or anything that forwards to one made later. */
+export interface ReaderLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export interface FeedReaderOptions {
   /** Worker threads; 0 reads in the calling thread. Default: FEEDKURATOR_READ_THREADS, else os.availableParallelism(). */
   threads?: number;
@@ -38,7 +44,7 @@ export interface FeedReaderOptions {
   /** An idle worker exits after this long, so a daemon between cycles holds no reader memory. Default 10 s. */
   idleTimeoutMs?: number;
   /** Told once when the workers cannot start and reading falls back to the calling thread. */
-  logger?: Logger;
+  logger?: ReaderLogger;
   /** Another worker entry (tests). Default: read-worker.js next to this file, or its source form. */
   workerEntry?: URL;
 }
