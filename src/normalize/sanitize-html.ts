@@ -225,6 +225,21 @@ export function plainHtmlPass(html: string, baseUrl?: string): HtmlPass | undefi
   for (let m = PLAIN_MARKUP.exec(html); m !== null; m = PLAIN_MARKUP.exec(html)) {
     const [whole, closing, name, attributes, selfClosing] = m;
     if (name === undefined) return undefined;
+    if (!closing && !selfClosing && (name === 'script' || name === 'iframe')) {
+      // Goes whole, attributes, content and all: only where the full walk would see it end is it skipped here.
+      const end = endOfDropped(html, name, m.index + whole.length);
+      if (end === undefined) return undefined;
+      if (m.index > last) {
+        const text = html.slice(last, m.index);
+        out += text;
+        collector.text(text);
+      }
+      collector.open(name);
+      collector.close(name, false);
+      last = end;
+      PLAIN_MARKUP.lastIndex = end;
+      continue;
+    }
     if (ATTRIBUTED_TAGS.has(name)) {
       if (closing ? attributes || selfClosing || name !== 'a' : selfClosing && name === 'a') return undefined;
       const tag = closing ? undefined : plainAttributedTag(name, attributes ?? '', baseUrl);
@@ -278,6 +293,17 @@ export function plainHtmlPass(html: string, baseUrl?: string): HtmlPass | undefi
   }
   return { html: out.trim(), text: collector.read() };
 }
+
+/** Where to continue after a `<script>` (its raw text up to the first `</script>`) or an empty `<iframe …></iframe>`. */
+function endOfDropped(html: string, name: 'script' | 'iframe', from: number): number | undefined {
+  if (name === 'iframe') return html.startsWith('</iframe>', from) ? from + '</iframe>'.length : undefined;
+  // The parser ends a script's text at "</script" followed by ">" or a space, in any case; only the plain form is taken.
+  SCRIPT_END.lastIndex = from;
+  const end = SCRIPT_END.exec(html);
+  return end?.[0] === '</script>' ? end.index + end[0].length : undefined;
+}
+
+const SCRIPT_END = /<\/script[\s>]/gi;
 
 /**
  * `<a …>` or `<img … />` as the full walk writes it (transformsFor, then the

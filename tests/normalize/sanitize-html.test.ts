@@ -147,6 +147,12 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
     ];
     const unit = fc.oneof(
       fc.constantFrom('Kernel', ' Text ', '\n', '<br>', '<strong>fett</strong>', 'a < b', '</a>', '</img>', '<a href="/x"/>'),
+      // Scripts and frames the full walk drops whole, and ones whose end it finds elsewhere (or not at all).
+      fc.constantFrom(
+        '<script>dataLayer.push({a:1});</script>', '<script type="text/javascript">if (a<b) x();</script>', '<script>s()</SCRIPT>', '<script>s()</script >',
+        '<script>a="</scripts>";</script>', '<script>offen', '<script/>', '<iframe src="https://v.example/e/1" width="560"></iframe>', '<iframe></iframe>',
+        '<iframe src="/x">Fallback</iframe>', '<iframe src="/x">', '</script>', '</iframe>',
+      ),
       fc.tuple(fc.constantFrom(...links), fc.constantFrom('Link', '', '<strong>fett</strong>', '<p>Absatz</p>')).map(([a, inner]) => `<a ${a}>${inner}</a>`),
       fc.tuple(fc.constantFrom(...images), fc.constantFrom('>', ' />', '>', '  >')).map(([a, end]) => `<img ${a}${end}`),
     );
@@ -157,7 +163,7 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
       fc.property(markup, (body) => {
         const plain = plainHtmlPass(body, base);
         if (plain === undefined) return;
-        if (/<(a|img) /.test(body)) taken++;
+        if (/<(a|img|script|iframe)[ >]/.test(body)) taken++;
         expect(plain).toEqual(fullHtmlPass(body, base));
       }),
       { numRuns: 4000 },
@@ -178,7 +184,8 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
       html: '<p>Ein <a href="https://www.heise.de/x.html" title="t" rel="noopener noreferrer">Link</a> <img src="https://www.heise.de/b.png" alt="B" width="10" /></p>',
       text: ' Ein Link  ',
     });
-    for (const markup of ['<a href="javascript:x()">x</a>', '<a>x</a>', '<img alt="x">', '<a href="/x">x', '<a href="/x" title="">x</a>', '<a href="/x"/>']) {
+    expect(plainHtmlPass('<p>a<script>track();</script>b<iframe src="https://v.example/1"></iframe>c</p>', base)).toEqual({ html: '<p>abc</p>', text: ' abc ' });
+    for (const markup of ['<script>x', '<script>x</SCRIPT>', '<iframe src="/v">Fallback</iframe>', '<a href="javascript:x()">x</a>', '<a>x</a>', '<img alt="x">', '<a href="/x">x', '<a href="/x" title="">x</a>', '<a href="/x"/>']) {
       expect(plainHtmlPass(markup, base), markup).toBeUndefined();
     }
     // Without a base a relative target cannot be made absolute: the full walk drops it, so the shortcut leaves it.
