@@ -69,7 +69,7 @@ export interface CycleOutcome {
 }
 
 type SourceOutcome =
-  | { kind: 'ok'; new: number; updated: number; duplicates: number; writes: ArticleWrite[] }
+  | { kind: 'ok'; new: number; updated: number; duplicates: number; writes: ArticleWrite[]; topics: Map<ArticleWrite, string[]> }
   | { kind: 'not-modified' }
   | { kind: 'failed'; code: string; error: string }
   | { kind: 'skipped'; code: string; error: string }
@@ -130,6 +130,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
     finishedAt: '',
   };
   const written = new Map<string, StoredArticle>();
+  const classified = new Map<string, string[] | undefined>();
   const touched = new Set<string>();
   for (const source of ctx.config.sources) {
     const outcome = outcomes.get(source.name)!;
@@ -139,8 +140,10 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
       record.updated += outcome.updated;
       record.duplicates += outcome.duplicates;
       for (const write of outcome.writes) {
-        if (write.content !== undefined) written.set(write.head.id, { ...write.head, content: write.content });
-        else touched.add(write.head.id);
+        if (write.content !== undefined) {
+          written.set(write.head.id, { ...write.head, content: write.content });
+          classified.set(write.head.id, outcome.topics.get(write));
+        } else touched.add(write.head.id);
       }
     } else if (outcome.kind === 'not-modified') {
       record.notModified++;
@@ -155,7 +158,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
   const { dropped } = await ctx.store.applyRetention(ctx.config.storage, now());
   const topics = new Map<string, string[]>();
   for (const article of written.values()) {
-    const found = ctx.classify(article).topics;
+    const found = classified.get(article.id) ?? ctx.classify(article).topics;
     topics.set(article.id, found);
     if (found.length > 0) record.curated++;
   }
@@ -222,7 +225,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
     const plan = await mergeIntoStore(ctx.store, feed.items, keepWarnings(recordFetchSuccess(state, source, result, mergedAt), feed.warnings), mergedAt);
     ctx.metrics?.observeFetch(source.name, 'ok', seconds);
     ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
-    return { kind: 'ok', ...plan.counts, writes: plan.merge.writes };
+    return { kind: 'ok', ...plan.counts, writes: plan.merge.writes, topics: classifyWrites(ctx, plan.merge.writes) };
   } catch (err) {
     if (err instanceof StoreError) return { kind: 'store-failed', error: err };
     ctx.metrics?.observeFetch(source.name, 'failed', (Date.now() - startedAt) / 1000);
@@ -236,6 +239,27 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
     log.error({ code: INTERNAL_ERROR_CODE, err, url: redactUrl(source.url) }, 'internal error while reading the source');
     return { kind: 'failed', code: INTERNAL_ERROR_CODE, error: `internal error: ${error}` };
   }
+}
+
+/**
+ * Topics of a source's new and changed articles, found as soon as they are
+ * merged: this thread would otherwise wait for the reading threads, and then
+ * classify every article of the cycle after the last source. A write's head
+ * is the plan's own copy, never changed afterwards, so the article the cycle
+ * ends with for this write is the one classified here. A failure leaves the
+ * article to the classification after the sources, which reports it as before.
+ */
+function classifyWrites(ctx: CycleContext, writes: readonly ArticleWrite[]): Map<ArticleWrite, string[]> {
+  const topics = new Map<ArticleWrite, string[]>();
+  for (const write of writes) {
+    if (write.content === undefined) continue;
+    try {
+      topics.set(write, ctx.classify({ ...write.head, content: write.content }).topics);
+    } catch {
+      // Classified again after the sources, where the error surfaces.
+    }
+  }
+  return topics;
 }
 
 function keepWarnings(state: SourceState, warnings: readonly string[] | undefined): SourceState {

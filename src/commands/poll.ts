@@ -1,20 +1,41 @@
-import { loadConfig } from '../config/load.js';
-import { compileRules } from '../classify/classifier.js';
-import { classifyStoredArticle } from '../curate/curation.js';
-import { fingerprintRules } from '../curate/rules-fingerprint.js';
-import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
-import { createLogger } from '../log/logger.js';
-import { runCycle } from '../pipeline.js';
-import { createFeedReader } from '../read/feed-reader.js';
-import { openStore } from '../store/open-store.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
 import type { CycleRecord, CycleSummary } from '../types.js';
 
 /** One poll cycle; exit 0 when the cycle completed, whatever individual sources did. */
 export async function runPoll(options: { configPath: string | undefined; json: boolean }): Promise<number> {
-  const config = loadConfig({ configPath: options.configPath });
-  const logger = createLogger({ level: config.logLevel, destination: 'stderr', format: config.logFormat });
-  // Started first: the worker threads load the parsers while this thread opens the store.
-  const reader = createFeedReader({ logger });
+  // Started before anything else: the worker threads start and load the parsers (the slowest start-up)
+  // while this thread loads its own modules and the config. What the reader says before the logger
+  // exists (the config says how to log) waits for it.
+  let logger: Logger | undefined;
+  const early: [level: 'warn' | 'error', obj: object, msg: string][] = [];
+  const reader = createFeedReader({
+    logger: {
+      warn: (obj, msg) => (logger ? logger.warn(obj, msg) : early.push(['warn', obj, msg])),
+      error: (obj, msg) => (logger ? logger.error(obj, msg) : early.push(['error', obj, msg])),
+    },
+  });
+  try {
+    const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config/load.js'), import('../log/logger.js')]);
+    const config = loadConfig({ configPath: options.configPath });
+    logger = createLogger({ level: config.logLevel, destination: 'stderr', format: config.logFormat });
+    for (const [level, obj, msg] of early.splice(0)) logger[level](obj, msg);
+    return await pollWith(config, logger, reader, options.json);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function pollWith(config: Config, logger: Logger, reader: FeedReader, json: boolean): Promise<number> {
+  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }] = await Promise.all([
+    import('../classify/classifier.js'),
+    import('../curate/curation.js'),
+    import('../curate/rules-fingerprint.js'),
+    import('../fetch/configure-fetcher.js'),
+    import('../pipeline.js'),
+    import('../store/open-store.js'),
+  ]);
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();
@@ -37,7 +58,7 @@ export async function runPoll(options: { configPath: string | undefined; json: b
     });
     // The cycle's work is lost to this process when it cannot be written: that is a runtime failure.
     if (writeError) throw writeError;
-    process.stdout.write(options.json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
+    process.stdout.write(json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

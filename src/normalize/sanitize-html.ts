@@ -172,7 +172,7 @@ function optionsFor(baseUrl: string | undefined): sanitize.IOptions {
  * URLs survive.
  */
 export function runHtmlPass(html: string, baseUrl: string | undefined): HtmlPass {
-  return plainHtmlPass(html) ?? fullHtmlPass(html, baseUrl);
+  return plainHtmlPass(html, baseUrl) ?? fullHtmlPass(html, baseUrl);
 }
 
 /** The walk through sanitize-html, for any markup. */
@@ -194,28 +194,73 @@ const PLAIN_TAGS = new Set([
 ]);
 /** Elements that close an open <p> before they open (htmlparser2's openImpliesClose), among PLAIN_TAGS. */
 const CLOSES_P = new Set(['div', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ol', 'p', 'ul']);
-/** A bare tag (`<p>`, `</p>`, `<br />`), or a character that only the full walk may judge. */
-const PLAIN_MARKUP = /<(\/?)([a-z][a-z0-9]*)\s*(\/?)>|[<>&\u0000]/g;
+/**
+ * A tag (`<p>`, `</p>`, `<br />`, `<a href="/x" title="t">`) whose attributes are all lower-case names with a
+ * double-quoted value free of entities, brackets, quotes and control characters; or a character that only
+ * the full walk may judge.
+ */
+const PLAIN_MARKUP = /<(\/?)([a-z][a-z0-9]*)((?:\s+[a-z][a-z0-9_-]*="[^"&<>\u0000-\u001f]*")*)\s*(\/?)>|[<>&\u0000]/g;
+const PLAIN_ATTRIBUTE = /([a-z][a-z0-9_-]*)="([^"]*)"/g;
+/** The elements whose attributes the shortcut writes itself: links and images, as the full walk transforms them. */
+const ATTRIBUTED_TAGS = new Set(['a', 'img']);
 
 /**
  * The same result as the full walk, without sanitize-html, for HTML that is
  * already clean: text without `<`, `>`, `&`, and properly nested PLAIN_TAGS
- * without attributes (teasers like `<p>…</p>`, `<strong>`, lists). Each call of
- * sanitize-html costs a fixed ~30-60 µs of option handling and garbage,
- * which dominated the poll's normalize stage for short items. Anything else
- * (an attribute, an entity, a stray bracket, an implied close) returns
- * undefined and takes the full walk; a property test holds both to the same
- * output.
+ * without attributes (teasers like `<p>…</p>`, `<strong>`, lists), plus links
+ * and images with plain attributes (article bodies). Each call of
+ * sanitize-html costs a fixed ~30-60 µs of option handling and garbage, and
+ * its walk about twice this one's, which dominated the poll's normalize
+ * stage. Anything else (an attribute elsewhere, an entity, a stray bracket,
+ * an implied close, a link or image the full walk would rewrite or drop)
+ * returns undefined and takes the full walk; a property test holds both to
+ * the same output.
  */
-export function plainHtmlPass(html: string): HtmlPass | undefined {
+export function plainHtmlPass(html: string, baseUrl?: string): HtmlPass | undefined {
   const collector = new TextCollector();
   const open: string[] = [];
   let out = '';
   let last = 0;
   PLAIN_MARKUP.lastIndex = 0;
   for (let m = PLAIN_MARKUP.exec(html); m !== null; m = PLAIN_MARKUP.exec(html)) {
-    const [whole, closing, name, selfClosing] = m;
-    if (name === undefined || !PLAIN_TAGS.has(name)) return undefined;
+    const [whole, closing, name, attributes, selfClosing] = m;
+    if (name === undefined) return undefined;
+    if (!closing && !selfClosing && (name === 'script' || name === 'iframe')) {
+      // Goes whole, attributes, content and all: only where the full walk would see it end is it skipped here.
+      const end = endOfDropped(html, name, m.index + whole.length);
+      if (end === undefined) return undefined;
+      if (m.index > last) {
+        const text = html.slice(last, m.index);
+        out += text;
+        collector.text(text);
+      }
+      collector.open(name);
+      collector.close(name, false);
+      last = end;
+      PLAIN_MARKUP.lastIndex = end;
+      continue;
+    }
+    if (ATTRIBUTED_TAGS.has(name)) {
+      if (closing ? attributes || selfClosing || name !== 'a' : selfClosing && name === 'a') return undefined;
+      const tag = closing ? undefined : plainAttributedTag(name, attributes ?? '', baseUrl);
+      if (!closing && tag === undefined) return undefined;
+      if (m.index > last) {
+        const text = html.slice(last, m.index);
+        out += text;
+        collector.text(text);
+      }
+      last = m.index + whole.length;
+      if (closing) {
+        if (open.pop() !== name) return undefined;
+        out += `</${name}>`;
+      } else {
+        // Neither separates words nor hides text: the collector has nothing to note. An image is void.
+        if (name === 'a') open.push(name);
+        out += tag;
+      }
+      continue;
+    }
+    if (attributes || !PLAIN_TAGS.has(name)) return undefined;
     if (m.index > last) {
       const text = html.slice(last, m.index);
       out += text;
@@ -247,6 +292,45 @@ export function plainHtmlPass(html: string): HtmlPass | undefined {
     collector.text(text);
   }
   return { html: out.trim(), text: collector.read() };
+}
+
+/** Where to continue after a `<script>` (its raw text up to the first `</script>`) or an empty `<iframe …></iframe>`. */
+function endOfDropped(html: string, name: 'script' | 'iframe', from: number): number | undefined {
+  if (name === 'iframe') return html.startsWith('</iframe>', from) ? from + '</iframe>'.length : undefined;
+  // The parser ends a script's text at "</script" followed by ">" or a space, in any case; only the plain form is taken.
+  SCRIPT_END.lastIndex = from;
+  const end = SCRIPT_END.exec(html);
+  return end?.[0] === '</script>' ? end.index + end[0].length : undefined;
+}
+
+const SCRIPT_END = /<\/script[\s>]/gi;
+
+/**
+ * `<a …>` or `<img … />` as the full walk writes it (transformsFor, then the
+ * allow-list, then escaping), or undefined where the full walk would do
+ * more than that: an empty or repeated attribute, a link whose target goes
+ * (it becomes a span), an image without a usable source (it goes).
+ */
+function plainAttributedTag(name: string, attributes: string, baseUrl: string | undefined): string | undefined {
+  const attribs: sanitize.Attributes = {};
+  PLAIN_ATTRIBUTE.lastIndex = 0;
+  for (let a = PLAIN_ATTRIBUTE.exec(attributes); a !== null; a = PLAIN_ATTRIBUTE.exec(attributes)) {
+    const [, key, value] = a;
+    if (!key || !value || key in attribs) return undefined;
+    attribs[key] = value;
+  }
+  const safe = absolutize(name, attribs, baseUrl);
+  if (!safe[name === 'a' ? 'href' : 'src']) return undefined;
+  const allowed = [...(ALLOWED_ATTRIBUTES[name] ?? []), ...(ALLOWED_ATTRIBUTES['*'] ?? [])];
+  let tag = `<${name}`;
+  for (const [key, value] of Object.entries(safe)) {
+    if (allowed.includes(key)) tag += ` ${key}="${escapeAttribute(value)}"`;
+  }
+  return name === 'img' ? `${tag} />` : `${tag}>`;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Safe HTML of an item's content, URLs made absolute against `baseUrl`. */

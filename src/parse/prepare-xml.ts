@@ -120,17 +120,22 @@ function mapOutsideCdata(xml: string, fix: (segment: string) => string): string 
   return parts.join('');
 }
 
-const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const entityCache = new Map<string, string>();
 
+/**
+ * An "&" that may need repair: XML's own five entities, most of a feed's
+ * ampersands (escaped HTML), are skipped by the lookahead, so that the
+ * replacer runs only where something may change.
+ */
+const AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos);)(#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z][A-Za-z0-9]{0,31};)?/g;
+
 export function repairEntities(segment: string, counts?: EntityCounts): string {
-  return segment.replace(/&(#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,8};|[A-Za-z][A-Za-z0-9]{0,31};)?/g, (whole, ref?: string) => {
+  return segment.replace(AMPERSAND, (whole, ref?: string) => {
     if (!ref) {
       if (counts) counts.ampersands++;
       return '&amp;';
     }
     const name = ref.slice(0, -1);
-    if (XML_ENTITIES.has(name)) return whole;
     let replacement = entityCache.get(whole);
     if (replacement === undefined) {
       replacement = toCharacterReferences(whole);

@@ -108,6 +108,14 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
     '<P>', '</P>', '<p/>', '<hr>', '<img src="/x.png">', '<a href="/y">', '</a>', '<blockquote>', '</blockquote>', '<table>', '<tr>',
     '<td>', '</td>', '<pre>', '</pre>', '<script>', '</script>', '<iframe>', '</iframe>', '<title>', '<object>', '</object>',
     '<fk-hidden>', '<!-- c -->', '<![CDATA[x]]>', '<p class="c">', '<u>', '</u>',
+    // Links and images with attributes: ones the shortcut writes itself and ones it must leave (lazy sources,
+    // unsafe or missing targets, empty, repeated, unquoted or upper-case attributes, self-closed links, </img>).
+    '<a href="/news/x.html" onclick="track(this)">', '<a href="https://e.example/y?q=1" title="T" rel="nofollow">', '<a href="../z" hreflang="de" lang="de">',
+    '<a title="nur Titel">', '<a href="javascript:alert(1)">', '<a href="mailto:r@e.example">', '<a href="">', '<a href="/x" href="/y">',
+    '<a href=/x>', '<a HREF="/x">', '<a href="/x"/>', '<a href="/x" class="c" style="color:red">', '<a href=" /sp ace ">', '<a href="//cdn.example/p">',
+    '<img src="/b.png" alt="Bild" width="800" height="450">', '<img src="/b.png" alt="" />', '<img src="/b.png" loading="lazy" />',
+    '<img alt="ohne Quelle">', '<img src="data:image/gif;base64,R0" data-src="/lazy.jpg">', '<img src="/b.png" data-src="/lazy.jpg">',
+    '<img src="ftp://e.example/b.png">', '<img src="mailto:r@e.example">', '<img src="/b.png" title="t" dir="ltr">', '</img>', '<img  src="/c.png"  >',
     'Kernel', 'Container ', ' Hosting', '\n', '  ', 'Straße „Zitat“', '"q"', "'s'", '&amp;', '&auml;', '&', '<', '>', 'a < b', '\u00a0',
   ];
   const html = fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }).map((parts) => parts.join(''));
@@ -116,7 +124,7 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
     let taken = 0;
     fc.assert(
       fc.property(html, (markup) => {
-        const plain = plainHtmlPass(markup);
+        const plain = plainHtmlPass(markup, base);
         if (plain === undefined) return;
         taken++;
         expect(plain).toEqual(fullHtmlPass(markup, base));
@@ -127,12 +135,61 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
     expect(taken).toBeGreaterThan(200);
   });
 
+  it('writes links and images exactly as the full walk does, whenever it takes them (property)', () => {
+    // Mostly balanced markup the shortcut takes, so that links and images are compared often, not only their fallbacks.
+    const links = [
+      'href="/n/x.html" onclick="track(this)"', 'href="https://e.example/y?q=1" title="T" rel="nofollow"', 'href="mailto:r@e.example" hreflang="de"',
+      'href="javascript:x()"', 'title="t"', 'href=" "', 'href="../up" dir="rtl" lang="de"', 'href="/x" id="i" name="n"', 'href="/a b/ä"',
+    ];
+    const images = [
+      'src="/b.png" alt="Bild" width="800" height="450"', 'src="/b.png" alt=""', 'src="//cdn.example/c.png" title="t"', 'alt="leer"',
+      'src="data:x" data-original="/o.jpg"', 'src="/b.png" data-lazy-src="/l.jpg" class="c"', 'src="ftp://e.example/f.png"', 'src="/b.png" loading="lazy"',
+    ];
+    const unit = fc.oneof(
+      fc.constantFrom('Kernel', ' Text ', '\n', '<br>', '<strong>fett</strong>', 'a < b', '</a>', '</img>', '<a href="/x"/>'),
+      // Scripts and frames the full walk drops whole, and ones whose end it finds elsewhere (or not at all).
+      fc.constantFrom(
+        '<script>dataLayer.push({a:1});</script>', '<script type="text/javascript">if (a<b) x();</script>', '<script>s()</SCRIPT>', '<script>s()</script >',
+        '<script>a="</scripts>";</script>', '<script>offen', '<script/>', '<iframe src="https://v.example/e/1" width="560"></iframe>', '<iframe></iframe>',
+        '<iframe src="/x">Fallback</iframe>', '<iframe src="/x">', '</script>', '</iframe>',
+      ),
+      fc.tuple(fc.constantFrom(...links), fc.constantFrom('Link', '', '<strong>fett</strong>', '<p>Absatz</p>')).map(([a, inner]) => `<a ${a}>${inner}</a>`),
+      fc.tuple(fc.constantFrom(...images), fc.constantFrom('>', ' />', '>', '  >')).map(([a, end]) => `<img ${a}${end}`),
+    );
+    const wrap = fc.constantFrom(['', ''], ['<p>', '</p>'], ['<figure>', '<figcaption>Bild</figcaption></figure>'], ['<li>', '</li>']);
+    const markup = fc.array(fc.tuple(wrap, fc.array(unit, { maxLength: 4 })).map(([[open, close], units]) => open + units.join('') + close), { maxLength: 4 }).map((parts) => parts.join(''));
+    let taken = 0;
+    fc.assert(
+      fc.property(markup, (body) => {
+        const plain = plainHtmlPass(body, base);
+        if (plain === undefined) return;
+        if (/<(a|img|script|iframe)[ >]/.test(body)) taken++;
+        expect(plain).toEqual(fullHtmlPass(body, base));
+      }),
+      { numRuns: 4000 },
+    );
+    expect(taken).toBeGreaterThan(200);
+  });
+
   it('takes clean teasers and lists, and leaves attributes, entities, stray brackets and implied closes to the full walk', () => {
     expect(plainHtmlPass('<p>Kernel 6.12 ist <strong>fertig</strong>.</p>\n')).toEqual({ html: '<p>Kernel 6.12 ist <strong>fertig</strong>.</p>', text: ' Kernel 6.12 ist fertig. \n' });
     expect(plainHtmlPass('<ul><li>a</li><li>b<br>c</li></ul>')?.html).toBe('<ul><li>a</li><li>b<br />c</li></ul>');
-    for (const markup of ['<p class="x">a</p>', '<p>a &amp; b</p>', '<p>a < b</p>', '<p>a<div>b</div></p>', '<li>a<li>b', '<p>offen', '<b>a</i>', '<P>a</P>', '<a href="/x">x</a>']) {
-      expect(plainHtmlPass(markup), markup).toBeUndefined();
+    for (const markup of ['<p class="x">a</p>', '<p>a &amp; b</p>', '<p>a < b</p>', '<p>a<div>b</div></p>', '<li>a<li>b', '<p>offen', '<b>a</i>', '<P>a</P>']) {
+      expect(plainHtmlPass(markup, base), markup).toBeUndefined();
     }
+  });
+
+  it('writes links and images itself as the full walk would, and leaves the ones it would rewrite or drop', () => {
+    expect(plainHtmlPass('<p>Ein <a href="../x.html" onclick="t()" title="t">Link</a> <img src="/b.png" alt="B" width="10"></p>', base)).toEqual({
+      html: '<p>Ein <a href="https://www.heise.de/x.html" title="t" rel="noopener noreferrer">Link</a> <img src="https://www.heise.de/b.png" alt="B" width="10" /></p>',
+      text: ' Ein Link  ',
+    });
+    expect(plainHtmlPass('<p>a<script>track();</script>b<iframe src="https://v.example/1"></iframe>c</p>', base)).toEqual({ html: '<p>abc</p>', text: ' abc ' });
+    for (const markup of ['<script>x', '<script>x</SCRIPT>', '<iframe src="/v">Fallback</iframe>', '<a href="javascript:x()">x</a>', '<a>x</a>', '<img alt="x">', '<a href="/x">x', '<a href="/x" title="">x</a>', '<a href="/x"/>']) {
+      expect(plainHtmlPass(markup, base), markup).toBeUndefined();
+    }
+    // Without a base a relative target cannot be made absolute: the full walk drops it, so the shortcut leaves it.
+    expect(plainHtmlPass('<a href="/x">x</a>')).toBeUndefined();
   });
 });
 

@@ -9,9 +9,10 @@
  * read-worker-from-source.mjs (tsx); a build loads dist/read/read-worker.js.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AbortedError, DecodeError, FeedkuratorError, NotAFeedError, ParseError, SourceError } from '../../src/errors.js';
-import { createFeedReader, locateWorkerEntry, type FeedReader } from '../../src/read/feed-reader.js';
+import { createFeedReader, defaultThreads, locateWorkerEntry, type FeedReader } from '../../src/read/feed-reader.js';
 import { readFeedBody } from '../../src/read/read-feed-body.js';
 import { carryError, reviveError } from '../../src/read/read-task.js';
 import { listFixtures, readFixtureBytes, type FixtureInput } from '../parse/run-fixture.js';
@@ -37,6 +38,25 @@ async function outcomeOf(read: Promise<unknown>): Promise<unknown> {
     return { error: { class: err.constructor.name, code: err.code, message: err.message, isSourceError: err instanceof SourceError } };
   }
 }
+
+describe('the number of reading threads', () => {
+  it('leaves one core to the calling thread, and never has none', () => {
+    expect([1, 2, 3, 8].map(defaultThreads)).toEqual([1, 1, 2, 7]);
+  });
+
+  it('is that number when neither the caller nor FEEDKURATOR_READ_THREADS sets it', async () => {
+    const saved = process.env.FEEDKURATOR_READ_THREADS;
+    delete process.env.FEEDKURATOR_READ_THREADS;
+    try {
+      const reader = createFeedReader();
+      const threads = defaultThreads(availableParallelism());
+      expect(reader.describe()).toBe(`${threads} worker thread${threads === 1 ? '' : 's'}`);
+      await reader.close();
+    } finally {
+      if (saved !== undefined) process.env.FEEDKURATOR_READ_THREADS = saved;
+    }
+  });
+});
 
 describe('a pooled reader', () => {
   const reader = makeReader();
