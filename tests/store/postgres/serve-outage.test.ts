@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { CLI, cleanEnv, makeTempDir, renderTestConfig } from '../../helpers/cli.js';
@@ -31,6 +32,14 @@ function rssOf(n: number, items: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Ausfall ${n}</title>
     <link>https://ausfall-${n}.example.test/</link><description>Test</description>${entries}</channel></rss>`;
 }
+
+/**
+ * One connection per request: the test sleeps between requests, and a kept-alive
+ * socket that serve closes as idle while a loaded machine delays the client's own
+ * timer fails the next request with ECONNRESET, which says nothing about serve.
+ */
+const noKeepAlive = new Agent({ pipelining: 0 });
+const get = (url: string): ReturnType<typeof fetch> => fetch(url, { dispatcher: noKeepAlive });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -55,6 +64,7 @@ describe.runIf(postgresAvailable())('serve while the database goes away and come
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    await noKeepAlive.close();
     feeds.closeAllConnections();
     await new Promise<void>((resolve) => feeds.close(() => resolve()));
   });
@@ -96,10 +106,10 @@ describe.runIf(postgresAvailable())('serve while the database goes away and come
     await waitFor('serving', () => output.includes('"msg":"serving"'), 60_000);
     const base = (JSON.parse(output.split('\n').find((l) => l.includes('"msg":"serving"'))!) as { url: string }).url;
     await waitFor('the first cycle to store every article', async () => (await stored()).links.length === SOURCES * 3, 60_000);
-    await waitFor('the first publication', async () => (await (await fetch(`${base}/feed.xml`)).text()).includes('ausfall-3.example.test'), 30_000);
-    const before = await fetch(`${base}/feed.xml`);
+    await waitFor('the first publication', async () => (await (await get(`${base}/feed.xml`)).text()).includes('ausfall-3.example.test'), 30_000);
+    const before = await get(`${base}/feed.xml`);
     const beforeBody = await before.text();
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await get(`${base}/healthz`)).status).toBe(200);
 
     await pgc.cluster.pause();
     const pausedAt = Date.now();
@@ -107,11 +117,11 @@ describe.runIf(postgresAvailable())('serve while the database goes away and come
     let unreachableSeenAt: number | undefined;
     let health: { status: string; store: { error: string | null; database: string | null } } | undefined;
     while (Date.now() - pausedAt < OUTAGE_MS) {
-      const feed = await fetch(`${base}/feed.xml`);
+      const feed = await get(`${base}/feed.xml`);
       expect(feed.status).toBe(200);
       expect(await feed.text()).toBe(beforeBody);
       expect(feed.headers.get('etag')).toBe(before.headers.get('etag'));
-      const res = await fetch(`${base}/healthz`);
+      const res = await get(`${base}/healthz`);
       if (res.status === 503) {
         unreachableSeenAt ??= Date.now();
         health = (await res.json()) as typeof health;
@@ -131,14 +141,14 @@ describe.runIf(postgresAvailable())('serve while the database goes away and come
     const resumedAt = Date.now();
     await pgc.cluster.resume();
     await waitFor('polling to resume and store the new articles', async () => (await stored()).links.length >= SOURCES * 5, 120_000);
-    await waitFor('the new articles in the feed', async () => (await (await fetch(`${base}/feed.xml`)).text()).includes('artikel/4'), 30_000);
+    await waitFor('the new articles in the feed', async () => (await (await get(`${base}/feed.xml`)).text()).includes('artikel/4'), 30_000);
     const after = await stored();
     const expected = sources.flatMap((_, n) => Array.from({ length: 5 }, (_, i) => `https://ausfall-${n}.example.test/artikel/${i}`));
     expect(after.links.sort()).toEqual(expected.sort());
     // No source backed off or marked failing for the database's outage.
     expect(after.errorCounts).toEqual(sources.map(() => 0));
     expect(requestTimes.filter((t) => t > resumedAt).length).toBeGreaterThanOrEqual(SOURCES);
-    await waitFor('/healthz to be 200 again', async () => (await fetch(`${base}/healthz`)).status === 200, 15_000);
+    await waitFor('/healthz to be 200 again', async () => (await get(`${base}/healthz`)).status === 200, 15_000);
     expect(output).toContain('database reachable again: polls resume');
 
     child.kill('SIGTERM');
