@@ -6,11 +6,13 @@
  * - a cycle's new and changed articles are classified from the text the
  *   cycle already holds; nothing else is looked at again;
  * - topics are stored per rules fingerprint, so a restart classifies nothing;
- * - a rules edit classifies the whole store again, batch by batch with the
+ * - a rules edit classifies again only the articles it can change
+ *   (rules-delta.ts: those a changed term hits), batch by batch with the
  *   event loop free between batches, into a new state that replaces this one
  *   only when complete.
  */
 import type { Classifier } from '../classify/classifier.js';
+import { planRulesDelta, type RulesDefinition } from '../classify/rules-delta.js';
 import type { CycleOutcome } from '../pipeline.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, StoredArticle } from '../types.js';
@@ -39,6 +41,8 @@ export interface CuratedHead {
 export interface Rules {
   classifier: Classifier;
   fingerprint: string;
+  /** The topics and sources compiled (rulesFor): lets a rules edit classify again only what it can change. */
+  definition?: RulesDefinition;
 }
 
 export class Curation {
@@ -95,6 +99,60 @@ export class Curation {
         await yieldToEventLoop();
       }
     }
+    await store.putClassifications(rules.fingerprint, computed);
+    return curation;
+  }
+
+  /**
+   * The state for edited rules, from this one: an article that no changed
+   * term hits keeps its topics (rules-delta.ts), every other article is
+   * classified again. The same topics as `open` with the new rules, for the
+   * cost of reading the texts and looking for the changed terms in them.
+   * Topics the store already holds for the new rules (an edit undone) are
+   * taken as they are. Without both rule definitions: `open`.
+   */
+  static async derive(previous: Curation, store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
+    if (!previous.rules.definition || !rules.definition) return Curation.open(store, rules, options);
+    const delta = planRulesDelta(previous.rules.definition, rules.definition);
+    const heads = new Map(previous.#heads);
+    const topics = await store.getClassifications(rules.fingerprint, previous.#window ? [...heads.keys()] : undefined);
+    for (const id of topics.keys()) if (!heads.has(id)) topics.delete(id);
+    const curation = new Curation(rules, heads, topics, previous.#window);
+    const computed = new Map<string, string[]>();
+    // Articles whose content is read: to be classified again whole, or to be looked at for the changed terms.
+    const open = new Set<string>();
+    const whole = new Set<string>();
+    const settle = (id: string, result: string[]): void => {
+      topics.set(id, result);
+      computed.set(id, result);
+    };
+    let slice = performance.now();
+    for (const [id, head] of heads) {
+      if (topics.has(id)) continue;
+      const before = previous.#topics.get(id);
+      if (before === undefined || delta.allowsOtherTopics(head.sources) || delta.probe?.hitsHead(head)) whole.add(id);
+      else if (!delta.probe) settle(id, delta.carriedOver(before));
+      if (!topics.has(id)) open.add(id);
+      if (performance.now() - slice > SLICE_MS) {
+        await yieldToEventLoop();
+        slice = performance.now();
+      }
+    }
+    const take = async (batch: readonly StoredArticle[]): Promise<void> => {
+      slice = performance.now();
+      for (const article of batch) {
+        if (!open.has(article.id)) continue;
+        open.delete(article.id);
+        if (whole.has(article.id) || delta.probe!.hitsContent(article.content)) settle(article.id, curation.classifyArticle(article).topics);
+        else settle(article.id, delta.carriedOver(previous.#topics.get(article.id)!));
+        if (performance.now() - slice > SLICE_MS) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
+      }
+    };
+    await readArticles(store, [...open], !previous.#window && open.size > heads.size / 4, take, options.signal);
+    // Heads the store no longer had (removed meanwhile) stay without topics, as `open` leaves them.
     await store.putClassifications(rules.fingerprint, computed);
     return curation;
   }
@@ -219,6 +277,30 @@ function mergeSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]): Cura
   while (i < a.length) out.push(a[i++]!);
   while (j < b.length) out.push(b[j++]!);
   return out;
+}
+
+/** The articles of these ids, batch by batch: the whole store streamed when most of it is wanted, else looked up. */
+async function readArticles(
+  store: Store,
+  ids: readonly string[],
+  stream: boolean,
+  take: (batch: readonly StoredArticle[]) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (ids.length === 0) return;
+  if (stream) {
+    for await (const batch of store.streamArticles(BATCH)) {
+      signal?.throwIfAborted();
+      await take(batch);
+      await yieldToEventLoop();
+    }
+    return;
+  }
+  for (let i = 0; i < ids.length; i += BATCH) {
+    signal?.throwIfAborted();
+    await take(await store.getArticles(ids.slice(i, i + BATCH)));
+    await yieldToEventLoop();
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {
