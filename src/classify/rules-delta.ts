@@ -122,12 +122,14 @@ function sameRestrictionMaps(a: ReadonlyMap<string, ReadonlySet<string>>, b: Rea
  * a variant needs is skipped before it is tokenized.
  */
 export class TermProbe {
+  readonly terms: readonly ParsedTerm[];
   readonly #index: TermIndex;
   /** Per variant the longest word part it needs; undefined when it has none (a term of numbers only). */
   readonly #needles: (string | undefined)[];
   readonly #alwaysTokenize: boolean;
 
   constructor(terms: readonly ParsedTerm[]) {
+    this.terms = terms;
     this.#index = new TermIndex(terms.map((term, index) => ({ topic: 0, index, kind: 'include' as const, term })));
     this.#needles = terms.flatMap((t) => t.variants.map((v) => longest(v.parts.filter((p) => p !== '#'))));
     this.#alwaysTokenize = this.#needles.includes(undefined);

@@ -23,6 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const LINES = [
   'Linux-Kernel 6.18 erschienen', 'Kubernetes 1.32 mit neuem Scheduler', 'Hoster senkt Preise', 'Kochrezepte für den Herbst',
   'Wayland-Compositor für KDE', 'Podman ersetzt Docker', 'Torvalds über Rust for Linux', 'Käse aus dem Allgäu', 'Jupyter-Kernel für Python',
+  'Der Waylandcompositor stürzt ab',
 ];
 const TERMS = ['wayland', 'kde', 'herbst*', 'käse', '=podman', 'rust for linux', '*compositor', 'kochrezept*', 'scheduler ^0.5', 'preise'];
 
@@ -111,6 +112,75 @@ describe('Curation.derive', () => {
       { numRuns: 40 },
     );
   }, 180_000);
+
+  it('reads only the days whose texts may hold an added term, once a first edit has read them all', async () => {
+    // a7 (day 1) has "Wayland" in its text only; a13 (day 1) has "Kochrezepte" in its text only.
+    // a20 (day 2) has "Waylandcompositor" in its text only.
+    const articles = makeArticles(Array.from({ length: 30 }, (_, i) => ({ title: 0, summary: 1, body: i === 7 ? [4] : i === 13 ? [3] : i === 20 ? [9] : [5], day: i % 3, source: 'heise online' })));
+    const store = await freshStore('days', articles);
+    const read: string[] = [];
+    // The real store, with its reads noted.
+    const watched = new Proxy(store, {
+      get(target, key) {
+        if (key === 'getArticles') return async (ids: readonly string[]) => (read.push(...ids), target.getArticles(ids));
+        if (key === 'streamArticles') return (size?: number) => (read.push('*'), target.streamArticles(size));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    try {
+      const [name, topic] = Object.entries(base.topics)[0]!;
+      const withTerms = (...terms: string[]): Config => ({ ...base, topics: { ...base.topics, [name]: { ...topic, include: [...topic.include, ...terms] } } });
+      // Nothing stored for these rules yet: every text is read and classified (and its words noted).
+      let curation = await Curation.open(watched, rulesFor(base));
+      expect(read).toEqual(['*']);
+      for (const [terms, day] of [[['kde'], 1], [['kde', 'wayland'], 1], [['kde', 'wayland', 'kochrezept'], 1], [['kde', 'wayland', 'kochrezept', 'flatpak'], undefined]] as const) {
+        read.length = 0;
+        const rules = rulesFor(withTerms(...terms));
+        curation = await Curation.derive(curation, watched, rules);
+        const days = new Set(read.map((id) => articles.find((a) => a.id === id)!.firstSeen.slice(0, 10)));
+        expect([...days]).toEqual(day === undefined ? [] : [articles[day]!.firstSeen.slice(0, 10)]);
+        const expected = new Map(articles.map((a) => [a.id, classifyStoredArticle(rules.classifier, a).topics] as const).filter(([, t]) => t.length > 0));
+        expect(topicsOf(curation)).toEqual(expected);
+      }
+      expect(topicsOf(curation).get('a7')).toContain(name);
+      expect(topicsOf(curation).get('a13')).toContain(name);
+      // A term with a star has no word to look up: every day is read. "*compositor" hits "Waylandcompositor" (a20, day 2) too.
+      read.length = 0;
+      const starred = rulesFor(withTerms('kde', 'wayland', 'kochrezept', 'flatpak', '*compositor'));
+      curation = await Curation.derive(curation, watched, starred);
+      expect(read).toEqual(['*']);
+      expect(topicsOf(curation).get('a20')).toContain(name);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('after a start that classified nothing, the first edit reads every day once', async () => {
+    const articles = makeArticles(Array.from({ length: 12 }, (_, i) => ({ title: 0, summary: 1, body: i === 7 ? [4] : [5], day: i % 3, source: 'heise online' })));
+    const store = await freshStore('restart', articles);
+    try {
+      await Curation.open(store, rulesFor(base)); // classifies and stores the topics
+      await store.flush();
+    } finally {
+      await store.close();
+    }
+    const reopened = await openStore({ storePath: join(dir, 'restart', 'feedkurator.json') });
+    try {
+      const [name, topic] = Object.entries(base.topics)[0]!;
+      const withTerms = (...terms: string[]): Config => ({ ...base, topics: { ...base.topics, [name]: { ...topic, include: [...topic.include, ...terms] } } });
+      let curation = await Curation.open(reopened, rulesFor(base));
+      for (const terms of [['flatpak'], ['flatpak', 'wayland']]) {
+        const rules = rulesFor(withTerms(...terms));
+        curation = await Curation.derive(curation, reopened, rules);
+        const expected = new Map(articles.map((a) => [a.id, classifyStoredArticle(rules.classifier, a).topics] as const).filter(([, t]) => t.length > 0));
+        expect(topicsOf(curation)).toEqual(expected);
+      }
+      expect(topicsOf(curation).get('a7')).toContain(name);
+    } finally {
+      await reopened.close();
+    }
+  });
 
   it('classifies again only the articles an added term hits', async () => {
     const articles = makeArticles(Array.from({ length: 30 }, (_, i) => ({ title: i % 4, summary: 3, body: i === 7 ? [4] : [0], day: i % 3, source: 'heise online' })));
