@@ -186,14 +186,14 @@ function decideTopic(
 }
 
 /** Lower-cased source name → the topics it may lend; unrestricted sources are absent. */
-function restrictionsBySource(sources?: readonly SourceConfig[]): Map<string, ReadonlySet<string>> {
+export function restrictionsBySource(sources?: readonly SourceConfig[]): Map<string, ReadonlySet<string>> {
   const map = new Map<string, ReadonlySet<string>>();
   for (const s of sources ?? []) if (s.topics) map.set(s.name.toLowerCase(), new Set(s.topics));
   return map;
 }
 
 /** The union of what the article's sources allow; undefined means no restriction. */
-function allowedTopics(names: readonly string[] | undefined, restrictions: Map<string, ReadonlySet<string>>): Set<string> | undefined {
+export function allowedTopics(names: readonly string[] | undefined, restrictions: Map<string, ReadonlySet<string>>): Set<string> | undefined {
   if (!names || names.length === 0 || restrictions.size === 0) return undefined;
   const allowed = new Set<string>();
   for (const name of names) {

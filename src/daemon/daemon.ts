@@ -57,7 +57,7 @@ export function curationWindow(config: Config): number {
 }
 
 export function rulesFor(config: Config): Rules {
-  return { classifier: compileRules(config.topics, config.sources), fingerprint: fingerprintRules(config) };
+  return { classifier: compileRules(config.topics, config.sources), fingerprint: fingerprintRules(config), definition: { topics: config.topics, sources: config.sources } };
 }
 
 export class Daemon {
@@ -274,8 +274,15 @@ export class Daemon {
     return this.#exclusive(async () => {
       const previous = this.#config;
       const rules = rulesFor(next);
-      const curation =
-        this.#curation && rules.fingerprint === this.#curation.rules.fingerprint ? this.#curation : await Curation.open(this.store, rules, { window: curationWindow(next) });
+      const window = curationWindow(next);
+      const curation = !this.#curation
+        ? await Curation.open(this.store, rules, { window })
+        : rules.fingerprint === this.#curation.rules.fingerprint
+          ? this.#curation
+          : // The window size follows feed.maxItems: a changed one loads the heads again.
+            window === curationWindow(previous)
+            ? await Curation.derive(this.#curation, this.store, rules)
+            : await Curation.open(this.store, rules, { window });
       const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
       const fetcher = fetchChanged ? createFetcherFromConfig(next) : this.#fetcher;
       let built: Publication;
