@@ -36,9 +36,12 @@ export async function startServe({ dir, store, sources = [], keep = false, env =
  * Start to first 200 on /feed.xml, twice per run on the same copy: first
  * without a publication snapshot (a store written by `poll` has none), then
  * the restart, which answers from the snapshot the first start saved. After
- * each start, once its first cycle is done (no sources: nothing fetched)
- * and it has been idle for IDLE_MS, its RSS. Baseline (bare-start.mjs):
- * read + JSON.parse of every store file, listen, answer; its RSS likewise.
+ * each start, once its first cycle is done (no sources: nothing fetched),
+ * its RSS twice: IDLE_MS later (worker threads of the start may still be
+ * alive) and STEADY_MS later (past the idle timeouts of the reading
+ * workers, 10 s by default): what a daemon holds between polls. Baseline
+ * (bare-start.mjs): read + JSON.parse of every store file, listen, answer;
+ * its RSS at the same two points.
  */
 export async function benchServeStart({ dir, store, runs, log }) {
   const samples = { cold: [], snapshot: [], baseline: [] };
@@ -48,9 +51,9 @@ export async function benchServeStart({ dir, store, runs, log }) {
         const runDir = join(dir, `start-${run}`);
         for (const kind of ['cold', 'snapshot']) {
           const serve = await startServe({ dir: runDir, store, keep: kind === 'snapshot' });
-          const idleRssKb = await idleRss(serve.url, serve.proc);
+          const { idleRssKb, steadyRssKb } = await idleRss(serve.url, serve.proc);
           const usage = await stop(serve.proc);
-          samples[kind].push({ firstOkMs: serve.firstOkMs, idleRssKb, rssKb: usage.maxRssKb });
+          samples[kind].push({ firstOkMs: serve.firstOkMs, idleRssKb, steadyRssKb, rssKb: usage.maxRssKb });
         }
         rmSync(runDir, { recursive: true, force: true });
       } else {
@@ -59,24 +62,28 @@ export async function benchServeStart({ dir, store, runs, log }) {
         const firstOkMs = await waitForOk(`http://127.0.0.1:${port}/`, proc);
         await sleep(IDLE_MS);
         const idleRssKb = readRssKb(proc.child.pid);
+        await sleep(STEADY_MS - IDLE_MS);
+        const steadyRssKb = readRssKb(proc.child.pid);
         const usage = await stop(proc);
-        samples.baseline.push({ firstOkMs, idleRssKb, rssKb: usage.maxRssKb });
+        samples.baseline.push({ firstOkMs, idleRssKb, steadyRssKb, rssKb: usage.maxRssKb });
       }
     }
     const last = (k) => samples[k].at(-1);
     log(
-      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('snapshot').idleRssKb / 1024)} MB vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
+      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('cold').idleRssKb / 1024)}/${Math.round(last('snapshot').idleRssKb / 1024)} MB (${STEADY_MS / 1000} s: ${Math.round(last('cold').steadyRssKb / 1024)}/${Math.round(last('snapshot').steadyRssKb / 1024)} MB) vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
     );
   }
   const med = (kind, key) => median(samples[kind].map((s) => s[key]));
-  const summary = (kind) => ({ firstOkMs: med(kind, 'firstOkMs'), idleRssKb: med(kind, 'idleRssKb'), rssKb: med(kind, 'rssKb') });
-  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), baseline: summary('baseline'), idleMs: IDLE_MS };
+  const summary = (kind) => ({ firstOkMs: med(kind, 'firstOkMs'), idleRssKb: med(kind, 'idleRssKb'), steadyRssKb: med(kind, 'steadyRssKb'), rssKb: med(kind, 'rssKb') });
+  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), baseline: summary('baseline'), idleMs: IDLE_MS, steadyMs: STEADY_MS };
 }
 
 /** How long a daemon must have been idle before its RSS counts as idle. */
 const IDLE_MS = 3_000;
+/** …and as steady: past the reading workers' default idle timeout (10 s), so that builds before and after shorter timeouts compare. */
+const STEADY_MS = 15_000;
 
-/** RSS once the first cycle is done and its publishing settled: waits for /healthz to report the cycle, then IDLE_MS. */
+/** RSS once the first cycle is done and its publishing settled: waits for /healthz to report the cycle, then IDLE_MS, then STEADY_MS. */
 async function idleRss(url, proc) {
   for (;;) {
     const health = await fetch(`${url}/healthz`).then((r) => r.json()).catch(() => undefined);
@@ -85,7 +92,9 @@ async function idleRss(url, proc) {
     await sleep(50);
   }
   await sleep(IDLE_MS);
-  return readRssKb(proc.child.pid);
+  const idleRssKb = readRssKb(proc.child.pid);
+  await sleep(STEADY_MS - IDLE_MS);
+  return { idleRssKb, steadyRssKb: readRssKb(proc.child.pid) };
 }
 
 /** Resident set size of a running process now (VmRSS), in KB. */

@@ -19,7 +19,6 @@ import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
 import { describeError, StoreError } from '../errors.js';
-import { createFetcherFromConfig } from '../fetch/configure-fetcher.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -30,6 +29,13 @@ import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/pub
 import type { Store } from '../store/store-api.js';
 import type { CycleRecord, SourceState } from '../types.js';
 import { refreshStamps, stampPublication } from './shared-validators.js';
+
+/**
+ * Reading workers exit this long after the last body of a cycle (the reader's
+ * default is 10 s): within a cycle bodies come without such gaps, and
+ * between cycles an idle daemon holds no worker heaps.
+ */
+const READER_IDLE_MS = 2_000;
 
 /** How often a database store is checked between cycles (/healthz, pausing and resuming the polls). */
 const STORE_CHECK_MS = 5_000;
@@ -64,8 +70,10 @@ export class Daemon {
   readonly store: Store;
   #config: Config;
   #curation: Curation | undefined;
-  #fetcher: Fetcher;
-  readonly #reader: FeedReader;
+  /** Made by the first cycle: undici need not load before a start's first answer (~0.2 s of CPU). */
+  #fetcher: Fetcher | undefined;
+  /** Started by the first cycle: a start serves and loads the store without a reader worker competing for the CPU. */
+  #reader: FeedReader | undefined;
   #publication: Publication | undefined;
   readonly #cache = new ContentCache();
   /** Story clustering of a rebuild runs in a worker thread: requests keep flowing meanwhile. */
@@ -103,8 +111,6 @@ export class Daemon {
     this.store = options.store;
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'daemon' });
-    this.#fetcher = createFetcherFromConfig(options.config);
-    this.#reader = createFeedReader({ logger: this.#log });
     this.#clusterer = createStoryClusterer({ logger: this.#log });
     this.#publication = options.initialPublication;
   }
@@ -222,11 +228,12 @@ export class Daemon {
     let outcome: CycleOutcome;
     const curation = this.#curation!;
     try {
+      const fetcher = (this.#fetcher ??= await createFetcher(this.#config));
       outcome = await runCycle({
         config: this.#config,
         store: this.store,
-        fetcher: this.#fetcher,
-        reader: this.#reader,
+        fetcher,
+        reader: (this.#reader ??= createFeedReader({ logger: this.#log, idleTimeoutMs: READER_IDLE_MS })),
         classify: (article) => curation.classifyArticle(article),
         rulesFingerprint: curation.rules.fingerprint,
         logger: this.#options.logger,
@@ -284,12 +291,12 @@ export class Daemon {
             ? await Curation.derive(this.#curation, this.store, rules)
             : await Curation.open(this.store, rules, { window });
       const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
-      const fetcher = fetchChanged ? createFetcherFromConfig(next) : this.#fetcher;
+      const fetcher = fetchChanged && this.#fetcher ? await createFetcher(next) : this.#fetcher;
       let built: Publication;
       try {
         built = await this.#build(next, curation);
       } catch (err) {
-        if (fetcher !== this.#fetcher) await fetcher.close();
+        if (fetcher !== this.#fetcher) await fetcher?.close();
         throw err;
       }
       const oldFetcher = this.#fetcher;
@@ -298,7 +305,7 @@ export class Daemon {
       this.#fetcher = fetcher;
       this.#swapPublication(built, next);
       this.#log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
-      if (oldFetcher !== fetcher) void oldFetcher.close();
+      if (oldFetcher !== fetcher) void oldFetcher?.close();
       await this.#flushDerived();
       await this.#reportRules();
     });
@@ -315,7 +322,7 @@ export class Daemon {
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
     if (this.#healthTimer) clearInterval(this.#healthTimer);
     await this.settled();
-    await Promise.all([this.#fetcher.close(), this.#reader.close(), this.#clusterer.close()]);
+    await Promise.all([this.#fetcher?.close(), this.#reader?.close(), this.#clusterer.close()]);
   }
 
   /**
@@ -424,6 +431,7 @@ function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: numbe
       }
     },
     describe: () => clusterer.describe(),
+    threads: () => clusterer.threads(),
     close: () => clusterer.close(),
   };
   return timed;
@@ -431,6 +439,10 @@ function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: numbe
 
 function roundAll(timings: RebuildTimings): Record<string, number> {
   return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
+}
+
+async function createFetcher(config: Config): Promise<Fetcher> {
+  return (await import('../fetch/configure-fetcher.js')).createFetcherFromConfig(config);
 }
 
 function sameBodies(a: Publication, b: Publication): boolean {

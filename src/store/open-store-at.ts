@@ -9,8 +9,7 @@
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { openJsonStore } from './json/json-store.js';
-import { describeLocation } from './postgres/connect.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
+import { describeLocation } from './postgres/describe-location.js';
 import type { Store } from './store-api.js';
 
 export type StoreTarget = { kind: 'postgres'; url: string } | { kind: 'json'; path: string };
@@ -45,6 +44,6 @@ export function sameStoreTarget(a: StoreTarget, b: StoreTarget): boolean {
 }
 
 export async function openStoreAt(target: StoreTarget, options: { readOnly?: boolean } = {}): Promise<Store> {
-  if (target.kind === 'postgres') return openPostgresStore(target.url, { readOnly: options.readOnly === true });
+  if (target.kind === 'postgres') return (await import('./postgres/postgres-store.js')).openPostgresStore(target.url, { readOnly: options.readOnly === true });
   return openJsonStore(target.path, { readOnly: options.readOnly === true });
 }

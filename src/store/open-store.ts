@@ -5,7 +5,6 @@
 import type { Config } from '../config/schema.js';
 import { openJsonStore } from './json/json-store.js';
 import { storeTargetOfConfig } from './open-store-at.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store-api.js';
 
 export interface OpenStoreOptions {
@@ -21,6 +20,8 @@ export interface OpenStoreOptions {
 export async function openStore(config: Pick<Config, 'storePath'> & Partial<Pick<Config, 'storage'>>, options: OpenStoreOptions = {}): Promise<Store> {
   const target = storeTargetOfConfig(config, options.env);
   if (target.kind === 'postgres') {
+    // Loaded only for a database: pg and the PostgreSQL backend cost a JSON store's daemon ~12 MB and their load time.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
     return openPostgresStore(target.url, { readOnly: options.readOnly === true, ...(options.onQuery ? { onQuery: options.onQuery } : {}) });
   }
   return openJsonStore(config.storePath, options);

@@ -51,6 +51,26 @@ describe('story clustering in a worker thread', () => {
     }
   }, 60_000);
 
+  it('lets the worker exit when idle, then clusters again with every article sent anew', async () => {
+    const clusterer = createStoryClusterer({ idleTimeoutMs: 200 });
+    try {
+      const input = asInput(corpus);
+      expect(await clusterer.cluster(input)).toEqual(expected(corpus));
+      expect(clusterer.threads()).toBe(1);
+      const deadline = Date.now() + 20_000;
+      while (clusterer.threads() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(clusterer.threads()).toBe(0);
+
+      // The same head objects as before: a new worker must get them whole, and give the same clusters.
+      const later = input.slice(7);
+      expect(await clusterer.cluster(later)).toEqual(expected(corpus.slice(7)));
+      expect(clusterer.describe()).toBe('a worker thread');
+      expect(clusterer.threads()).toBe(1);
+    } finally {
+      await clusterer.close();
+    }
+  }, 60_000);
+
   it('clusters in the calling thread when the worker entry cannot load', async () => {
     const broken = join(dir, 'broken-worker.mjs');
     writeFileSync(broken, 'throw new Error("no worker here");\n');

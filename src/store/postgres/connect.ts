@@ -6,6 +6,9 @@
 import pg from 'pg';
 import { redactUrl } from '../../config/redact-url.js';
 import { StoreError } from '../../errors.js';
+import { describeLocation } from './describe-location.js';
+
+export { describeLocation };
 
 export interface PoolOptions {
   /** Connections in the pool (default 10). */
@@ -98,16 +101,6 @@ export function createDatabase(url: string, options: PoolOptions = {}): Database
 }
 
 /** The URL as it may appear anywhere: password removed, user kept. */
-export function describeLocation(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return redactUrl(url);
-  }
-}
 
 /** One line, no password, the reason a user can act on. */
 export function describePgError(err: unknown, url: string): string {

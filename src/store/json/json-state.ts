@@ -1,0 +1,160 @@
+/**
+ * What the JSON store holds in memory (json-store.ts): every article's head
+ * and identity keys, fetch state, tombstones, topics and the journal not yet
+ * folded into segments; and loading it: the manifest, one segment at a time
+ * (only its heads stay), then the journal files replayed on top. A store of
+ * the single-file layout is migrated: its articles go into dirty segments,
+ * written at the first flush.
+ */
+import { stat } from 'node:fs/promises';
+import { KeyIndex } from '../../dedupe/article-keys.js';
+import type { ArticleHead, CycleRecord, SourceState, StoredArticle } from '../../types.js';
+import { SCHEMA_VERSION, segmentDayOf, type JsonLayout } from './json-layout.js';
+import { Journal, type JournalDoc } from './journal.js';
+import { readJournal, readManifest, readRetired, readSegment, readTopics, type ManifestDoc } from './read-json-store.js';
+import type { SegmentCache } from './segment-cache.js';
+import { SharedStrings } from './shared-strings.js';
+
+export async function loadJsonState(layout: JsonLayout, segments: SegmentCache, warn: (message: string, err?: unknown) => void): Promise<JsonState> {
+  const state = new JsonState(layout, warn);
+  await state.load(segments);
+  return state;
+}
+
+export class JsonState {
+  openedSchemaVersion: number | null = null;
+  readonly heads = new Map<string, ArticleHead>();
+  readonly keys = new KeyIndex();
+  readonly strings = new SharedStrings();
+  retired = new Map<string, string>();
+  sources = new Map<string, SourceState>();
+  lastCycle: CycleRecord | undefined;
+  /** Journal files hold fetch state the manifest does not; the manifest covers the journal up to manifestSeq. */
+  manifestUnsaved = false;
+  manifestSeq = 0;
+  readonly journal = new Journal();
+  topics = newTopics('');
+  dirty = { manifest: false, retired: false };
+  /** Set by a migration from the single-file layout: segment files not written by it are leftovers of a crashed attempt. */
+  migrated = false;
+  readonly #layout: JsonLayout;
+  readonly #warn: (message: string, err?: unknown) => void;
+
+  constructor(layout: JsonLayout, warn: (message: string, err?: unknown) => void) {
+    this.#layout = layout;
+    this.#warn = warn;
+  }
+
+  async load(segments: SegmentCache): Promise<void> {
+    const opened = await readManifest(this.#layout);
+    if (opened.kind === 'legacy') {
+      this.openedSchemaVersion = opened.version;
+      this.#loadManifest(opened.manifest);
+      this.retired = new Map(Object.entries(opened.retired));
+      for (const article of opened.articles) this.#putArticle(article, segments);
+      this.dirty = { manifest: true, retired: true };
+      this.migrated = true;
+      // Journal files beside a single-file store are leftovers of a crashed migration: never replayed, deleted at the first write.
+      this.journal.staleSeqs = await this.#layout.listJournalSeqs();
+      this.journal.nextSeq = Math.max(0, ...this.journal.staleSeqs) + 1;
+      return;
+    }
+    if (opened.kind === 'current') {
+      this.openedSchemaVersion = SCHEMA_VERSION;
+      this.#loadManifest(opened.doc);
+    } else this.dirty.manifest = true; // a new store: the manifest marks the directory as one
+    this.retired = await readRetired(this.#layout);
+    const topics = await readTopics(this.#layout);
+    if (topics && 'problem' in topics) this.#warn(topics.problem);
+    else if (topics) this.topics = { ...newTopics(topics.fingerprint), byId: topics.topics, fileSeq: topics.journalSeq };
+    // One segment at a time: only its heads stay in memory.
+    for (const day of (await this.#layout.listSegmentDays()).sort()) {
+      for (const article of await readSegment(this.#layout, day)) this.addHead(article);
+    }
+    await this.#replayJournal();
+  }
+
+  async #replayJournal(): Promise<void> {
+    const seqs = await this.#layout.listJournalSeqs();
+    const docs: JournalDoc[] = [];
+    for (const seq of seqs) {
+      const doc = await readJournal(this.#layout, seq);
+      if (doc) docs.push(doc);
+    }
+    const superseded = Math.max(0, ...docs.map((d) => d.supersedes ?? 0));
+    const journal = this.journal;
+    // Never reuse a number the manifest or topics file may claim to cover.
+    journal.nextSeq = Math.max(0, ...seqs, this.manifestSeq, this.topics.fileSeq) + 1;
+    for (const doc of docs) {
+      if (doc.seq <= superseded) {
+        journal.staleSeqs.push(doc.seq);
+        continue;
+      }
+      for (const record of doc.articles) {
+        const { content: _content, ...head } = record;
+        this.strings.share(head);
+        this.heads.set(head.id, head);
+        this.keys.add(head);
+        journal.replay(record, segmentDayOf(head.firstSeen));
+      }
+      for (const [id, day] of Object.entries(doc.removed)) {
+        const head = this.heads.get(id);
+        if (head) {
+          this.keys.remove(head);
+          this.heads.delete(id);
+        }
+        journal.remove(id, day);
+      }
+      // Fetch state the manifest already covers is older than the manifest's.
+      if (doc.seq > this.manifestSeq) {
+        for (const [name, state] of Object.entries(doc.sources ?? {})) this.sources.set(name, state);
+        if (doc.lastCycle) this.lastCycle = doc.lastCycle;
+        if (doc.sources || doc.lastCycle) this.manifestUnsaved = true;
+      }
+      // Topics of another fingerprint, or already in the topics file, are not current.
+      if (doc.topics && doc.topics.fingerprint === this.topics.fingerprint && doc.seq > this.topics.fileSeq) {
+        for (const [id, list] of Object.entries(doc.topics.byId)) this.topics.byId.set(id, list);
+        this.topics.unsaved = true;
+      }
+      journal.files.push({ seq: doc.seq, bytes: (await stat(this.#layout.journal(doc.seq))).size });
+    }
+    journal.clearPending();
+  }
+
+  #loadManifest(doc: ManifestDoc): void {
+    this.sources = new Map(Object.entries(doc.sources));
+    this.lastCycle = doc.lastCycle;
+    this.manifestSeq = doc.journalSeq ?? 0;
+  }
+
+  addHead(article: StoredArticle): ArticleHead {
+    const { content: _content, ...head } = article;
+    this.strings.share(head);
+    this.heads.set(head.id, head);
+    this.keys.add(head);
+    return head;
+  }
+
+  /** An article whose content is in hand (migration, import): head in memory, content in its dirty segment. */
+  #putArticle(article: StoredArticle, segments: SegmentCache): void {
+    this.addHead(article);
+    segments.putNew(segmentDayOf(article.firstSeen), article);
+  }
+}
+
+export interface TopicsState {
+  fingerprint: string;
+  byId: Map<string, string[]>;
+  /** Set since the last flush, for this flush's journal file. */
+  pending: Map<string, string[]>;
+  /** A new fingerprint: the topics file is written whole at the next flush. */
+  whole: boolean;
+  /** Journal files hold topics the topics file does not. */
+  unsaved: boolean;
+  /** The journal sequence number the topics file covers. */
+  fileSeq: number;
+}
+
+export function newTopics(fingerprint: string): TopicsState {
+  return { fingerprint, byId: new Map(), pending: new Map(), whole: false, unsaved: false, fileSeq: 0 };
+}
