@@ -21,9 +21,11 @@ describe('evaluate: counts and scores per topic', () => {
     { title: 'e', labels: ['kernel'] },
   ];
   const answers = { a: ['kernel'], b: ['kernel'], c: ['kernel', 'hosting'], d: ['hosting'], e: [] };
-  const report = evaluate(examples, ['kernel', 'hosting', 'containers'], byTitle(answers));
+  // Evaluated inside each test, not at collection: Stryker switches a mutant on for the tests only.
+  const run = () => evaluate(examples, ['kernel', 'hosting', 'containers'], byTitle(answers));
 
   it('true and false positives, misses, precision, recall and F1', () => {
+    const report = run();
     expect(report.examples).toBe(5);
     // kernel: a, b right; c wrong; e missed.
     expect(report.perTopic[0]).toEqual({ topic: 'kernel', tp: 2, fp: 1, fn: 1, precision: 2 / 3, recall: 2 / 3, f1: 2 / 3 });
@@ -32,14 +34,17 @@ describe('evaluate: counts and scores per topic', () => {
   });
 
   it('a topic never expected nor predicted scores 1 (nothing to get wrong), not 0 or NaN', () => {
+    const report = run();
     expect(report.perTopic[2]).toEqual({ topic: 'containers', tp: 0, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1 });
   });
 
   it('micro scores add the counts of all topics', () => {
+    const report = run();
     expect(report.micro).toEqual({ tp: 3, fp: 2, fn: 2, precision: 0.6, recall: 0.6, f1: 0.6 });
   });
 
   it('lists each wrong item once, with what was expected, what came out and the note', () => {
+    const report = run();
     expect(report.misses).toEqual([
       { title: 'b', expected: ['kernel', 'hosting'], got: ['kernel'] },
       { title: 'c', expected: [], got: ['kernel', 'hosting'], note: 'weder noch' },
@@ -85,6 +90,7 @@ describe('readLabelledSet', () => {
     const broken = path.join(tmp, 'broken.jsonl');
     writeFileSync(broken, '{"title":"A","labels":[]}\n\n{"title": "B", labels: []}\n');
     expect(() => readLabelledSet(broken)).toThrow(`${broken}:3: not valid JSON`);
+    expect(() => readLabelledSet(broken)).toThrow(expect.objectContaining({ cause: expect.any(SyntaxError) }));
     const noLabels = path.join(tmp, 'no-labels.jsonl');
     writeFileSync(noLabels, '{"title":"A","labels":"kernel"}\n');
     expect(() => readLabelledSet(noLabels)).toThrow(`${noLabels}:1: needs "title" and "labels"`);
@@ -104,5 +110,7 @@ describe('the substring baseline', () => {
     expect(classify({ title: 'Wetter' }).topics).toEqual([]);
     // The fields are joined with a line break, so a needle never spans two of them.
     expect(classifyBySubstring({ x: 'ab' })({ title: 'a', summary: 'b' }).topics).toEqual([]);
+    // A missing summary or content adds no text of its own.
+    expect(classifyBySubstring({ x: 'stryker', y: 'undefined' })({ title: 'a' }).topics).toEqual([]);
   });
 });

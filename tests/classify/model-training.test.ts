@@ -17,16 +17,19 @@ const docs = [
 ];
 
 describe('fitTopic', () => {
-  const strong = fitTopic(docs, 'containers', 0.01);
-  const weak = fitTopic(docs, 'containers', 0.001);
+  // Fitted inside each test, not at collection: Stryker switches a mutant on for the tests only.
+  const fit = (lambda: number) => fitTopic(docs, 'containers', lambda);
 
   it('learns words for and against the topic, symmetric words alike, rare words not at all', () => {
+    const strong = fit(0.01);
     expect(strong).toEqual({ bias: -0.802, weights: { container: 1.019, docker: 2.081, kubernetes: 2.081, mkv: -2.195, video: -1.58 } });
     // "einmal" is in one document only: it would memorise that item.
     expect(strong.weights).not.toHaveProperty('einmal');
   });
 
   it('weaker regularisation gives larger weights', () => {
+    const strong = fit(0.01);
+    const weak = fit(0.001);
     expect(weak).toEqual({ bias: -1.179, weights: { container: 1.683, docker: 3.479, kubernetes: 3.479, mkv: -4.171, video: -2.933 } });
     for (const [word, w] of Object.entries(strong.weights)) expect(Math.abs(weak.weights[word]!), word).toBeGreaterThan(Math.abs(w));
   });
@@ -51,9 +54,10 @@ describe('trainModel', () => {
     ...titles(['Docker 28 erschienen', 'Kubernetes-Cluster absichern', 'Docker-Images signieren', 'Podman ersetzt Docker', 'Kubernetes 1.33 erschienen', 'Docker Desktop', 'Kubernetes Operator', 'Podman Desktop'], ['containers']),
     ...titles(['MKV-Dateien abspielen', 'Smartphone im Test', 'MKV ohne Untertitel', 'Tablet im Test', 'Neues Smartphone erschienen', 'Wetter im Test', 'Fußball heute', 'Bahn streikt', 'Bahn Fußball Wetter', 'Smartphone Bahn', 'Tablet Wetter', 'MKV Fußball'], []),
   ];
-  const { model, report } = trainModel(examples, ['containers', 'kernel'], 'Testdaten');
+  const train = () => trainModel(examples, ['containers', 'kernel'], 'Testdaten');
 
   it('picks the regularisation with the best out-of-fold log loss and the largest veto threshold that spares every positive', () => {
+    const { report } = train();
     expect(report).toEqual([
       { topic: 'containers', positives: 8, lambda: 0.001, drop: 0.2, cvVetoedPositives: 0, cvVetoedNegatives: 9 },
       { topic: 'kernel', positives: 0, lambda: 0.01, drop: 0.3, cvVetoedPositives: 0, cvVetoedNegatives: 20 },
@@ -61,6 +65,7 @@ describe('trainModel', () => {
   });
 
   it('writes the model with its provenance, features description and per-topic weights', () => {
+    const { model } = train();
     expect(model.version).toBe(1);
     expect(model.trainedOn).toBe('Testdaten');
     expect(model.features).toMatch(/^folded words of title, summary and content without function words.*words in at least 2 training items$/);

@@ -87,6 +87,17 @@ describe('detectFormat: the document decides the format', () => {
   });
 });
 
+describe('limits of the root search', () => {
+  it('looks past at most 1000 declarations and comments', () => {
+    expect(detectFormat(`${'<!-- c -->'.repeat(999)}<rss/>`)).toMatchObject({ format: 'rss2.0' });
+    expect(refusal(`${'<!-- c -->'.repeat(1000)}<rss/>`)).toEqual({ code: 'FK_NOT_A_FEED', message: 'the body is XML-like but has no root element' });
+  });
+
+  it('a lone "<" before the root is broken markup, not text before a feed', () => {
+    expect(refusal('< <rss version="2.0"></rss>')).toEqual({ code: 'FK_NOT_A_FEED', message: 'the body is XML-like but has no root element' });
+  });
+});
+
 describe('readAttribute', () => {
   it('reads a quoted attribute by its exact name, dots and colons literal', () => {
     const tag = '<rss xml:base="https://a.example/" version=\'2.0\' xmlXbase="https://wrong.example/" data-version="9">';

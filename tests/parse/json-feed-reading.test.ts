@@ -31,6 +31,7 @@ describe('JSON Feed: what is refused, with which code', () => {
     expect(broken.message).toMatch(/^broken JSON: \S/);
     expect(broken.message).toContain('"{"a": x}"');
     expect(broken.message).not.toMatch(/\n/);
+    await expect(parseFeed('{"a": x}', { url: URL_FETCHED })).rejects.toMatchObject({ cause: expect.any(SyntaxError) });
   });
 
   it('a JSON document that is not an object is FK_NOT_A_FEED', () => {
@@ -40,6 +41,11 @@ describe('JSON Feed: what is refused, with which code', () => {
         code: 'FK_NOT_A_FEED', message: 'the JSON document is not an object, so not a JSON Feed',
       }));
     }
+  });
+
+  it('only a leading byte order mark is removed: one inside a value stays', async () => {
+    const feed = await read(`\uFEFF${json({ version: V11, items: [{ id: 'a\uFEFFb' }] })}`);
+    expect(feed.items[0]?.guid).toBe('a\uFEFFb');
   });
 
   it('a byte order mark before the object is no reason to refuse', async () => {
@@ -118,12 +124,13 @@ describe('JSON Feed: items', () => {
         content_text: 'Text',
         date_published: '2025-04-15T11:23:00+02:00',
         date_modified: '2025-04-16T08:00:00+02:00',
-        authors: [{ name: ' Ada ' }, { name: '' }, { url: 'https://x.example/' }, 'Bob', { name: 'Linus' }],
+        authors: [{ name: ' Ada ' }, { name: '' }, { url: 'https://x.example/' }, 'Bob', null, { name: 'Linus' }],
         tags: [' Kernel ', '', '   ', 7, 'Rust'],
         attachments: [
           { url: 'folge.mp3', mime_type: ' audio/mpeg ', size_in_bytes: 4096 },
           { url: 'ftp://files.example/x.iso', size_in_bytes: 1 },
           'https://blog.example/not-an-object.mp3',
+          null,
           { url: 'https://cdn.example/b.ogg', size_in_bytes: 0 },
           { url: 'https://cdn.example/c.ogg', size_in_bytes: -5, mime_type: '' },
           { url: 'https://cdn.example/d.ogg', size_in_bytes: 1.5 },
@@ -157,7 +164,10 @@ describe('JSON Feed: items', () => {
 
   it('an empty item stays an item with nothing set', async () => {
     const feed = await read({ version: V11, items: [{}, { id: '  ', url: ' ', title: '', tags: 'Kernel', attachments: { url: 'https://x.example/a' } }] });
-    expect(feed.items).toEqual([{}, {}]);
+    // Strict: a field that is absent must not be there as undefined either.
+    expect(feed.items).toStrictEqual([{}, {}]);
+    const partial = await read({ version: V11, items: [{ id: 'x', attachments: [{ url: 'https://c.example/a', mime_type: ' ', size_in_bytes: 0 }] }] });
+    expect(partial.items[0]?.enclosures).toStrictEqual([{ url: 'https://c.example/a' }]);
   });
 
   it('entries that are not objects are skipped', async () => {
