@@ -55,6 +55,17 @@ describe('splitNewsSet', () => {
     expect(new Set(seeds).size).toBeGreaterThan(1);
   });
 
+  it('draws per stratum in the sorted order of the strata, the unlabelled ones under "none" (pinned: the recorded split depends on it)', () => {
+    const pinned = [
+      ...Array.from({ length: 4 }, (_, i) => item(`k${i}`, ['kernel'])),
+      ...Array.from({ length: 4 }, (_, i) => item(`n${i}`, [])),
+      ...Array.from({ length: 3 }, (_, i) => item(`c${i}`, ['containers'])),
+    ];
+    const split = splitNewsSet(pinned, 5, 0.5);
+    expect(split.holdout).toEqual(['c0', 'c1', 'k2', 'k3', 'n0', 'n1']);
+    expect(split.tuning).toEqual(['c2', 'k0', 'k1', 'n2', 'n3']);
+  });
+
   it('label order does not make another stratum: [a, b] and [b, a] are one', () => {
     const mixed = [item('x1', ['kernel', 'hosting']), item('x2', ['hosting', 'kernel'])];
     expect(splitNewsSet(mixed, 1, 0.4).holdout).toHaveLength(1);

@@ -93,6 +93,10 @@ describe('limits of the root search', () => {
     expect(refusal(`${'<!-- c -->'.repeat(1000)}<rss/>`)).toEqual({ code: 'FK_NOT_A_FEED', message: 'the body is XML-like but has no root element' });
   });
 
+  it('a DOCTYPE whose internal subset is followed by blanks before its ">"', () => {
+    expect(detectFormat('<!DOCTYPE rss [ <!ELEMENT a ANY> ] >\n<rss version="2.0"/>')).toEqual({ kind: 'xml', root: 'rss', rootTag: '<rss version="2.0"/>', rootStart: 37, format: 'rss2.0' });
+  });
+
   it('a lone "<" before the root is broken markup, not text before a feed', () => {
     expect(refusal('< <rss version="2.0"></rss>')).toEqual({ code: 'FK_NOT_A_FEED', message: 'the body is XML-like but has no root element' });
   });
