@@ -63,6 +63,11 @@ describe('dedupeItems: one article per guid within a feed', () => {
     expect(warnings).toEqual([`guid "${long.slice(0, 77)}…" listed 2 times for the same article; kept the first`, `link ${exact} listed twice; kept the first`]);
   });
 
+  it('items with their own guids are kept even when they share a link', () => {
+    const items: RawItem[] = [{ guid: 'a', link: 'https://a.example/' }, { guid: 'b', link: 'https://a.example/' }];
+    expect(dedupeItems(items)).toEqual({ items, warnings: [] });
+  });
+
   it('leaves a feed without repeats alone', () => {
     const items: RawItem[] = [{ guid: 'a' }, { guid: 'b' }, { link: 'https://a.example/' }];
     expect(dedupeItems(items)).toEqual({ items, warnings: [] });

@@ -44,7 +44,8 @@ describe('JSON Feed: what is refused, with which code', () => {
   });
 
   it('only a leading byte order mark is removed: one inside a value stays', async () => {
-    const feed = await read(`\uFEFF${json({ version: V11, items: [{ id: 'a\uFEFFb' }] })}`);
+    // No leading one here: a replace of "the first" BOM anywhere would take the one in the value.
+    const feed = await read(json({ version: V11, items: [{ id: 'a\uFEFFb' }] }));
     expect(feed.items[0]?.guid).toBe('a\uFEFFb');
   });
 
