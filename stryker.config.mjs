@@ -42,7 +42,9 @@ export default {
   htmlReporter: { fileName: `.tmp/mutation/${scope}.html` },
   jsonReporter: { fileName: `.tmp/mutation/${scope}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
-  ignorePatterns: ['dist', 'data', 'bench', 'docs', 'coverage', '.tmp'],
+  // '.stryker-tmp': a run with its own --tempDirName (two folders at once) must not copy the other run's sandbox,
+  // whose files vanish under it (ENOENT in the instrumenter).
+  ignorePatterns: ['dist', 'data', 'bench', 'docs', 'coverage', '.tmp', '.stryker-tmp'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

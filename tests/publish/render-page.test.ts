@@ -17,9 +17,10 @@ function page(entries = ALL_ENTRIES, yaml = CONFIG_YAML): string {
 }
 
 describe('the HTML page', () => {
-  const html = page();
+  // Rendered inside each test, not at collection: Stryker switches a mutant on for the tests only.
 
   it('is German, responsive and announces all three feed formats for autodiscovery', () => {
+    const html = page();
     expect(html).toMatch(/^<!doctype html>\n<html lang="de">/);
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Linux-News: Kernel, Container, Hosting (RSS)" href="feed.xml">');
@@ -29,6 +30,7 @@ describe('the HTML page', () => {
   });
 
   it('groups articles by day in the configured time zone with German dates, newest first', () => {
+    const html = page();
     const days = [...html.matchAll(/<h2 class="day"><time datetime="([\d-]+)">([^<]+)<\/time>/g)].map((m) => [m[1], m[2]]);
     expect(days).toEqual([
       ['2026-11-21', 'Samstag, 21. November 2026'],
@@ -46,6 +48,7 @@ describe('the HTML page', () => {
   });
 
   it('shows per article its source, topics, a teaser cut at a word and the other outlets', () => {
+    const html = page();
     const akamai = html.slice(html.indexOf('<article id="a-k7Qm2xAkamai01">'));
     const block = akamai.slice(0, akamai.indexOf('</article>'));
     expect(block).toContain(`<a href="${AKAMAI.article.link}" rel="noopener">`);
@@ -59,6 +62,7 @@ describe('the HTML page', () => {
   });
 
   it('offers subscribe links per format and per topic, and the OPML', () => {
+    const html = page();
     for (const base of ['feed', 'topics/kernel', 'topics/containers', 'topics/hosting']) {
       for (const ext of ['xml', 'atom', 'json']) expect(html).toContain(`href="${base}.${ext}"`);
     }
@@ -76,6 +80,7 @@ describe('the HTML page', () => {
   });
 
   it('allows exactly its own inline style by hash', () => {
+    const html = page();
     expect(PAGE_STYLE_HASH).toBe(`sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}`);
     expect(html).toContain(`<style>${PAGE_STYLE}</style>`);
     expect(PAGE_CSP).toContain(`style-src '${PAGE_STYLE_HASH}'`);
