@@ -2,17 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
-import { makeTempDir, renderTestConfig, spawnCli, waitForExit } from '../helpers/cli.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { makeTempDir, renderTestConfig, spawnCli, waitFor, waitForExit } from '../helpers/cli.js';
 
 /** Start serve, wait until its first cycle is done and its snapshot written; returns the child and its URL. */
 async function startServe(configFile: string) {
@@ -20,7 +10,7 @@ async function startServe(configFile: string) {
   const url = await waitFor('the serving log line', async () => {
     const line = serve.output().split('\n').find((l) => l.includes('"msg":"serving"'));
     return line ? (JSON.parse(line) as { url: string }).url : undefined;
-  });
+  }, 30_000);
   return { serve, url };
 }
 
@@ -46,7 +36,7 @@ describe('serve start-up from the last run', () => {
       const res = await fetch(`${first.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
       const body = await res.text();
       return body.includes('Podman 6.0 erschienen') && existsSync(path.join(dir, 'store.publication.json')) ? res.headers.get('etag') : undefined;
-    });
+    }, 30_000);
     first.serve.kill('SIGTERM');
     expect((await waitForExit(first.serve)).code).toBe(0);
     expect(existsSync(path.join(dir, 'store.config-checked.json'))).toBe(true);

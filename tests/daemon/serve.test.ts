@@ -2,17 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
-import { makeTempDir, renderTestConfig, runCli, spawnCli, waitForExit } from '../helpers/cli.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { makeTempDir, renderTestConfig, runCli, spawnCli, waitFor, waitForExit } from '../helpers/cli.js';
 
 describe('serve', () => {
   let samples: SampleServer;

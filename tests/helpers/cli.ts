@@ -61,6 +61,17 @@ export function waitForExit(child: ChildProcess): Promise<{ code: number | null;
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
+/** Polls `probe` every 100 ms until it gives a value (a throwing probe counts as none yet), or fails naming `what`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function makeTempDir(prefix = 'feedkurator-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
