@@ -126,7 +126,7 @@ export function prepareCorpus(input: readonly StoryWords[]): StoryCorpus {
 export interface StoryComparison {
   same: boolean;
   /** Set when a veto decided. */
-  veto?: 'title-ids' | 'version-conflict' | 'different-days';
+  veto?: 'title-ids' | 'version-conflict' | 'different-days' | 'different-years';
   /** The model's score: bias + Σ weight × feature. */
   score: number;
   /** Weight of the words both use. */
@@ -173,11 +173,16 @@ function sumWeight(x: Int32Array, w: Float64Array): number {
 }
 
 function findVeto(a: StoryText, b: StoryText): StoryComparison['veto'] {
-  if (a.days.length > 0 && b.days.length > 0) {
-    if (conflictingDays(a.days, b.days, 'weekday:') || conflictingDays(a.days, b.days, 'date:')) return 'different-days';
+  if (a.headDays.length > 0 && b.headDays.length > 0) {
+    if (conflictingDays(a.headDays, b.headDays, 'weekday:') || conflictingDays(a.headDays, b.headDays, 'date:')) return 'different-days';
   }
+  if (a.headYears.length > 0 && b.headYears.length > 0 && !a.headYears.some((y) => b.headYears.includes(y))) return 'different-years';
   if (a.titleIds.length === 0 && b.titleIds.length === 0) return undefined;
-  if (a.titleIds.length > 0 && b.titleIds.length > 0 && !a.titleIds.some((id) => b.titleIds.includes(id))) return 'title-ids';
+  // Disjoint title ids veto only when neither item names the other's anywhere:
+  // "Linux 6.19 veröffentlicht" and "Linux 7.0 bestätigt" report one announcement when both texts name both.
+  if (a.titleIds.length > 0 && b.titleIds.length > 0 && !a.titleIds.some((id) => b.ids.includes(id)) && !b.titleIds.some((id) => a.ids.includes(id))) {
+    return 'title-ids';
+  }
   if (conflictingVersion(a, b) || conflictingVersion(b, a)) return 'version-conflict';
   return undefined;
 }
