@@ -19,7 +19,7 @@
  *    the window has (weight ≥ RARE_WEIGHT), at most RARE_CAP;
  *  - sharedDates: calendar days both name ("29. Oktober"), at most 2 — two
  *    reports of one event date it alike (different days are a veto);
- *  - actorConflict: a title names a company of ACTORS that the other item
+ *  - actorConflict: a title names a company (story-text ACTORS) that the other item
  *    never mentions ("Google baut Rechenzentrum in Singapur" vs "Facebook
  *    investiert in Rechenzentrum in Singapur, nahe Google"): two companies'
  *    events of one kind, in one place;
@@ -32,8 +32,7 @@
  * extra words or as a feature of their own: grouped cross-validation found
  * fewer pairs with them; tests/dedupe/story-train.ts fits any such set).
  */
-import { currentVocabulary, internStory, type PreparedStory, type StoryCorpus } from './story-similarity.js';
-import { readStoryText } from './story-text.js';
+import type { PreparedStory, StoryCorpus } from './story-similarity.js';
 import { stageConflicts } from './story-stages.js';
 
 export const FEATURE_NAMES = [
@@ -71,29 +70,10 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
   ];
 }
 
-/**
- * Companies whose name in a title makes them the subject: hyperscalers, hosters, CDNs, data-centre
- * operators, chip makers and the platform vendors of Linux news. Read like article text, so that
- * the stems match ("Googles" and "Google" are one word).
- */
-const ACTORS = readStoryText(
-  `Google Alphabet Facebook Meta Microsoft Azure Amazon AWS Apple IBM Oracle Intel AMD Nvidia Qualcomm Hetzner IONOS Strato
-  OVH OVHcloud netcup Scaleway Cloudflare Akamai Fastly Equinix Interxion CyrusOne Blackstone Telekom Vodafone SAP STACKIT
-  Broadcom VMware Canonical SUSE Docker CrowdStrike OpenAI Alibaba Tencent Huawei Samsung`,
-  '',
-);
-// The actors' word ids, read again when the shared vocabulary was dropped (ids change then).
-let actorIds = new Set<number>();
-let actorGeneration = -1;
-
-/** A title names an actor the other item never mentions. Ids are sorted: this runs for every candidate pair. */
+/** A title names a company (StoryText.titleActors) the other item never mentions. Runs for every candidate pair: ids are sorted. */
 function actorConflict(a: PreparedStory, b: PreparedStory): boolean {
-  if (actorGeneration !== currentVocabulary()) {
-    actorIds = new Set(internStory(ACTORS).titleWords);
-    actorGeneration = currentVocabulary();
-  }
-  for (const id of a.titleWords) if (actorIds.has(id) && !hasId(b.words, id)) return true;
-  for (const id of b.titleWords) if (actorIds.has(id) && !hasId(a.words, id)) return true;
+  for (const id of a.titleActors) if (!hasId(b.words, id)) return true;
+  for (const id of b.titleActors) if (!hasId(a.words, id)) return true;
   return false;
 }
 

@@ -52,6 +52,8 @@ export interface StoryWords {
   text: StoryText;
   words: Int32Array;
   titleWords: Int32Array;
+  /** Ids of the title words that name a company (StoryText.titleActors), usually none. */
+  titleActors: Int32Array;
 }
 
 export interface PreparedStory extends StoryWords {
@@ -86,7 +88,7 @@ export function internStory(text: StoryText): StoryWords {
     halfWeight.length = 0;
     vocabularyGeneration++;
   }
-  return { text, words: toIds(text.words), titleWords: toIds(text.titleWords) };
+  return { text, words: toIds(text.words), titleWords: toIds(text.titleWords), titleActors: toIds(text.titleActors) };
 }
 
 function toIds(words: readonly string[]): Int32Array {

@@ -38,6 +38,8 @@ export interface StoryText {
   quantities: string[];
   /** The stages of an event the title and teaser speak of (story-stages.ts): "talks", "construction", "aftermath", "recap" … */
   stages: string[];
+  /** Title words that name a company of ACTORS (story-features: actorConflict). */
+  titleActors: string[];
 }
 
 /** How much of the teaser and of the body's plain text counts as the lead. */
@@ -142,6 +144,7 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     headYears: [...headYears],
     quantities: [...quantities],
     stages,
+    titleActors: ACTORS ? [...titleWords].filter((w) => ACTORS!.has(w)) : [],
   };
 }
 
@@ -290,3 +293,18 @@ function versionOf(part: string, token: Token, prev: Token | undefined, next: To
   if (!afterName || token.dotAfter || (next !== undefined && UNITS.has(next.folded))) return undefined;
   return part;
 }
+
+/**
+ * Companies whose name in a title makes them the subject: hyperscalers, hosters, CDNs, data-centre
+ * operators, chip makers and the platform vendors of Linux news. Read like article text (set after
+ * this first read), so that the stems match ("Googles" and "Google" are one word).
+ */
+let ACTORS: Set<string> | undefined;
+ACTORS = new Set(
+  readStoryText(
+    `Google Alphabet Facebook Meta Microsoft Azure Amazon AWS Apple IBM Oracle Intel AMD Nvidia Qualcomm Hetzner IONOS Strato
+    OVH OVHcloud netcup Scaleway Cloudflare Akamai Fastly Equinix Interxion CyrusOne Blackstone Telekom Vodafone SAP STACKIT
+    Broadcom VMware Canonical SUSE Docker CrowdStrike OpenAI Alibaba Tencent Huawei Samsung`,
+    '',
+  ).titleWords,
+);
