@@ -7,19 +7,21 @@
  * divided by the largest possible weight so that scores do not depend on how
  * many articles are clustered).
  *
- * A small logistic model weighs the evidence: story-model.json, trained by
- * tests/dedupe/story-train.ts on the tuning parts only (the tuning part of
- * the real-news pairs and the older teaser set), shipped as data. Its score
- * is the sum of weight × feature plus a bias, so every decision can be read
- * back term by term (explainComparison); the same story from the model's
- * threshold, set above the best-scoring different-event pair of the tuning
- * data with a margin.
+ * A small linear model weighs the evidence: story-model.json, set by
+ * tests/dedupe/story-train.ts on tuning data only (every part of the pair
+ * sets whose held-out part was already reported, v3's tuning part and the
+ * older teaser set), shipped as data. Its score is the sum of weight ×
+ * feature plus a bias, so every decision can be read back term by term
+ * (explainComparison); the same story from the model's threshold, the lowest
+ * score at which 97 % of the merged training pairs are the same event, plus a
+ * margin.
  *
  * Vetoes come first, because a wrong merge hides an article from readers
- * while a missed one only shows two entries: different versions or CVE ids
- * in the titles (Linux 6.12 / 6.13), each side naming a version of the same
- * shape that the other lacks (xz 5.6.2 vs 5.6.0), or both dating their event
- * to different days ("am Dienstag" vs "am Freitag", "14. März" vs "17. März").
+ * while a missed one only shows two entries: title versions or CVE ids that
+ * neither text names on the other side (Linux 6.12 / 6.13), each side naming
+ * a version of the same shape that the other lacks (xz 5.6.2 vs 5.6.0), or
+ * title and teaser dating the event to different days ("am Dienstag" vs "am
+ * Freitag", "14. März" vs "17. März") or years.
  */
 import { FEATURE_NAMES, storyFeatures, type FeatureName } from './story-features.js';
 import shipped from './story-model.json' with { type: 'json' };
