@@ -19,17 +19,32 @@
  *    the window has (weight ≥ RARE_WEIGHT), at most RARE_CAP;
  *  - sharedDates: calendar days both name ("29. Oktober"), at most 2 — two
  *    reports of one event date it alike (different days are a veto);
+ *  - actorConflict: a title names a company (story-text ACTORS) that the other item
+ *    never mentions ("Google baut Rechenzentrum in Singapur" vs "Facebook
+ *    investiert in Rechenzentrum in Singapur, nahe Google"): two companies'
+ *    events of one kind, in one place;
  *
  * Tried on the tuning data and left out because they added nothing there: the
  * cover of the better covered title, an IDF-weighted cosine, title-to-title
- * overlap, years named by one and not the other, compound parts (the first and last eight letters of long words, as
+ * overlap, years named by one and not the other, versions and CVE ids both
+ * name anywhere (session 4: with it, grouped cross-validation found fewer
+ * pairs and merged one different-event pair), compound parts (the first and last eight letters of long words, as
  * extra words or as a feature of their own: grouped cross-validation found
  * fewer pairs with them; tests/dedupe/story-train.ts fits any such set).
  */
 import type { PreparedStory, StoryCorpus } from './story-similarity.js';
 import { stageConflicts } from './story-stages.js';
 
-export const FEATURE_NAMES = ['shared', 'titleCover', 'overlap', 'sharedAmounts', 'stageConflict', 'sharedRare', 'sharedDates'] as const;
+export const FEATURE_NAMES = [
+  'shared',
+  'titleCover',
+  'overlap',
+  'sharedAmounts',
+  'stageConflict',
+  'sharedRare',
+  'sharedDates',
+  'actorConflict',
+] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** A word this rare (weight 0..1) is in hardly any other article of the window: two of ~200, five of ~3000. */
@@ -51,7 +66,26 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
     Math.min(1, stageConflicts(a.text.stages, b.text.stages)),
     Math.min(RARE_CAP, rare),
     Math.min(2, countSharedDates(a.text.days, b.text.days)),
+    actorConflict(a, b) ? 1 : 0,
   ];
+}
+
+/** A title names a company (StoryText.titleActors) the other item never mentions. Runs for every candidate pair: ids are sorted. */
+function actorConflict(a: PreparedStory, b: PreparedStory): boolean {
+  for (const id of a.titleActors) if (!hasId(b.words, id)) return true;
+  for (const id of b.titleActors) if (!hasId(a.words, id)) return true;
+  return false;
+}
+
+function hasId(sorted: Int32Array, id: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === id;
 }
 
 const result = { weight: 0, rare: 0 };

@@ -15,9 +15,9 @@
  */
 const STAGES: Record<string, readonly string[]> = {
   // Not yet happened: talks, rumours, insiders, plans under consideration.
-  talks: ['kreise', 'insider', 'geruecht', 'verhandl', 'gespraech', 'erwaeg', 'spekul', 'sondier', 'medienbericht'],
+  talks: ['kreise', 'insider', 'geruecht', 'verhandl', 'gespraech', 'erwaeg', 'spekul', 'sondier', 'medienbericht', 'plant$'],
   // Building has begun or finished.
-  construction: ['spatenstich', 'grundstein', 'baugenehmigung', 'baubeginn', 'baustart', 'richtfest', 'eroeffn', 'inbetriebnahme', 'eingeweiht', 'einweih'],
+  construction: ['spatenstich', 'grundstein', 'baugenehmigung', 'baubeginn', 'baustart', 'richtfest', 'eroeffn', 'inbetriebnahme', 'betrieb$', 'eingeweiht', 'einweih'],
   // Consequences of an earlier event: hearings, lawsuits, fines, investigations.
   aftermath: ['anhoerung', '*ausschuss', 'klage', 'verklagt', 'sammelklage', 'gericht$', 'gerichts', 'bussgeld', 'strafe', 'ermittl', '*untersuchung', 'vorgeladen'],
   // The same kind of event again: a second outage, another leak.

@@ -30,10 +30,16 @@ export interface StoryText {
   ids: string[];
   /** Days the text dates its event by: weekdays ("am Dienstag", "Montagabend"), and dates ("14. März", "25.01.2023"). */
   days: string[];
+  /** The days of title and teaser alone: what the outlet dates its own event by (the body also dates what came before and what comes next). */
+  headDays: string[];
+  /** Years title and teaser name ("2006"): two reports of one event do not date it to different years. */
+  headYears: string[];
   /** Amounts with their unit ("61 milliarden", "3,3 milliarden", "8,5 millionen"): figures two reports of one event repeat. */
   quantities: string[];
   /** The stages of an event the title and teaser speak of (story-stages.ts): "talks", "construction", "aftermath", "recap" … */
   stages: string[];
+  /** Title words that name a company of ACTORS (story-features: actorConflict). */
+  titleActors: string[];
 }
 
 /** How much of the teaser and of the body's plain text counts as the lead. */
@@ -92,6 +98,7 @@ const NUMERIC_DATE = /^(\d{1,2})\.(\d{1,2})\.(?:19|20)\d\d$/;
 const RELEASE_CANDIDATE = /^rc\d+$/;
 const INTEGER = /^\d+$/;
 const ASCII = /^[\x00-\x7f]*$/;
+
 const HOST = /^[a-z0-9]{2,}(\.[a-z0-9]+)*\.[a-z]{2,}$/;
 
 interface Token {
@@ -119,6 +126,12 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     readDays(tokens, days);
     readQuantities(tokens, quantities);
   }
+  const headDays = new Set<string>();
+  const headYears = new Set<string>();
+  for (const tokens of [titleTokens, lead[0]!]) {
+    readDays(tokens, headDays);
+    for (const t of tokens) if (YEAR.test(t.folded)) headYears.add(t.folded);
+  }
   // Stages are read from what the outlet puts first, title and teaser: the body recalls earlier stages.
   const stages = readStages([...titleTokens, ...lead[0]!].map((t) => t.folded));
   return {
@@ -127,8 +140,11 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     titleIds: [...titleIds],
     ids: [...ids],
     days: [...days],
+    headDays: [...headDays],
+    headYears: [...headYears],
     quantities: [...quantities],
     stages,
+    titleActors: ACTORS ? [...titleWords].filter((w) => ACTORS!.has(w)) : [],
   };
 }
 
@@ -277,3 +293,18 @@ function versionOf(part: string, token: Token, prev: Token | undefined, next: To
   if (!afterName || token.dotAfter || (next !== undefined && UNITS.has(next.folded))) return undefined;
   return part;
 }
+
+/**
+ * Companies whose name in a title makes them the subject: hyperscalers, hosters, CDNs, data-centre
+ * operators, chip makers and the platform vendors of Linux news. Read like article text (set after
+ * this first read), so that the stems match ("Googles" and "Google" are one word).
+ */
+let ACTORS: Set<string> | undefined;
+ACTORS = new Set(
+  readStoryText(
+    `Google Alphabet Facebook Meta Microsoft Azure Amazon AWS Apple IBM Oracle Intel AMD Nvidia Qualcomm Hetzner IONOS Strato
+    OVH OVHcloud netcup Scaleway Cloudflare Akamai Fastly Equinix Interxion CyrusOne Blackstone Telekom Vodafone SAP STACKIT
+    Broadcom VMware Canonical SUSE Docker CrowdStrike OpenAI Alibaba Tencent Huawei Samsung`,
+    '',
+  ).titleWords,
+);

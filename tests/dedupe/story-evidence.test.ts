@@ -94,3 +94,48 @@ describe('the fresh batch (tests/fixtures/same-story/fresh), as labelled and spl
     expect(Date.parse(b.published) - Date.parse(a.published)).toBeLessThanOrEqual(26 * 3_600_000);
   });
 });
+
+/** Session 4's evidence: ids named on both sides, days and years of the head, stages, actors. */
+function compare(a: [string, string, string?], b: [string, string, string?]) {
+  const corpus = prepareCorpus([a, b].map(([title, summary, body]) => internStory(readStoryText(title, summary, body ?? ''))));
+  return compareStories(corpus.stories[0]!, corpus.stories[1]!, corpus);
+}
+
+describe('vetoes read from what both items say', () => {
+  it('disjoint title versions veto only when neither item names the other one anywhere', () => {
+    const release: [string, string] = ['Linux 6.19 offiziell veröffentlicht', 'Torvalds gibt Linux 6.19 frei; die nächste Version heißt Linux 7.0.'];
+    const next: [string, string] = ['Linux 7.0 offiziell bestätigt', 'Nach der Veröffentlichung von Linux 6.19 folgt Linux 7.0.'];
+    expect(compare(release, next).veto).toBeUndefined();
+    expect(compare(release, ['Linux 6.13 offiziell veröffentlicht', 'Torvalds gibt Linux 6.13 frei.']).veto).toBe('title-ids');
+  });
+
+  it('days named only deep in the body do not veto; days of title and teaser do', () => {
+    const a: [string, string, string] = ['Linux 7.0 kommt', 'Torvalds kündigt Linux 7.0 an.', 'Das Merge-Fenster öffnete am 9. Februar.'];
+    const b: [string, string, string] = ['Der nächste Kernel heißt 7.0', 'Torvalds nennt die nächste Version 7.0.', 'Der erste Release-Candidate folgt am 22. Februar.'];
+    expect(compare(a, b).veto).toBeUndefined();
+    expect(compare(['Störung am 9. Februar', 'Hoster fällt aus.'], ['Störung am 22. Februar', 'Hoster fällt aus.']).veto).toBe('different-days');
+  });
+
+  it('title and teaser dating the event to different years veto, a year in only one of them does not', () => {
+    const year = (y: string): [string, string] => [`Andrew Morton wechselt den Arbeitgeber`, `Der Kernel-Maintainer wechselt ${y} zu einer neuen Firma.`];
+    expect(compare(year('2003'), year('2006')).veto).toBe('different-years');
+    expect(compare(year('2006'), ['Andrew Morton wechselt den Arbeitgeber', 'Der Kernel-Maintainer wechselt zu einer neuen Firma.']).veto).toBeUndefined();
+  });
+});
+
+describe('readStages and actorConflict (session 4)', () => {
+  it('"plant" is a plan, "in Betrieb" a launch, "Betriebssystem" neither', () => {
+    const words = (t: string) => t.toLowerCase().split(/\s+/);
+    expect(readStages(words('amazon plant milliarden investition'))).toEqual(['talks']);
+    expect(readStages(words('die cloud geht in betrieb'))).toEqual(['construction']);
+    expect(readStages(words('neues betriebssystem erschienen'))).toEqual([]);
+  });
+
+  it("a title's company the other item never names is a conflict; one both name is not", () => {
+    const actor = (a: [string, string], b: [string, string]) => explainComparison(compare(a, b)).terms.actorConflict.value;
+    const google: [string, string] = ['Google baut Rechenzentrum in Singapur', 'Der Konzern investiert in Asien.'];
+    expect(actor(google, ['Facebook baut Rechenzentrum in Singapur', 'Der Konzern investiert in Asien, nahe Google.'])).toBe(1);
+    expect(actor(google, ['Neues Rechenzentrum in Singapur', 'Google investiert in Asien.'])).toBe(0);
+    expect(actor(google, ['Rechenzentrum in Singapur', 'Ein Konzern investiert in Asien.'])).toBe(1);
+  });
+});

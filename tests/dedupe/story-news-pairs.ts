@@ -34,9 +34,12 @@ export type Timing = 'in-window' | 'real-days';
  * 'news': the first set (session 2, tests/fixtures/same-story/news); its
  * held-out part was scored and reported before, so it is no longer clean.
  * 'fresh': the batch collected and split in session 3 before any model ran
- * on it (tests/fixtures/same-story/fresh).
+ * on it (tests/fixtures/same-story/fresh); its held-out part was scored and
+ * reported in session 3, so it is no longer clean either.
+ * 'v3': the batch collected and split in session 4 before any model ran on
+ * it (tests/fixtures/same-story/v3).
  */
-export type NewsSet = 'news' | 'fresh';
+export type NewsSet = 'news' | 'fresh' | 'v3';
 
 const readJson = <T>(set: NewsSet, file: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;

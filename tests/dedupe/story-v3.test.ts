@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { clusterStories } from '../../src/dedupe/story-clusters.js';
+import { evaluateNewsPairs } from './story-news-pairs.js';
+
+/**
+ * The third batch (tests/fixtures/same-story/v3): 42 real German articles,
+ * 36 same-event and 30 different-event pairs, collected, labelled and split
+ * (seed 20261204, 34 pairs held out: 20 same, 14 different) in session 4
+ * before any model ran on them. Session 3's model on the tuning part, before
+ * any change: 5 of 16 found, 1 wrong. The model was then set on the tuning
+ * data (this tuning part, news and fresh); the held-out part was scored once,
+ * at the end (`npm run eval:story`):
+ *  - in-window (both reports within 48 hours, the text alone decides):
+ *    1 of 20 found, none of 14 different-event pairs merged — recall 0.05,
+ *    precision 1.00;
+ *  - real days: the same.
+ * Session 3's model, scored on it afterwards for comparison: 3 of 20, none
+ * merged. Issue 14's goal, recall 0.85 at precision 0.97, is not met.
+ *
+ * Each test fails when one more pair of either kind goes wrong.
+ */
+const REPORTED = {
+  tuning: { found: 3, same: 16, wrong: 0 },
+  heldOut: { found: 1, same: 20, wrong: 0 },
+  heldOutRealDays: { found: 1, same: 20, wrong: 0 },
+};
+
+describe('clusterStories on the v3 batch of real German news pairs', () => {
+  it('tuning part: no wrong merge, as many same-event pairs found as reported', () => {
+    const r = evaluateNewsPairs('tuning', clusterStories, 'in-window', 'v3');
+    expect(r.truePositives + r.falseNegatives).toBe(REPORTED.tuning.same);
+    expect(r.wrongMerges).toEqual([]);
+    expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.tuning.found);
+  });
+
+  it('held-out part, both reports inside 48 hours: as reported', () => {
+    const r = evaluateNewsPairs('heldOut', clusterStories, 'in-window', 'v3');
+    expect(r.truePositives + r.falseNegatives).toBe(REPORTED.heldOut.same);
+    expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.heldOut.found);
+    expect(r.falsePositives).toBeLessThanOrEqual(REPORTED.heldOut.wrong);
+  });
+
+  it('held-out part, the reports at their real distance in days: as reported', () => {
+    const r = evaluateNewsPairs('heldOut', clusterStories, 'real-days', 'v3');
+    expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.heldOutRealDays.found);
+    expect(r.falsePositives).toBeLessThanOrEqual(REPORTED.heldOutRealDays.wrong);
+  });
+});
