@@ -175,12 +175,33 @@ export class Curation {
       this.#changed.add(article.id);
       if (!stored) changed.set(article.id, topics);
     };
-    for (const article of outcome.written) take(article, storedUnder === this.rules.fingerprint);
+    // A cycle's articles (their words, their topics if a rules edit came between) in slices: a poll of many new articles would hold requests up.
+    let slice = performance.now();
+    const breathe = async (): Promise<void> => {
+      if (performance.now() - slice <= SLICE_MS) return;
+      await yieldToEventLoop();
+      slice = performance.now();
+    };
+    for (const article of outcome.written) {
+      take(article, storedUnder === this.rules.fingerprint);
+      await breathe();
+    }
     // A new source may lend other topics (sources[].topics): classify again, with the stored text.
-    for (let i = 0; i < outcome.touched.length; i += BATCH) for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) take(article, false);
+    for (let i = 0; i < outcome.touched.length; i += BATCH) {
+      for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) {
+        take(article, false);
+        await breathe();
+      }
+    }
     if (outcome.dropped > 0 || (this.#window && this.#heads.size > this.#window * 1.25)) {
-      const live = new Set((this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()).map((h) => h.id));
+      const live = new Set<string>();
+      for (const head of this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()) {
+        live.add(head.id);
+        await breathe();
+      }
+      // Deleting while iterating a Map is safe: the ids not yet visited stay in order.
       for (const id of this.#heads.keys()) {
+        await breathe();
         if (live.has(id)) continue;
         this.#changed.add(id);
         this.#heads.delete(id);

@@ -146,15 +146,17 @@ async function readArticles(
   if (stream) {
     for await (const batch of store.streamArticles(BATCH)) {
       signal?.throwIfAborted();
-      await take(batch);
+      // Reading a day may have parsed its segment just now: a turn of the event loop before the texts are looked at.
       await yieldToEventLoop();
+      await take(batch);
     }
     return;
   }
   for (let i = 0; i < ids.length; i += BATCH) {
     signal?.throwIfAborted();
-    await take(await store.getArticles(ids.slice(i, i + BATCH)));
+    const batch = await store.getArticles(ids.slice(i, i + BATCH));
     await yieldToEventLoop();
+    await take(batch);
   }
 }
 
