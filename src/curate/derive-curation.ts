@@ -16,7 +16,7 @@
 import { planRulesDelta } from '../classify/rules-delta.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
-import { BATCH, Curation, SLICE_MS, yieldToEventLoop, type CurationOptions, type Rules } from './curation.js';
+import { BATCH, Curation, newestFirst, SLICE_MS, yieldToEventLoop, type CuratedHead, type CurationOptions, type Rules } from './curation.js';
 import { dayOf } from './words-by-day.js';
 
 /** Classifications handed to the store at once (each part is copied into its map in one go). */
@@ -24,7 +24,10 @@ const PUT_PART = 500;
 
 export async function deriveCuration(previous: Curation, store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
   if (!previous.rules.definition || !rules.definition) return Curation.open(store, rules, options);
+  // The caller just compiled the new rules (several ms): a turn of the event loop first.
+  await yieldToEventLoop();
   const delta = planRulesDelta(previous.rules.definition, rules.definition);
+  await yieldToEventLoop();
   const before = previous.parts();
   const words = before.words;
   let slice = performance.now();
@@ -88,13 +91,20 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
       if (ids.size === 0) openByDay.delete(day);
     }
   }
+  // Texts looked at for a changed term, and how many held one: once most do (a term most texts hold),
+  // classifying outright is cheaper than looking first, and gives the same topics.
+  let probed = 0;
+  let hits = 0;
   const take = async (batch: readonly StoredArticle[]): Promise<void> => {
     slice = performance.now();
     for (const article of batch) {
       const ids = openByDay.get(dayOf(article.firstSeen));
       if (heads.has(article.id) && !words.covers(article)) words.add(article);
       if (ids?.delete(article.id)) {
-        if (whole.has(article.id) || delta.probe!.hitsContent(article.content)) settle(article.id, curation.classifyArticle(article).topics);
+        const outright = whole.has(article.id) || (probed >= 100 && hits * 2 > probed);
+        const hit = !outright && delta.probe!.hitsContent(article.content);
+        if (!outright) (probed++, hit && hits++);
+        if (outright || hit) settle(article.id, curation.classifyArticle(article).topics);
         else settle(article.id, delta.carriedOver(before.topics.get(article.id)!));
       }
       await breathe();
@@ -119,6 +129,17 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
   if (part.size > 0 || computed.size === 0) await store.putClassifications(rules.fingerprint, part);
   // The previous sorted answer stays valid for every article whose topics are the same: only the others are sorted again.
   const changed = new Set<string>();
+  if (before.sorted && computedChangesMany(computed, before.topics, heads.size)) {
+    // So many changed that listCurated would sort everything at once (tens of ms at 50,000): sorted here, in slices.
+    const curated: CuratedHead[] = [];
+    for (const [id, head] of heads) {
+      const list = topics.get(id);
+      if (list && list.length > 0) curated.push({ head, topics: list });
+      await breathe();
+    }
+    curation.keepOrder(await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), breathe), []);
+    return curation;
+  }
   if (before.sorted) {
     for (const id of before.changed) changed.add(id);
     for (const [id, list] of topics) {
@@ -158,6 +179,43 @@ async function readArticles(
     await yieldToEventLoop();
     await take(batch);
   }
+}
+
+/** Whether more than an eighth of the articles got other topics (listCurated's limit for merging instead of sorting all). */
+function computedChangesMany(computed: ReadonlyMap<string, readonly string[]>, before: ReadonlyMap<string, readonly string[]>, size: number): boolean {
+  let count = 0;
+  for (const [id, list] of computed) if (!sameList(before.get(id), list) && ++count > size / 8) return true;
+  return false;
+}
+
+/** A stable merge sort whose passes yield through `pause` (each step is a few hundred comparisons). */
+export async function sortInSlices<T>(items: T[], compare: (a: T, b: T) => number, pause: () => Promise<void>): Promise<T[]> {
+  const RUN = 1_024;
+  for (let i = 0; i < items.length; i += RUN) {
+    const run = items.slice(i, i + RUN).sort(compare);
+    for (let k = 0; k < run.length; k++) items[i + k] = run[k]!;
+    await pause();
+  }
+  let from = items;
+  let to = new Array<T>(items.length);
+  for (let width = RUN; width < items.length; width *= 2) {
+    for (let lo = 0; lo < items.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, items.length);
+      const hi = Math.min(lo + 2 * width, items.length);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        to[k++] = compare(from[j]!, from[i]!) < 0 ? from[j++]! : from[i++]!;
+        if ((k & 1_023) === 0) await pause();
+      }
+      while (i < mid) to[k++] = from[i++]!;
+      while (j < hi) to[k++] = from[j++]!;
+    }
+    [from, to] = [to, from];
+    await pause();
+  }
+  return from;
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { Curation, classifyStoredArticle } from '../../src/curate/curation.js';
+import { sortInSlices } from '../../src/curate/derive-curation.js';
 import { wordsDirOf } from '../../src/curate/words-file.js';
 import { rulesFor } from '../../src/daemon/daemon.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -103,8 +104,10 @@ describe('Curation.derive', () => {
               if (topics.length > 0) expected.set(a.id, topics);
             }
             expect(topicsOf(curation)).toEqual(expected);
-            // Kept for the next start under the new fingerprint: opening classifies nothing and agrees.
-            expect(topicsOf(await Curation.open(store, rules))).toEqual(expected);
+            // Kept for the next start under the new fingerprint: opening classifies nothing and agrees, in the same order.
+            const reopened = await Curation.open(store, rules);
+            expect(topicsOf(reopened)).toEqual(expected);
+            expect(curation.listCurated().map((c) => c.head.id)).toEqual(reopened.listCurated().map((c) => c.head.id));
           }
         } finally {
           await store.close();
@@ -265,5 +268,20 @@ describe('Curation.derive', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('sortInSlices', () => {
+  it('sorts as Array.prototype.sort does, stable, over several merge passes, pausing as it goes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ key: fc.nat(50), at: fc.nat() }), { minLength: 1_500, maxLength: 5_000 }), async (items) => {
+        const compare = (a: { key: number }, b: { key: number }): number => a.key - b.key;
+        let pauses = 0;
+        const sorted = await sortInSlices([...items], compare, async () => void pauses++);
+        expect(sorted).toEqual([...items].sort(compare));
+        expect(pauses).toBeGreaterThanOrEqual(Math.ceil(items.length / 1_024));
+      }),
+      { numRuns: 30 },
+    );
   });
 });
