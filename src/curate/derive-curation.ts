@@ -167,8 +167,7 @@ async function readArticles(
   if (stream) {
     for await (const batch of store.streamArticles(BATCH)) {
       signal?.throwIfAborted();
-      // Reading a day may have parsed its segment just now: a turn of the event loop before the texts are looked at.
-      await yieldToEventLoop();
+      await afterRead();
       await take(batch);
     }
     return;
@@ -176,9 +175,20 @@ async function readArticles(
   for (let i = 0; i < ids.length; i += BATCH) {
     signal?.throwIfAborted();
     const batch = await store.getArticles(ids.slice(i, i + BATCH));
-    await yieldToEventLoop();
+    await afterRead();
     await take(batch);
   }
+}
+
+/**
+ * Reading a day may have parsed its segment just now, in the poll phase of
+ * the event loop, where requests are taken in too. An immediate set there
+ * runs in the same turn's check phase, before any request: only the second
+ * one comes after a poll phase.
+ */
+async function afterRead(): Promise<void> {
+  await yieldToEventLoop();
+  await yieldToEventLoop();
 }
 
 /** Whether more than an eighth of the articles got other topics (listCurated's limit for merging instead of sorting all). */
