@@ -7,9 +7,9 @@
  *   cycle already holds; nothing else is looked at again;
  * - topics are stored per rules fingerprint, so a restart classifies nothing;
  * - a rules edit classifies again only the articles it can change
- *   (rules-delta.ts: those a changed term hits), batch by batch with the
- *   event loop free between batches, into a new state that replaces this one
- *   only when complete.
+ *   (derive-curation.ts, rules-delta.ts: those a changed term hits), in
+ *   slices with the event loop free between them, into a new state that
+ *   replaces this one only when complete.
  */
 import type { Classifier } from '../classify/classifier.js';
 import type { RulesDefinition } from '../classify/rules-delta.js';
