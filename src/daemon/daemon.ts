@@ -83,6 +83,8 @@ export class Daemon {
   readonly #options: DaemonOptions;
   #serial: Promise<unknown> = Promise.resolve();
   #snapshotWrite: Promise<void> = Promise.resolve();
+  /** The word filters' files, written after the swap (not on a rebuild's path), one write at a time. */
+  #wordsWrite: Promise<void> = Promise.resolve();
   #cycleAbort: AbortController | undefined;
   /** What /healthz reads without touching the store. */
   sourceStates = new Map<string, SourceState>();
@@ -316,6 +318,7 @@ export class Daemon {
   async settled(): Promise<void> {
     await this.#serial;
     await this.#snapshotWrite;
+    await this.#wordsWrite;
   }
 
   async close(): Promise<void> {
@@ -390,7 +393,12 @@ export class Daemon {
       this.storeWriteError = describeError(err);
       this.#log.error({ error: this.storeWriteError }, 'store write failed');
     }
-    await this.#curation?.saveWords().catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the word filters (only the next rules edit is slower)'));
+    const curation = this.#curation;
+    if (curation) {
+      this.#wordsWrite = this.#wordsWrite
+        .then(() => curation.saveWords())
+        .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the word filters (only the next rules edit is slower)'));
+    }
   }
 
   /** The JSON store keeps the word filters beside it (words-file.ts); a database store curates a window. */
