@@ -7,23 +7,21 @@
  *   cycle already holds; nothing else is looked at again;
  * - topics are stored per rules fingerprint, so a restart classifies nothing;
  * - a rules edit classifies again only the articles it can change
- *   (rules-delta.ts: those a changed term hits), batch by batch with the
- *   event loop free between batches, into a new state that replaces this one
- *   only when complete.
+ *   (derive-curation.ts, rules-delta.ts: those a changed term hits), in
+ *   slices with the event loop free between them, into a new state that
+ *   replaces this one only when complete.
  */
 import type { Classifier } from '../classify/classifier.js';
-import { planRulesDelta, type RulesDefinition } from '../classify/rules-delta.js';
+import type { RulesDefinition } from '../classify/rules-delta.js';
 import type { CycleOutcome } from '../pipeline.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, StoredArticle } from '../types.js';
 import { dayOf, WordsByDay } from './words-by-day.js';
 
 /** Articles read from the store at once. */
-const BATCH = 400;
-/** Classifications handed to the store at once after a rules edit. */
-const PUT_PART = 2_000;
+export const BATCH = 400;
 /** Classifying yields to the event loop after this much work, so that requests keep flowing. */
-const SLICE_MS = 8;
+export const SLICE_MS = 8;
 
 export interface CurationOptions {
   signal?: AbortSignal;
@@ -34,6 +32,18 @@ export interface CurationOptions {
    * (see select-entries.ts); a rules edit re-curates the window only.
    */
   window?: number;
+  /** Where the per-day word filters are kept between runs (words-file.ts; JSON store only). */
+  wordsDir?: string;
+}
+
+/** The state a rules edit derives from (derive-curation.ts). */
+export interface CurationParts {
+  heads: Map<string, ArticleHead>;
+  topics: Map<string, string[]>;
+  window: number | undefined;
+  words: WordsByDay;
+  sorted: readonly CuratedHead[] | undefined;
+  changed: ReadonlySet<string>;
 }
 
 export interface CuratedHead {
@@ -75,7 +85,7 @@ export class Curation {
     const listed = window ? await store.listNewestHeads!({ limit: window }) : await store.listHeads();
     const heads = new Map(listed.map((h) => [h.id, h]));
     const topics = await store.getClassifications(rules.fingerprint, window ? [...heads.keys()] : undefined);
-    const curation = new Curation(rules, heads, topics, window);
+    const curation = new Curation(rules, heads, topics, window, new WordsByDay(options.wordsDir));
     const missing = [...heads.keys()].filter((id) => !topics.has(id));
     if (missing.length === 0) return curation;
     const computed = new Map<string, string[]>();
@@ -110,108 +120,32 @@ export class Curation {
     return curation;
   }
 
-  /**
-   * The state for edited rules, from this one: an article that no changed
-   * term hits keeps its topics (rules-delta.ts), every other article is
-   * classified again. The same topics as `open` with the new rules, for the
-   * cost of reading the texts and looking for the changed terms in them.
-   * Topics the store already holds for the new rules (an edit undone) are
-   * taken as they are. Without both rule definitions: `open`.
-   */
+  /** The state for edited rules, from this one: see derive-curation.ts. */
   static async derive(previous: Curation, store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
-    if (!previous.rules.definition || !rules.definition) return Curation.open(store, rules, options);
-    const delta = planRulesDelta(previous.rules.definition, rules.definition);
-    const heads = new Map(previous.#heads);
-    const topics = await store.getClassifications(rules.fingerprint, previous.#window ? [...heads.keys()] : undefined);
-    for (const id of topics.keys()) if (!heads.has(id)) topics.delete(id);
-    const words = previous.#words;
-    const curation = new Curation(rules, heads, topics, previous.#window, words);
-    const computed = new Map<string, string[]>();
-    // Articles whose content is read: to be classified again whole, or to be looked at for the changed terms.
-    const open = new Set<string>();
-    const whole = new Set<string>();
-    const settle = (id: string, result: string[]): void => {
-      topics.set(id, result);
-      computed.set(id, result);
-    };
-    // Days with an article whose words are not in the day's filter (words-by-day.ts): their texts are read.
-    const incomplete = new Set<string>();
+    return (await import('./derive-curation.js')).deriveCuration(previous, store, rules, options);
+  }
+
+  /** The state derive-curation.ts starts from and hands on; not for other uses (shared, not copied). */
+  parts(): CurationParts {
+    return { heads: this.#heads, topics: this.#topics, window: this.#window, words: this.#words, sorted: this.#sorted, changed: this.#changed };
+  }
+
+  /** A curation from derived parts (derive-curation.ts). */
+  static fromParts(rules: Rules, parts: Pick<CurationParts, 'heads' | 'topics' | 'window' | 'words'>): Curation {
+    return new Curation(rules, parts.heads, parts.topics, parts.window, parts.words);
+  }
+
+  /** Start listCurated from an earlier answer: valid for every id but these (derive-curation.ts). */
+  keepOrder(sorted: readonly CuratedHead[], changed: Iterable<string>): void {
+    this.#sorted = sorted;
+    for (const id of changed) this.#changed.add(id);
+  }
+
+  /** Write the word filters changed since the last call (CurationOptions.wordsDir); a failure costs only time at the next edit. */
+  async saveWords(): Promise<void> {
     const days = new Set<string>();
-    let slice = performance.now();
-    const breathe = async (): Promise<void> => {
-      if (performance.now() - slice <= SLICE_MS) return;
-      await yieldToEventLoop();
-      slice = performance.now();
-    };
-    for (const [id, head] of heads) {
-      const day = dayOf(head.firstSeen);
-      days.add(day);
-      if (!words.covers(head)) incomplete.add(day);
-      if (topics.has(id)) continue;
-      const before = previous.#topics.get(id);
-      if (before === undefined || delta.allowsOtherTopics(head.sources) || delta.probe?.hitsHead(head)) {
-        whole.add(id);
-        open.add(id);
-      } else if (!delta.probe) settle(id, delta.carriedOver(before));
-      else open.add(id);
-      await breathe();
-    }
-    words.retainDays(days);
-    // A day whose texts certainly hold none of the changed terms is not read.
-    if (delta.probe) {
-      const unread = new Map<string, boolean>();
-      for (const id of open) {
-        if (whole.has(id)) continue;
-        const day = dayOf(heads.get(id)!.firstSeen);
-        let skip = unread.get(day);
-        if (skip === undefined) unread.set(day, (skip = !incomplete.has(day) && !words.mayHit(day, delta.probe.terms)));
-        if (skip) {
-          open.delete(id);
-          settle(id, delta.carriedOver(previous.#topics.get(id)!));
-        }
-        await breathe();
-      }
-    }
-    const take = async (batch: readonly StoredArticle[]): Promise<void> => {
-      slice = performance.now();
-      for (const article of batch) {
-        if (heads.has(article.id)) words.add(article);
-        if (!open.has(article.id)) continue;
-        open.delete(article.id);
-        if (whole.has(article.id) || delta.probe!.hitsContent(article.content)) settle(article.id, curation.classifyArticle(article).topics);
-        else settle(article.id, delta.carriedOver(previous.#topics.get(article.id)!));
-        if (performance.now() - slice > SLICE_MS) {
-          await yieldToEventLoop();
-          slice = performance.now();
-        }
-      }
-    };
-    // Day by day: the JSON store reads a day's texts at once.
-    const ids = [...open].map((id) => [dayOf(heads.get(id)!.firstSeen), id] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, id]) => id);
-    // Streaming reads every day; looking up reads the days of these ids only.
-    await readArticles(store, ids, !previous.#window && open.size > heads.size * 0.9, take, options.signal);
-    // Heads the store no longer had (removed meanwhile) stay without topics, as `open` leaves them.
-    // In parts, so that requests keep flowing while the store takes them.
-    let part = new Map<string, string[]>();
-    for (const [id, list] of computed) {
-      part.set(id, list);
-      if (part.size < PUT_PART) continue;
-      await store.putClassifications(rules.fingerprint, part);
-      part = new Map();
-      await yieldToEventLoop();
-    }
-    if (part.size > 0 || computed.size === 0) await store.putClassifications(rules.fingerprint, part);
-    // The previous sorted answer stays valid for every article whose topics are the same: only the others are sorted again.
-    if (previous.#sorted) {
-      curation.#sorted = previous.#sorted;
-      for (const id of previous.#changed) curation.#changed.add(id);
-      for (const [id, list] of topics) {
-        if (!sameList(previous.#topics.get(id), list)) curation.#changed.add(id);
-        await breathe();
-      }
-      for (const id of previous.#topics.keys()) if (!topics.has(id)) curation.#changed.add(id);
-    }
-    return curation;
+    for (const head of this.#heads.values()) days.add(dayOf(head.firstSeen));
+    await this.#words.save(days, yieldToEventLoop);
   }
 
   /** Classification with the current rules, remembered while the article's text and sources stay the same. */
@@ -241,12 +175,33 @@ export class Curation {
       this.#changed.add(article.id);
       if (!stored) changed.set(article.id, topics);
     };
-    for (const article of outcome.written) take(article, storedUnder === this.rules.fingerprint);
+    // A cycle's articles (their words, their topics if a rules edit came between) in slices: a poll of many new articles would hold requests up.
+    let slice = performance.now();
+    const breathe = async (): Promise<void> => {
+      if (performance.now() - slice <= SLICE_MS) return;
+      await yieldToEventLoop();
+      slice = performance.now();
+    };
+    for (const article of outcome.written) {
+      take(article, storedUnder === this.rules.fingerprint);
+      await breathe();
+    }
     // A new source may lend other topics (sources[].topics): classify again, with the stored text.
-    for (let i = 0; i < outcome.touched.length; i += BATCH) for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) take(article, false);
+    for (let i = 0; i < outcome.touched.length; i += BATCH) {
+      for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) {
+        take(article, false);
+        await breathe();
+      }
+    }
     if (outcome.dropped > 0 || (this.#window && this.#heads.size > this.#window * 1.25)) {
-      const live = new Set((this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()).map((h) => h.id));
+      const live = new Set<string>();
+      for (const head of this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()) {
+        live.add(head.id);
+        await breathe();
+      }
+      // Deleting while iterating a Map is safe: the ids not yet visited stay in order.
       for (const id of this.#heads.keys()) {
+        await breathe();
         if (live.has(id)) continue;
         this.#changed.add(id);
         this.#heads.delete(id);
@@ -338,34 +293,6 @@ function mergeSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]): Cura
   return out;
 }
 
-/** The articles of these ids, batch by batch: the whole store streamed when most of it is wanted, else looked up. */
-async function readArticles(
-  store: Store,
-  ids: readonly string[],
-  stream: boolean,
-  take: (batch: readonly StoredArticle[]) => Promise<void>,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (ids.length === 0) return;
-  if (stream) {
-    for await (const batch of store.streamArticles(BATCH)) {
-      signal?.throwIfAborted();
-      await take(batch);
-      await yieldToEventLoop();
-    }
-    return;
-  }
-  for (let i = 0; i < ids.length; i += BATCH) {
-    signal?.throwIfAborted();
-    await take(await store.getArticles(ids.slice(i, i + BATCH)));
-    await yieldToEventLoop();
-  }
-}
-
-function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

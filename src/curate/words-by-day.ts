@@ -3,15 +3,17 @@
  * filter per day (of first sight, the JSON store's segment): a rules edit
  * that adds or removes a plain term then reads only the days that may hold
  * it, instead of every stored text. A filter answers "maybe" or "certainly
- * not", never a false "not"; a day counts only once every article of it has
- * been added (its words after any change too), so the skip is exact.
- * Kept in memory only (64 KB a day): after a start, the first rules edit
- * reads every day and fills the filters on the way.
+ * not", never a false "not"; an article counts as covered only once the
+ * words of its current content (by content hash) are in, and a day is
+ * skipped only when all its articles are, so the skip is exact.
+ * With a WordsFiles (words-file.ts) the filters outlive the process: a
+ * day's file is merged in before the day is first asked about or written.
  */
 import { foldText } from '../text/fold.js';
 import { stripHtml } from '../text/strip-html.js';
 import { ENDINGS } from '../text/endings.js';
 import type { ParsedTerm } from '../classify/term.js';
+import { contentKey, WordsFiles } from './words-file.js';
 
 const BITS = 1 << 19;
 const HASHES = 4;
@@ -19,25 +21,61 @@ const WORD_RE = /[^a-z0-9]+/;
 
 export class WordsByDay {
   readonly #filters = new Map<string, Uint32Array>();
-  /** Per day the articles whose every content version has been added. */
-  readonly #covered = new Map<string, Set<string>>();
+  /** Per day the articles whose current content's words have been added: id → content key. */
+  readonly #covered = new Map<string, Map<string, string>>();
+  readonly #files: WordsFiles | undefined;
+  /** Days whose file has been merged in (or found missing). */
+  readonly #merged = new Set<string>();
+  /** Days changed since they were last written. */
+  readonly #dirty = new Set<string>();
+
+  constructor(dir?: string) {
+    this.#files = dir === undefined ? undefined : new WordsFiles(dir, BITS / 32);
+  }
 
   /** Add an article's content words (the classifier's folding and word parts). */
-  add(article: { id: string; firstSeen: string; content?: string | undefined }): void {
+  add(article: { id: string; firstSeen: string; contentHash: string; content?: string | undefined }): void {
     const day = dayOf(article.firstSeen);
-    let filter = this.#filters.get(day);
-    if (!filter) {
-      filter = new Uint32Array(BITS / 32);
-      this.#filters.set(day, filter);
-      this.#covered.set(day, new Set());
-    }
+    const filter = this.#filterOf(day);
     if (article.content) for (const word of new Set(foldText(stripHtml(article.content)).split(WORD_RE))) if (word) setWord(filter, word);
-    this.#covered.get(day)!.add(article.id);
+    this.#covered.get(day)!.set(article.id, contentKey(article.contentHash));
+    this.#dirty.add(day);
   }
 
   /** Whether the words of this article's content (as it is now) are in its day's filter. */
-  covers(article: { id: string; firstSeen: string }): boolean {
-    return this.#covered.get(dayOf(article.firstSeen))?.has(article.id) ?? false;
+  covers(article: { id: string; firstSeen: string; contentHash: string }): boolean {
+    return this.#covered.get(dayOf(article.firstSeen))?.get(article.id) === contentKey(article.contentHash);
+  }
+
+  /** Merge in the written filters of these days (once per day): before asking covers/mayHit about them. */
+  async load(days: Iterable<string>, pause: () => Promise<void>): Promise<void> {
+    if (!this.#files) return;
+    for (const day of days) {
+      if (this.#merged.has(day)) continue;
+      this.#merged.add(day);
+      const written = await this.#files.read(day);
+      if (!written) continue;
+      const filter = this.#filterOf(day);
+      for (let i = 0; i < filter.length; i++) filter[i]! |= written.bits[i]!;
+      const covered = this.#covered.get(day)!;
+      // What this process added since the start is newer than the file.
+      for (const [id, key] of written.articles) if (!covered.has(id)) covered.set(id, key);
+      await pause();
+    }
+  }
+
+  /** Write the days changed since the last save (each merged with its file first); remove the files of days not in `live`. */
+  async save(live: ReadonlySet<string>, pause: () => Promise<void>): Promise<void> {
+    if (!this.#files) return;
+    await this.load([...this.#dirty], pause);
+    for (const day of [...this.#dirty]) {
+      this.#dirty.delete(day);
+      const bits = this.#filters.get(day);
+      if (!bits || !live.has(day)) continue;
+      await this.#files.write({ day, articles: this.#covered.get(day)!, bits });
+      await pause();
+    }
+    await this.#files.prune(live);
   }
 
   /** Drop the filters of days no stored article belongs to any more (retention). */
@@ -46,7 +84,18 @@ export class WordsByDay {
       if (days.has(day)) continue;
       this.#filters.delete(day);
       this.#covered.delete(day);
+      this.#dirty.delete(day);
     }
+  }
+
+  #filterOf(day: string): Uint32Array {
+    let filter = this.#filters.get(day);
+    if (!filter) {
+      filter = new Uint32Array(BITS / 32);
+      this.#filters.set(day, filter);
+      this.#covered.set(day, new Map());
+    }
+    return filter;
   }
 
   /**

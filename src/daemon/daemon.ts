@@ -14,7 +14,8 @@
  */
 import { compileRules } from '../classify/classifier.js';
 import type { Config } from '../config/schema.js';
-import { Curation, type Rules } from '../curate/curation.js';
+import { Curation, type CurationOptions, type Rules } from '../curate/curation.js';
+import { wordsDirOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
@@ -82,6 +83,8 @@ export class Daemon {
   readonly #options: DaemonOptions;
   #serial: Promise<unknown> = Promise.resolve();
   #snapshotWrite: Promise<void> = Promise.resolve();
+  /** The word filters' files, written after the swap (not on a rebuild's path), one write at a time. */
+  #wordsWrite: Promise<void> = Promise.resolve();
   #cycleAbort: AbortController | undefined;
   /** What /healthz reads without touching the store. */
   sourceStates = new Map<string, SourceState>();
@@ -134,7 +137,7 @@ export class Daemon {
     // Replicas: start from what the store holds now, then follow what the others write.
     if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
     await this.#exclusive(async () => {
-      this.#curation = await Curation.open(this.store, rulesFor(this.#config), { window: curationWindow(this.#config) });
+      this.#curation = await Curation.open(this.store, rulesFor(this.#config), this.#curationOptions(this.#config));
       await this.#flushDerived();
       this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
     });
@@ -283,13 +286,13 @@ export class Daemon {
       const rules = rulesFor(next);
       const window = curationWindow(next);
       const curation = !this.#curation
-        ? await Curation.open(this.store, rules, { window })
+        ? await Curation.open(this.store, rules, this.#curationOptions(next))
         : rules.fingerprint === this.#curation.rules.fingerprint
           ? this.#curation
           : // The window size follows feed.maxItems: a changed one loads the heads again.
             window === curationWindow(previous)
             ? await Curation.derive(this.#curation, this.store, rules)
-            : await Curation.open(this.store, rules, { window });
+            : await Curation.open(this.store, rules, this.#curationOptions(next));
       const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
       const fetcher = fetchChanged && this.#fetcher ? await createFetcher(next) : this.#fetcher;
       let built: Publication;
@@ -315,6 +318,7 @@ export class Daemon {
   async settled(): Promise<void> {
     await this.#serial;
     await this.#snapshotWrite;
+    await this.#wordsWrite;
   }
 
   async close(): Promise<void> {
@@ -380,7 +384,7 @@ export class Daemon {
     }
   }
 
-  /** Classifications computed outside a cycle (start, rules edit) are kept for the next start. */
+  /** Classifications computed outside a cycle (start, rules edit) are kept for the next start, and so are the word filters. */
   async #flushDerived(): Promise<void> {
     if (this.store.readOnly) return;
     try {
@@ -389,6 +393,17 @@ export class Daemon {
       this.storeWriteError = describeError(err);
       this.#log.error({ error: this.storeWriteError }, 'store write failed');
     }
+    const curation = this.#curation;
+    if (curation) {
+      this.#wordsWrite = this.#wordsWrite
+        .then(() => curation.saveWords())
+        .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the word filters (only the next rules edit is slower)'));
+    }
+  }
+
+  /** The JSON store keeps the word filters beside it (words-file.ts); a database store curates a window. */
+  #curationOptions(config: Config): CurationOptions {
+    return { window: curationWindow(config), ...(this.store.kind === 'json' && !this.store.readOnly ? { wordsDir: wordsDirOf(config.storePath) } : {}) };
   }
 
   async #refreshStatus(): Promise<void> {

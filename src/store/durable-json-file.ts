@@ -57,7 +57,11 @@ export class DurableJsonFile<T> implements Adapter<T> {
    * this write); writes are queued, a second waits for the first to land.
    */
   write(data: T): Promise<void> {
-    const chunks = serializeInChunks(data);
+    return this.writeSerialized(serializeInChunks(data));
+  }
+
+  /** The JSON text of a document, already serialized in pieces (a large one, serialized in slices by the caller). */
+  writeSerialized(chunks: string[]): Promise<void> {
     const next = this.#queue.then(() => this.#writeChunks(chunks));
     this.#queue = next.catch(() => {});
     return next;

@@ -3,13 +3,15 @@
  * stored article from scratch with the new rules gives, reads the texts
  * through the store, and leaves the new rules' topics stored for the next start.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { Curation, classifyStoredArticle } from '../../src/curate/curation.js';
+import { sortInSlices } from '../../src/curate/derive-curation.js';
+import { wordsDirOf } from '../../src/curate/words-file.js';
 import { rulesFor } from '../../src/daemon/daemon.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store-api.js';
@@ -102,8 +104,10 @@ describe('Curation.derive', () => {
               if (topics.length > 0) expected.set(a.id, topics);
             }
             expect(topicsOf(curation)).toEqual(expected);
-            // Kept for the next start under the new fingerprint: opening classifies nothing and agrees.
-            expect(topicsOf(await Curation.open(store, rules))).toEqual(expected);
+            // Kept for the next start under the new fingerprint: opening classifies nothing and agrees, in the same order.
+            const reopened = await Curation.open(store, rules);
+            expect(topicsOf(reopened)).toEqual(expected);
+            expect(curation.listCurated().map((c) => c.head.id)).toEqual(reopened.listCurated().map((c) => c.head.id));
           }
         } finally {
           await store.close();
@@ -182,6 +186,71 @@ describe('Curation.derive', () => {
     }
   });
 
+  it('after a restart, the first edit reads only the days whose written filter may hold the term or cannot be trusted', async () => {
+    // a7 (day 1) has "Wayland-Compositor für KDE" in its text; every other text is "Podman ersetzt Docker".
+    const articles = makeArticles(Array.from({ length: 12 }, (_, i) => ({ title: 0, summary: 1, body: i === 7 ? [4] : [5], day: i % 3, source: 'heise online' })));
+    const storePath = join(dir, 'persisted', 'feedkurator.json');
+    const wordsDir = wordsDirOf(storePath);
+    const dayOfArticle = (i: number): string => articles[i]!.firstSeen.slice(0, 10);
+    const [name, topic] = Object.entries(base.topics)[0]!;
+    const withTerms = (...terms: string[]): Config => ({ ...base, topics: { ...base.topics, [name]: { ...topic, include: [...topic.include, ...terms] } } });
+    const first = await freshStore('persisted', articles);
+    try {
+      const curation = await Curation.derive(await Curation.open(first, rulesFor(base), { wordsDir }), first, rulesFor(withTerms('kde')));
+      await first.flush();
+      await curation.saveWords();
+    } finally {
+      await first.close();
+    }
+    expect(readdirSync(wordsDir).sort()).toEqual([0, 1, 2].map((i) => `${dayOfArticle(i)}.json`).sort());
+    const read: string[] = [];
+    let running = ['kde'];
+    const edit = async (terms: string[]): Promise<Map<string, string[]>> => {
+      const store = await openStore({ storePath });
+      const watched = new Proxy(store, {
+        get(target, key) {
+          if (key === 'getArticles') return async (ids: readonly string[]) => (read.push(...ids), target.getArticles(ids));
+          if (key === 'streamArticles') return (size?: number) => (read.push('*'), target.streamArticles(size));
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      try {
+        // A fresh start with the rules of the last run: their topics are stored, nothing is read.
+        read.length = 0;
+        const opened = await Curation.open(watched, rulesFor(withTerms(...running)), { wordsDir });
+        expect(read).toEqual([]);
+        const rules = rulesFor(withTerms(...terms));
+        const curation = await Curation.derive(opened, watched, rules);
+        const expected = new Map(articles.map((a) => [a.id, classifyStoredArticle(rules.classifier, a).topics] as const).filter(([, t]) => t.length > 0));
+        expect(topicsOf(curation)).toEqual(expected);
+        await store.flush();
+        await curation.saveWords();
+        running = terms;
+        return topicsOf(curation);
+      } finally {
+        await store.close();
+      }
+    };
+    const readDays = (): string[] => [...new Set(read.map((id) => (id === '*' ? '*' : undefined) ?? articles.find((a) => a.id === id)!.firstSeen.slice(0, 10)))].sort();
+    // Nobody writes "Flatpak": no text is read. "Wayland": only a7's day.
+    await edit(['kde', 'flatpak']);
+    expect(read).toEqual([]);
+    expect((await edit(['kde', 'wayland'])).get('a7')).toContain(name);
+    expect(readDays()).toEqual([dayOfArticle(7)]);
+    // A filter that saw another content of a0 is not trusted for a0; an unreadable file is not used at all.
+    const file0 = join(wordsDir, `${dayOfArticle(0)}.json`);
+    const stale = JSON.parse(readFileSync(file0, 'utf8')) as { articles: Record<string, string> };
+    stale.articles.a0 = '0123456789abcdef';
+    writeFileSync(file0, JSON.stringify(stale));
+    writeFileSync(join(wordsDir, `${dayOfArticle(2)}.json`), '{"version":1,"day":');
+    await edit(['kde', 'wayland', 'kochrezept']);
+    expect(readDays()).toEqual([dayOfArticle(0), dayOfArticle(2)].sort());
+    // Both days were written again from their texts: the next edit reads nothing.
+    await edit(['kde', 'wayland', 'kochrezept', 'flatpak']);
+    expect(read).toEqual([]);
+  });
+
   it('classifies again only the articles an added term hits', async () => {
     const articles = makeArticles(Array.from({ length: 30 }, (_, i) => ({ title: i % 4, summary: 3, body: i === 7 ? [4] : [0], day: i % 3, source: 'heise online' })));
     const store = await freshStore('only-hit', articles);
@@ -199,5 +268,20 @@ describe('Curation.derive', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('sortInSlices', () => {
+  it('sorts as Array.prototype.sort does, stable, over several merge passes, pausing as it goes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ key: fc.nat(50), at: fc.nat() }), { minLength: 1_500, maxLength: 5_000 }), async (items) => {
+        const compare = (a: { key: number }, b: { key: number }): number => a.key - b.key;
+        let pauses = 0;
+        const sorted = await sortInSlices([...items], compare, async () => void pauses++);
+        expect(sorted).toEqual([...items].sort(compare));
+        expect(pauses).toBeGreaterThanOrEqual(Math.ceil(items.length / 1_024));
+      }),
+      { numRuns: 30 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   dayOf, pruneTombstones, selectExpired, tombstoneCap, tombstoneExpiryDay, TOMBSTONE_FACTOR, TOMBSTONE_MIN_CAP, TOMBSTONE_MIN_DAYS,
@@ -22,6 +23,18 @@ describe('selectExpired', () => {
     expect(selectExpired(articles, { retentionDays: 60, maxItems: 3 }, now)).toEqual([]);
     expect(selectExpired(articles, { retentionDays: 60, maxItems: 1 }, now)).toEqual(['d2', 'd3']);
     expect(selectExpired([...articles].reverse(), { retentionDays: 60, maxItems: 2 }, now)).toEqual(['d3']);
+  });
+
+  it('drops what sorting every kept article newest first and cutting at maxItems drops, in that order', () => {
+    const dated = fc.record({ id: fc.string({ maxLength: 3 }), published: fc.nat(5).map((d) => at(d * DAY)), firstSeen: fc.nat(3).map((d) => at(d * DAY)) });
+    fc.assert(
+      fc.property(fc.uniqueArray(dated, { selector: (a) => a.id, maxLength: 60 }), fc.nat(70), (articles, maxItems) => {
+        const byNewest = (a: (typeof articles)[number], b: (typeof articles)[number]): number =>
+          a.published !== b.published ? (a.published < b.published ? 1 : -1) : a.firstSeen !== b.firstSeen ? (a.firstSeen < b.firstSeen ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+        expect(selectExpired(articles, { retentionDays: 60, maxItems }, now)).toEqual([...articles].sort(byNewest).slice(maxItems).map((a) => a.id));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('ties on the date go by first sight (newer kept), then by id', () => {

@@ -256,6 +256,39 @@ describe('heads in memory, content on disk', () => {
     expect(await again.getClassifications('fp-1')).toEqual(new Map([[head!.id, ['kernel']]]));
     expect((await again.getClassifications('fp-2')).size).toBe(0);
   });
+
+  it('writes the topics of new rules whole in pieces; topics put while it is written are kept too', async () => {
+    const store = await spreadOverDays(1_100, 3);
+    const ids = (await store.listHeads()).map((h) => h.id).sort();
+    // More entries than one piece holds (1,000): the file is serialized with the event loop turning in between.
+    const many = new Map<string, string[]>(ids.map((id) => [id, ['kernel']]));
+    for (let i = 0; i < 50; i++) many.set(`gone-${i}`, ['kernel']);
+    await store.putClassifications('fp-new', many);
+    const flushing = store.flush();
+    // Put while the flush is under way (whatever piece it is at): the file or the next journal keeps it.
+    let done = false;
+    void flushing.then(() => (done = true));
+    let turns = 0;
+    while (!done && turns < 3) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    await store.putClassifications('fp-new', new Map([[ids[0]!, ['server']], [ids[1_099]!, ['desktop', 'kernel']]]));
+    await flushing;
+    await store.flush();
+    const text = await readFile(join(data, 'feedkurator.topics.json'), 'utf8');
+    const doc = JSON.parse(text) as { fingerprint: string; topics: Record<string, string[]> };
+    expect(doc.fingerprint).toBe('fp-new');
+    // Only stored articles are written; the text is what JSON.stringify writes.
+    expect(Object.keys(doc.topics).sort()).toEqual(ids);
+    expect(text).toBe(JSON.stringify(doc));
+    await store.close();
+    const again = await open();
+    const expected = new Map<string, string[]>(ids.map((id) => [id, ['kernel']]));
+    expected.set(ids[0]!, ['server']);
+    expected.set(ids[1_099]!, ['desktop', 'kernel']);
+    expect(await again.getClassifications('fp-new')).toEqual(expected);
+  });
 });
 
 describe('retention', () => {

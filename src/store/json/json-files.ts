@@ -19,9 +19,18 @@ export class JsonFiles {
   /** Replace one file atomically; `keepBackup` false for files written once (journal). Returns the bytes written. */
   async write(file: string, data: unknown, stats: WriteStats, keepBackup = true): Promise<number> {
     const adapter = new DurableJsonFile<unknown>(file, { onWarning: this.#warn, keepBackup });
-    const db = new Low<unknown>(adapter, data);
+    return this.#written(file, adapter, () => new Low<unknown>(adapter, data).write(), stats);
+  }
+
+  /** Replace one file atomically with JSON text serialized by the caller (in pieces, between which it yielded). */
+  async writeSerialized(file: string, chunks: string[], stats: WriteStats): Promise<number> {
+    const adapter = new DurableJsonFile<unknown>(file, { onWarning: this.#warn });
+    return this.#written(file, adapter, () => adapter.writeSerialized(chunks), stats);
+  }
+
+  async #written(file: string, adapter: DurableJsonFile<unknown>, write: () => Promise<void>, stats: WriteStats): Promise<number> {
     try {
-      await db.write();
+      await write();
     } catch (err) {
       throw new StoreError(file, `cannot be written: ${describeFsError(err)}; the store is as it was before this write`, { cause: err });
     }

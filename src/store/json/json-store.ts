@@ -39,6 +39,9 @@ export interface OpenJsonStoreOptions {
 
 export type { CompactionPolicy } from './compaction.js';
 
+/** Entries of the topics file serialized between two turns of the event loop (~1 ms). */
+const TOPICS_PER_CHUNK = 1_000;
+
 export async function openJsonStore(path: string, options: OpenJsonStoreOptions = {}): Promise<Store> {
   const file = resolve(path);
   const layout = describeLayout(file);
@@ -370,16 +373,39 @@ class JsonStore implements Store {
     this.#s.manifestSeq = journalSeq;
   }
 
+  /**
+   * The whole topics file (a new fingerprint: 50,000 entries after a rules
+   * edit), serialized a thousand entries at a time with the event loop free
+   * in between. Topics put meanwhile go to `pending` (the next journal file)
+   * as well as into the file's later pieces: either way they are kept.
+   */
   async #writeTopics(stats: WriteStats): Promise<void> {
     const topics = this.#s.topics;
-    const byId: Record<string, string[]> = {};
-    for (const [id, list] of topics.byId) if (this.#s.heads.has(id)) byId[id] = list;
-    const fileSeq = this.#s.journal.nextSeq - 1;
-    const doc: TopicsDoc = { schemaVersion: SCHEMA_VERSION, fingerprint: topics.fingerprint, journalSeq: fileSeq, topics: byId };
-    await this.#files.write(this.#layout.topics, doc, stats);
+    const wasWhole = topics.whole;
     topics.whole = false;
-    topics.unsaved = false;
     topics.pending.clear();
+    const fileSeq = this.#s.journal.nextSeq - 1;
+    const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, fingerprint: topics.fingerprint, journalSeq: fileSeq } satisfies Omit<TopicsDoc, 'topics'>);
+    const chunks = [`${head.slice(0, -1)},"topics":{`];
+    let part: string[] = [];
+    for (const [id, list] of topics.byId) {
+      if (!this.#s.heads.has(id)) continue;
+      part.push(`${JSON.stringify(id)}:${JSON.stringify(list)}`);
+      if (part.length < TOPICS_PER_CHUNK) continue;
+      chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
+      part = [];
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (part.length > 0) chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
+    chunks.push('}}');
+    try {
+      await this.#files.writeSerialized(this.#layout.topics, chunks, stats);
+    } catch (err) {
+      topics.whole = wasWhole;
+      topics.unsaved = true;
+      throw err;
+    }
+    topics.unsaved = false;
     topics.fileSeq = fileSeq;
   }
 

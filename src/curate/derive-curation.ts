@@ -1,0 +1,233 @@
+/**
+ * A rules edit: the curation state for the edited rules, derived from the
+ * current one. An article that no changed term hits keeps its topics
+ * (rules-delta.ts), every other article is classified again: the same
+ * topics as Curation.open with the new rules (tests/curate/curation-derive
+ * and tests/classify/rules-delta.property check it), for the cost of
+ * reading the texts that may hold a changed term. Topics the store already
+ * holds for the new rules (an edit undone) are taken as they are.
+ *
+ * Texts are read day by day (the JSON store's segments), and only the days
+ * whose word filter (words-by-day.ts) may hold a changed term. All of it
+ * runs on the event loop in slices of SLICE_MS, so that requests keep being
+ * answered from the previous publication; the new state replaces the old
+ * one only when complete (the caller swaps).
+ */
+import { planRulesDelta } from '../classify/rules-delta.js';
+import type { Store } from '../store/store-api.js';
+import type { ArticleHead, StoredArticle } from '../types.js';
+import { BATCH, Curation, newestFirst, SLICE_MS, yieldToEventLoop, type CuratedHead, type CurationOptions, type Rules } from './curation.js';
+import { dayOf } from './words-by-day.js';
+
+/** Classifications handed to the store at once (each part is copied into its map in one go). */
+const PUT_PART = 500;
+
+export async function deriveCuration(previous: Curation, store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
+  if (!previous.rules.definition || !rules.definition) return Curation.open(store, rules, options);
+  // The caller just compiled the new rules (several ms): a turn of the event loop first.
+  await yieldToEventLoop();
+  const delta = planRulesDelta(previous.rules.definition, rules.definition);
+  await yieldToEventLoop();
+  const before = previous.parts();
+  const words = before.words;
+  let slice = performance.now();
+  const breathe = async (): Promise<void> => {
+    if (performance.now() - slice <= SLICE_MS) return;
+    await yieldToEventLoop();
+    slice = performance.now();
+  };
+  const heads = new Map<string, ArticleHead>();
+  for (const [id, head] of before.heads) {
+    heads.set(id, head);
+    await breathe();
+  }
+  const topics = await store.getClassifications(rules.fingerprint, before.window ? [...heads.keys()] : undefined);
+  await yieldToEventLoop();
+  slice = performance.now();
+  for (const id of topics.keys()) {
+    if (!heads.has(id)) topics.delete(id);
+    await breathe();
+  }
+  const curation = Curation.fromParts(rules, { heads, topics, window: before.window, words });
+  const computed = new Map<string, string[]>();
+  const settle = (id: string, result: string[]): void => {
+    topics.set(id, result);
+    computed.set(id, result);
+  };
+  // The ids of each day whose content is read: to be classified again whole, or looked at for the changed terms.
+  const openByDay = new Map<string, Set<string>>();
+  const whole = new Set<string>();
+  const days = new Set<string>();
+  for (const head of heads.values()) days.add(dayOf(head.firstSeen));
+  words.retainDays(days);
+  if (delta.probe) await words.load(days, breathe);
+  // Days with an article whose words are not in the day's filter: their texts are read.
+  const incomplete = new Set<string>();
+  for (const [id, head] of heads) {
+    const day = dayOf(head.firstSeen);
+    if (!words.covers(head)) incomplete.add(day);
+    if (!topics.has(id)) {
+      const was = before.topics.get(id);
+      const read = was === undefined || delta.allowsOtherTopics(head.sources) || delta.probe?.hitsHead(head);
+      if (read) whole.add(id);
+      if (read || delta.probe) {
+        let ids = openByDay.get(day);
+        if (!ids) openByDay.set(day, (ids = new Set()));
+        ids.add(id);
+      } else settle(id, delta.carriedOver(was));
+    }
+    await breathe();
+  }
+  // A day whose texts certainly hold none of the changed terms is not read.
+  if (delta.probe) {
+    for (const [day, ids] of openByDay) {
+      if (incomplete.has(day) || words.mayHit(day, delta.probe.terms)) continue;
+      for (const id of ids) {
+        if (whole.has(id)) continue;
+        ids.delete(id);
+        settle(id, delta.carriedOver(before.topics.get(id)!));
+        await breathe();
+      }
+      if (ids.size === 0) openByDay.delete(day);
+    }
+  }
+  // Texts looked at for a changed term, and how many held one: once most do (a term most texts hold),
+  // classifying outright is cheaper than looking first, and gives the same topics.
+  let probed = 0;
+  let hits = 0;
+  const take = async (batch: readonly StoredArticle[]): Promise<void> => {
+    slice = performance.now();
+    for (const article of batch) {
+      const ids = openByDay.get(dayOf(article.firstSeen));
+      if (heads.has(article.id) && !words.covers(article)) words.add(article);
+      if (ids?.delete(article.id)) {
+        const outright = whole.has(article.id) || (probed >= 100 && hits * 2 > probed);
+        const hit = !outright && delta.probe!.hitsContent(article.content);
+        if (!outright) (probed++, hit && hits++);
+        if (outright || hit) settle(article.id, curation.classifyArticle(article).topics);
+        else settle(article.id, delta.carriedOver(before.topics.get(article.id)!));
+      }
+      await breathe();
+    }
+  };
+  // Day by day (the JSON store reads a day's texts at once), oldest first.
+  const ids: string[] = [];
+  let count = 0;
+  for (const day of [...openByDay.keys()].sort()) for (const id of openByDay.get(day)!) (ids.push(id), count++);
+  // Streaming reads every day; looking up reads the days of these ids only.
+  await readArticles(store, ids, !before.window && count > heads.size * 0.9, take, options.signal);
+  // Heads the store no longer had (removed meanwhile) stay without topics, as `open` leaves them.
+  // In parts, so that requests keep flowing while the store takes them.
+  let part = new Map<string, string[]>();
+  for (const [id, list] of computed) {
+    part.set(id, list);
+    if (part.size < PUT_PART) continue;
+    await store.putClassifications(rules.fingerprint, part);
+    part = new Map();
+    await breathe();
+  }
+  if (part.size > 0 || computed.size === 0) await store.putClassifications(rules.fingerprint, part);
+  // The previous sorted answer stays valid for every article whose topics are the same: only the others are sorted again.
+  const changed = new Set<string>();
+  if (before.sorted && computedChangesMany(computed, before.topics, heads.size)) {
+    // So many changed that listCurated would sort everything at once (tens of ms at 50,000): sorted here, in slices.
+    const curated: CuratedHead[] = [];
+    for (const [id, head] of heads) {
+      const list = topics.get(id);
+      if (list && list.length > 0) curated.push({ head, topics: list });
+      await breathe();
+    }
+    curation.keepOrder(await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), breathe), []);
+    return curation;
+  }
+  if (before.sorted) {
+    for (const id of before.changed) changed.add(id);
+    for (const [id, list] of topics) {
+      if (!sameList(before.topics.get(id), list)) changed.add(id);
+      await breathe();
+    }
+    for (const id of before.topics.keys()) {
+      if (!topics.has(id)) changed.add(id);
+      await breathe();
+    }
+  }
+  if (before.sorted) curation.keepOrder(before.sorted, changed);
+  return curation;
+}
+
+/** The articles of these ids, batch by batch: the whole store streamed when most of it is wanted, else looked up. */
+async function readArticles(
+  store: Store,
+  ids: readonly string[],
+  stream: boolean,
+  take: (batch: readonly StoredArticle[]) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (ids.length === 0) return;
+  if (stream) {
+    for await (const batch of store.streamArticles(BATCH)) {
+      signal?.throwIfAborted();
+      await afterRead();
+      await take(batch);
+    }
+    return;
+  }
+  for (let i = 0; i < ids.length; i += BATCH) {
+    signal?.throwIfAborted();
+    const batch = await store.getArticles(ids.slice(i, i + BATCH));
+    await afterRead();
+    await take(batch);
+  }
+}
+
+/**
+ * Reading a day may have parsed its segment just now, in the poll phase of
+ * the event loop, where requests are taken in too. An immediate set there
+ * runs in the same turn's check phase, before any request: only the second
+ * one comes after a poll phase.
+ */
+async function afterRead(): Promise<void> {
+  await yieldToEventLoop();
+  await yieldToEventLoop();
+}
+
+/** Whether more than an eighth of the articles got other topics (listCurated's limit for merging instead of sorting all). */
+function computedChangesMany(computed: ReadonlyMap<string, readonly string[]>, before: ReadonlyMap<string, readonly string[]>, size: number): boolean {
+  let count = 0;
+  for (const [id, list] of computed) if (!sameList(before.get(id), list) && ++count > size / 8) return true;
+  return false;
+}
+
+/** A stable merge sort whose passes yield through `pause` (each step is a few hundred comparisons). */
+export async function sortInSlices<T>(items: T[], compare: (a: T, b: T) => number, pause: () => Promise<void>): Promise<T[]> {
+  const RUN = 1_024;
+  for (let i = 0; i < items.length; i += RUN) {
+    const run = items.slice(i, i + RUN).sort(compare);
+    for (let k = 0; k < run.length; k++) items[i + k] = run[k]!;
+    await pause();
+  }
+  let from = items;
+  let to = new Array<T>(items.length);
+  for (let width = RUN; width < items.length; width *= 2) {
+    for (let lo = 0; lo < items.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, items.length);
+      const hi = Math.min(lo + 2 * width, items.length);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        to[k++] = compare(from[j]!, from[i]!) < 0 ? from[j++]! : from[i++]!;
+        if ((k & 1_023) === 0) await pause();
+      }
+      while (i < mid) to[k++] = from[i++]!;
+      while (j < hi) to[k++] = from[j++]!;
+    }
+    [from, to] = [to, from];
+    await pause();
+  }
+  return from;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
