@@ -9,7 +9,7 @@ import { readVersion } from '../version.js';
 export async function runServeCommand(options: { configPath: string | undefined }): Promise<number> {
   const input = readConfigText({ configPath: options.configPath });
   // The schema (zod) is loaded only when this exact config was not validated by a previous start.
-  const recalled = recallConfig(input);
+  const recalled = await recallConfig(input);
   const config = recalled?.config ?? (await import('../config/load.js')).parseConfig(input.text, input.file);
   const logger = createLogger({ level: config.logLevel, destination: 'stdout', format: config.logFormat });
   return runServe({

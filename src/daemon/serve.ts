@@ -13,6 +13,10 @@ import type { Scheduler } from '../schedule/scheduler.js';
 import { startServer, type RunningServer } from '../server/http-server.js';
 import type { Daemon } from './daemon.js';
 import { buildHealthReport, type DaemonStatus } from './health.js';
+import { IdleMemory } from './idle-memory.js';
+
+/** Quiet time after a cycle or a config edit before the heap is collected and shrunk: longer than V8's 5 s allocation-rate window (idle-memory.ts). */
+const IDLE_COLLECT_MS = 6_000;
 
 export interface ServeOptions {
   config: Config;
@@ -34,9 +38,10 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const status: DaemonStatus = { startedAt: new Date(), version: options.version, configLoadedAt: new Date(), polling: false };
   let daemon: Daemon | undefined;
   let server: RunningServer | undefined;
+  const idleMemory = new IdleMemory(IDLE_COLLECT_MS, (ms) => log.debug({ ms: Math.round(ms) }, 'idle: heap collected'));
 
-  // The last run's publication answers while the store loads.
-  const snapshot = await loadSnapshot(snapshotPath(config), publicationConfigKey(config));
+  // The last run's publication answers while the store loads (then the daemon holds it: dropped here).
+  let snapshot = await loadSnapshot(snapshotPath(config), publicationConfigKey(config));
   let scheduler: Scheduler | undefined;
   // Loaded with the engine: no await may come between the "serving" line and the signal handlers.
   let watchConfig: typeof import('../config/watch.js').watchConfig | undefined;
@@ -82,9 +87,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
       ...(snapshot ? { initialPublication: snapshot } : {}),
       minPollGapMs: () => schedule.intervalSeconds() * 500,
     });
+    snapshot = undefined;
     await daemon.start();
     server ??= await listen(Math.min(300, scheduler.intervalSeconds()));
   } catch (err) {
+    idleMemory.close();
     scheduler?.stop();
     await server?.close();
     await daemon?.close();
@@ -109,6 +116,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     const previous = running.config;
     try {
       await running.applyConfig(next);
+      idleMemory.arm();
     } catch (err) {
       status.configError = describeError(err);
       log.error({ file: next.file, error: status.configError }, 'config edit could not be applied, keeping the last good config');
@@ -142,6 +150,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
           await daemon.cycle();
         } finally {
           status.polling = false;
+          idleMemory.arm();
         }
       },
     });
@@ -162,6 +171,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
       log.info({ signal, polling: status.polling }, 'stopping');
       schedule.stop();
       watcher.close();
+      idleMemory.close();
       const closing = listening.close();
       const cycle = schedule.running;
       if (cycle) {

@@ -121,7 +121,8 @@ export async function loadSnapshot(path: string, configKey: string): Promise<Pub
         if (!span) continue;
         const [at, length] = span;
         if (!(at >= 0 && length >= 0 && at + length <= bytes.length)) return undefined;
-        bodies[coding] = bytes.subarray(at, at + length);
+        // A copy: a view would keep the whole body file alive while any one route (say, the OPML) is unchanged.
+        bodies[coding] = Buffer.from(bytes.subarray(at, at + length));
       }
       if (!bodies.identity) return undefined;
       resources.set(r.path, { contentType: r.contentType, bodies: bodies as Bodies, etags: r.etags, lastModified: new Date(r.lastModified), headers: r.headers });

@@ -18,11 +18,11 @@ function setUp() {
 describe('remembered config (serve start-up)', () => {
   it('recalls exactly the validated config for the same file, text and environment', async () => {
     const { dir, file, text, env, config } = setUp();
-    expect(recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
+    expect(await recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
     await rememberConfig({ file, text }, config, 300, { env, cwd: dir });
     expect(rememberedPath(config.storePath)).toBe(path.join(dir, 'store.config-checked.json'));
 
-    const recalled = recallConfig({ file, text }, { env, cwd: dir });
+    const recalled = await recallConfig({ file, text }, { env, cwd: dir });
     expect(recalled?.config).toEqual(config);
     expect(recalled?.cacheMaxAgeSeconds).toBe(300);
     expect(Object.isFrozen(recalled!.config.server)).toBe(true);
@@ -31,10 +31,10 @@ describe('remembered config (serve start-up)', () => {
   it('recalls nothing when the text, an environment override or the working directory differ', async () => {
     const { dir, file, text, env, config } = setUp();
     await rememberConfig({ file, text }, config, 300, { env, cwd: dir });
-    expect(recallConfig({ file, text: `${text}\n# edited\n` }, { env, cwd: dir })).toBeUndefined();
-    expect(recallConfig({ file, text }, { env: { PORT: '8081' }, cwd: dir })).toBeUndefined();
-    expect(recallConfig({ file, text }, { env: { LOG_LEVEL: 'debug' }, cwd: dir })).toBeUndefined();
-    expect(recallConfig({ file, text }, { env, cwd: path.join(dir, 'sub') })).toBeUndefined();
+    expect(await recallConfig({ file, text: `${text}\n# edited\n` }, { env, cwd: dir })).toBeUndefined();
+    expect(await recallConfig({ file, text }, { env: { PORT: '8081' }, cwd: dir })).toBeUndefined();
+    expect(await recallConfig({ file, text }, { env: { LOG_LEVEL: 'debug' }, cwd: dir })).toBeUndefined();
+    expect(await recallConfig({ file, text }, { env, cwd: path.join(dir, 'sub') })).toBeUndefined();
   });
 
   it('recalls nothing from a damaged record, and nothing once forgotten', async () => {
@@ -43,11 +43,11 @@ describe('remembered config (serve start-up)', () => {
     const record = rememberedPath(config.storePath);
     const saved = readFileSync(record, 'utf8');
     writeFileSync(record, saved.slice(0, saved.length / 2));
-    expect(recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
+    expect(await recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
     writeFileSync(record, saved);
-    expect(recallConfig({ file, text }, { env, cwd: dir })).toBeDefined();
+    expect(await recallConfig({ file, text }, { env, cwd: dir })).toBeDefined();
     await forgetConfig(config.storePath);
-    expect(recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
+    expect(await recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
   });
 
   it('finds the record under DATA_DIR as parseConfig places the store', async () => {
@@ -57,6 +57,30 @@ describe('remembered config (serve start-up)', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(env.DATA_DIR);
     await rememberConfig({ file, text }, config, 60, { env, cwd: dir });
-    expect(recallConfig({ file, text }, { env, cwd: dir })?.config.storePath).toBe(path.join(dir, 'volume', 'store.json'));
+    expect((await recallConfig({ file, text }, { env, cwd: dir }))?.config.storePath).toBe(path.join(dir, 'volume', 'store.json'));
+  });
+
+  it('finds the record when storage.path is written so that only the YAML parser reads it', async () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'feedkurator.yaml');
+    const base = renderTestConfig(dir, []);
+    const text = base.replace(/^storage:\n  path: .*$/m, `storage: {path: ${JSON.stringify(path.join(dir, 'flow.json'))}}`);
+    expect(text).not.toBe(base);
+    const config = parseConfig(text, file, { env: {}, cwd: dir });
+    await rememberConfig({ file, text }, config, 120, { env: {}, cwd: dir });
+    expect((await recallConfig({ file, text }, { env: {}, cwd: dir }))?.config.storePath).toBe(path.join(dir, 'flow.json'));
+  });
+
+  it('takes no record through a guessed place that another input made, and still finds its own', async () => {
+    const { dir, file, text, env, config } = setUp();
+    // Another config's record lies where a `path:` line of this one (not storage.path) points: it must not be taken.
+    const otherText = renderTestConfig(dir, []).replace(/^  path: .*$/m, `  path: ${JSON.stringify(path.join(dir, 'other.json'))}`);
+    const other = parseConfig(otherText, file, { env, cwd: dir });
+    await rememberConfig({ file, text: otherText }, other, 60, { env, cwd: dir });
+    const decoyFirst = `logging:\n  path: ${path.join(dir, 'other.json')}\n${text}`;
+    expect(await recallConfig({ file, text: decoyFirst }, { env, cwd: dir })).toBeUndefined();
+    await rememberConfig({ file, text }, config, 300, { env, cwd: dir });
+    expect((await recallConfig({ file, text }, { env, cwd: dir }))?.config.storePath).toBe(config.storePath);
+    expect((await recallConfig({ file, text: otherText }, { env, cwd: dir }))?.config.storePath).toBe(path.join(dir, 'other.json'));
   });
 });
