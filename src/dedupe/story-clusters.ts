@@ -68,17 +68,7 @@ interface Node {
 }
 
 export function clusterStories(articles: readonly StoredArticle[]): StoryCluster[] {
-  const sourceIds = new Map<string, number>();
-  const idOfSource = (name: string): number => {
-    let id = sourceIds.get(name);
-    if (id === undefined) sourceIds.set(name, (id = sourceIds.size));
-    return id;
-  };
-  const nodes: Node[] = articles.map((article) => ({
-    article,
-    time: Date.parse(article.published),
-    sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)),
-  }));
+  const nodes: Node[] = articles.map(nodeOf);
   const corpus = prepareCorpus(articles.map(storyWordsOf));
   const edges = findSameStoryEdges(nodes, corpus);
   return buildClusters(nodes, edges);
@@ -90,6 +80,33 @@ export function clusterStories(articles: readonly StoredArticle[]): StoryCluster
  * of `content` in memory gets exactly the same clusters.
  */
 export const CONTENT_HEAD_CHARS = 4000;
+
+// Source names as ids shared by every run (as word ids are), so that an unchanged article's node is
+// made once; only equality of ids matters. Outlets are few: the map is dropped only past any plausible count.
+let sourceIds = new Map<string, number>();
+const nodeCache = new WeakMap<StoredArticle, { published: string; names: string[]; ids: Map<string, number>; node: Node }>();
+
+function nodeOf(article: StoredArticle): Node {
+  const hit = nodeCache.get(article);
+  // Checked by value: a caller may have changed the article in place.
+  if (hit && hit.published === article.published && hit.ids === sourceIds && sameNames(hit.names, article.sources)) return hit.node;
+  if (sourceIds.size > 100_000) sourceIds = new Map();
+  const ids = sourceIds;
+  const idOfSource = (name: string): number => {
+    let id = ids.get(name);
+    if (id === undefined) ids.set(name, (id = ids.size));
+    return id;
+  };
+  const node = { article, time: Date.parse(article.published), sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)) };
+  nodeCache.set(article, { published: article.published, names: article.sources.map((x) => x.name), ids, node });
+  return node;
+}
+
+function sameNames(names: readonly string[], sources: StoredArticle['sources']): boolean {
+  if (names.length !== sources.length) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== sources[i]!.name) return false;
+  return true;
+}
 
 // Curating runs after every cycle over the whole store: reading the words of
 // an unchanged article once is enough.
