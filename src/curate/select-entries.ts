@@ -33,9 +33,34 @@ interface HeadEntry {
   topics: Set<string>;
 }
 
-/** Content of recently published articles, so that a rebuild reads only what is new. */
+/** What an entry was made from: the same inputs make the same entry, so it is handed on as the same object. */
+interface MadeEntry {
+  entry: CuratedEntry;
+  lead: ArticleHead;
+  others: readonly ArticleHead[];
+  rules: Curation['rules'];
+}
+
+/**
+ * Content of recently published articles, so that a rebuild reads only what
+ * is new; and the entries last selected, so that an unchanged one is the same
+ * object next time (the renderer then knows it without comparing its data).
+ */
 export class ContentCache {
   #entries = new Map<string, { hash: string; content: string }>();
+  #made = new Map<string, MadeEntry>();
+
+  /** The entry made last time from the same lead (same head object and content), outlets and rules, with these topics. */
+  sameEntry(lead: ArticleHead, content: string, others: readonly ArticleHead[], topics: readonly string[], rules: Curation['rules']): CuratedEntry | undefined {
+    const made = this.#made.get(lead.id);
+    if (!made || made.lead !== lead || made.rules !== rules || made.entry.article.content !== content) return undefined;
+    if (!sameItems(made.others, others) || !sameItems(made.entry.topics, topics)) return undefined;
+    return made.entry;
+  }
+
+  made(entry: CuratedEntry, lead: ArticleHead, others: readonly ArticleHead[], rules: Curation['rules']): void {
+    this.#made.set(lead.id, { entry, lead, others, rules });
+  }
 
   get(head: ArticleHead): string | undefined {
     const hit = this.#entries.get(head.id);
@@ -49,7 +74,14 @@ export class ContentCache {
   /** Keep only these ids (the entries of the current publication). */
   retain(ids: ReadonlySet<string>): void {
     for (const id of this.#entries.keys()) if (!ids.has(id)) this.#entries.delete(id);
+    for (const id of this.#made.keys()) if (!ids.has(id)) this.#made.delete(id);
   }
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export async function selectEntries(
@@ -96,15 +128,24 @@ export async function selectEntries(
   const selected: CuratedEntry[] = [];
   let slice = performance.now();
   for (const entry of shown) {
-    const content = cache.get(entry.lead.head);
+    const lead = entry.lead.head;
+    const content = cache.get(lead);
     if (content === undefined) continue; // dropped by retention meanwhile
-    const article = { ...entry.lead.head, content };
-    selected.push({
+    const topics = feed.topics.filter((t) => entry.topics.has(t));
+    const same = cache.sameEntry(lead, content, entry.others, topics, curation.rules);
+    if (same) {
+      selected.push(same);
+      continue;
+    }
+    const article = { ...lead, content };
+    const made: CuratedEntry = {
       article,
-      topics: feed.topics.filter((t) => entry.topics.has(t)),
+      topics,
       alsoAt: entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) })),
       matches: whyShown(curation, article, entry.others),
-    });
+    };
+    cache.made(made, lead, entry.others, curation.rules);
+    selected.push(made);
     // Classifying the new outlets' teasers adds up: requests go on in between (the caller holds the state still).
     if (performance.now() - slice > SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));

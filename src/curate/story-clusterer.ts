@@ -10,6 +10,16 @@
  *
  * Without a worker (threads: 0, no worker entry, or a worker that fails)
  * clustering runs in the calling thread, with the same result.
+ *
+ * Each rebuild clusters the whole window again (only the words of new and
+ * changed articles are read anew): a word's weight is taken over the whole
+ * window (every weight moves when the window does), and an article's
+ * candidates depend on the articles 48 hours before it. Measured on nine
+ * consecutive publish windows of a 20,000-article store (2,005 → 2,358
+ * articles, +70..79 and −9..46 per poll): of the ~1,000 clusters no added
+ * or removed article belongs to, 113–263 per poll still changed. Reusing
+ * untouched clusters, or cached pair scores, would not give the clusters a
+ * clustering from scratch gives (tests/curate/cluster-incremental.test.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

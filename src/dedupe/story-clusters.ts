@@ -68,17 +68,7 @@ interface Node {
 }
 
 export function clusterStories(articles: readonly StoredArticle[]): StoryCluster[] {
-  const sourceIds = new Map<string, number>();
-  const idOfSource = (name: string): number => {
-    let id = sourceIds.get(name);
-    if (id === undefined) sourceIds.set(name, (id = sourceIds.size));
-    return id;
-  };
-  const nodes: Node[] = articles.map((article) => ({
-    article,
-    time: Date.parse(article.published),
-    sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)),
-  }));
+  const nodes: Node[] = articles.map(nodeOf);
   const corpus = prepareCorpus(articles.map(storyWordsOf));
   const edges = findSameStoryEdges(nodes, corpus);
   return buildClusters(nodes, edges);
@@ -90,6 +80,33 @@ export function clusterStories(articles: readonly StoredArticle[]): StoryCluster
  * of `content` in memory gets exactly the same clusters.
  */
 export const CONTENT_HEAD_CHARS = 4000;
+
+// Source names as ids shared by every run (as word ids are), so that an unchanged article's node is
+// made once; only equality of ids matters. Outlets are few: the map is dropped only past any plausible count.
+let sourceIds = new Map<string, number>();
+const nodeCache = new WeakMap<StoredArticle, { published: string; names: string[]; ids: Map<string, number>; node: Node }>();
+
+function nodeOf(article: StoredArticle): Node {
+  const hit = nodeCache.get(article);
+  // Checked by value: a caller may have changed the article in place.
+  if (hit && hit.published === article.published && hit.ids === sourceIds && sameNames(hit.names, article.sources)) return hit.node;
+  if (sourceIds.size > 100_000) sourceIds = new Map();
+  const ids = sourceIds;
+  const idOfSource = (name: string): number => {
+    let id = ids.get(name);
+    if (id === undefined) ids.set(name, (id = ids.size));
+    return id;
+  };
+  const node = { article, time: Date.parse(article.published), sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)) };
+  nodeCache.set(article, { published: article.published, names: article.sources.map((x) => x.name), ids, node });
+  return node;
+}
+
+function sameNames(names: readonly string[], sources: StoredArticle['sources']): boolean {
+  if (names.length !== sources.length) return false;
+  for (let i = 0; i < names.length; i++) if (names[i] !== sources[i]!.name) return false;
+  return true;
+}
 
 // Curating runs after every cycle over the whole store: reading the words of
 // an unchanged article once is enough.
@@ -115,14 +132,19 @@ export function bodyLeadOf(content: string): string {
 
 /** For each node, the nodes it is the same story as, with the pair's score. */
 function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<number, Map<number, number>> {
-  const { stories, weight } = corpus;
+  const { stories, weight, df } = corpus;
   const windowMs = STORY_WINDOW_HOURS * 3_600_000;
   const byTime = nodes.map((_, i) => i).filter((i) => Number.isFinite(nodes[i]!.time));
   byTime.sort((a, b) => nodes[a]!.time - nodes[b]!.time);
   const timeOf = (i: number): number => nodes[i]!.time;
 
-  // postings[word id] -> earlier nodes (in time order) with the word anywhere in title or lead
-  const postings: number[][] = [];
+  // Postings: the earlier nodes (in time order) with word `id` anywhere in title or lead are
+  // flat[begin[id] .. begin[id] + filled[id]). One flat array sized by the document
+  // frequencies: no list per word to allocate and grow on every rebuild.
+  const begin = new Int32Array(df.length + 1);
+  for (let id = 0; id < df.length; id++) begin[id + 1] = begin[id]! + df[id]!;
+  const flat = new Int32Array(begin[df.length]!);
+  const filled = new Int32Array(df.length);
   const edges = new Map<number, Map<number, number>>();
   const reached = new Float64Array(nodes.length);
   const touched: number[] = [];
@@ -146,21 +168,27 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
       const w = weight[id]!;
       if (w < QUERY_WEIGHT && titleWords[t] !== id) continue;
       looked++;
-      const list = postings[id];
-      if (!list) continue;
-      const start = firstAtOrAfter(list, from, timeOf);
-      if (list.length - start > MAX_WALK) continue;
-      for (let p = start; p < list.length; p++) {
-        const j = list[p]!;
+      const first = begin[id]!;
+      const end = first + filled[id]!;
+      const start = firstAtOrAfter(flat, first, end, from, timeOf);
+      if (end - start > MAX_WALK) continue;
+      for (let p = start; p < end; p++) {
+        const j = flat[p]!;
         if (reached[j] === 0) touched.push(j);
         reached[j]! += w;
       }
     }
+    // The MAX_COMPARE candidates sharing the most weight, in the order a stable sort by that weight
+    // (descending) gives: kept by insertion, as a few hundred touched nodes would cost a sort each.
     candidates.length = 0;
-    for (const j of touched) if (reached[j]! >= MIN_CANDIDATE_WEIGHT && !sharesSource(node, nodes[j]!)) candidates.push(j);
-    if (candidates.length > MAX_COMPARE) {
-      candidates.sort((a, b) => reached[b]! - reached[a]!);
-      candidates.length = MAX_COMPARE;
+    for (const j of touched) {
+      const r = reached[j]!;
+      if (r < MIN_CANDIDATE_WEIGHT || sharesSource(node, nodes[j]!)) continue;
+      let at = candidates.length;
+      while (at > 0 && reached[candidates[at - 1]!]! < r) at--;
+      if (at >= MAX_COMPARE) continue;
+      candidates.splice(at, 0, j);
+      if (candidates.length > MAX_COMPARE) candidates.length = MAX_COMPARE;
     }
     for (const j of candidates) {
       const result = compareStories(story, stories[j]!, corpus);
@@ -171,15 +199,13 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     }
     for (const j of touched) reached[j] = 0;
     touched.length = 0;
-    for (const id of story.words) (postings[id] ??= []).push(i);
+    for (const id of story.words) flat[begin[id]! + filled[id]!++] = i;
   }
   return edges;
 }
 
-/** Index of the first entry whose time is >= from, in a list sorted by time. */
-function firstAtOrAfter(list: readonly number[], from: number, timeOf: (i: number) => number): number {
-  let lo = 0;
-  let hi = list.length;
+/** Index of the first entry in list[lo..hi) whose time is >= from (that part is sorted by time), or hi. */
+function firstAtOrAfter(list: Int32Array, lo: number, hi: number, from: number, timeOf: (i: number) => number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (timeOf(list[mid]!) < from) lo = mid + 1;

@@ -47,7 +47,7 @@ export function renderPage(input: PageInput): string {
 
   const days = new Map<string, FeedItem[]>();
   for (const item of model.items) {
-    const key = keyFormat.format(item.published);
+    const key = articleOf(item, input.timezone, keyFormat, timeFormat).day;
     const list = days.get(key) ?? [];
     list.push(item);
     days.set(key, list);
@@ -56,7 +56,7 @@ export function renderPage(input: PageInput): string {
   const sections = [...days.entries()].map(([key, items]) => {
     const first = items[0] as FeedItem;
     const heading = `<h2 class="day"><time datetime="${key}">${esc(dayFormat.format(first.published))}</time></h2>`;
-    const articles = items.map((item) => renderArticle(item, timeFormat)).join('\n');
+    const articles = items.map((item) => articleOf(item, input.timezone, keyFormat, timeFormat).html).join('\n');
     return `<section aria-label="${esc(dayFormat.format(first.published))}">\n${heading}\n${articles}\n</section>`;
   });
 
@@ -94,6 +94,19 @@ ${sections.length > 0 ? sections.join('\n') : renderEmpty(topics, input.sourceCo
 </body>
 </html>
 `;
+}
+
+// A feed item is immutable and reused by every build that shows the same entry (entry-fragments):
+// its article markup and day are rendered once per time zone, not on every rebuild.
+const articles = new WeakMap<FeedItem, { timezone: string; day: string; html: string }>();
+
+function articleOf(item: FeedItem, timezone: string, keyFormat: Intl.DateTimeFormat, timeFormat: Intl.DateTimeFormat): { day: string; html: string } {
+  let hit = articles.get(item);
+  if (hit?.timezone !== timezone) {
+    hit = { timezone, day: keyFormat.format(item.published), html: renderArticle(item, timeFormat) };
+    articles.set(item, hit);
+  }
+  return hit;
 }
 
 function renderArticle(item: FeedItem, timeFormat: Intl.DateTimeFormat): string {
