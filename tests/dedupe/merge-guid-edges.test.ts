@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { indexKeysOf } from '../../src/dedupe/article-keys.js';
+import { planMerge, prepareItems, type MergePlan } from '../../src/dedupe/merge-items.js';
+import type { ArticleHead, MergeLookup, NormalizedItem } from '../../src/types.js';
+import { makeItem } from './make-item.js';
+
+const T0 = new Date('2026-11-20T10:00:00.000Z');
+const T1 = new Date('2026-11-21T10:00:00.000Z');
+
+function lookupOf(heads: ArticleHead[]): MergeLookup {
+  const byKey = new Map<string, ArticleHead>();
+  for (const head of heads) for (const key of indexKeysOf(head)) if (!byKey.has(key)) byKey.set(key, head);
+  return { byKey, byId: new Map(heads.map((h) => [h.id, h])), retired: new Set() };
+}
+
+const plan = (source: string, items: NormalizedItem[], stored: ArticleHead[] = [], now = T0): MergePlan =>
+  planMerge(lookupOf(stored), prepareItems(source, items), now);
+const stored = (source: string, item: NormalizedItem): ArticleHead => plan(source, [item]).merge.writes[0]!.head;
+
+describe('guids with blanks around them', () => {
+  it('are the same guid: a re-poll with the blanks writes nothing', () => {
+    const item = makeItem({ guid: '  g-1  ' });
+    const head = stored('s', item);
+    expect(head.sources[0]!.guid).toBe('g-1');
+    expect(plan('s', [item], [head], T1)).toEqual({ merge: { writes: [], retiredSeen: [], day: '2026-11-21' }, counts: { new: 0, updated: 0, duplicates: 1 } });
+  });
+
+  it('find the article again after its link changed', () => {
+    const head = stored('s', makeItem({ guid: ' g-1 ', link: 'https://a.example/1' }));
+    const { counts } = plan('s', [makeItem({ guid: ' g-1 ', link: 'https://a.example/1-neu' })], [head], T1);
+    expect(counts).toEqual({ new: 0, updated: 0, duplicates: 1 });
+  });
+
+  it('a re-poll of an article without guid writes nothing', () => {
+    const item = makeItem({ guid: undefined });
+    const head = stored('s', item);
+    expect(plan('s', [item], [head], T1).merge.writes).toEqual([]);
+  });
+});
+
+describe('links shared in one feed', () => {
+  it('an item with a blank guid does not make its link "shared": both items stay one article by that link', () => {
+    const items = [
+      makeItem({ guid: 'p-1', link: 'https://blog.example/news/', title: 'A' }),
+      makeItem({ guid: '   ', link: 'https://blog.example/news/', title: 'B' }),
+    ];
+    expect(prepareItems('blog', items).entries.map((e) => e.identity.key)).toEqual(['url:blog.example/news', 'url:blog.example/news']);
+    expect(plan('blog', items).counts).toEqual({ new: 1, updated: 0, duplicates: 1 });
+  });
+});
+
+describe('keys an article gained earlier in the same batch', () => {
+  it('a second item of the batch under the guid a first one just added to a stored article is that article', () => {
+    const head = stored('first', makeItem({ guid: 'x-1', link: 'https://a.example/1' }));
+    const items = [
+      makeItem({ guid: 'G', link: 'https://a.example/1' }),
+      makeItem({ guid: 'G', link: undefined, title: 'Anders betitelt' }),
+    ];
+    const { counts, merge } = plan('second', items, [head], T1);
+    expect(counts).toEqual({ new: 0, updated: 0, duplicates: 2 });
+    expect(merge.writes).toHaveLength(1);
+    expect(merge.writes[0]!.head.sources.map((s) => [s.name, s.guid])).toEqual([['first', 'x-1'], ['second', 'G']]);
+  });
+});
