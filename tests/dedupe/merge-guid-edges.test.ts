@@ -62,3 +62,55 @@ describe('keys an article gained earlier in the same batch', () => {
     expect(merge.writes[0]!.head.sources.map((s) => [s.name, s.guid])).toEqual([['first', 'x-1'], ['second', 'G']]);
   });
 });
+
+describe('the fields a write carries', () => {
+  it('a new article without guid, link or author has no such fields at all', () => {
+    const head = stored('s', makeItem({ guid: undefined, link: undefined, author: undefined }));
+    expect(Object.keys(head.sources[0]!)).toEqual(['name', 'firstSeen']);
+    expect(Object.hasOwn(head, 'link')).toBe(false);
+    expect(Object.hasOwn(head, 'author')).toBe(false);
+  });
+
+  it('a text update without an author leaves the field out', () => {
+    const head = stored('s', makeItem({ guid: 'g-1', author: undefined }));
+    const write = plan('s', [makeItem({ guid: 'g-1', author: undefined, title: 'Neu' })], [head], T1).merge.writes[0]!;
+    expect(write.head.title).toBe('Neu');
+    expect(Object.hasOwn(write.head, 'author')).toBe(false);
+  });
+
+  it('a second source keeps the stored categories and enclosures, and the stored head is not changed', () => {
+    const head = stored('first', makeItem({ guid: 'g-1', categories: ['Kernel'], enclosures: [{ url: 'https://cdn.example/a.mp3', type: 'audio/mpeg' }] }));
+    const write = plan('second', [makeItem({ guid: 'g-2', categories: ['Anderes'], enclosures: [] })], [head], T1).merge.writes[0]!;
+    expect(write.head.categories).toEqual(['Kernel']);
+    expect(write.head.enclosures).toEqual([{ url: 'https://cdn.example/a.mp3', type: 'audio/mpeg' }]);
+    expect(write.head.sources.map((s) => s.name)).toEqual(['first', 'second']);
+    expect(head.sources.map((s) => s.name)).toEqual(['first']);
+  });
+});
+
+describe('the article link on updates', () => {
+  it('an article stored without a link takes the link its first source gives later with new text', () => {
+    const head = stored('s', makeItem({ guid: 'g-1', link: undefined }));
+    const write = plan('s', [makeItem({ guid: 'g-1', link: 'https://a.example/1', title: 'Neu' })], [head], T1).merge.writes[0]!;
+    expect(write.head.link).toBe('https://a.example/1');
+  });
+
+  it('an http link replaces an http link with new text; only an https one is kept against http', () => {
+    const head = stored('s', makeItem({ guid: 'g-1', link: 'http://a.example/1' }));
+    const moved = plan('s', [makeItem({ guid: 'g-1', link: 'http://a.example/1-neu', title: 'Neu' })], [head], T1).merge.writes[0]!;
+    expect(moved.head.link).toBe('http://a.example/1-neu');
+  });
+
+  it('a re-poll without a link, or with the same http link, changes nothing', () => {
+    const head = stored('s', makeItem({ guid: 'g-1', link: 'http://a.example/1' }));
+    expect(plan('s', [makeItem({ guid: 'g-1', link: undefined })], [head], T1).merge.writes).toEqual([]);
+    expect(plan('s', [makeItem({ guid: 'g-1', link: 'http://a.example/1' })], [head], T1).merge.writes).toEqual([]);
+  });
+});
+
+describe('a link two items share under one guid', () => {
+  it('is not "shared" when only the titles differ: both stay keyed by the link', () => {
+    const items = [1, 2].map((n) => makeItem({ guid: 'p-1', link: 'https://blog.example/news/', title: `T${n}` }));
+    expect(prepareItems('blog', items).entries.map((e) => e.identity.key)).toEqual(['url:blog.example/news', 'url:blog.example/news']);
+  });
+});
