@@ -8,7 +8,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // the stricter "what the folder's own tests catch".
 // Left out as well: the property tests and the pathological inputs (20-40 s
 // per mutant each; they check "no hang, only catalogue errors" on random
-// input) and the eval CLI test (a child process, where mutants are never on).
+// input), the 20,000-article cases (*.scale.test.ts, 5-6 s each, run by every
+// mutant of the code they reach) and the eval CLI test (a child process,
+// where mutants are never on).
 const FOLDERS = ['classify', 'dedupe', 'normalize', 'parse', 'publish'];
 const scope = process.env['MUTATE'];
 const folders = scope && FOLDERS.includes(scope) ? scope : `{${FOLDERS.join(',')}}`;
@@ -20,6 +22,7 @@ export default defineConfig({
       ...configDefaults.exclude,
       '.stryker-tmp/**',
       'tests/**/*.property.test.ts',
+      'tests/**/*.scale.test.ts',
       'tests/parse/pathological-input.test.ts',
       'tests/classify/evaluate-cli.test.ts',
     ],

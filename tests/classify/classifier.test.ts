@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Classifier } from '../../src/classify/classifier.js';
 import { rules } from './helpers.js';
+
+// Each describe compiles its rules before each test, not at collection: Stryker switches a mutant on only while
+// tests run, so rules compiled in a describe body would be the unmutated ones for every test (docs/mutation.md).
 
 const topics = {
   kernel: { include: ['*kernel*', 'torvalds'], exclude: ['jupyter-kernel', '!ipython*'] },
@@ -8,7 +12,10 @@ const topics = {
 };
 
 describe('compileRules / classify', () => {
-  const c = rules(topics);
+  let c: Classifier;
+  beforeEach(() => {
+    c = rules(topics);
+  });
 
   it('lists the topics in config order', () => {
     expect(c.topics).toEqual(['kernel', 'containers', 'hosting']);
@@ -70,9 +77,12 @@ describe('compileRules / classify', () => {
 });
 
 describe('homonyms: an include term that also means something else', () => {
-  const c = rules({
-    kernel: { include: ['*kernel*', 'linux #.#'], homonyms: { '*kernel*': ['=cuda', 'gpu*'] } },
-    containers: { include: ['container*'], homonyms: { 'container*': ['=mkv'] } },
+  let c: Classifier;
+  beforeEach(() => {
+    c = rules({
+      kernel: { include: ['*kernel*', 'linux #.#'], homonyms: { '*kernel*': ['=cuda', 'gpu*'] } },
+      containers: { include: ['container*'], homonyms: { 'container*': ['=mkv'] } },
+    });
   });
 
   it('does not count when a word of the other meaning is in the title or summary, and says why', () => {
@@ -111,7 +121,10 @@ describe('restriction by source', () => {
     { name: 'Hoster-Blog', url: 'https://b.example/feed', topics: ['hosting'] },
     { name: 'heise online', url: 'https://c.example/feed' },
   ];
-  const c = rules(topics, sources);
+  let c: Classifier;
+  beforeEach(() => {
+    c = rules(topics, sources);
+  });
   const article = { title: 'Kernel-Lücke: Webhoster patchen Docker-Hosts' };
 
   it('without sources nothing is restricted', () => {

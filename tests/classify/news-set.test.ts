@@ -2,12 +2,20 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { loadNewsParts, readNewsSet, splitNewsSet, NEWS_SET_FILE, NEWS_SPLIT_FILE } from '../../src/classify/news-set.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadNewsParts, readNewsSet, splitNewsSet, NEWS_SET_FILE, NEWS_SPLIT_FILE, type NewsItem, type NewsSplit } from '../../src/classify/news-set.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'topics');
-const items = readNewsSet(path.join(dir, NEWS_SET_FILE));
-const { tuning, holdout, split } = loadNewsParts(dir);
+// Read before each test, not at collection: Stryker switches a mutant on only while tests run, so a set read in
+// the file's body would be read by the unmutated code for every test (docs/mutation.md).
+let items: NewsItem[];
+let tuning: NewsItem[];
+let holdout: NewsItem[];
+let split: NewsSplit;
+beforeEach(() => {
+  items = readNewsSet(path.join(dir, NEWS_SET_FILE));
+  ({ tuning, holdout, split } = loadNewsParts(dir));
+});
 
 describe('the independent labelled set (news-set.jsonl)', () => {
   it('has at least 400 German items, each with provenance and known labels', () => {

@@ -142,12 +142,4 @@ describe('merging a source into the store', () => {
     expect(body.lastIndexOf('<')).toBeLessThan(body.lastIndexOf('>'));
     expect(/&[a-z]*$/.test(body)).toBe(false);
   });
-
-  it('finds every known item again in a 20,000-article store', async () => {
-    const data = await freshStore();
-    const items = Array.from({ length: 20_000 }, (_, i) => makeItem({ link: `https://example.org/a/${i}`, guid: `g${i}`, title: `Artikel ${i}` }));
-    expect((await data.merge('s', items, T0)).new).toBe(20_000);
-    const again = items.slice(0, 2_000);
-    expect(await data.merge('s', again, T1)).toEqual({ new: 0, updated: 0, duplicates: 2_000 });
-  });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { indexKeysOf } from '../../src/dedupe/article-keys.js';
 import { hashContent, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, planMerge, prepareItems, type MergePlan } from '../../src/dedupe/merge-items.js';
 import type { ArticleHead, MergeLookup, NormalizedItem } from '../../src/types.js';
@@ -87,7 +87,11 @@ describe('planMerge: a new article', () => {
 
 describe('planMerge: an article already stored', () => {
   const original = makeItem({ guid: 'g-1' });
-  const head = stored('outlet', original);
+  // Stored before each test, not at collection, where a mutation run's mutants are not switched on (docs/mutation.md).
+  let head: ArticleHead;
+  beforeEach(() => {
+    head = stored('outlet', original);
+  });
 
   it('the same item again changes nothing and writes nothing', () => {
     const { merge, counts } = plan('outlet', [original], [head], T1);

@@ -233,18 +233,4 @@ describe('clusterStories', () => {
     for (const t of [a, b]) expect(readStoryText(t.title, t.summary).ids).toEqual([]);
     expect(clusterStories(articles(a, b))).toHaveLength(1);
   });
-
-  it('handles 20,000 articles over 60 days (speed is measured in the benchmark)', () => {
-    const pairs = loadPairs();
-    const big: StoredArticle[] = [];
-    const start = Date.parse('2026-09-01T00:00:00.000Z');
-    for (let i = 0; i < 20_000; i++) {
-      const p = pairs[i % pairs.length]!;
-      const t = i % 2 === 0 ? p.a : p.b;
-      const when = new Date(start + Math.floor(i / 2) * 518_400).toISOString(); // ~333 per day
-      big.push(toArticle({ ...t, published: when, title: `${t.title} (${Math.floor(i / pairs.length / 2)})` }, `big:${i}`));
-    }
-    const clusters = clusterStories(big);
-    expect(clusters.reduce((n, c) => n + 1 + c.others.length, 0)).toBe(20_000);
-  });
 });

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildPublication, compressPublication, renderFeed, type Publication } from '../../src/publish/build-publication.js';
 import type { CuratedEntry } from '../../src/types.js';
 import {
@@ -43,8 +43,13 @@ const validateJsonFeed = ajv.compile(
   JSON.parse(readFileSync(new URL('../fixtures/publish/jsonfeed-1.1.schema.json', import.meta.url), 'utf8')) as object,
 );
 
+// Each describe builds its document before each test, not at collection: Stryker switches a mutant on only while
+// tests run, so a document built in a describe body would be the unmutated one for every test (docs/mutation.md).
 describe('RSS 2.0', () => {
-  const text = renderFeed(build(), 'rss') as string;
+  let text: string;
+  beforeEach(() => {
+    text = renderFeed(build(), 'rss') as string;
+  });
 
   it('parses strictly and describes the channel', () => {
     const channel = child(parseStrictXml(text), 'channel');
@@ -104,7 +109,10 @@ describe('RSS 2.0', () => {
 });
 
 describe('Atom 1.0', () => {
-  const root = parseStrictXml(renderFeed(build(), 'atom') as string);
+  let root: XmlElement;
+  beforeEach(() => {
+    root = parseStrictXml(renderFeed(build(), 'atom') as string);
+  });
 
   it('has namespace, id, updated and self and alternate links', () => {
     expect(root.uri).toBe('http://www.w3.org/2005/Atom');
@@ -152,12 +160,14 @@ describe('Atom 1.0', () => {
 });
 
 describe('JSON Feed 1.1', () => {
-  const text = renderFeed(build(), 'json') as string;
-  const feed = JSON.parse(text) as {
+  let feed: {
     version: string;
     language: string;
     items: { id: string; url: string; tags: string[]; date_published: string; _feedkurator: { also_at: unknown[]; source: { name: string } } }[];
   };
+  beforeEach(() => {
+    feed = JSON.parse(renderFeed(build(), 'json') as string) as typeof feed;
+  });
 
   it('validates against the JSON Feed 1.1 schema', () => {
     const valid = validateJsonFeed(feed);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { compressResource, createResource, withLastModified } from '../../src/publish/resource.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { compressResource, createResource, withLastModified, type Resource } from '../../src/publish/resource.js';
 
 const CHANGED = new Date('2026-11-20T08:00:00.999Z');
 const BUILT = new Date('2026-11-22T05:00:00.500Z');
@@ -56,7 +56,11 @@ describe('createResource', () => {
 });
 
 describe('withLastModified', () => {
-  const r = createResource({ contentType: 'text/plain', text: 'x', changed: CHANGED, generatedAt: BUILT });
+  // Created before each test, not at collection, where a mutation run's mutants are not switched on (docs/mutation.md).
+  let r: Resource;
+  beforeEach(() => {
+    r = createResource({ contentType: 'text/plain', text: 'x', changed: CHANGED, generatedAt: BUILT });
+  });
 
   it('returns the same object when the date (in whole seconds) is the same', () => {
     expect(withLastModified(r, new Date('2026-11-20T08:00:00.400Z'))).toBe(r);
