@@ -67,7 +67,10 @@ interface Node {
   sources: Int32Array;
 }
 
-export function clusterStories(articles: readonly StoredArticle[]): StoryCluster[] {
+export function clusterStories(input: readonly StoredArticle[]): StoryCluster[] {
+  // By id first: which of two articles published in the same second is looked at first must not
+  // depend on the order a store listed them in (replicas must publish the same clusters).
+  const articles = [...input].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const nodes: Node[] = articles.map(nodeOf);
   const corpus = prepareCorpus(articles.map(storyWordsOf));
   const edges = findSameStoryEdges(nodes, corpus);
@@ -158,15 +161,12 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     // contain is not walked: it says little and would make the work grow
     // with the window. This bounds the work per article whatever the corpus.
     const from = node.time - windowMs;
-    const { words, titleWords } = story;
-    let t = 0;
+    const { inTextOrder, titleWords } = story;
     let looked = 0;
-    for (let k = 0; k < words.length && looked < MAX_QUERY_WORDS; k++) {
-      const id = words[k]!;
-      // both arrays are sorted: advance to see whether this word is in the title
-      while (t < titleWords.length && titleWords[t]! < id) t++;
+    for (let k = 0; k < inTextOrder.length && looked < MAX_QUERY_WORDS; k++) {
+      const id = inTextOrder[k]!;
       const w = weight[id]!;
-      if (w < QUERY_WEIGHT && titleWords[t] !== id) continue;
+      if (w < QUERY_WEIGHT && !includesSorted(titleWords, id)) continue;
       looked++;
       const first = begin[id]!;
       const end = first + filled[id]!;
@@ -202,6 +202,17 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     for (const id of story.words) flat[begin[id]! + filled[id]!++] = i;
   }
   return edges;
+}
+
+function includesSorted(list: Int32Array, id: number): boolean {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo] === id;
 }
 
 /** Index of the first entry in list[lo..hi) whose time is >= from (that part is sorted by time), or hi. */

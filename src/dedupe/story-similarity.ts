@@ -56,6 +56,12 @@ export interface StoryWords {
   titleWords: Int32Array;
   /** Ids of the title words that name a company (StoryText.titleActors), usually none. */
   titleActors: Int32Array;
+  /**
+   * The ids of `words` in the order the text gives them (title first, then the lead): the order
+   * candidates are looked up in. Ids follow the order a process first met each word, so an order
+   * by id would let two replicas with different histories pick different words, and cluster apart.
+   */
+  inTextOrder: Int32Array;
 }
 
 export interface PreparedStory extends StoryWords {
@@ -90,10 +96,15 @@ export function internStory(text: StoryText): StoryWords {
     halfWeight.length = 0;
     vocabularyGeneration++;
   }
-  return { text, words: toIds(text.words), titleWords: toIds(text.titleWords), titleActors: toIds(text.titleActors) };
+  const inTextOrder = idsOf(text.words);
+  return { text, words: inTextOrder.slice().sort(), titleWords: toIds(text.titleWords), titleActors: toIds(text.titleActors), inTextOrder };
 }
 
 function toIds(words: readonly string[]): Int32Array {
+  return idsOf(words).sort();
+}
+
+function idsOf(words: readonly string[]): Int32Array {
   const ids = new Int32Array(words.length);
   words.forEach((w, k) => {
     let id = vocabulary.get(w);
@@ -104,7 +115,7 @@ function toIds(words: readonly string[]): Int32Array {
     }
     ids[k] = id;
   });
-  return ids.sort();
+  return ids;
 }
 
 export function prepareCorpus(input: readonly StoryWords[]): StoryCorpus {
@@ -117,7 +128,7 @@ export function prepareCorpus(input: readonly StoryWords[]): StoryCorpus {
   for (let id = 0; id < size; id++) {
     if (df[id] === 0) continue;
     const w = Math.log(n / (df[id]! + 0.5)) / most;
-    weight[id] = halfWeight[id] ? w * 0.5 : w;
+    weight[id] = onGrid(halfWeight[id] ? w * 0.5 : w);
   }
   const stories = input.map((story) => ({
     ...story,
@@ -125,6 +136,16 @@ export function prepareCorpus(input: readonly StoryWords[]): StoryCorpus {
     totalWeight: sumWeight(story.words, weight),
   }));
   return { stories, weight, df };
+}
+
+/**
+ * Weights are multiples of 2^-24, so that every sum of them is exact: the same
+ * whatever order the words are added in (ids, and so the order of a sorted id
+ * list, differ from process to process). Replicas must cluster alike.
+ */
+const GRID = 2 ** 24;
+function onGrid(w: number): number {
+  return Math.round(w * GRID) / GRID;
 }
 
 export interface StoryComparison {
