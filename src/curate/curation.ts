@@ -33,7 +33,7 @@ export interface CurationOptions {
    */
   window?: number;
   /** Where the per-day word filters are kept between runs (words-file.ts; JSON store only). */
-  wordsDir?: string;
+  wordsPrefix?: string;
 }
 
 /** The state a rules edit derives from (derive-curation.ts). */
@@ -85,7 +85,7 @@ export class Curation {
     const listed = window ? await store.listNewestHeads!({ limit: window }) : await store.listHeads();
     const heads = new Map(listed.map((h) => [h.id, h]));
     const topics = await store.getClassifications(rules.fingerprint, window ? [...heads.keys()] : undefined);
-    const curation = new Curation(rules, heads, topics, window, new WordsByDay(options.wordsDir));
+    const curation = new Curation(rules, heads, topics, window, new WordsByDay(options.wordsPrefix));
     const missing = [...heads.keys()].filter((id) => !topics.has(id));
     if (missing.length === 0) return curation;
     const computed = new Map<string, string[]>();
@@ -141,7 +141,7 @@ export class Curation {
     for (const id of changed) this.#changed.add(id);
   }
 
-  /** Write the word filters changed since the last call (CurationOptions.wordsDir); a failure costs only time at the next edit. */
+  /** Write the word filters changed since the last call (CurationOptions.wordsPrefix); a failure costs only time at the next edit. */
   async saveWords(): Promise<void> {
     const days = new Set<string>();
     for (const head of this.#heads.values()) days.add(dayOf(head.firstSeen));

@@ -29,8 +29,8 @@ export class WordsByDay {
   /** Days changed since they were last written. */
   readonly #dirty = new Set<string>();
 
-  constructor(dir?: string) {
-    this.#files = dir === undefined ? undefined : new WordsFiles(dir, BITS / 32);
+  constructor(prefix?: string) {
+    this.#files = prefix === undefined ? undefined : new WordsFiles(prefix, BITS / 32);
   }
 
   /** Add an article's content words (the classifier's folding and word parts). */

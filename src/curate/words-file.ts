@@ -1,9 +1,9 @@
 /**
  * The per-day word filters (words-by-day.ts) on disk, so that the first
  * rules edit after a start skips days as later ones do: one readable JSON
- * file per day in a directory beside the JSON store,
+ * file per day beside the JSON store's other files, in its directory (SPEC §6),
  *
- *   data/feedkurator.words/2026-11-19.json
+ *   data/feedkurator.words-2026-11-19.json
  *   {"version":1,"day":"2026-11-19","articles":{"<id>":"<contentHash prefix>",…},"bits":"<base64>"}
  *
  * `articles` names every article whose words the filter holds, with the
@@ -19,7 +19,6 @@ import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/pro
 import { basename, dirname, join } from 'node:path';
 
 const VERSION = 1;
-const FILE_RE = /^(\d{4}-\d{2}-\d{2})\.json$/;
 
 export interface DayWords {
   day: string;
@@ -33,18 +32,22 @@ export function contentKey(contentHash: string): string {
   return contentHash.slice(0, 16);
 }
 
-/** The directory of the filters of the JSON store whose manifest is `storePath`. */
-export function wordsDirOf(storePath: string): string {
-  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.words`);
+/** Where the filters of the JSON store whose manifest is `storePath` go: `<dir>/<stem>.words-DAY.json`. */
+export function wordsPrefixOf(storePath: string): string {
+  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.words-`);
 }
 
 export class WordsFiles {
-  readonly dir: string;
+  readonly #dir: string;
+  readonly #stem: string;
+  readonly #fileRe: RegExp;
   readonly #words: number;
 
-  /** `words`: the filter's length in 32-bit words; a file of another size is not used. */
-  constructor(dir: string, words: number) {
-    this.dir = dir;
+  /** `prefix`: from wordsPrefixOf; `words`: the filter's length in 32-bit words (a file of another size is not used). */
+  constructor(prefix: string, words: number) {
+    this.#dir = dirname(prefix);
+    this.#stem = basename(prefix);
+    this.#fileRe = new RegExp(`^${this.#stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d{4}-\\d{2}-\\d{2})\\.json$`);
     this.#words = words;
   }
 
@@ -72,11 +75,11 @@ export class WordsFiles {
   }
 
   async write(words: DayWords): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.#dir, { recursive: true });
     const bits = Buffer.from(words.bits.buffer, words.bits.byteOffset, words.bits.byteLength).toString('base64');
     const text = JSON.stringify({ version: VERSION, day: words.day, articles: Object.fromEntries(words.articles), bits });
     const path = this.#path(words.day);
-    const temp = join(this.dir, `.${words.day}.json.tmp`);
+    const temp = join(this.#dir, `.${this.#stem}${words.day}.json.tmp`);
     try {
       await writeFile(temp, text);
       await rename(temp, path);
@@ -90,17 +93,17 @@ export class WordsFiles {
   async prune(keep: ReadonlySet<string>): Promise<void> {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = await readdir(this.#dir);
     } catch {
       return;
     }
     for (const name of names) {
-      const day = FILE_RE.exec(name)?.[1];
-      if (day && !keep.has(day)) await unlink(join(this.dir, name)).catch(() => {});
+      const day = this.#fileRe.exec(name)?.[1];
+      if (day && !keep.has(day)) await unlink(join(this.#dir, name)).catch(() => {});
     }
   }
 
   #path(day: string): string {
-    return join(this.dir, `${day}.json`);
+    return join(this.#dir, `${this.#stem}${day}.json`);
   }
 }

@@ -15,7 +15,7 @@
 import { compileRules } from '../classify/classifier.js';
 import type { Config } from '../config/schema.js';
 import { Curation, type CurationOptions, type Rules } from '../curate/curation.js';
-import { wordsDirOf } from '../curate/words-file.js';
+import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
@@ -403,7 +403,7 @@ export class Daemon {
 
   /** The JSON store keeps the word filters beside it (words-file.ts); a database store curates a window. */
   #curationOptions(config: Config): CurationOptions {
-    return { window: curationWindow(config), ...(this.store.kind === 'json' && !this.store.readOnly ? { wordsDir: wordsDirOf(config.storePath) } : {}) };
+    return { window: curationWindow(config), ...(this.store.kind === 'json' && !this.store.readOnly ? { wordsPrefix: wordsPrefixOf(config.storePath) } : {}) };
   }
 
   async #refreshStatus(): Promise<void> {

@@ -5,13 +5,13 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { Curation, classifyStoredArticle } from '../../src/curate/curation.js';
 import { sortInSlices } from '../../src/curate/derive-curation.js';
-import { wordsDirOf } from '../../src/curate/words-file.js';
+import { wordsPrefixOf } from '../../src/curate/words-file.js';
 import { rulesFor } from '../../src/daemon/daemon.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store-api.js';
@@ -190,19 +190,20 @@ describe('Curation.derive', () => {
     // a7 (day 1) has "Wayland-Compositor für KDE" in its text; every other text is "Podman ersetzt Docker".
     const articles = makeArticles(Array.from({ length: 12 }, (_, i) => ({ title: 0, summary: 1, body: i === 7 ? [4] : [5], day: i % 3, source: 'heise online' })));
     const storePath = join(dir, 'persisted', 'feedkurator.json');
-    const wordsDir = wordsDirOf(storePath);
+    const wordsPrefix = wordsPrefixOf(storePath);
     const dayOfArticle = (i: number): string => articles[i]!.firstSeen.slice(0, 10);
     const [name, topic] = Object.entries(base.topics)[0]!;
     const withTerms = (...terms: string[]): Config => ({ ...base, topics: { ...base.topics, [name]: { ...topic, include: [...topic.include, ...terms] } } });
     const first = await freshStore('persisted', articles);
     try {
-      const curation = await Curation.derive(await Curation.open(first, rulesFor(base), { wordsDir }), first, rulesFor(withTerms('kde')));
+      const curation = await Curation.derive(await Curation.open(first, rulesFor(base), { wordsPrefix }), first, rulesFor(withTerms('kde')));
       await first.flush();
       await curation.saveWords();
     } finally {
       await first.close();
     }
-    expect(readdirSync(wordsDir).sort()).toEqual([0, 1, 2].map((i) => `${dayOfArticle(i)}.json`).sort());
+    // Beside the store's own files, in its directory (SPEC §6), named like its day segments.
+    expect(readdirSync(dirname(storePath)).filter((f) => f.startsWith('feedkurator.words-')).sort()).toEqual([0, 1, 2].map((i) => `feedkurator.words-${dayOfArticle(i)}.json`).sort());
     const read: string[] = [];
     let running = ['kde'];
     const edit = async (terms: string[]): Promise<Map<string, string[]>> => {
@@ -218,7 +219,7 @@ describe('Curation.derive', () => {
       try {
         // A fresh start with the rules of the last run: their topics are stored, nothing is read.
         read.length = 0;
-        const opened = await Curation.open(watched, rulesFor(withTerms(...running)), { wordsDir });
+        const opened = await Curation.open(watched, rulesFor(withTerms(...running)), { wordsPrefix });
         expect(read).toEqual([]);
         const rules = rulesFor(withTerms(...terms));
         const curation = await Curation.derive(opened, watched, rules);
@@ -239,11 +240,11 @@ describe('Curation.derive', () => {
     expect((await edit(['kde', 'wayland'])).get('a7')).toContain(name);
     expect(readDays()).toEqual([dayOfArticle(7)]);
     // A filter that saw another content of a0 is not trusted for a0; an unreadable file is not used at all.
-    const file0 = join(wordsDir, `${dayOfArticle(0)}.json`);
+    const file0 = `${wordsPrefix}${dayOfArticle(0)}.json`;
     const stale = JSON.parse(readFileSync(file0, 'utf8')) as { articles: Record<string, string> };
     stale.articles.a0 = '0123456789abcdef';
     writeFileSync(file0, JSON.stringify(stale));
-    writeFileSync(join(wordsDir, `${dayOfArticle(2)}.json`), '{"version":1,"day":');
+    writeFileSync(`${wordsPrefix}${dayOfArticle(2)}.json`, '{"version":1,"day":');
     await edit(['kde', 'wayland', 'kochrezept']);
     expect(readDays()).toEqual([dayOfArticle(0), dayOfArticle(2)].sort());
     // Both days were written again from their texts: the next edit reads nothing.
