@@ -35,6 +35,7 @@ import {
   type StoryCorpus,
   type StoryWords,
 } from './story-similarity.js';
+import { hasId } from './story-features.js';
 import { LEAD_CHARS, readStoryText } from './story-text.js';
 
 export interface StoryCluster {
@@ -166,7 +167,7 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     for (let k = 0; k < inTextOrder.length && looked < MAX_QUERY_WORDS; k++) {
       const id = inTextOrder[k]!;
       const w = weight[id]!;
-      if (w < QUERY_WEIGHT && !includesSorted(titleWords, id)) continue;
+      if (w < QUERY_WEIGHT && !hasId(titleWords, id)) continue;
       looked++;
       const first = begin[id]!;
       const end = first + filled[id]!;
@@ -202,17 +203,6 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     for (const id of story.words) flat[begin[id]! + filled[id]!++] = i;
   }
   return edges;
-}
-
-function includesSorted(list: Int32Array, id: number): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo] === id;
 }
 
 /** Index of the first entry in list[lo..hi) whose time is >= from (that part is sorted by time), or hi. */

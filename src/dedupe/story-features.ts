@@ -77,7 +77,8 @@ function actorConflict(a: PreparedStory, b: PreparedStory): boolean {
   return false;
 }
 
-function hasId(sorted: Int32Array, id: number): boolean {
+/** Whether a sorted id list holds `id` (binary search). */
+export function hasId(sorted: Int32Array, id: number): boolean {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredArticle } from '../../src/types.js';
-import type { NewsArticle } from './story-news-pairs.js';
+import { toStored, type NewsArticle } from './story-news-pairs.js';
 
 /**
  * Replicas sharing one PostgreSQL store must publish byte-identical feeds, so
@@ -22,26 +22,8 @@ function readSet(set: string): NewsArticle[] {
 /** Every article of the three sets inside 40 hours, many in the same second (ties on time). */
 function crowdedWindow(): StoredArticle[] {
   const items = SETS.flatMap((set) => readSet(set).map((item) => ({ set, item })));
-  return items.map(({ set, item }, k) => {
-    const when = new Date(START + (k % 9) * 5 * 3_600_000).toISOString();
-    const key = `${set}:${item.id}`;
-    return {
-      id: `id-${String(k).padStart(4, '0')}`,
-      key,
-      title: item.title,
-      summary: item.summary,
-      content: item.body
-        .split(/\n\n+/)
-        .map((p) => `<p>${p.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`)
-        .join('\n'),
-      categories: [],
-      enclosures: [],
-      published: when,
-      firstSeen: when,
-      contentHash: key,
-      sources: [{ name: item.source, firstSeen: when }],
-    };
-  });
+  // Nine distinct times five hours apart: many articles share a second.
+  return items.map(({ set, item }, k) => toStored(item, `${set}:${item.id}`, START + (k % 9) * 5 * 3_600_000));
 }
 
 function shuffled<T>(list: readonly T[], seed: number): T[] {

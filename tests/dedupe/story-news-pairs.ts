@@ -73,7 +73,8 @@ export function pairArticles(pair: NewsPair, index: number, timing: Timing = 'in
   return [toStored(pair.a, `news:${index}:a`, first), toStored(pair.b, `news:${index}:b`, second)];
 }
 
-function toStored(item: NewsArticle, key: string, time: number): StoredArticle {
+/** One item of a set as a stored article first seen at `time`, its body as HTML paragraphs; the id follows from `key`. */
+export function toStored(item: NewsArticle, key: string, time: number): StoredArticle {
   const when = new Date(time).toISOString();
   const paragraphs = item.body.split(/\n\n+/).map((p) => `<p>${escapeHtml(p)}</p>`);
   return {
