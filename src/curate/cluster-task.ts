@@ -10,7 +10,16 @@ import type { ArticleHead, StoredArticle } from '../types.js';
 export interface ClusterTask {
   /** The articles to cluster, in this order: a full article, or the id of one sent before with the same head. */
   articles: (StoredArticle | string)[];
+  /**
+   * Only keep these (full) articles for the next task, cluster nothing. A whole window goes over in
+   * such parts: one message of ~2,000 articles is a structured clone that holds the event loop for
+   * tens of milliseconds, a part of HOLD_PART articles a few.
+   */
+  hold?: boolean;
 }
+
+/** Articles per hold task when a whole window is sent. */
+export const HOLD_PART = 250;
 
 export type ClusterOutcome =
   | { ok: true; clusters: { lead: string; others: string[] }[] }
@@ -32,6 +41,10 @@ export class ClusterState {
   #held = new Map<string, StoredArticle>();
 
   run(task: ClusterTask): ClusterOutcome {
+    if (task.hold) {
+      for (const a of task.articles) if (typeof a !== 'string') this.#held.set(a.id, a);
+      return { ok: true, clusters: [] };
+    }
     try {
       const missing = task.articles.filter((a): a is string => typeof a === 'string' && !this.#held.has(a));
       if (missing.length > 0) return { ok: false, missing };

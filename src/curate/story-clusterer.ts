@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import type { Logger } from '../log/logger.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
-import { ClusterState, clusterInput, type ClusterOutcome, type ClusterTask } from './cluster-task.js';
+import { ClusterState, clusterInput, HOLD_PART, type ClusterOutcome, type ClusterTask } from './cluster-task.js';
 
 export interface ClusterIds {
   lead: string;
@@ -162,11 +162,21 @@ class PooledClusterer implements StoryClusterer {
     }
   }
 
-  #run(articles: readonly { head: ArticleHead; content: string }[], whole: boolean): Promise<ClusterOutcome> {
-    if (whole) this.#held = new Map();
-    const task: ClusterTask = {
-      articles: articles.map(({ head, content }) => (!whole && this.#held.get(head.id) === head ? head.id : clusterInput(head, content))),
-    };
+  async #run(articles: readonly { head: ArticleHead; content: string }[], whole: boolean): Promise<ClusterOutcome> {
+    if (whole) {
+      this.#held = new Map();
+      // In parts, each its own message: the event loop serves requests between them.
+      for (let from = 0; from < articles.length; from += HOLD_PART) {
+        const part = articles.slice(from, from + HOLD_PART).map(({ head, content }) => clusterInput(head, content));
+        const held = await this.#send({ articles: part, hold: true });
+        if (!held.ok) return held;
+        for (const { head } of articles.slice(from, from + HOLD_PART)) this.#held.set(head.id, head);
+      }
+    }
+    return this.#send({ articles: articles.map(({ head, content }) => (this.#held.get(head.id) === head ? head.id : clusterInput(head, content))) });
+  }
+
+  #send(task: ClusterTask): Promise<ClusterOutcome> {
     // Generous: a loaded machine takes seconds to start a worker; past this the calling thread does it.
     return Promise.race([this.#pool.run(task, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }) as Promise<ClusterOutcome>, this.#broken]);
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
+import { ClusterState, HOLD_PART } from '../../src/curate/cluster-task.js';
 import { createStoryClusterer, locateClusterWorker, type ClusterIds } from '../../src/curate/story-clusterer.js';
 import type { StoredArticle } from '../../src/types.js';
 import { loadPairs, toArticle } from '../dedupe/story-pairs.js';
@@ -50,6 +51,36 @@ describe('story clustering in a worker thread', () => {
       await clusterer.close();
     }
   }, 60_000);
+
+  it('sends a window larger than one part in parts, each held by the worker, then clusters it by ids', async () => {
+    // Copies of the corpus a week apart (no copy joins another's stories), more articles than one part holds.
+    const copies = Math.ceil((2 * HOLD_PART) / corpus.length) + 1;
+    const big = Array.from({ length: copies }, (_, k) =>
+      corpus.map((a) => {
+        const when = new Date(Date.parse(a.published) + k * 7 * 86_400_000).toISOString();
+        return { ...a, id: `${a.id}#${k}`, key: `${a.key}#${k}`, published: when, firstSeen: when };
+      }),
+    ).flat();
+    expect(big.length).toBeGreaterThan(2 * HOLD_PART);
+    const clusterer = createStoryClusterer();
+    try {
+      expect(await clusterer.cluster(asInput(big))).toEqual(expected(big));
+      expect(clusterer.describe()).toBe('a worker thread');
+    } finally {
+      await clusterer.close();
+    }
+  }, 60_000);
+
+  it('the worker side: held parts are known by id to the next task, which then holds only its own articles', () => {
+    const state = new ClusterState();
+    const half = Math.floor(corpus.length / 2);
+    expect(state.run({ articles: corpus.slice(0, half), hold: true })).toEqual({ ok: true, clusters: [] });
+    expect(state.run({ articles: corpus.slice(half), hold: true })).toEqual({ ok: true, clusters: [] });
+    const byIds = state.run({ articles: corpus.map((a) => a.id) });
+    expect(byIds).toEqual({ ok: true, clusters: expected(corpus) });
+    // After that run the worker holds what it clustered; an id of neither is missing.
+    expect(state.run({ articles: [corpus[0]!.id, 'never-sent'] })).toEqual({ ok: false, missing: ['never-sent'] });
+  });
 
   it('lets the worker exit when idle, then clusters again with every article sent anew', async () => {
     const clusterer = createStoryClusterer({ idleTimeoutMs: 200 });
