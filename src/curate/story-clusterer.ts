@@ -167,10 +167,10 @@ class PooledClusterer implements StoryClusterer {
       this.#held = new Map();
       // In parts, each its own message: the event loop serves requests between them.
       for (let from = 0; from < articles.length; from += HOLD_PART) {
-        const part = articles.slice(from, from + HOLD_PART).map(({ head, content }) => clusterInput(head, content));
-        const held = await this.#send({ articles: part, hold: true });
+        const part = articles.slice(from, from + HOLD_PART);
+        const held = await this.#send({ articles: part.map(({ head, content }) => clusterInput(head, content)), hold: true });
         if (!held.ok) return held;
-        for (const { head } of articles.slice(from, from + HOLD_PART)) this.#held.set(head.id, head);
+        for (const { head } of part) this.#held.set(head.id, head);
       }
     }
     return this.#send({ articles: articles.map(({ head, content }) => (this.#held.get(head.id) === head ? head.id : clusterInput(head, content))) });

@@ -19,6 +19,7 @@ import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/pro
 import { basename, dirname, join } from 'node:path';
 
 const VERSION = 1;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface DayWords {
   day: string;
@@ -40,14 +41,12 @@ export function wordsPrefixOf(storePath: string): string {
 export class WordsFiles {
   readonly #dir: string;
   readonly #stem: string;
-  readonly #fileRe: RegExp;
   readonly #words: number;
 
   /** `prefix`: from wordsPrefixOf; `words`: the filter's length in 32-bit words (a file of another size is not used). */
   constructor(prefix: string, words: number) {
     this.#dir = dirname(prefix);
     this.#stem = basename(prefix);
-    this.#fileRe = new RegExp(`^${this.#stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\d{4}-\\d{2}-\\d{2})\\.json$`);
     this.#words = words;
   }
 
@@ -98,8 +97,9 @@ export class WordsFiles {
       return;
     }
     for (const name of names) {
-      const day = this.#fileRe.exec(name)?.[1];
-      if (day && !keep.has(day)) await unlink(join(this.#dir, name)).catch(() => {});
+      if (!name.startsWith(this.#stem) || !name.endsWith('.json')) continue;
+      const day = name.slice(this.#stem.length, -'.json'.length);
+      if (DAY.test(day) && !keep.has(day)) await unlink(join(this.#dir, name)).catch(() => {});
     }
   }
 

@@ -84,6 +84,18 @@ async function freshStore(name: string, articles: readonly StoredArticle[]): Pro
 
 const topicsOf = (c: Curation): Map<string, string[]> => new Map(c.listCurated().map((h) => [h.head.id, h.topics]));
 
+/** The real store, with its reads noted in `read`: the ids of getArticles, '*' for a streamArticles. */
+function watchReads(store: Store, read: string[]): Store {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'getArticles') return async (ids: readonly string[]) => (read.push(...ids), target.getArticles(ids));
+      if (key === 'streamArticles') return (size?: number) => (read.push('*'), target.streamArticles(size));
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 describe('Curation.derive', () => {
   let round = 0;
   it('gives the topics of classifying every article from scratch, after random edits', async () => {
@@ -123,15 +135,7 @@ describe('Curation.derive', () => {
     const articles = makeArticles(Array.from({ length: 30 }, (_, i) => ({ title: 0, summary: 1, body: i === 7 ? [4] : i === 13 ? [3] : i === 20 ? [9] : [5], day: i % 3, source: 'heise online' })));
     const store = await freshStore('days', articles);
     const read: string[] = [];
-    // The real store, with its reads noted.
-    const watched = new Proxy(store, {
-      get(target, key) {
-        if (key === 'getArticles') return async (ids: readonly string[]) => (read.push(...ids), target.getArticles(ids));
-        if (key === 'streamArticles') return (size?: number) => (read.push('*'), target.streamArticles(size));
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const watched = watchReads(store, read);
     try {
       const [name, topic] = Object.entries(base.topics)[0]!;
       const withTerms = (...terms: string[]): Config => ({ ...base, topics: { ...base.topics, [name]: { ...topic, include: [...topic.include, ...terms] } } });
@@ -208,14 +212,7 @@ describe('Curation.derive', () => {
     let running = ['kde'];
     const edit = async (terms: string[]): Promise<Map<string, string[]>> => {
       const store = await openStore({ storePath });
-      const watched = new Proxy(store, {
-        get(target, key) {
-          if (key === 'getArticles') return async (ids: readonly string[]) => (read.push(...ids), target.getArticles(ids));
-          if (key === 'streamArticles') return (size?: number) => (read.push('*'), target.streamArticles(size));
-          const value = Reflect.get(target, key) as unknown;
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+      const watched = watchReads(store, read);
       try {
         // A fresh start with the rules of the last run: their topics are stored, nothing is read.
         read.length = 0;
