@@ -40,7 +40,7 @@ const PLANS = {
     latency: { runs: 3, seconds: 6 },
     classify: { sources: 60, rounds: 7 },
     rebuild: { size: 20_000, rounds: 5 },
-    rulesEdit: { sizes: [20_000, 50_000], rounds: 3 },
+    rulesEdit: { sizes: [20_000, 50_000], rounds: 5 },
   },
   quick: {
     poll: [{ size: 50, runs: 3 }],
