@@ -20,10 +20,14 @@ const BARE_START = fileURLToPath(new URL('../tasks/bare-start.mjs', import.meta.
 const STOP_GRACE_MS = 15_000;
 const BARE_SERVER = fileURLToPath(new URL('../tasks/bare-server.mjs', import.meta.url));
 
-/** Start `serve` on a copy of the store (unless `keep`: the store already in `dir`); resolves once /feed.xml answers 200. */
+/**
+ * Start `serve` on a copy of the store (unless `keep`: the store and the config already in `dir`, a restart
+ * with the config unchanged, as an operator restarts; the port too, or the config would read as edited and
+ * serve would validate it again before listening); resolves once /feed.xml answers 200.
+ */
 export async function startServe({ dir, store, sources = [], keep = false, env = {} }) {
   mkdirSync(dir, { recursive: true });
-  const port = await findFreePort();
+  const port = (keep && portOfConfig(join(dir, 'feedkurator.yaml'))) || (await findFreePort());
   const { file } = writeBenchConfig(dir, { sources, port });
   if (!keep) copyStore(store.storePath, dir);
   const proc = startMeasured(CLI, ['serve', '--config', file], { env: { LOG_LEVEL: 'warn', ...env } });
@@ -76,6 +80,14 @@ export async function benchServeStart({ dir, store, runs, log }) {
   const med = (kind, key) => median(samples[kind].map((s) => s[key]));
   const summary = (kind) => ({ firstOkMs: med(kind, 'firstOkMs'), idleRssKb: med(kind, 'idleRssKb'), steadyRssKb: med(kind, 'steadyRssKb'), rssKb: med(kind, 'rssKb') });
   return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), baseline: summary('baseline'), idleMs: IDLE_MS, steadyMs: STEADY_MS };
+}
+
+function portOfConfig(file) {
+  try {
+    return Number(/^\s+port: (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1]) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How long a daemon must have been idle before its RSS counts as idle. */

@@ -17,11 +17,10 @@ export async function runServeCommand(options: { configPath: string | undefined 
     logger,
     version: readVersion(),
     ...(recalled ? { cacheMaxAgeSeconds: recalled.cacheMaxAgeSeconds } : {}),
+    // A recalled config is validated again once the store is loaded: not while the first requests come in.
+    ...(recalled ? { beforeFirstCycle: () => confirmRecalled(input, recalled.config) } : {}),
     async afterListen({ cacheMaxAgeSeconds }) {
-      if (recalled) {
-        await confirmRecalled(input, recalled.config);
-        return;
-      }
+      if (recalled) return;
       await rememberConfig(input, config, cacheMaxAgeSeconds).catch((err: unknown) =>
         logger.warn({ error: describeError(err) }, 'could not remember the validated config (only start-up is slower)'),
       );

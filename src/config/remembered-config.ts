@@ -7,8 +7,10 @@
  * directory, the program's and Node's versions. A start whose key matches
  * uses the remembered result: the same input, already checked by the same
  * program. Any other start validates as usual, and so does a matching one
- * right after it listens (confirmRecalled), so a wrong shortcut stops serve
- * within a second instead of serving on.
+ * once its store is loaded, before its first poll (confirmRecalled), so a
+ * wrong shortcut stops serve before it polls instead of serving on. (Right
+ * after listening, that validation's ~0.1 s of synchronous work held the
+ * first requests waiting.)
  *
  * Finding the file: storage.path and DATA_DIR say where the store is. A
  * plain scan of the text for `path:` lines names the likely places first; a

@@ -28,6 +28,12 @@ export interface ServeOptions {
   cacheMaxAgeSeconds?: number;
   /** Runs once the server listens, before the store opens; a rejection stops serve as a start-up failure. */
   afterListen?: (info: { cacheMaxAgeSeconds: number }) => Promise<void>;
+  /**
+   * Runs once the store is open and published, before the first cycle; a rejection stops serve as a
+   * start-up failure. For checks that need not come before the first answer: run right after listening,
+   * their synchronous work (~0.1 s: the YAML parser and zod) held the first requests waiting.
+   */
+  beforeFirstCycle?: () => Promise<void>;
 }
 
 /** Run until SIGTERM/SIGINT; resolves with the exit code. Rejects on start-up failure (store, port). */
@@ -90,6 +96,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     snapshot = undefined;
     await daemon.start();
     server ??= await listen(Math.min(300, scheduler.intervalSeconds()));
+    await options.beforeFirstCycle?.();
   } catch (err) {
     idleMemory.close();
     scheduler?.stop();

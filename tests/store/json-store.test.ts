@@ -245,6 +245,31 @@ describe('heads in memory, content on disk', () => {
     expect(await again.getArticles(['unknown-id'])).toEqual([]);
   });
 
+  it('gives heads without categories or enclosures one shared frozen empty list; a later version with categories is stored whole', async () => {
+    const store = await open();
+    await merge(store, 's', [item(1, { categories: [] }), item(2, { categories: [] }), item(3)], DAY1);
+    await store.flush();
+    await store.close();
+    const again = await open();
+    const byTitle = new Map((await again.listHeads()).map((h) => [h.title, h]));
+    const [one, two, three] = ['Artikel 1', 'Artikel 2', 'Artikel 3'].map((t) => byTitle.get(t)!);
+    expect(one!.categories).toEqual([]);
+    expect(one!.categories).toBe(two!.categories);
+    expect(Object.isFrozen(one!.categories)).toBe(true);
+    expect(one!.enclosures).toBe(three!.enclosures);
+    expect(three!.categories).toEqual(['Open Source']);
+    expect(Object.isFrozen(three!.categories)).toBe(false);
+    // A source now lists article 1 with a category: the new head replaces the shared list, it does not fill it.
+    await merge(again, 's', [item(1, { categories: ['Kernel'], summary: 'neu' })], DAY2);
+    await again.flush();
+    expect(two!.categories).toEqual([]);
+    const [full] = await again.getArticles([one!.id]);
+    expect(full!.categories).toEqual(['Kernel']);
+    // On disk an empty list is still written as [] (segments and journal alike).
+    const written = await Promise.all((await readdir(data)).filter((n) => /\.(articles|journal)-/.test(n)).map((n) => readFile(join(data, n), 'utf8')));
+    expect(written.join('\n')).toContain('"categories":[]');
+  });
+
   it('keeps classifications per rules fingerprint across a restart', async () => {
     const store = await open();
     await merge(store, 's', [item(1)], DAY1);

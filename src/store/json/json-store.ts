@@ -427,6 +427,7 @@ class JsonStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
+    this.#segments.close();
     await this.#lock?.release();
   }
 

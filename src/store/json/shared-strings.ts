@@ -5,7 +5,16 @@
  * link each source repeats (as its link and often its guid) are most of what
  * the heads hold beyond their titles and summaries.
  */
-import type { ArticleHead } from '../../types.js';
+import type { ArticleHead, Enclosure } from '../../types.js';
+
+/**
+ * The one empty list every head without categories or enclosures points to:
+ * JSON.parse gives each `[]` its own 32-byte array, and most heads have no
+ * enclosures. Frozen, so code that would fill a head's list in place fails
+ * loudly instead of filling every head's (heads are replaced, not edited).
+ */
+const NO_CATEGORIES: string[] = Object.freeze([]) as unknown as string[];
+const NO_ENCLOSURES: Enclosure[] = Object.freeze([]) as unknown as Enclosure[];
 
 export class SharedStrings {
   readonly #pool = new Map<string, string>();
@@ -24,6 +33,8 @@ export class SharedStrings {
     if (head.published === head.firstSeen) head.published = head.firstSeen;
     if (head.author !== undefined) head.author = this.get(head.author);
     for (let i = 0; i < head.categories.length; i++) head.categories[i] = this.get(head.categories[i]!);
+    if (head.categories.length === 0) head.categories = NO_CATEGORIES;
+    if (head.enclosures.length === 0) head.enclosures = NO_ENCLOSURES;
     for (const source of head.sources) {
       source.name = this.get(source.name);
       source.firstSeen = source.firstSeen === head.firstSeen ? head.firstSeen : this.get(source.firstSeen);
