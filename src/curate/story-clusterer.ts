@@ -25,7 +25,7 @@
  * served around rather than sent to a worker whose held state would die with
  * it at its idle exit.
  */
-import { CONTENT_HEAD_CHARS, StoryIndex, storyOrder, weightsOver } from '../dedupe/story-clusters.js';
+import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, weightsOver } from '../dedupe/story-clusters.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
 
 export interface ClusterIds {
@@ -128,7 +128,7 @@ class IncrementalClusterer implements StoryClusterer {
     if (reason !== undefined) {
       this.#index = undefined;
       this.#members = new Map();
-      index = new StoryIndex(weightsOver((frozen ? reference : articles).map(inputOf)));
+      index = new StoryIndex(frozen ? weightsOver(reference.map(inputOf), FROZEN_EXTRA_DF) : weightsOver(articles.map(inputOf)));
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
       await this.#add(index, sorted, inputOf);
       // A young store's weights move with the window: nothing to keep.

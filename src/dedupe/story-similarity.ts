@@ -122,9 +122,8 @@ function idsOf(words: readonly string[]): Int32Array {
  * Word weights from document frequencies over a reference set of stories: by
  * default the stories being clustered, or a set frozen by the caller (the
  * publish window's articles of the days before, so that a day's weights are
- * fixed and clustering can go on incrementally). A word the reference lacks
- * weighs what a word in none of its articles weighs (1, or half for a
- * half-weight word).
+ * fixed and clustering can go on incrementally), each word counted in
+ * `extraDf` more articles (story-clusters: FROZEN_EXTRA_DF).
  */
 export class WordWeights {
   readonly df: Int32Array;
@@ -134,7 +133,11 @@ export class WordWeights {
   readonly #n: number;
   readonly #most: number;
 
-  constructor(reference: readonly StoryWords[]) {
+  constructor(
+    reference: readonly StoryWords[],
+    /** Counted on top of every word's document frequency (see story-clusters: frozen weights). */
+    private readonly extraDf = 0,
+  ) {
     const size = vocabulary.size;
     this.df = new Int32Array(size);
     for (const story of reference) for (const id of story.words) this.df[id]!++;
@@ -152,7 +155,7 @@ export class WordWeights {
       this.#weight = grown;
     }
     for (let id = this.#filled; id < size; id++) {
-      const df = this.df[id] ?? 0;
+      const df = (this.df[id] ?? 0) + this.extraDf;
       // log(n / 0.5) / most is 1: no logarithm for the many words the reference lacks.
       const w = df === 0 ? 1 : Math.log(this.#n / (df + 0.5)) / this.#most;
       this.#weight[id] = onGrid(halfWeight[id] ? w * 0.5 : w);
