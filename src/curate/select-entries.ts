@@ -11,13 +11,15 @@
  * is fixed for the day and sets the day's word weights (story-clusterer), so a
  * poll that only adds articles extends the clusters instead of redoing them.
  * The cost (and the HTML held in memory) follows maxItems and the day's
- * articles, not the store's size.
+ * articles, not the store's size. While that earlier part is too small for
+ * frozen weights (a young store), the window is the newest articles, as many
+ * as the same rule gives over all of them, as before.
  */
 import { STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, CuratedEntry, StoredArticle } from '../types.js';
 import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
-import { createStoryClusterer, utcDay, type StoryClusterer } from './story-clusterer.js';
+import { createStoryClusterer, MIN_REFERENCE, utcDay, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
 /** Work on the event loop between yields. */
@@ -199,7 +201,13 @@ function alone(c: Candidate): HeadEntry {
  */
 function splitWindow(curated: readonly Candidate[], dayIso: string, maxItems: number, topics: readonly string[]): { window: Candidate[]; rest: Candidate[] } {
   const earlier = curated.filter((c) => c.head.firstSeen < dayIso);
-  const inWindow = new Set(earlier.slice(0, findWindowEnd(earlier, maxItems, topics)));
+  const baseEnd = findWindowEnd(earlier, maxItems, topics);
+  if (baseEnd < MIN_REFERENCE) {
+    // A young store (or one whose articles all came today): the newest articles, as many as above, weights over them.
+    const end = findWindowEnd(curated, maxItems, topics);
+    return { window: curated.slice(0, end), rest: curated.slice(end) };
+  }
+  const inWindow = new Set(earlier.slice(0, baseEnd));
   const window: Candidate[] = [];
   const rest: Candidate[] = [];
   for (const c of curated) (c.head.firstSeen >= dayIso || inWindow.has(c) ? window : rest).push(c);
