@@ -20,12 +20,12 @@
  * unseen, and small windows are cheap to cluster anyway.
  *
  * All of it runs in the calling thread in slices that yield (SLICE_MS): the
- * index is a few word ids per article, a poll's step a few milliseconds of
- * CPU, and a whole window (a new day, a rules edit, the first rebuild) is
- * served around rather than sent to a worker whose held state would die with
- * it at its idle exit.
+ * index is a few word ids per article, a poll's step tens of milliseconds of
+ * CPU (most of it reading the new articles' words), and a whole window (a new
+ * day, a rules edit, the first rebuild) is served around rather than sent to
+ * a worker whose held state would die with it at its idle exit.
  */
-import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, weightsOver } from '../dedupe/story-clusters.js';
+import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver } from '../dedupe/story-clusters.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
 
 export interface ClusterIds {
@@ -128,7 +128,10 @@ class IncrementalClusterer implements StoryClusterer {
     if (reason !== undefined) {
       this.#index = undefined;
       this.#members = new Map();
-      index = new StoryIndex(frozen ? weightsOver(reference.map(inputOf), FROZEN_EXTRA_DF) : weightsOver(articles.map(inputOf)));
+      const basis = (frozen ? reference : articles).map(inputOf);
+      // The words first, in slices (read once per article object): weightsOver then only counts.
+      await inSlices(basis, storyWordsOf);
+      index = new StoryIndex(frozen ? weightsOver(basis, FROZEN_EXTRA_DF) : weightsOver(basis));
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
       await this.#add(index, sorted, inputOf);
       // A young store's weights move with the window: nothing to keep.
@@ -171,15 +174,10 @@ class IncrementalClusterer implements StoryClusterer {
   }
 
   async #add(index: StoryIndex, sorted: readonly ClusterInput[], inputOf: (a: ClusterInput) => StoredArticle): Promise<void> {
-    let slice = performance.now();
-    for (const a of sorted) {
+    await inSlices(sorted, (a) => {
       index.add(inputOf(a));
       this.#members.set(a.head.id, a.head);
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-    }
+    });
   }
 
   describe(): string {
@@ -188,6 +186,18 @@ class IncrementalClusterer implements StoryClusterer {
 
   async close(): Promise<void> {
     await this.#queue;
+  }
+}
+
+/** `work` for each item, yielding to the event loop every SLICE_MS. */
+async function inSlices<T>(items: readonly T[], work: (item: T) => unknown): Promise<void> {
+  let slice = performance.now();
+  for (const item of items) {
+    work(item);
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
   }
 }
 

@@ -145,7 +145,8 @@ function sameNames(names: readonly string[], sources: StoredArticle['sources']):
 // an unchanged article once is enough.
 const textCache = new WeakMap<StoredArticle, { hash: string; generation: number; words: StoryWords }>();
 
-function storyWordsOf(article: StoredArticle): StoryWords {
+/** The article's words as ids, read once per article object (and vocabulary). */
+export function storyWordsOf(article: StoredArticle): StoryWords {
   const hit = textCache.get(article);
   if (hit && hit.hash === article.contentHash && hit.generation === currentVocabulary()) return hit.words;
   const words = internStory(readStoryText(article.title, article.summary, bodyLeadOf(article.content)));
