@@ -93,7 +93,7 @@ export async function benchStoreFlush({ dir, store, runs, seed, anchor, log }) {
 
 /**
  * Rebuild after a 1 % change on a warm daemon: from taking the cycle's
- * articles in to the new publication swapped in (clustering worker and
+ * articles in to the new publication swapped in (story clustering and
  * compression included), its parts, and the longest event-loop block.
  */
 export async function benchRebuildAfterChange({ dir, store, rounds, seed, anchor, log }) {
@@ -110,7 +110,7 @@ export async function benchRebuildAfterChange({ dir, store, rounds, seed, anchor
     maxBlockMs: Math.max(...out.blockMs),
   };
   const ms = (k) => Math.round(result[k]);
-  log(`rebuild after 1 % at ${result.articles}: ${ms('totalMs')} ms to the swap (select ${ms('selectMs')} incl. clustering in the worker ${ms('clusterMs')}, render ${ms('renderMs')}, compress ${ms('compressMs')}), CPU ${ms('cpuMs')} ms, longest event-loop block ${ms('blockMs')} ms; snapshot after the swap ${ms('snapshotMs')} ms; library floor ${ms('baselineMs')} ms`);
+  log(`rebuild after 1 % at ${result.articles}: ${ms('totalMs')} ms to the swap (select ${ms('selectMs')} incl. story clustering ${ms('clusterMs')}, render ${ms('renderMs')}, compress ${ms('compressMs')}), CPU ${ms('cpuMs')} ms, longest event-loop block ${ms('blockMs')} ms; snapshot after the swap ${ms('snapshotMs')} ms; library floor ${ms('baselineMs')} ms`);
   return result;
 }
 

@@ -1,13 +1,13 @@
 /**
  * Rebuild after a poll that changed 1 % of the store, as `serve` does it: a
  * started Daemon (curation loaded, first publication built, the story
- * clustering worker holding the window), then per round 1 % new articles
+ * story clusters of the window kept), then per round 1 % new articles
  * merged and classified (the poll's work, before the clock starts) and
  * Daemon.publishCycle, the daemon's own path from taking the cycle's
  * articles in to the new publication swapped in whole:
- *   applyCycle → selectEntries (stories clustered in the worker thread)
+ *   applyCycle → selectEntries (new articles added to the kept story clusters)
  *   → buildPublicationInSteps (event loop) → compressPublication (thread pool).
- * Measured: that wall time (worker and thread-pool time included), its parts
+ * Measured: that wall time (thread-pool time included), its parts
  * (Daemon.lastRebuild), the process's CPU meanwhile (every thread), and the
  * longest event-loop block (what a request arriving meanwhile waits at worst).
  * The snapshot written after the swap is timed apart (not on the swap's path).

@@ -4,18 +4,22 @@
  * feed and of each topic feed, with their HTML fetched from the store.
  *
  * Only the newest part of the store can reach a feed, so stories are
- * clustered over a window: the newest curated articles until every feed has
+ * clustered over a window: the articles first seen today (UTC), and of the
+ * articles first seen before, the newest curated ones until every feed has
  * CLUSTER_DEPTH × maxItems candidates (at most WINDOW_CAP × maxItems), plus
- * three story windows (3 × 48 h) before the oldest of them: word weights come
- * from the clustered set, and that margin keeps a story's partners stable from
- * one rebuild to the next. The cost (and the HTML
- * held in memory) follows maxItems, not the store's size.
+ * three story windows (3 × 48 h) before the oldest of them. That earlier part
+ * is fixed for the day and sets the day's word weights (story-clusterer), so a
+ * poll that only adds articles extends the clusters instead of redoing them.
+ * The cost (and the HTML held in memory) follows maxItems and the day's
+ * articles, not the store's size. While that earlier part is too small for
+ * frozen weights (a young store), the window is the newest articles, as many
+ * as the same rule gives over all of them, as before.
  */
 import { STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, CuratedEntry, StoredArticle } from '../types.js';
 import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
-import { createStoryClusterer, type StoryClusterer } from './story-clusterer.js';
+import { createStoryClusterer, MIN_REFERENCE, utcDay, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
 /** Work on the event loop between yields. */
@@ -96,16 +100,18 @@ export async function selectEntries(
    * prepares the rendering): given the window and whether clustering is done.
    */
   whileClustering?: (window: readonly { head: ArticleHead; content: string }[], clustered: () => boolean) => Promise<void>,
+  /** The clock: its UTC day fixes the window's earlier part and the word weights. */
+  now: number = Date.now(),
 ): Promise<CuratedEntry[]> {
   const curated = curation.listCurated();
-  const windowEnd = findWindowEnd(curated, feed.maxItems, feed.topics);
-  const window = curated.slice(0, windowEnd);
+  const day = utcDay(now);
+  const { window, rest } = splitWindow(curated, new Date(day).toISOString(), feed.maxItems, feed.topics);
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
   const byId = new Map(window.map((c) => [c.head.id, c]));
   const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
   let clustered = false;
-  const clustering = clusterer.cluster(inputs).finally(() => (clustered = true));
+  const clustering = clusterer.cluster(inputs, day).finally(() => (clustered = true));
   const meanwhile = whileClustering?.(inputs, () => clustered);
   const [clusters] = await Promise.all([clustering, meanwhile]);
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
@@ -114,11 +120,15 @@ export async function selectEntries(
     return { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
   });
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
-  // The articles past the window come after every lead (curated is in the same order) and stand alone:
+  // The articles outside the window stand alone, merged in by date (both lists are newest first):
   // made into entries only as far as the feeds reach, not the whole store's worth on every rebuild.
   function* newestFirstEntries(): Generator<HeadEntry> {
-    yield* entries;
-    for (let i = windowEnd; i < curated.length; i++) yield { lead: curated[i]!, others: [], topics: new Set(curated[i]!.topics) };
+    let k = 0;
+    for (const entry of entries) {
+      while (k < rest.length && newestFirst(rest[k]!.head, entry.lead.head) < 0) yield alone(rest[k++]!);
+      yield entry;
+    }
+    while (k < rest.length) yield alone(rest[k++]!);
   }
 
   const shown = pickShown(newestFirstEntries(), feed.maxItems, feed.topics);
@@ -181,6 +191,29 @@ function classifyHead(curation: Curation, head: ArticleHead): Classification {
   return result;
 }
 
+function alone(c: Candidate): HeadEntry {
+  return { lead: c, others: [], topics: new Set(c.topics) };
+}
+
+/**
+ * The clustered window (see the file comment) and the rest, both in curated order (newest first).
+ * The part first seen before `dayIso` depends only on those articles, so it stays put all day.
+ */
+function splitWindow(curated: readonly Candidate[], dayIso: string, maxItems: number, topics: readonly string[]): { window: Candidate[]; rest: Candidate[] } {
+  const earlier = curated.filter((c) => c.head.firstSeen < dayIso);
+  const baseEnd = findWindowEnd(earlier, maxItems, topics);
+  if (baseEnd < MIN_REFERENCE) {
+    // A young store (or one whose articles all came today): the newest articles, as many as above, weights over them.
+    const end = findWindowEnd(curated, maxItems, topics);
+    return { window: curated.slice(0, end), rest: curated.slice(end) };
+  }
+  const inWindow = new Set(earlier.slice(0, baseEnd));
+  const window: Candidate[] = [];
+  const rest: Candidate[] = [];
+  for (const c of curated) (c.head.firstSeen >= dayIso || inWindow.has(c) ? window : rest).push(c);
+  return { window, rest };
+}
+
 /** How many of the newest curated articles are clustered (see the file comment). */
 function findWindowEnd(curated: readonly Candidate[], maxItems: number, topics: readonly string[]): number {
   const want = CLUSTER_DEPTH * maxItems;
@@ -225,6 +258,6 @@ async function fillCache(store: Store, cache: ContentCache, heads: readonly Arti
 let defaultClusterer: StoryClusterer | undefined;
 
 function inThread(): StoryClusterer {
-  defaultClusterer ??= createStoryClusterer({ threads: 0 });
+  defaultClusterer ??= createStoryClusterer();
   return defaultClusterer;
 }

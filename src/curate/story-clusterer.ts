@@ -1,201 +1,215 @@
 /**
- * Story clustering of the publish window, off the event loop: the longest
- * single block of a rebuild (tens of ms at 20,000 articles, all in one
- * synchronous call) runs in a worker thread while the main thread keeps
- * answering requests. While it runs, the worker holds the articles it was
- * sent, so a burst of rebuilds (a poll, a rules edit, replicas' changes)
- * sends only the new and changed ones. Between bursts it exits: an idle
- * daemon holds no second V8 heap (~50-60 MB of RSS at 20,000 stored
- * articles), and the next rebuild sends the window whole again.
+ * Story clustering of the publish window, kept from rebuild to rebuild: a
+ * poll that only adds articles clusters just the new ones.
  *
- * Without a worker (threads: 0, no worker entry, or a worker that fails)
- * clustering runs in the calling thread, with the same result.
+ * That is exact because of two choices. Word weights are frozen per UTC day:
+ * they come from the window's articles first seen before the day began (a
+ * pure function of the store and the day, so replicas sharing a store, and
+ * one daemon before and after a restart, weigh alike). And StoryIndex takes
+ * articles in (firstSeen, id) order, each compared only with those before it,
+ * so new articles (first seen now, after every other) change no decision
+ * made so far. Anything else — an article of the window changed or gone, a
+ * new day, other rules (another curated window), a reset vocabulary — clusters
+ * the window from scratch. Before that, weights moved with the window on
+ * every poll: of ~1,000 clusters no added or removed article belonged to,
+ * 113–263 changed from one poll to the next, so nothing could be kept.
  *
- * Each rebuild clusters the whole window again (only the words of new and
- * changed articles are read anew): a word's weight is taken over the whole
- * window (every weight moves when the window does), and an article's
- * candidates depend on the articles 48 hours before it. Measured on nine
- * consecutive publish windows of a 20,000-article store (2,005 → 2,358
- * articles, +70..79 and −9..46 per poll): of the ~1,000 clusters no added
- * or removed article belongs to, 113–263 per poll still changed. Reusing
- * untouched clusters, or cached pair scores, would not give the clusters a
- * clustering from scratch gives (tests/curate/cluster-incremental.test.ts).
+ * A young store (fewer than MIN_REFERENCE such articles) gets weights over
+ * the whole window instead, recomputed and clustered from scratch on every
+ * rebuild: with a small reference, rare words of the day would all weigh as
+ * unseen, and small windows are cheap to cluster anyway.
+ *
+ * All of it runs in the calling thread in slices that yield (SLICE_MS): the
+ * index is a few word ids per article, a poll's step tens of milliseconds of
+ * CPU (most of it reading the new articles' words), and a whole window (a new
+ * day, a rules edit, the first rebuild) is served around rather than sent to
+ * a worker whose held state would die with it at its idle exit.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import Tinypool from 'tinypool';
-import type { Logger } from '../log/logger.js';
+import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver } from '../dedupe/story-clusters.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
-import { ClusterState, clusterInput, HOLD_PART, type ClusterOutcome, type ClusterTask } from './cluster-task.js';
 
 export interface ClusterIds {
   lead: string;
   others: string[];
 }
 
+export interface ClusterInput {
+  head: ArticleHead;
+  content: string;
+}
+
+/** What the last call did: the window clustered anew (and why), or only new articles added. */
+export interface ClusterRun {
+  mode: 'extended' | 'from scratch';
+  /** Articles clustered by this call. */
+  added: number;
+  reason?: string;
+  /** Whether word weights were frozen for the day (false: a young store's window weights). */
+  frozen: boolean;
+}
+
 export interface StoryClusterer {
-  /** clusterStories over these articles (heads with their HTML), as ids. */
-  cluster(articles: readonly { head: ArticleHead; content: string }[]): Promise<ClusterIds[]>;
+  /**
+   * The clusters of these articles (the publish window: heads with their HTML), as ids. `day`:
+   * the start (ms, UTC 00:00) of the day whose frozen weights apply; the window's articles first
+   * seen before it are the weights' reference.
+   */
+  cluster(articles: readonly ClusterInput[], day: number): Promise<ClusterIds[]>;
+  readonly lastRun: ClusterRun | undefined;
   describe(): string;
-  /** Worker threads alive now: 0 when idle past the timeout (or clustering in the calling thread). */
-  threads(): number;
   close(): Promise<void>;
 }
 
-export interface StoryClustererOptions {
-  /** 1: a worker thread; 0: the calling thread. */
-  threads?: 0 | 1;
-  logger?: Logger;
-  /** Another worker entry (tests). */
-  workerEntry?: URL;
-  /** An idle worker exits after this long (its held articles are sent again next time). Default 2 s: the end of a burst of rebuilds. */
-  idleTimeoutMs?: number;
-}
+/** Frozen weights need a reference at least this large (see the file comment; measured in BENCHMARKS.md). */
+export const MIN_REFERENCE = 300;
+/** Work on the event loop between yields. */
+const SLICE_MS = 8;
 
-const MAX_MEMORY_MB = 256;
-/**
- * V8's young generation of the worker. By default it grows to 3 × 16 MB
- * while a window of ~2,000 articles is read in, and keeps that size; 8 MB
- * holds a clustering's short-lived words (measured: see the BENCHMARKS note).
- */
-const YOUNG_GENERATION_MB = 8;
-const DEFAULT_IDLE_TIMEOUT_MS = 2_000;
-const TASK_TIMEOUT_MS = 60_000;
+export interface StoryClustererOptions {
+  /** Another threshold for frozen weights (tests); default MIN_REFERENCE. */
+  minReference?: number;
+}
 
 export function createStoryClusterer(options: StoryClustererOptions = {}): StoryClusterer {
-  const entry = options.workerEntry ?? locateClusterWorker();
-  if (options.threads === 0) return new InThreadClusterer('configured with 0 threads');
-  if (!entry) return new InThreadClusterer('no worker entry next to src/curate/story-clusterer');
-  return new PooledClusterer(entry, options);
+  return new IncrementalClusterer(options.minReference ?? MIN_REFERENCE);
 }
 
-/** dist/curate/cluster-worker.js, or from the TypeScript sources the tsx bootstrap. */
-export function locateClusterWorker(): URL | undefined {
-  const compiled = new URL('./cluster-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return compiled;
-  const bootstrap = new URL('./cluster-worker-from-source.mjs', import.meta.url);
-  if (existsSync(fileURLToPath(new URL('./cluster-worker.ts', import.meta.url))) && existsSync(fileURLToPath(bootstrap))) return bootstrap;
-  return undefined;
+/** The start of the UTC day of `ms`. */
+export function utcDay(ms: number): number {
+  return Math.floor(ms / 86_400_000) * 86_400_000;
 }
 
-class InThreadClusterer implements StoryClusterer {
-  readonly #state = new ClusterState();
-  // One stable object per head (a changed article gets a new head) keeps clusterStories' word cache warm.
-  readonly #inputs = new WeakMap<ArticleHead, StoredArticle>();
+/** The part of an article clustering reads: the same clusters as the whole article (see CONTENT_HEAD_CHARS). */
+export function clusterInput(head: ArticleHead, content: string): StoredArticle {
+  return { ...head, content: content.length > CONTENT_HEAD_CHARS ? content.slice(0, CONTENT_HEAD_CHARS) : content };
+}
 
-  constructor(private readonly reason: string) {}
+class IncrementalClusterer implements StoryClusterer {
+  lastRun: ClusterRun | undefined;
+  #index: StoryIndex | undefined;
+  #day = Number.NaN;
+  /** The heads in the index, by id. */
+  #members = new Map<string, ArticleHead>();
+  // The window's inputs by id, one stable object per head (a changed article gets a new head): the words read per article object stay cached.
+  #inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
+  /** Calls run one after the other: a call that yields must not see the index half extended by another. */
+  #queue: Promise<unknown> = Promise.resolve();
 
-  async cluster(articles: readonly { head: ArticleHead; content: string }[]): Promise<ClusterIds[]> {
-    const task: ClusterTask = {
-      articles: articles.map(({ head, content }) => {
-        let input = this.#inputs.get(head);
-        if (!input) this.#inputs.set(head, (input = clusterInput(head, content)));
-        return input;
-      }),
+  constructor(private readonly minReference: number) {}
+
+  cluster(articles: readonly ClusterInput[], day: number): Promise<ClusterIds[]> {
+    const run = this.#queue.then(() => this.#cluster(articles, day));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #cluster(articles: readonly ClusterInput[], day: number): Promise<ClusterIds[]> {
+    const dayIso = new Date(day).toISOString();
+    const reference = articles.filter(({ head }) => head.firstSeen < dayIso);
+    const frozen = reference.length >= this.minReference;
+    const inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
+    const inputOf = ({ head, content }: ClusterInput): StoredArticle => {
+      const hit = inputs.get(head.id) ?? this.#inputs.get(head.id);
+      const input = hit?.head === head ? hit.input : clusterInput(head, content);
+      inputs.set(head.id, { head, input });
+      return input;
     };
-    return answerOf(this.#state.run(task));
-  }
-
-  describe(): string {
-    return `in-thread (${this.reason})`;
-  }
-
-  threads(): number {
-    return 0;
-  }
-
-  async close(): Promise<void> {}
-}
-
-class PooledClusterer implements StoryClusterer {
-  readonly #pool: Tinypool;
-  /** The heads the worker holds, as of its last answer. */
-  #held = new Map<string, ArticleHead>();
-  /** When the worker last answered: idle longer than its timeout, it has exited and holds nothing. */
-  #answeredAt = -Infinity;
-  readonly #idleTimeoutMs: number;
-  #fallback: InThreadClusterer | undefined;
-  /** Rejects when the worker fails outside a task (an entry that does not load): tinypool's run would never settle. */
-  readonly #broken: Promise<never>;
-
-  constructor(
-    private readonly entry: URL,
-    private readonly options: StoryClustererOptions,
-  ) {
-    this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    this.#pool = new Tinypool({
-      filename: entry.href,
-      minThreads: 0,
-      maxThreads: 1,
-      idleTimeout: this.#idleTimeoutMs,
-      resourceLimits: { maxOldGenerationSizeMb: MAX_MEMORY_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
-    });
-    let fail: (err: unknown) => void = () => undefined;
-    this.#broken = new Promise<never>((_, reject) => (fail = reject));
-    this.#broken.catch(() => undefined);
-    this.#pool.on('error', (err: unknown) => {
-      this.options.logger?.error({ err }, 'the story clustering worker failed outside any task');
-      fail(err);
-    });
-  }
-
-  async cluster(articles: readonly { head: ArticleHead; content: string }[]): Promise<ClusterIds[]> {
-    if (this.#fallback) return this.#fallback.cluster(articles);
-    try {
-      // A worker idle past its timeout has exited: send everything at once rather than ids it would not know.
-      const whole = performance.now() - this.#answeredAt >= this.#idleTimeoutMs;
-      let outcome = await this.#run(articles, whole);
-      // A restarted worker holds nothing: send everything once.
-      if (!outcome.ok && 'missing' in outcome) outcome = await this.#run(articles, true);
-      const clusters = answerOf(outcome);
-      this.#answeredAt = performance.now();
-      this.#held = new Map(articles.map(({ head }) => [head.id, head]));
-      return clusters;
-    } catch (err) {
-      this.#held = new Map();
-      const reason = `the worker failed: ${err instanceof Error ? err.message : String(err)}`;
-      this.options.logger?.warn({ err, entry: this.entry.href }, `clustering stories in the main thread from now on: ${reason}`);
-      this.#fallback = new InThreadClusterer(reason);
-      void this.#pool.destroy().catch(() => undefined);
-      return this.#fallback.cluster(articles);
-    }
-  }
-
-  async #run(articles: readonly { head: ArticleHead; content: string }[], whole: boolean): Promise<ClusterOutcome> {
-    if (whole) {
-      this.#held = new Map();
-      // In parts, each its own message: the event loop serves requests between them.
-      for (let from = 0; from < articles.length; from += HOLD_PART) {
-        const part = articles.slice(from, from + HOLD_PART);
-        const held = await this.#send({ articles: part.map(({ head, content }) => clusterInput(head, content)), hold: true });
-        if (!held.ok) return held;
-        for (const { head } of part) this.#held.set(head.id, head);
+    let index = this.#index;
+    let reason = frozen ? undefined : `${reference.length} articles first seen before the day (weights over the window)`;
+    const added = frozen ? this.#newArticles(articles, day) : undefined;
+    if (index && Array.isArray(added)) {
+      try {
+        await this.#add(index, added, inputOf);
+        this.lastRun = { mode: 'extended', added: added.length, frozen };
+      } catch (err) {
+        reason = `adding failed: ${err instanceof Error ? err.message : String(err)}`;
       }
+    } else reason ??= added as string;
+    if (reason !== undefined) {
+      this.#index = undefined;
+      this.#members = new Map();
+      const basis = (frozen ? reference : articles).map(inputOf);
+      // The words first, in slices (read once per article object): weightsOver then only counts.
+      await inSlices(basis, storyWordsOf);
+      index = new StoryIndex(frozen ? weightsOver(basis, FROZEN_EXTRA_DF) : weightsOver(basis));
+      const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
+      await this.#add(index, sorted, inputOf);
+      // A young store's weights move with the window: nothing to keep.
+      if (frozen) {
+        this.#index = index;
+        this.#day = day;
+      }
+      this.lastRun = { mode: 'from scratch', added: sorted.length, reason, frozen };
     }
-    return this.#send({ articles: articles.map(({ head, content }) => (this.#held.get(head.id) === head ? head.id : clusterInput(head, content))) });
+    // Kept for the window's articles only: what left it is read anew if it comes back.
+    for (const a of articles) inputOf(a);
+    this.#inputs = inputs;
+    return index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
   }
 
-  #send(task: ClusterTask): Promise<ClusterOutcome> {
-    // Generous: a loaded machine takes seconds to start a worker; past this the calling thread does it.
-    return Promise.race([this.#pool.run(task, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }) as Promise<ClusterOutcome>, this.#broken]);
+  /**
+   * The articles to add to the kept index, in order; or why the window must be clustered from
+   * scratch (the index holds an article the window lacks or has changed, or an article comes
+   * before the index's last).
+   */
+  #newArticles(articles: readonly ClusterInput[], day: number): ClusterInput[] | string {
+    const index = this.#index;
+    if (!index) return 'no index kept';
+    if (day !== this.#day) return 'a new day';
+    let kept = 0;
+    const added: ClusterInput[] = [];
+    const dayIso = new Date(day).toISOString();
+    for (const a of articles) {
+      const member = this.#members.get(a.head.id);
+      // One of the weights' reference that the index lacks: the weights would differ.
+      if (!member && a.head.firstSeen < dayIso) return `${a.head.id} is new but first seen before the day`;
+      if (!member) added.push(a);
+      else if (member === a.head || sameForClustering(member, a.head)) kept++;
+      else return `${a.head.id} changed`;
+    }
+    if (kept !== this.#members.size) return `${this.#members.size - kept} articles left the window`;
+    added.sort((a, b) => storyOrder(a.head, b.head));
+    if (added.length > 0 && !index.accepts(added[0]!.head)) return `${added[0]!.head.id} comes before articles clustered already (or the vocabulary was reset)`;
+    return added;
+  }
+
+  async #add(index: StoryIndex, sorted: readonly ClusterInput[], inputOf: (a: ClusterInput) => StoredArticle): Promise<void> {
+    await inSlices(sorted, (a) => {
+      index.add(inputOf(a));
+      this.#members.set(a.head.id, a.head);
+    });
   }
 
   describe(): string {
-    return this.#fallback?.describe() ?? 'a worker thread';
-  }
-
-  threads(): number {
-    return this.#fallback ? 0 : this.#pool.threads.length;
+    return 'incremental, in the calling thread';
   }
 
   async close(): Promise<void> {
-    if (!this.#fallback) await this.#pool.destroy();
+    await this.#queue;
   }
 }
 
-function answerOf(outcome: ClusterOutcome): ClusterIds[] {
-  if (outcome.ok) return outcome.clusters;
-  if ('missing' in outcome) throw new Error(`the clustering worker lacks ${outcome.missing.length} articles it was sent before`);
-  throw new Error(`story clustering failed: ${outcome.error}`);
+/** `work` for each item, yielding to the event loop every SLICE_MS. */
+async function inSlices<T>(items: readonly T[], work: (item: T) => unknown): Promise<void> {
+  let slice = performance.now();
+  for (const item of items) {
+    work(item);
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
+}
+
+/** Two heads of one article that clustering reads alike (a store may hand out a fresh object for an unchanged article). */
+function sameForClustering(a: ArticleHead, b: ArticleHead): boolean {
+  return (
+    a.contentHash === b.contentHash &&
+    a.title === b.title &&
+    a.summary === b.summary &&
+    a.published === b.published &&
+    a.firstSeen === b.firstSeen &&
+    a.sources.length === b.sources.length &&
+    a.sources.every((s, i) => s.name === b.sources[i]!.name)
+  );
 }

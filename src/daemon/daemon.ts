@@ -114,7 +114,7 @@ export class Daemon {
     this.store = options.store;
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'daemon' });
-    this.#clusterer = createStoryClusterer({ logger: this.#log });
+    this.#clusterer = createStoryClusterer();
     this.#publication = options.initialPublication;
   }
 
@@ -339,7 +339,7 @@ export class Daemon {
     const fragments = this.#publication?.fragments;
     let t = performance.now();
     const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, (window, clustered) =>
-      // While the worker clusters, this thread guards the HTML of the window's articles the feeds may show next.
+      // Between the clustering's slices, this thread guards the HTML of the window's articles the feeds may show next.
       fragments ? fragments.prepare(window.map(({ head, content }) => ({ id: head.id, content, published: head.published })), clustered) : Promise.resolve(),
     );
     const selectMs = performance.now() - t;
@@ -433,20 +433,22 @@ export interface RebuildTimings {
   prepared: number;
 }
 
-/** The clusterer, timing its calls (the wait for the worker's answer). */
+/** The clusterer, timing its calls (wall time: its slices and what runs between them). */
 function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number } {
   const timed = {
     ms: 0,
-    async cluster(articles: Parameters<StoryClusterer['cluster']>[0]) {
+    async cluster(...args: Parameters<StoryClusterer['cluster']>) {
       const t = performance.now();
       try {
-        return await clusterer.cluster(articles);
+        return await clusterer.cluster(...args);
       } finally {
         timed.ms += performance.now() - t;
       }
     },
+    get lastRun() {
+      return clusterer.lastRun;
+    },
     describe: () => clusterer.describe(),
-    threads: () => clusterer.threads(),
     close: () => clusterer.close(),
   };
   return timed;

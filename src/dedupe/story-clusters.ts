@@ -3,27 +3,28 @@
  * in their own words within hours. clusterStories() folds such reports into
  * one cluster, so that publishing shows one entry naming every outlet.
  *
- * Candidates come from an inverted index of the articles' words over a
- * sliding STORY_WINDOW_HOURS window (sorted by publication time), looked up
- * by each article's title words and rare lead words, so the cost grows with
- * the articles per window, not with the square of the input. Articles of a
+ * Articles are taken one at a time in the order they were first seen (then
+ * by id), and an article's candidates are only the articles before it: so a
+ * later article never changes an earlier one's decisions, and a caller can
+ * keep the index (StoryIndex) and add a poll's new articles to it. The
+ * candidates come from an inverted index of the earlier articles' words,
+ * looked up by the article's title words and rare lead words among those
+ * published within STORY_WINDOW_HOURS of it, so the cost grows with the
+ * articles per window, not with the square of the input. Articles of a
  * common source are never joined (a follow-up is not a duplicate). Each
  * candidate pair is then decided by story-similarity.
  *
  * What it reads of an article: title, summary (its first LEAD_CHARS),
  * content (its first CONTENT_HEAD_CHARS of HTML, for the first LEAD_CHARS of
  * body text), published (the window), firstSeen and id (order, lead),
- * contentHash (cache key), sources[].name. Any subset works: word weights
- * come from the articles passed, so a caller clustering incrementally should
- * pass a window of fixed width (144 hours: the 48-hour window plus a margin
- * of two more) and treat clusters whose members are all older than 48 hours
- * as settled.
+ * contentHash (cache key), sources[].name. Word weights come from the
+ * articles passed, or from a reference set the caller fixes (src/curate
+ * freezes them per day, so that its index stays valid from poll to poll).
  *
- * Clusters are built greedily in first-seen order with complete linkage: an
- * article joins a cluster only if it is the same story as every member,
- * which prevents chains (A≈B, B≈C, A≠C). The lead is the member stored first,
- * so an entry a reader already has does not change its id when another
- * outlet reports the story later.
+ * An article joins a cluster only if it is the same story as every member
+ * (complete linkage), which prevents chains (A≈B, B≈C, A≠C). The lead is the
+ * member stored first, so an entry a reader already has does not change its
+ * id when another outlet reports the story later.
  */
 import type { StoredArticle } from '../types.js';
 import { stripHtml } from '../text/strip-html.js';
@@ -31,7 +32,9 @@ import {
   compareStories,
   currentVocabulary,
   internStory,
-  prepareCorpus,
+  prepareStory,
+  WordWeights,
+  type PreparedStory,
   type StoryCorpus,
   type StoryWords,
 } from './story-similarity.js';
@@ -68,14 +71,40 @@ interface Node {
   sources: Int32Array;
 }
 
-export function clusterStories(input: readonly StoredArticle[]): StoryCluster[] {
-  // By id first: which of two articles published in the same second is looked at first must not
-  // depend on the order a store listed them in (replicas must publish the same clusters).
-  const articles = [...input].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const nodes: Node[] = articles.map(nodeOf);
-  const corpus = prepareCorpus(articles.map(storyWordsOf));
-  const edges = findSameStoryEdges(nodes, corpus);
-  return buildClusters(nodes, edges);
+/**
+ * The clusters of these articles, from scratch: StoryIndex fed in (firstSeen, id) order. Word
+ * weights come from `reference` when given (a caller's frozen set), else from the articles themselves.
+ */
+export function clusterStories(input: readonly StoredArticle[], reference?: readonly StoredArticle[]): StoryCluster[] {
+  const articles = [...input].sort(storyOrder);
+  const index = new StoryIndex(reference ? weightsOver(reference, FROZEN_EXTRA_DF) : weightsOver(articles));
+  for (const article of articles) index.add(article);
+  return index.clusters();
+}
+
+/** Word weights over these articles' words, all read under one vocabulary. */
+export function weightsOver(articles: readonly StoredArticle[], extraDf = 0): WordWeights {
+  const generation = currentVocabulary();
+  let words = articles.map(storyWordsOf);
+  // The vocabulary was reset while reading (past any plausible size): ids read before it are stale.
+  if (currentVocabulary() !== generation) words = articles.map(storyWordsOf);
+  return new WordWeights(words, extraDf);
+}
+
+/**
+ * Frozen weights count every word in this many more articles than the reference has it in. Weights
+ * over the clustered articles counted the two compared ones (a word both share was in two at least);
+ * a reference of earlier days lacks them, and a new event's words weighed 1 on both sides: merges the
+ * model was not fitted for. Two for the pair, one for margin: on the tuning parts of the labelled
+ * sets with weights frozen over the other sets' articles, 0 → 7 wrong merges, 2 → 4, 3 → none, at a
+ * recall still above the sets' own weights (session 5, rebuild helper; BENCHMARKS.md).
+ */
+export const FROZEN_EXTRA_DF = 3;
+
+/** The order articles are clustered in: a later article never changes an earlier one's decisions. */
+export function storyOrder(a: Pick<StoredArticle, 'firstSeen' | 'id'>, b: Pick<StoredArticle, 'firstSeen' | 'id'>): number {
+  if (a.firstSeen !== b.firstSeen) return a.firstSeen < b.firstSeen ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /**
@@ -116,7 +145,8 @@ function sameNames(names: readonly string[], sources: StoredArticle['sources']):
 // an unchanged article once is enough.
 const textCache = new WeakMap<StoredArticle, { hash: string; generation: number; words: StoryWords }>();
 
-function storyWordsOf(article: StoredArticle): StoryWords {
+/** The article's words as ids, read once per article object (and vocabulary). */
+export function storyWordsOf(article: StoredArticle): StoryWords {
   const hit = textCache.get(article);
   if (hit && hit.hash === article.contentHash && hit.generation === currentVocabulary()) return hit.words;
   const words = internStory(readStoryText(article.title, article.summary, bodyLeadOf(article.content)));
@@ -134,34 +164,92 @@ export function bodyLeadOf(content: string): string {
   return stripHtml(head).replace(/\s+/g, ' ').trim().slice(0, LEAD_CHARS);
 }
 
-/** For each node, the nodes it is the same story as, with the pair's score. */
-function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<number, Map<number, number>> {
-  const { stories, weight, df } = corpus;
-  const windowMs = STORY_WINDOW_HOURS * 3_600_000;
-  const byTime = nodes.map((_, i) => i).filter((i) => Number.isFinite(nodes[i]!.time));
-  byTime.sort((a, b) => nodes[a]!.time - nodes[b]!.time);
-  const timeOf = (i: number): number => nodes[i]!.time;
+/**
+ * Clusters grown one article at a time in storyOrder under fixed word
+ * weights: an article's candidates are the articles added before it, so
+ * adding later articles never changes the clusters so far. Adding the new
+ * articles of a poll to the index kept from the last rebuild gives exactly
+ * the clusters clusterStories gives for the whole set with the same weights.
+ */
+export class StoryIndex {
+  readonly #nodes: Node[] = [];
+  readonly #stories: PreparedStory[] = [];
+  /** The cluster (node indices, the lead first) each node joined. */
+  readonly #clusterOf: number[][] = [];
+  readonly #clusters: number[][] = [];
+  /** By word id: the nodes with that word in title or lead, sorted by publication time (ties in the order added). */
+  readonly #postings: (number[] | undefined)[] = [];
+  readonly #corpus: StoryCorpus;
+  #last: StoredArticle | undefined;
+  // Scratch of the candidate search, kept between articles.
+  #reached = new Float64Array(64);
+  readonly #touched: number[] = [];
+  readonly #candidates: number[] = [];
 
-  // Postings: the earlier nodes (in time order) with word `id` anywhere in title or lead are
-  // flat[begin[id] .. begin[id] + filled[id]). One flat array sized by the document
-  // frequencies: no list per word to allocate and grow on every rebuild.
-  const begin = new Int32Array(df.length + 1);
-  for (let id = 0; id < df.length; id++) begin[id + 1] = begin[id]! + df[id]!;
-  const flat = new Int32Array(begin[df.length]!);
-  const filled = new Int32Array(df.length);
-  const edges = new Map<number, Map<number, number>>();
-  const reached = new Float64Array(nodes.length);
-  const touched: number[] = [];
-  const candidates: number[] = [];
-  for (const i of byTime) {
-    const node = nodes[i]!;
-    const story = stories[i]!;
-    // Candidates are the earlier articles of the window that share this
-    // article's title words or its rare lead words, ranked by the weight
-    // they share. A word that more than MAX_WALK articles of the window
-    // contain is not walked: it says little and would make the work grow
-    // with the window. This bounds the work per article whatever the corpus.
-    const from = node.time - windowMs;
+  constructor(readonly weights: WordWeights) {
+    this.#corpus = { stories: this.#stories, weight: weights.table(), df: weights.df };
+  }
+
+  get size(): number {
+    return this.#nodes.length;
+  }
+
+  /** Whether the index can take this article: it comes after every article added, and the word ids are still valid. */
+  accepts(article: Pick<StoredArticle, 'firstSeen' | 'id'>): boolean {
+    return this.weights.generation === currentVocabulary() && (!this.#last || storyOrder(this.#last, article) < 0);
+  }
+
+  add(article: StoredArticle): void {
+    if (!this.#last || storyOrder(this.#last, article) < 0) this.#last = article;
+    else throw new Error(`story index: ${article.id} (first seen ${article.firstSeen}) does not come after ${this.#last.id} (${this.#last.firstSeen})`);
+    const words = storyWordsOf(article);
+    if (this.weights.generation !== currentVocabulary()) throw new Error('story index: the word vocabulary was reset; cluster from scratch');
+    const weight = (this.#corpus.weight = this.weights.table());
+    const i = this.#nodes.length;
+    const node = nodeOf(article);
+    const story = prepareStory(words, weight);
+    this.#nodes.push(node);
+    this.#stories.push(story);
+    if (this.#reached.length <= i) {
+      const grown = new Float64Array(this.#reached.length * 2);
+      grown.set(this.#reached);
+      this.#reached = grown;
+    }
+    let best: number[] | undefined;
+    if (Number.isFinite(node.time)) {
+      best = this.#join(i, this.#sameStoryAs(node, story, weight));
+      for (const id of story.words) {
+        let list = this.#postings[id];
+        if (!list) this.#postings[id] = list = [];
+        const at = afterTime(list, node.time, this.#nodes);
+        if (at === list.length) list.push(i);
+        else list.splice(at, 0, i);
+      }
+    }
+    if (!best) this.#clusters.push((best = []));
+    best.push(i);
+    this.#clusterOf[i] = best;
+  }
+
+  clusters(): StoryCluster[] {
+    const nodes = this.#nodes;
+    return this.#clusters.map(([lead, ...others]) => ({
+      lead: nodes[lead!]!.article,
+      others: others.map((i) => nodes[i]!.article).sort(newestFirst),
+    }));
+  }
+
+  /**
+   * The earlier articles this one is the same story as, with the pair's score. Candidates share
+   * its title words or rare lead words within STORY_WINDOW_HOURS of publication, ranked by the
+   * weight they share. A word that more than MAX_WALK of them contain is not walked: it says
+   * little and would make the work grow with the window. This bounds the work per article.
+   */
+  #sameStoryAs(node: Node, story: PreparedStory, weight: Float64Array): Map<number, number> {
+    const windowMs = STORY_WINDOW_HOURS * 3_600_000;
+    const reached = this.#reached;
+    const touched = this.#touched;
+    const candidates = this.#candidates;
     const { inTextOrder, titleWords } = story;
     let looked = 0;
     for (let k = 0; k < inTextOrder.length && looked < MAX_QUERY_WORDS; k++) {
@@ -169,12 +257,13 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
       const w = weight[id]!;
       if (w < QUERY_WEIGHT && !hasId(titleWords, id)) continue;
       looked++;
-      const first = begin[id]!;
-      const end = first + filled[id]!;
-      const start = firstAtOrAfter(flat, first, end, from, timeOf);
+      const list = this.#postings[id];
+      if (!list) continue;
+      const start = fromTime(list, node.time - windowMs, this.#nodes);
+      const end = afterTime(list, node.time + windowMs, this.#nodes);
       if (end - start > MAX_WALK) continue;
       for (let p = start; p < end; p++) {
-        const j = flat[p]!;
+        const j = list[p]!;
         if (reached[j] === 0) touched.push(j);
         reached[j]! += w;
       }
@@ -184,93 +273,82 @@ function findSameStoryEdges(nodes: readonly Node[], corpus: StoryCorpus): Map<nu
     candidates.length = 0;
     for (const j of touched) {
       const r = reached[j]!;
-      if (r < MIN_CANDIDATE_WEIGHT || sharesSource(node, nodes[j]!)) continue;
+      if (r < MIN_CANDIDATE_WEIGHT || sharesSource(node, this.#nodes[j]!)) continue;
       let at = candidates.length;
       while (at > 0 && reached[candidates[at - 1]!]! < r) at--;
       if (at >= MAX_COMPARE) continue;
       candidates.splice(at, 0, j);
       if (candidates.length > MAX_COMPARE) candidates.length = MAX_COMPARE;
     }
-    for (const j of candidates) {
-      const result = compareStories(story, stories[j]!, corpus);
-      if (result.same) {
-        addEdge(edges, i, j, result.score);
-        addEdge(edges, j, i, result.score);
-      }
-    }
     for (const j of touched) reached[j] = 0;
     touched.length = 0;
-    for (const id of story.words) flat[begin[id]! + filled[id]!++] = i;
+    const same = new Map<number, number>();
+    for (const j of candidates) {
+      const result = compareStories(story, this.#stories[j]!, this.#corpus);
+      if (result.same) same.set(j, result.score);
+    }
+    return same;
   }
-  return edges;
+
+  /**
+   * Complete linkage: the cluster of earlier articles this one is the same story as every member
+   * of, the one with the highest summed score; none: a cluster of its own.
+   */
+  #join(i: number, mine: Map<number, number>): number[] | undefined {
+    let best: number[] | undefined;
+    let bestScore = -1;
+    const tried = new Set<number[]>();
+    for (const j of mine.keys()) {
+      const cluster = this.#clusterOf[j]!;
+      if (tried.has(cluster)) continue;
+      tried.add(cluster);
+      let score = 0;
+      let joins = true;
+      for (const m of cluster) {
+        const s = mine.get(m);
+        if (s === undefined || sharesSource(this.#nodes[i]!, this.#nodes[m]!)) {
+          joins = false;
+          break;
+        }
+        score += s;
+      }
+      if (joins && score > bestScore) {
+        best = cluster;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
 }
 
-/** Index of the first entry in list[lo..hi) whose time is >= from (that part is sorted by time), or hi. */
-function firstAtOrAfter(list: Int32Array, lo: number, hi: number, from: number, timeOf: (i: number) => number): number {
+/** Index of the first entry of the time-sorted list whose time is >= t, or its length. */
+function fromTime(list: readonly number[], t: number, nodes: readonly Node[]): number {
+  let lo = 0;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (timeOf(list[mid]!) < from) lo = mid + 1;
+    if (nodes[list[mid]!]!.time < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-function buildClusters(nodes: readonly Node[], edges: Map<number, Map<number, number>>): StoryCluster[] {
-  const order = nodes.map((_, i) => i).sort((a, b) => compareFirstSeen(nodes[a]!.article, nodes[b]!.article));
-  const clusterOf = new Map<number, number[]>();
-  const clusters: number[][] = [];
-  for (const i of order) {
-    const mine = edges.get(i);
-    let best: number[] | undefined;
-    let bestScore = -1;
-    if (mine) {
-      const tried = new Set<number[]>();
-      for (const j of mine.keys()) {
-        const cluster = clusterOf.get(j);
-        if (!cluster || tried.has(cluster)) continue;
-        tried.add(cluster);
-        let score = 0;
-        let joins = true;
-        for (const m of cluster) {
-          const s = mine.get(m);
-          if (s === undefined || sharesSource(nodes[i]!, nodes[m]!)) {
-            joins = false;
-            break;
-          }
-          score += s;
-        }
-        if (joins && score > bestScore) {
-          best = cluster;
-          bestScore = score;
-        }
-      }
-    }
-    if (!best) clusters.push((best = []));
-    best.push(i);
-    clusterOf.set(i, best);
+/** Index of the first entry of the time-sorted list whose time is > t, or its length. */
+function afterTime(list: readonly number[], t: number, nodes: readonly Node[]): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (nodes[list[mid]!]!.time <= t) lo = mid + 1;
+    else hi = mid;
   }
-  return clusters.map(([lead, ...others]) => ({
-    lead: nodes[lead!]!.article,
-    others: others.map((i) => nodes[i]!.article).sort(newestFirst),
-  }));
+  return lo;
 }
 
 function sharesSource(a: Node, b: Node): boolean {
   if (a.sources.length === 1 && b.sources.length === 1) return a.sources[0] === b.sources[0];
   for (const s of a.sources) if (b.sources.includes(s)) return true;
   return false;
-}
-
-function addEdge(edges: Map<number, Map<number, number>>, from: number, to: number, score: number): void {
-  let m = edges.get(from);
-  if (!m) edges.set(from, (m = new Map()));
-  m.set(to, score);
-}
-
-function compareFirstSeen(a: StoredArticle, b: StoredArticle): number {
-  if (a.firstSeen !== b.firstSeen) return a.firstSeen < b.firstSeen ? -1 : 1;
-  if (a.published !== b.published) return a.published < b.published ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function newestFirst(a: StoredArticle, b: StoredArticle): number {

@@ -118,24 +118,60 @@ function idsOf(words: readonly string[]): Int32Array {
   return ids;
 }
 
-export function prepareCorpus(input: readonly StoryWords[]): StoryCorpus {
-  const size = vocabulary.size;
-  const df = new Int32Array(size);
-  for (const story of input) for (const id of story.words) df[id]!++;
-  const weight = new Float64Array(size);
-  const n = input.length + BACKGROUND_DOCS;
-  const most = Math.log(n / 0.5);
-  for (let id = 0; id < size; id++) {
-    if (df[id] === 0) continue;
-    const w = Math.log(n / (df[id]! + 0.5)) / most;
-    weight[id] = onGrid(halfWeight[id] ? w * 0.5 : w);
+/**
+ * Word weights from document frequencies over a reference set of stories: by
+ * default the stories being clustered, or a set frozen by the caller (the
+ * publish window's articles of the days before, so that a day's weights are
+ * fixed and clustering can go on incrementally), each word counted in
+ * `extraDf` more articles (story-clusters: FROZEN_EXTRA_DF).
+ */
+export class WordWeights {
+  readonly df: Int32Array;
+  readonly generation = vocabularyGeneration;
+  #weight = new Float64Array(0);
+  #filled = 0;
+  readonly #n: number;
+  readonly #most: number;
+
+  constructor(
+    reference: readonly StoryWords[],
+    /** Counted on top of every word's document frequency (see story-clusters: frozen weights). */
+    private readonly extraDf = 0,
+  ) {
+    const size = vocabulary.size;
+    this.df = new Int32Array(size);
+    for (const story of reference) for (const id of story.words) this.df[id]!++;
+    this.#n = reference.length + BACKGROUND_DOCS;
+    this.#most = Math.log(this.#n / 0.5);
   }
-  const stories = input.map((story) => ({
-    ...story,
-    titleWeight: sumWeight(story.titleWords, weight),
-    totalWeight: sumWeight(story.words, weight),
-  }));
-  return { stories, weight, df };
+
+  /** Weights of every word id of the vocabulary as it is now (filled as the vocabulary grows; read it again after new words). */
+  table(): Float64Array {
+    const size = vocabulary.size;
+    if (this.#filled >= size) return this.#weight;
+    if (this.#weight.length < size) {
+      const grown = new Float64Array(Math.max(size, Math.ceil(this.#weight.length * 1.5)));
+      grown.set(this.#weight.subarray(0, this.#filled));
+      this.#weight = grown;
+    }
+    for (let id = this.#filled; id < size; id++) {
+      const df = (this.df[id] ?? 0) + this.extraDf;
+      // log(n / 0.5) / most is 1: no logarithm for the many words the reference lacks.
+      const w = df === 0 ? 1 : Math.log(this.#n / (df + 0.5)) / this.#most;
+      this.#weight[id] = onGrid(halfWeight[id] ? w * 0.5 : w);
+    }
+    this.#filled = size;
+    return this.#weight;
+  }
+}
+
+export function prepareStory(story: StoryWords, weight: Float64Array): PreparedStory {
+  return { ...story, titleWeight: sumWeight(story.titleWords, weight), totalWeight: sumWeight(story.words, weight) };
+}
+
+export function prepareCorpus(input: readonly StoryWords[], weights: WordWeights = new WordWeights(input)): StoryCorpus {
+  const weight = weights.table();
+  return { stories: input.map((story) => prepareStory(story, weight)), weight, df: weights.df };
 }
 
 /**

@@ -1,125 +1,111 @@
 /**
- * Story clustering in the worker thread gives the clusters clusterStories
- * gives in the calling thread, also when later calls send only the changed
- * articles, and falls back to the calling thread when the worker cannot run.
+ * The daemon's story clusterer: frozen word weights once the articles first
+ * seen before the day are MIN_REFERENCE or more, the window's own weights
+ * (from scratch on every call) below that; the index dropped when an article
+ * of it changes, and the event loop served while a whole window is clustered.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createStoryClusterer, MIN_REFERENCE, utcDay, type ClusterIds, type ClusterInput } from '../../src/curate/story-clusterer.js';
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
-import { ClusterState, HOLD_PART } from '../../src/curate/cluster-task.js';
-import { createStoryClusterer, locateClusterWorker, type ClusterIds } from '../../src/curate/story-clusterer.js';
 import type { StoredArticle } from '../../src/types.js';
-import { loadPairs, toArticle } from '../dedupe/story-pairs.js';
+import { toStored, type NewsArticle } from '../dedupe/story-news-pairs.js';
 
-// The labelled teaser pairs, all within one 48-hour window: same-story pairs of different outlets cluster.
-const corpus: StoredArticle[] = loadPairs().flatMap((pair, i) => [toArticle(pair.a, `pair:${i}:a`), toArticle(pair.b, `pair:${i}:b`)]);
-const dir = mkdtempSync(join(tmpdir(), 'fk-clusterer-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const HOUR = 3_600_000;
+const texts: NewsArticle[] = ['news', 'fresh', 'v3'].flatMap(
+  (set) => (JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/articles.json`, import.meta.url), 'utf8')) as { articles: NewsArticle[] }).articles,
+);
+const DAY = Date.parse('2026-03-05T00:00:00.000Z');
 
-function expected(articles: readonly StoredArticle[]): ClusterIds[] {
-  return clusterStories(articles).map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
+/** `count` articles of the news sets, first seen `hoursBefore` hours before DAY and one hour apart going back. */
+function articles(count: number, from = 0, hoursBefore = 1): StoredArticle[] {
+  return Array.from({ length: count }, (_, k) => toStored(texts[(from + k) % texts.length]!, `article:${from + k}`, DAY - (hoursBefore + (k % 60)) * HOUR));
 }
 
-function asInput(articles: readonly StoredArticle[]): { head: Omit<StoredArticle, 'content'>; content: string }[] {
-  return articles.map(({ content, ...head }) => ({ head, content }));
+function asInput(list: readonly StoredArticle[]): ClusterInput[] {
+  return list.map(({ content, ...head }) => ({ head, content }));
 }
 
-describe('story clustering in a worker thread', () => {
-  it('finds the entry of the TypeScript sources', () => {
-    expect(locateClusterWorker()?.pathname).toMatch(/src\/curate\/cluster-worker-from-source\.mjs$/);
+function expected(list: readonly StoredArticle[], reference?: readonly StoredArticle[]): ClusterIds[] {
+  return clusterStories(list.map((a) => structuredClone(a)), reference?.map((a) => structuredClone(a))).map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
+}
+
+describe('the story clusterer', () => {
+  it('below MIN_REFERENCE articles of earlier days: the window weighs its words itself, from scratch on every call', async () => {
+    const clusterer = createStoryClusterer();
+    const young = articles(60);
+    const first = asInput(young);
+    const clusters = await clusterer.cluster(first, DAY);
+    expect(clusters).toEqual(expected(young));
+    expect(clusters.some((c) => c.others.length > 0)).toBe(true);
+    expect(clusterer.lastRun).toEqual({ mode: 'from scratch', added: 60, frozen: false, reason: '60 articles first seen before the day (weights over the window)' });
+    // Nothing kept: the next poll's weights are the new window's.
+    const later = [...young, ...articles(4, 100, -2)];
+    expect(await clusterer.cluster([...first, ...asInput(later.slice(60))], DAY)).toEqual(expected(later));
+    expect(clusterer.lastRun).toMatchObject({ mode: 'from scratch', added: 64, frozen: false });
   });
 
-  it('gives the in-thread clusters, first with every article, then with only the changed ones sent', async () => {
+  it(`from ${MIN_REFERENCE} such articles: their weights, kept for the day; a changed article clusters anew`, async () => {
     const clusterer = createStoryClusterer();
-    try {
-      const first = asInput(corpus);
-      const clusters = await clusterer.cluster(first);
-      expect(clusterer.describe()).toBe('a worker thread');
-      expect(clusters).toEqual(expected(corpus));
-      expect(clusters.some((c) => c.others.length > 0)).toBe(true);
+    const reference = articles(MIN_REFERENCE);
+    const today = articles(5, 400, -10);
+    const window = [...reference, ...today];
+    const inputs = asInput(window);
+    expect(await clusterer.cluster(inputs, DAY)).toEqual(expected(window, reference));
+    expect(clusterer.lastRun).toMatchObject({ mode: 'from scratch', reason: 'no index kept', frozen: true });
+    // Not the window's own weights: a word of today's articles only weighs as unseen.
+    expect(await clusterer.cluster(inputs, DAY)).toEqual(expected(window, reference));
+    expect(clusterer.lastRun).toEqual({ mode: 'extended', added: 0, frozen: true });
 
-      // A poll later: some articles gone, one retitled (a new head), the rest the same objects (sent by id).
-      const changed = corpus.slice(10).map((a, i) => (i === 3 ? { ...a, title: `${a.title} (aktualisiert)`, contentHash: 'changed' } : a));
-      const heads = new Map(first.map((x) => [x.head.id, x]));
-      const second = changed.map((a, i) => (i === 3 ? asInput([a])[0]! : heads.get(a.id)!));
-      expect(await clusterer.cluster(second)).toEqual(expected(changed));
-      expect(clusterer.describe()).toBe('a worker thread');
-    } finally {
-      await clusterer.close();
-    }
+    const changed = [...window];
+    changed[3] = { ...changed[3]!, title: `${changed[3]!.title} (Update)`, contentHash: 'changed' };
+    const next = [...inputs];
+    next[3] = asInput([changed[3]!])[0]!;
+    expect(await clusterer.cluster(next, DAY)).toEqual(expected(changed, changed.slice(0, MIN_REFERENCE)));
+    expect(clusterer.lastRun).toMatchObject({ mode: 'from scratch', reason: `${changed[3]!.id} changed`, frozen: true });
+
+    // A fresh object of an unchanged article (a store read again) keeps the index.
+    const copies = next.map(({ head, content }) => ({ head: structuredClone(head), content }));
+    expect(await clusterer.cluster(copies, DAY)).toEqual(expected(changed, changed.slice(0, MIN_REFERENCE)));
+    expect(clusterer.lastRun?.mode).toBe('extended');
   }, 60_000);
 
-  it('sends a window larger than one part in parts, each held by the worker, then clusters it by ids', async () => {
-    // Copies of the corpus a week apart (no copy joins another's stories), more articles than one part holds.
-    const copies = Math.ceil((2 * HOLD_PART) / corpus.length) + 1;
-    const big = Array.from({ length: copies }, (_, k) =>
-      corpus.map((a) => {
-        const when = new Date(Date.parse(a.published) + k * 7 * 86_400_000).toISOString();
-        return { ...a, id: `${a.id}#${k}`, key: `${a.key}#${k}`, published: when, firstSeen: when };
-      }),
-    ).flat();
-    expect(big.length).toBeGreaterThan(2 * HOLD_PART);
-    const clusterer = createStoryClusterer();
-    try {
-      expect(await clusterer.cluster(asInput(big))).toEqual(expected(big));
-      expect(clusterer.describe()).toBe('a worker thread');
-    } finally {
-      await clusterer.close();
-    }
-  }, 60_000);
-
-  it('the worker side: held parts are known by id to the next task, which then holds only its own articles', () => {
-    const state = new ClusterState();
-    const half = Math.floor(corpus.length / 2);
-    expect(state.run({ articles: corpus.slice(0, half), hold: true })).toEqual({ ok: true, clusters: [] });
-    expect(state.run({ articles: corpus.slice(half), hold: true })).toEqual({ ok: true, clusters: [] });
-    const byIds = state.run({ articles: corpus.map((a) => a.id) });
-    expect(byIds).toEqual({ ok: true, clusters: expected(corpus) });
-    // After that run the worker holds what it clustered; an id of neither is missing.
-    expect(state.run({ articles: [corpus[0]!.id, 'never-sent'] })).toEqual({ ok: false, missing: ['never-sent'] });
+  it('a new article first seen before the day, or before the last one clustered, clusters anew', async () => {
+    const clusterer = createStoryClusterer({ minReference: 10 });
+    const window = articles(30);
+    await clusterer.cluster(asInput(window), DAY);
+    const late = toStored(texts[50]!, 'article:late', DAY - 100 * HOUR);
+    await clusterer.cluster(asInput([...window, late]), DAY);
+    expect(clusterer.lastRun?.reason).toBe(`${late.id} is new but first seen before the day`);
+    // First seen today, but before today's last clustered article.
+    const today = articles(3, 200, -6);
+    await clusterer.cluster(asInput([...window, late, ...today]), DAY);
+    const early = toStored(texts[60]!, 'article:early', DAY + 1 * HOUR);
+    await clusterer.cluster(asInput([...window, late, ...today, early]), DAY);
+    expect(clusterer.lastRun?.reason).toBe(`${early.id} comes before articles clustered already (or the vocabulary was reset)`);
   });
 
-  it('lets the worker exit when idle, then clusters again with every article sent anew', async () => {
-    const clusterer = createStoryClusterer({ idleTimeoutMs: 200 });
+  it('serves the event loop while a whole window is clustered', async () => {
+    const clusterer = createStoryClusterer();
+    // Copies of the sets a week apart: a window of a few thousand articles.
+    const big = Array.from({ length: 12 }, (_, week) => articles(texts.length, week * texts.length, 24 * 7 * week + 1)).flat();
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
     try {
-      const input = asInput(corpus);
-      expect(await clusterer.cluster(input)).toEqual(expected(corpus));
-      expect(clusterer.threads()).toBe(1);
-      const deadline = Date.now() + 20_000;
-      while (clusterer.threads() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(clusterer.threads()).toBe(0);
-
-      // The same head objects as before: a new worker must get them whole, and give the same clusters.
-      const later = input.slice(7);
-      expect(await clusterer.cluster(later)).toEqual(expected(corpus.slice(7)));
-      expect(clusterer.describe()).toBe('a worker thread');
-      expect(clusterer.threads()).toBe(1);
+      const clusters = await clusterer.cluster(asInput(big), DAY);
+      expect(clusters.reduce((n, c) => n + 1 + c.others.length, 0)).toBe(big.length);
     } finally {
-      await clusterer.close();
+      clearInterval(timer);
     }
+    expect(turns).toBeGreaterThan(3);
   }, 60_000);
 
-  it('clusters in the calling thread when the worker entry cannot load', async () => {
-    const broken = join(dir, 'broken-worker.mjs');
-    writeFileSync(broken, 'throw new Error("no worker here");\n');
-    const warnings: string[] = [];
-    const logger = { warn: (_: unknown, msg: string) => warnings.push(msg), error: () => undefined } as never;
-    const clusterer = createStoryClusterer({ workerEntry: pathToFileURL(broken), logger });
-    try {
-      expect(await clusterer.cluster(asInput(corpus))).toEqual(expected(corpus));
-      expect(clusterer.describe()).toMatch(/^in-thread \(the worker failed: .*no worker here/);
-      expect(warnings.join('\n')).toMatch(/clustering stories in the main thread from now on/);
-    } finally {
-      await clusterer.close();
-    }
-  }, 60_000);
-
-  it('clusters in the calling thread when told to', async () => {
-    const clusterer = createStoryClusterer({ threads: 0 });
-    expect(await clusterer.cluster(asInput(corpus))).toEqual(expected(corpus));
-    expect(clusterer.describe()).toBe('in-thread (configured with 0 threads)');
+  it('runs calls one after the other (a call that yields never sees another one half done)', async () => {
+    const clusterer = createStoryClusterer({ minReference: 10 });
+    const window = articles(80);
+    const more = [...window, ...articles(6, 300, -10)];
+    const [a, b] = await Promise.all([clusterer.cluster(asInput(window), DAY), clusterer.cluster(asInput(more), DAY)]);
+    expect(a).toEqual(expected(window, window));
+    expect(b).toEqual(expected(more, window));
   });
 });
