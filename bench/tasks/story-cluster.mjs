@@ -12,7 +12,7 @@
  * clusters fresh copies (cold: every article's words are read) and then the
  * same objects again (warm: words cached, as in a rebuild after a poll).
  *
- * Usage: npm run build && node bench/tasks/story-cluster.mjs BASELINE_DIST [ROUNDS]
+ * Usage: npm run build && [SHAPES=window] node bench/tasks/story-cluster.mjs BASELINE_DIST [ROUNDS]
  * (BASELINE_DIST: the dist/ of another checkout, for example main's).
  */
 import { pathToFileURL } from 'node:url';
@@ -65,7 +65,9 @@ function time(fn) {
 }
 
 const results = {};
-for (const [shape, input] of [['window', window], ['all-20000', articles]]) {
+// SHAPES=window: the publish window only (the 20,000-article shape takes most of a run on a loaded machine).
+const shapes = [['window', window], ['all-20000', articles]].filter(([name]) => !process.env.SHAPES || process.env.SHAPES.split(',').includes(name));
+for (const [shape, input] of shapes) {
   const runs = { baseline: { cold: [], warm: [], coldCpu: [], warmCpu: [] }, current: { cold: [], warm: [], coldCpu: [], warmCpu: [] } };
   let clusters = {};
   for (let r = 0; r < rounds; r++) {

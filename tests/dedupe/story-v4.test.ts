@@ -9,15 +9,22 @@ import { evaluateNewsPairs, loadNewsPairs } from './story-news-pairs.js';
  * before any model ran on them. Session 4's model on the tuning part, before
  * any change: 3 of 21 found, none wrong. The fitted model (session 5, set on
  * this tuning part and every part of news, fresh and v3): 9 of 21, none
- * wrong. The held-out part was scored once, at the end (`npm run eval:story`);
- * REPORTED holds those figures.
+ * wrong. The held-out part was scored once, at the end (`npm run eval:story`):
+ *  - in-window (both reports within 48 hours, the text alone decides): 8 of
+ *    16 found, 1 of 20 different-event pairs merged (a dpa-AFX report of
+ *    Akamai's outage whose last paragraph recalls Fastly's, with the APA
+ *    report of Fastly's) — recall 0.50, precision 0.89;
+ *  - real days: 8 of 16 found, none merged — recall 0.50, precision 1.00.
+ * Session 4's model, scored on it afterwards for comparison: 1 of 16 (1 wrong
+ * in-window, none at real days). Issue 14's goal, recall 0.85 at precision
+ * 0.97, is not met.
  *
  * Each test fails when one more pair of either kind goes wrong.
  */
 const REPORTED = {
   tuning: { found: 9, same: 21, wrong: 0 },
-  heldOut: { found: 0, same: 16, wrong: 0 },
-  heldOutRealDays: { found: 0, same: 16, wrong: 0 },
+  heldOut: { found: 8, same: 16, wrong: 1 },
+  heldOutRealDays: { found: 8, same: 16, wrong: 0 },
 };
 
 describe('the v4 batch of real German news pairs', () => {
