@@ -12,7 +12,7 @@
  * clusters fresh copies (cold: every article's words are read) and then the
  * same objects again (warm: words cached, as in a rebuild after a poll).
  *
- * Usage: npm run build && node bench/tasks/story-cluster.mjs BASELINE_DIST [ROUNDS]
+ * Usage: npm run build && [SHAPES=window] node bench/tasks/story-cluster.mjs BASELINE_DIST [ROUNDS]
  * (BASELINE_DIST: the dist/ of another checkout, for example main's).
  */
 import { pathToFileURL } from 'node:url';
@@ -55,15 +55,20 @@ articles.sort((a, b) => (a.published < b.published ? 1 : -1));
 const oldestShown = Date.parse(articles[199].published) - 3 * 48 * 3_600_000;
 const window = articles.filter((a, i) => i < 200 || Date.parse(a.published) >= oldestShown);
 
+// CPU time (process.cpuUsage, user + system) besides wall time: on a shared machine wall time mostly measures the neighbours.
 function time(fn) {
   const t = performance.now();
+  const c = process.cpuUsage();
   const out = fn();
-  return { ms: performance.now() - t, out };
+  const cpu = process.cpuUsage(c);
+  return { ms: performance.now() - t, cpuMs: (cpu.user + cpu.system) / 1000, out };
 }
 
 const results = {};
-for (const [shape, input] of [['window', window], ['all-20000', articles]]) {
-  const runs = { baseline: { cold: [], warm: [] }, current: { cold: [], warm: [] } };
+// SHAPES=window: the publish window only (the 20,000-article shape takes most of a run on a loaded machine).
+const shapes = [['window', window], ['all-20000', articles]].filter(([name]) => !process.env.SHAPES || process.env.SHAPES.split(',').includes(name));
+for (const [shape, input] of shapes) {
+  const runs = { baseline: { cold: [], warm: [], coldCpu: [], warmCpu: [] }, current: { cold: [], warm: [], coldCpu: [], warmCpu: [] } };
   let clusters = {};
   for (let r = 0; r < rounds; r++) {
     for (const [name, mod] of r % 2 === 0 ? [['baseline', baseline], ['current', current]] : [['current', current], ['baseline', baseline]]) {
@@ -73,12 +78,22 @@ for (const [shape, input] of [['window', window], ['all-20000', articles]]) {
       const warm = time(() => mod.clusterStories(copies));
       runs[name].cold.push(cold.ms);
       runs[name].warm.push(warm.ms);
+      runs[name].coldCpu.push(cold.cpuMs);
+      runs[name].warmCpu.push(warm.cpuMs);
       clusters[name] = cold.out.length;
     }
   }
-  const row = (name) => ({ coldMs: +median(runs[name].cold).toFixed(1), warmMs: +median(runs[name].warm).toFixed(1), clusters: clusters[name] });
+  const row = (name) => ({
+    coldMs: +median(runs[name].cold).toFixed(1),
+    warmMs: +median(runs[name].warm).toFixed(1),
+    coldCpuMs: +median(runs[name].coldCpu).toFixed(1),
+    warmCpuMs: +median(runs[name].warmCpu).toFixed(1),
+    clusters: clusters[name],
+  });
   results[shape] = { articles: input.length, baseline: row('baseline'), current: row('current') };
   results[shape].ratioCold = +(results[shape].current.coldMs / results[shape].baseline.coldMs).toFixed(3);
   results[shape].ratioWarm = +(results[shape].current.warmMs / results[shape].baseline.warmMs).toFixed(3);
+  results[shape].ratioColdCpu = +(results[shape].current.coldCpuMs / results[shape].baseline.coldCpuMs).toFixed(3);
+  results[shape].ratioWarmCpu = +(results[shape].current.warmCpuMs / results[shape].baseline.warmCpuMs).toFixed(3);
 }
 process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);

@@ -16,7 +16,7 @@
  *
  * What it reads of an article: title, summary (its first LEAD_CHARS),
  * content (its first CONTENT_HEAD_CHARS of HTML, for the first LEAD_CHARS of
- * body text), published (the window), firstSeen and id (order, lead),
+ * body text and the names of up to BODY_CHARS), published (the window), firstSeen and id (order, lead),
  * contentHash (cache key), sources[].name. Word weights come from the
  * articles passed, or from a reference set the caller fixes (src/curate
  * freezes them per day, so that its index stays valid from poll to poll).
@@ -39,7 +39,7 @@ import {
   type StoryWords,
 } from './story-similarity.js';
 import { hasId } from './story-features.js';
-import { LEAD_CHARS, readStoryText } from './story-text.js';
+import { BODY_CHARS, readStoryText } from './story-text.js';
 
 export interface StoryCluster {
   lead: StoredArticle;
@@ -108,9 +108,10 @@ export function storyOrder(a: Pick<StoredArticle, 'firstSeen' | 'id'>, b: Pick<S
 }
 
 /**
- * The HTML a lead is read from: the body's first LEAD_CHARS of plain text
- * usually lie within this much markup. A caller that keeps only this prefix
- * of `content` in memory gets exactly the same clusters.
+ * The HTML a story is read from: the lead (LEAD_CHARS) and the names of the
+ * body (up to BODY_CHARS of plain text) usually lie within this much markup.
+ * A caller that keeps only this prefix of `content` in memory gets exactly
+ * the same clusters.
  */
 export const CONTENT_HEAD_CHARS = 4000;
 
@@ -154,14 +155,14 @@ export function storyWordsOf(article: StoredArticle): StoryWords {
   return words;
 }
 
-/** The start of the body as plain text, whitespace collapsed. */
+/** The start of the body as plain text (at most BODY_CHARS), whitespace collapsed. */
 export function bodyLeadOf(content: string): string {
   if (!content) return '';
   let head = content.slice(0, CONTENT_HEAD_CHARS);
   // A tag cut in half would be read as text.
   const open = head.lastIndexOf('<');
   if (open > head.lastIndexOf('>')) head = head.slice(0, open);
-  return stripHtml(head).replace(/\s+/g, ' ').trim().slice(0, LEAD_CHARS);
+  return stripHtml(head).replace(/\s+/g, ' ').trim().slice(0, BODY_CHARS);
 }
 
 /**

@@ -7,10 +7,11 @@
  * divided by the largest possible weight so that scores do not depend on how
  * many articles are clustered).
  *
- * A small linear model weighs the evidence: story-model.json, set by
- * tests/dedupe/story-train.ts on tuning data only (every part of the pair
- * sets whose held-out part was already reported, v3's tuning part and the
- * older teaser set), shipped as data. Its score is the sum of weight ×
+ * A linear model weighs the evidence: story-model.json, a logistic
+ * regression fitted by tests/dedupe/story-train.ts on tuning data only (every
+ * part of the pair sets whose held-out part was already reported, v4's tuning
+ * part and the older teaser set), each weight kept to the direction a person
+ * reads its term in, shipped as data. Its score is the sum of weight ×
  * feature plus a bias, so every decision can be read back term by term
  * (explainComparison); the same story from the model's threshold, the lowest
  * score at which 97 % of the merged training pairs are the same event, plus a
@@ -62,6 +63,10 @@ export interface StoryWords {
    * by id would let two replicas with different histories pick different words, and cluster apart.
    */
   inTextOrder: Int32Array;
+  /** Ids of the names of the whole text read (StoryText.names), sorted: entity evidence beyond the lead. */
+  names: Int32Array;
+  /** Ids of the names the text is about (StoryText.mainNames), sorted. */
+  mainNames: Int32Array;
 }
 
 export interface PreparedStory extends StoryWords {
@@ -97,7 +102,15 @@ export function internStory(text: StoryText): StoryWords {
     vocabularyGeneration++;
   }
   const inTextOrder = idsOf(text.words);
-  return { text, words: inTextOrder.slice().sort(), titleWords: toIds(text.titleWords), titleActors: toIds(text.titleActors), inTextOrder };
+  return {
+    text,
+    words: inTextOrder.slice().sort(),
+    titleWords: toIds(text.titleWords),
+    titleActors: toIds(text.titleActors),
+    inTextOrder,
+    names: toIds(text.names),
+    mainNames: toIds(text.mainNames),
+  };
 }
 
 function toIds(words: readonly string[]): Int32Array {

@@ -40,10 +40,26 @@ export interface StoryText {
   stages: string[];
   /** Title words that name a company of ACTORS (story-features: actorConflict). */
   titleActors: string[];
+  /**
+   * The names of the whole text read (title, teaser and up to BODY_CHARS of the body, not only the
+   * lead): capitalized words (German capitalizes nouns and names alike; word weights tell a rare name
+   * from a common noun), versions and CVE ids, host names and names with digits — the entities a
+   * person matches two reports by ("Fastly", "Heartbleed", "kernel.org", "6.0-rc1"), read the way
+   * `words` are, so that both share one vocabulary.
+   */
+  names: string[];
+  /**
+   * The names the text is about: those it repeats (twice or more in what is read, title included).
+   * "Fastly" in every paragraph of a Fastly outage report; the Akamai report that recalls
+   * Fastly's outage names Fastly once and Akamai throughout.
+   */
+  mainNames: string[];
 }
 
 /** How much of the teaser and of the body's plain text counts as the lead. */
 export const LEAD_CHARS = 1000;
+/** How much of the body's plain text names are read from (story-clusters keeps this much of it). */
+export const BODY_CHARS = 3500;
 
 const STOP_WORDS = new Set(
   `aber alle allem allen aller alles als also am an ander andere anderen auch auf aus bei beim bereits bin bis bisher bist
@@ -134,6 +150,10 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
   }
   // Stages are read from what the outlet puts first, title and teaser: the body recalls earlier stages.
   const stages = readStages([...titleTokens, ...lead[0]!].map((t) => t.folded));
+  const names = new Map<string, number>();
+  const bodyTokens = body.length > LEAD_CHARS ? tokenize(body.slice(0, BODY_CHARS)) : lead[1]!;
+  for (const tokens of [titleTokens, lead[0]!, bodyTokens]) readNames(tokens, names);
+  const mainNames = [...names].filter(([, count]) => count > 1).map(([name]) => name);
   return {
     words: [...words],
     titleWords: [...titleWords],
@@ -145,7 +165,25 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     quantities: [...quantities],
     stages,
     titleActors: ACTORS ? [...titleWords].filter((w) => ACTORS!.has(w)) : [],
+    names: [...names.keys()],
+    mainNames,
   };
+}
+
+/** Counts the named words of `tokens` (see StoryText.names): capitalized words, ids, hosts and names with digits. */
+function readNames(tokens: readonly Token[], counts: Map<string, number>): void {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    names.clear();
+    const token = tokens[i]!;
+    // A bare count ("20", "330 Websites") names nothing unless it is a version ("Linux 6").
+    if (INTEGER.test(token.folded) && !versionOf(token.folded, token, tokens[i - 1], tokens[i + 1])) continue;
+    if (!isCapitalized(token.raw) && !DIGIT.test(token.raw) && !token.raw.includes('.')) continue;
+    if (!token.folded.includes('-') || CVE.test(token.folded)) readPart(token.folded, token, tokens[i - 1], tokens[i + 1], names, ids);
+    else for (const part of token.folded.split('-')) if (part) readPart(part, token, tokens[i - 1], tokens[i + 1], names, ids);
+    for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
 }
 
 /**

@@ -11,21 +11,24 @@ import { evaluatePairs, loadPairs, toArticle, type Evaluation, type TeaserFixtur
  * session 2): tuning part 69 pairs (33 same, 36 different), held-out 59 (32
  * same, 27 different). Its held-out part was scored and reported in session
  * 2, so since session 4 both parts are tuning data; the clean figure is the
- * v3 batch's (story-v3.test.ts). Figures in REPORTED, measured at the end of
- * session 4 (`npm run eval:story`), in-window and at real days alike: tuning
- * part 10 of 33 found, held-out part 12 of 32, no different-event pair
- * merged. Session 3's model found 19 and 18, and merged 3 different-event
- * pairs of the held-out part in-window (2 at real days): the threshold now
- * keeps the training precision at 0.97, which costs recall.
+ * v4 batch's (story-v4.test.ts). Figures in REPORTED, measured in session 5
+ * with the fitted model (`npm run eval:story`), in-window and at real days
+ * alike: tuning part 11 of 33 found, held-out part 15 of 32, no
+ * different-event pair merged (session 4: 10 and 12). Session 3's model found
+ * 19 and 18, and merged 3 different-event pairs of the held-out part
+ * in-window (2 at real days): the threshold keeps the training precision at
+ * 0.97, which costs recall. The older teaser set (titles and teasers, no
+ * body) lost pairs to the fitted model: 14 of 36 (session 4: 17), as the fit
+ * weighs the real-news pairs that make up most of the tuning data.
  *
  * The tests cluster the pairs every run and compare with the reported
  * figures: losing one pair of either kind fails (MARGIN is below 1/32).
  */
 const REPORTED = {
-  tuning: { found: 10, same: 33 },
-  heldOut: { found: 12, same: 32, wrong: 0 },
-  heldOutRealDays: { found: 12, same: 32, wrong: 0 },
-  oldSet: { found: 17, same: 36 },
+  tuning: { found: 11, same: 33 },
+  heldOut: { found: 15, same: 32, wrong: 0 },
+  heldOutRealDays: { found: 15, same: 32, wrong: 0 },
+  oldSet: { found: 14, same: 36 },
   oldHoldout: { found: 5, same: 6 },
 };
 const MARGIN = 0.02;

@@ -61,13 +61,15 @@ describe('German dates', () => {
     expect(text.days).toEqual(['date:25.1']);
   });
 
-  it('counts a calendar day both reports name as evidence', () => {
+  it('reads a calendar day both reports name, and never counts it against a merge', () => {
     const a = readStoryText('Azure-Ausfall', 'Der Ausfall begann am 29. Oktober 2025 gegen 17 Uhr.');
     const b = readStoryText('Microsoft-Dienste gestört', 'Am 29. Oktober 2025 fielen Teams und Xbox aus.');
     const corpus = prepareCorpus([internStory(a), internStory(b)]);
     const why = explainComparison(compareStories(corpus.stories[0]!, corpus.stories[1]!, corpus));
     expect(why.terms.sharedDates.value).toBe(1);
-    expect(why.terms.sharedDates.adds).toBeGreaterThan(0);
+    // The fitted model (session 5) keeps every term to its sign; on the tuning data a shared day added
+    // nothing beyond the shared weekday and words, so its weight is 0, never negative.
+    expect(why.terms.sharedDates.adds).toBeGreaterThanOrEqual(0);
   });
 });
 

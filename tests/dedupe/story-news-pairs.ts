@@ -37,9 +37,12 @@ export type Timing = 'in-window' | 'real-days';
  * on it (tests/fixtures/same-story/fresh); its held-out part was scored and
  * reported in session 3, so it is no longer clean either.
  * 'v3': the batch collected and split in session 4 before any model ran on
- * it (tests/fixtures/same-story/v3).
+ * it (tests/fixtures/same-story/v3); its held-out part was scored and
+ * reported in session 4, so it is tuning data now.
+ * 'v4': the batch collected and split in session 5 before any model ran on
+ * it (tests/fixtures/same-story/v4).
  */
-export type NewsSet = 'news' | 'fresh' | 'v3';
+export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4';
 
 const readJson = <T>(set: NewsSet, file: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;

@@ -1,6 +1,6 @@
 /**
  * Tuning aid, run by hand: `npx tsx tests/dedupe/story-tuning-scores.ts`.
- * One line per part used for tuning (never v3's held-out part): found, missed and wrong
+ * One line per part used for tuning (never v4's held-out part): found, missed and wrong
  * pairs as clusterStories decides them, in-window.
  */
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
@@ -11,8 +11,10 @@ const line = (name: string, r: Evaluation) =>
   console.log(`${name.padEnd(22)} found ${r.truePositives}/${r.truePositives + r.falseNegatives}  wrong ${r.falsePositives}`);
 let found = 0;
 let wrong = 0;
-// The held-out parts of news and fresh were reported before (sessions 2 and 3): tuning data now.
-const parts: [NewsSet, NewsPart][] = [['news', 'tuning'], ['news', 'heldOut'], ['fresh', 'tuning'], ['fresh', 'heldOut'], ['v3', 'tuning']];
+// The held-out parts of news, fresh and v3 were reported before (sessions 2, 3 and 4): tuning data now.
+const parts: [NewsSet, NewsPart][] = [
+  ['news', 'tuning'], ['news', 'heldOut'], ['fresh', 'tuning'], ['fresh', 'heldOut'], ['v3', 'tuning'], ['v3', 'heldOut'], ['v4', 'tuning'],
+];
 for (const [set, part] of parts) {
   const r = evaluateNewsPairs(part, clusterStories, 'in-window', set);
   line(`${set} ${part}`, r);
@@ -22,4 +24,4 @@ for (const [set, part] of parts) {
 }
 const old = evaluatePairs(loadPairs());
 line('old pairs.json', old);
-console.log(`news, fresh, v3 tuning: ${found} found, ${wrong} wrong`);
+console.log(`news, fresh, v3, v4 tuning: ${found} found, ${wrong} wrong`);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { clusterStories } from '../../src/dedupe/story-clusters.js';
+import { evaluateNewsPairs, loadNewsPairs } from './story-news-pairs.js';
+
+/**
+ * The fourth batch (tests/fixtures/same-story/v4): 29 real German articles,
+ * 37 same-event and 36 different-event pairs, collected, labelled and split
+ * (seed 20261205, 36 pairs held out: 16 same, 20 different) in session 5
+ * before any model ran on them. Session 4's model on the tuning part, before
+ * any change: 3 of 21 found, none wrong. The fitted model (session 5, set on
+ * this tuning part and every part of news, fresh and v3): 9 of 21, none
+ * wrong. The held-out part was scored once, at the end (`npm run eval:story`):
+ *  - in-window (both reports within 48 hours, the text alone decides): 8 of
+ *    16 found, 1 of 20 different-event pairs merged (a dpa-AFX report of
+ *    Akamai's outage whose last paragraph recalls Fastly's, with the APA
+ *    report of Fastly's) — recall 0.50, precision 0.89;
+ *  - real days: 8 of 16 found, none merged — recall 0.50, precision 1.00.
+ * Session 4's model, scored on it afterwards for comparison: 1 of 16 (1 wrong
+ * in-window, none at real days). Issue 14's goal, recall 0.85 at precision
+ * 0.97, is not met.
+ *
+ * Each test fails when one more pair of either kind goes wrong.
+ */
+const REPORTED = {
+  tuning: { found: 9, same: 21, wrong: 0 },
+  heldOut: { found: 8, same: 16, wrong: 1 },
+  heldOutRealDays: { found: 8, same: 16, wrong: 0 },
+};
+
+describe('the v4 batch of real German news pairs', () => {
+  it('holds 37 same-event and 36 different-event pairs of two outlets each, 36 of them held out', () => {
+    const tuning = loadNewsPairs('tuning', 'v4');
+    const heldOut = loadNewsPairs('heldOut', 'v4');
+    const all = [...tuning, ...heldOut];
+    expect(all.filter((p) => p.label === 'same')).toHaveLength(37);
+    expect(all.filter((p) => p.label === 'different')).toHaveLength(36);
+    expect(heldOut).toHaveLength(36);
+    expect(new Set(all.map((p) => p.name)).size).toBe(73);
+    for (const p of all) expect(p.a.source).not.toBe(p.b.source);
+  });
+
+  it('tuning part: no wrong merge, as many same-event pairs found as reported', () => {
+    const r = evaluateNewsPairs('tuning', clusterStories, 'in-window', 'v4');
+    expect(r.truePositives + r.falseNegatives).toBe(REPORTED.tuning.same);
+    expect(r.wrongMerges).toEqual([]);
+    expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.tuning.found);
+  });
+
+  it('held-out part, both reports inside 48 hours: as reported', () => {
+    const r = evaluateNewsPairs('heldOut', clusterStories, 'in-window', 'v4');
+    expect(r.truePositives + r.falseNegatives).toBe(REPORTED.heldOut.same);
+    expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.heldOut.found);
+    expect(r.falsePositives).toBeLessThanOrEqual(REPORTED.heldOut.wrong);
+  });
+
+  it('held-out part, the reports at their real distance in days: as reported', () => {
+    const r = evaluateNewsPairs('heldOut', clusterStories, 'real-days', 'v4');
+    expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.heldOutRealDays.found);
+    expect(r.falsePositives).toBeLessThanOrEqual(REPORTED.heldOutRealDays.wrong);
+  });
+});
