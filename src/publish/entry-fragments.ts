@@ -60,7 +60,7 @@ export class FragmentCache {
    * Guard the HTML of articles a coming build will likely show (the
    * sanitizer is most of an entry's rendering), a slice at a time with the
    * event loop free in between, until `stop()` says the build is ready to
-   * start: the daemon does this while the story clustering worker works.
+   * start: the daemon does this between the slices of the story clustering.
    * What was prepared is used only for the same content; a wasted prepare
    * costs time, never a byte.
    */
