@@ -88,18 +88,52 @@ export function tombstoneCap(limits: RetentionLimits): number {
   return Math.max(TOMBSTONE_MIN_CAP, TOMBSTONE_FACTOR * limits.maxItems);
 }
 
-/** The tombstones to keep: not expired, not live again, at most the cap (the most recently listed). */
+/**
+ * The tombstones to keep: not expired, not live again, at most the cap (the
+ * most recently listed; on the day where the cap falls, the first listed).
+ * `retired` itself when none goes, which is every poll but the one after a
+ * day turns or the cap is reached: the map holds up to 5 × maxItems entries,
+ * and copying and sorting it held the event loop for 16–28 ms per poll at
+ * 20,000 articles. The cut is found by counting per day, not by sorting.
+ */
 export function pruneTombstones(
-  retired: ReadonlyMap<string, string>,
+  retired: Map<string, string>,
   isLive: (id: string) => boolean,
   limits: RetentionLimits,
   now: Date,
 ): Map<string, string> {
   const expired = tombstoneExpiryDay(limits, now);
-  let entries = [...retired].filter(([id, day]) => day >= expired && !isLive(id));
+  const perDay = new Map<string, number>();
+  let staying = 0;
+  for (const [id, day] of retired) {
+    if (day < expired || isLive(id)) continue;
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    staying++;
+  }
   const cap = tombstoneCap(limits);
-  if (entries.length > cap) entries = entries.sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, cap);
-  return new Map(entries);
+  if (staying === retired.size && staying <= cap) return retired;
+  // Newest days first: the day where the cap falls keeps `room` of its entries, older days none.
+  let cutDay = '';
+  let room = Infinity;
+  if (staying > cap) {
+    let before = 0;
+    for (const day of [...perDay.keys()].sort().reverse()) {
+      const count = perDay.get(day)!;
+      if (before + count > cap) {
+        cutDay = day;
+        room = cap - before;
+        break;
+      }
+      before += count;
+    }
+  }
+  const kept = new Map<string, string>();
+  for (const [id, day] of retired) {
+    if (day < expired || day < cutDay || isLive(id)) continue;
+    if (day === cutDay && room-- <= 0) continue;
+    kept.set(id, day);
+  }
+  return kept;
 }
 
 /** Calendar day (UTC) of a time, the resolution tombstones need. */

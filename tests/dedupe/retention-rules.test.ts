@@ -96,6 +96,32 @@ describe('tombstones', () => {
     expect(pruneTombstones(atCap, () => false, { retentionDays: 30, maxItems: 1 }, now).size).toBe(TOMBSTONE_MIN_CAP);
   });
 
+  it('keeps what a stable sort by day (newest first) cut at the cap keeps, and hands back the same map when none goes', () => {
+    // The former implementation, as the reference: filter, stable sort newest day first, the first `cap`.
+    const reference = (retired: Map<string, string>, isLive: (id: string) => boolean, limits: { retentionDays: number; maxItems: number }) => {
+      const expired = tombstoneExpiryDay(limits, now);
+      let entries = [...retired].filter(([id, day]) => day >= expired && !isLive(id));
+      const cap = tombstoneCap(limits);
+      if (entries.length > cap) entries = entries.sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, cap);
+      return new Map(entries);
+    };
+    const days = ['2026-08-01', '2026-10-30', '2026-11-01', '2026-11-02', '2026-11-20'];
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648), seed % n);
+    for (let round = 0; round < 40; round++) {
+      const retired = new Map<string, string>();
+      const size = TOMBSTONE_MIN_CAP - 50 + random(400);
+      for (let i = 0; i < size; i++) retired.set(`id${random(1_000_000)}`, days[random(days.length)]!);
+      const live = new Set([...retired.keys()].filter(() => random(10) === 0));
+      const isLive = (id: string): boolean => round % 3 !== 0 && live.has(id);
+      const limits = { retentionDays: round % 2 ? 30 : 200, maxItems: 1 };
+      const kept = pruneTombstones(retired, isLive, limits, now);
+      const expected = reference(retired, isLive, limits);
+      expect([...kept].sort(), `round ${round}`).toEqual([...expected].sort());
+      if (expected.size === retired.size) expect(kept, `round ${round}`).toBe(retired);
+    }
+  });
+
   it('days are UTC calendar days', () => {
     expect(dayOf(new Date('2026-11-22T23:59:59.999Z'))).toBe('2026-11-22');
     expect(dayOf(new Date('2026-11-23T00:30:00.000+01:00'))).toBe('2026-11-22');

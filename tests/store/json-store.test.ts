@@ -492,3 +492,24 @@ describe('read-only and locking', () => {
     await store.close();
   });
 });
+
+describe('the tombstones file', () => {
+  it('is written in parts, as the same bytes as one JSON.stringify, and read back whole', async () => {
+    // None, fewer than one part, and more than two parts (1,000 entries each); days out of order.
+    for (const size of [0, 3, 2_345]) {
+      const retired = new Map<string, string>();
+      for (let i = 0; i < size; i++) retired.set(createHash('sha256').update(`${size}:${i}`).digest('hex').slice(0, 16), `2026-${String(1 + (i % 12)).padStart(2, '0')}-0${1 + (i % 9)}`);
+      const store = await open();
+      await store.importData({ retired });
+      await store.flush();
+      await store.close();
+      const text = await readFile(join(data, 'feedkurator.retired.json'), 'utf8');
+      const parsed = JSON.parse(text) as { schemaVersion: number; retired: Record<string, string> };
+      expect(text, `${size} tombstones`).toBe(JSON.stringify({ schemaVersion: parsed.schemaVersion, retired: Object.fromEntries(retired) }));
+      const again = await open();
+      expect(await again.listRetired()).toEqual(retired);
+      await again.close();
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});
