@@ -381,18 +381,7 @@ class JsonStore implements Store {
    * Runs inside #exclusive, so the map does not change meanwhile.
    */
   async #writeRetired(stats: WriteStats): Promise<void> {
-    const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION });
-    const chunks = [`${head.slice(0, -1)},"retired":{`];
-    let part: string[] = [];
-    for (const [id, day] of this.#s.retired) {
-      part.push(`${JSON.stringify(id)}:${JSON.stringify(day)}`);
-      if (part.length < TOPICS_PER_CHUNK) continue;
-      chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
-      part = [];
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (part.length > 0) chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
-    chunks.push('}}');
+    const chunks = await serializeObjectInParts({ schemaVersion: SCHEMA_VERSION }, 'retired', this.#s.retired, () => true);
     await this.#files.writeSerialized(this.#layout.retired, chunks, stats);
   }
 
@@ -408,19 +397,8 @@ class JsonStore implements Store {
     topics.whole = false;
     topics.pending.clear();
     const fileSeq = this.#s.journal.nextSeq - 1;
-    const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, fingerprint: topics.fingerprint, journalSeq: fileSeq } satisfies Omit<TopicsDoc, 'topics'>);
-    const chunks = [`${head.slice(0, -1)},"topics":{`];
-    let part: string[] = [];
-    for (const [id, list] of topics.byId) {
-      if (!this.#s.heads.has(id)) continue;
-      part.push(`${JSON.stringify(id)}:${JSON.stringify(list)}`);
-      if (part.length < TOPICS_PER_CHUNK) continue;
-      chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
-      part = [];
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (part.length > 0) chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
-    chunks.push('}}');
+    const head = { schemaVersion: SCHEMA_VERSION, fingerprint: topics.fingerprint, journalSeq: fileSeq } satisfies Omit<TopicsDoc, 'topics'>;
+    const chunks = await serializeObjectInParts(head, 'topics', topics.byId, (id) => this.#s.heads.has(id));
     try {
       await this.#files.writeSerialized(this.#layout.topics, chunks, stats);
     } catch (err) {
@@ -464,4 +442,26 @@ class JsonStore implements Store {
     if (this.readOnly) throw new StoreError(this.location, 'was opened read-only and cannot be written');
     if (this.#closed) throw new StoreError(this.location, 'is closed and cannot be written');
   }
+}
+
+/**
+ * `{...head, [key]: {id: value, …}}` as JSON.stringify writes it, with the
+ * map's entries (those `keep` accepts) serialized TOPICS_PER_CHUNK at a time
+ * and the event loop free between parts.
+ */
+async function serializeObjectInParts<V>(head: object, key: string, entries: ReadonlyMap<string, V>, keep: (id: string) => boolean): Promise<string[]> {
+  const start = JSON.stringify(head);
+  const chunks = [`${start.slice(0, -1)},${JSON.stringify(key)}:{`];
+  let part: string[] = [];
+  for (const [id, value] of entries) {
+    if (!keep(id)) continue;
+    part.push(`${JSON.stringify(id)}:${JSON.stringify(value)}`);
+    if (part.length < TOPICS_PER_CHUNK) continue;
+    chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
+    part = [];
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (part.length > 0) chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
+  chunks.push('}}');
+  return chunks;
 }
