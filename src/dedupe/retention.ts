@@ -91,10 +91,11 @@ export function tombstoneCap(limits: RetentionLimits): number {
 /**
  * The tombstones to keep: not expired, not live again, at most the cap (the
  * most recently listed; on the day where the cap falls, the first listed).
- * `retired` itself when none goes, which is every poll but the one after a
- * day turns or the cap is reached: the map holds up to 5 × maxItems entries,
- * and copying and sorting it held the event loop for 16–28 ms per poll at
- * 20,000 articles. The cut is found by counting per day, not by sorting.
+ * `retired` itself when none goes (below the cap, no day turned). At the cap
+ * every poll that retires articles goes over it and the map is built anew,
+ * but the cut is found by counting per day instead of sorting: copying and
+ * sorting the up to 5 × maxItems entries held the event loop for 16–28 ms
+ * per poll at 20,000 articles.
  */
 export function pruneTombstones(
   retired: Map<string, string>,
