@@ -40,9 +40,12 @@ export type Timing = 'in-window' | 'real-days';
  * it (tests/fixtures/same-story/v3); its held-out part was scored and
  * reported in session 4, so it is tuning data now.
  * 'v4': the batch collected and split in session 5 before any model ran on
- * it (tests/fixtures/same-story/v4).
+ * it (tests/fixtures/same-story/v4); its held-out part was scored and
+ * reported in session 5, so it is tuning data now.
+ * 'v5': the batch collected and split in session 6, before any model or rule
+ * of session 6 ran on it, by family (tests/fixtures/same-story/v5).
  */
-export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4';
+export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5';
 
 const readJson = <T>(set: NewsSet, file: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;
