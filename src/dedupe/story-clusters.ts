@@ -21,8 +21,10 @@
  * articles passed, or from a reference set the caller fixes (src/curate
  * freezes them per day, so that its index stays valid from poll to poll).
  *
- * An article joins a cluster only if it is the same story as every member
- * (complete linkage), which prevents chains (A≈B, B≈C, A≠C). The lead is the
+ * An article joins a cluster only if it is the same story as more than half
+ * its members and no member vetoes it (majority linkage, StoryIndex.#join),
+ * which prevents chains (A≈B, B≈C, A≠C) without asking a third outlet's
+ * words to match every report before it. The lead is the
  * member stored first, so an entry a reader already has does not change its
  * id when another outlet reports the story later.
  */
@@ -37,6 +39,7 @@ import {
   type PreparedStory,
   type StoryCorpus,
   type StoryWords,
+  vetoBetween,
 } from './story-similarity.js';
 import { hasId } from './story-features.js';
 import { BODY_CHARS, readStoryText } from './story-text.js';
@@ -292,33 +295,52 @@ export class StoryIndex {
   }
 
   /**
-   * Complete linkage: the cluster of earlier articles this one is the same story as every member
-   * of, the one with the highest summed score; none: a cluster of its own.
+   * Majority linkage: the cluster of earlier articles this one is the same story as more than half
+   * the members of, no member sharing its source and no member vetoing it (a title version, CVE id,
+   * day or year of the member's that contradicts it), the one with the highest summed score; none:
+   * a cluster of its own. A cluster of two is joined only when both agree, so A≈B, B≈C, A≠C does not
+   * chain; a third outlet's report that words the story like two of three reports but not like the
+   * third (complete linkage asked for all three) now joins. Decided from earlier articles only, so
+   * the order-independence of StoryIndex holds.
    */
   #join(i: number, mine: Map<number, number>): number[] | undefined {
     let best: number[] | undefined;
     let bestScore = -1;
     const tried = new Set<number[]>();
+    const node = this.#nodes[i]!;
     for (const j of mine.keys()) {
       const cluster = this.#clusterOf[j]!;
       if (tried.has(cluster)) continue;
       tried.add(cluster);
       let score = 0;
+      let agree = 0;
       let joins = true;
       for (const m of cluster) {
-        const s = mine.get(m);
-        if (s === undefined || sharesSource(this.#nodes[i]!, this.#nodes[m]!)) {
+        if (sharesSource(node, this.#nodes[m]!)) {
           joins = false;
           break;
         }
+        const s = mine.get(m);
+        if (s === undefined) continue;
+        agree++;
         score += s;
       }
-      if (joins && score > bestScore) {
-        best = cluster;
-        bestScore = score;
-      }
+      if (!joins || agree * 2 <= cluster.length || score <= bestScore) continue;
+      // The members not among the agreeing ones may still veto (their comparison was skipped or said no).
+      if (agree < cluster.length && this.#anyVeto(i, cluster, mine)) continue;
+      best = cluster;
+      bestScore = score;
     }
     return best;
+  }
+
+  #anyVeto(i: number, cluster: readonly number[], mine: Map<number, number>): boolean {
+    const story = this.#stories[i]!;
+    for (const m of cluster) {
+      if (mine.has(m)) continue;
+      if (vetoBetween(story, this.#stories[m]!)) return true;
+    }
+    return false;
   }
 }
 

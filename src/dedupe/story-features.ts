@@ -60,6 +60,7 @@ export const FEATURE_NAMES = [
   'actorConflict',
   'sameWeekday',
   'mainCover',
+  'repeatConflict',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -79,12 +80,13 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
     Math.min(aCover, bCover),
     least > 0 ? shared / least : 0,
     Math.min(2, countShared(a.text.quantities, b.text.quantities)),
-    Math.min(1, stageConflicts(a.text.stages, b.text.stages)),
+    Math.min(1, stageConflicts(a.text.stages, b.text.stages, 'repeat')),
     Math.min(RARE_CAP, rare),
     Math.min(2, countSharedDates(a.text.days, b.text.days)),
     actorConflict(a, b) ? 1 : 0,
     sameWeekday(a.text.days, b.text.days) ? 1 : 0,
     Math.min(mainCover(a, b, w), mainCover(b, a, w)),
+    a.text.stages.includes('repeat') !== b.text.stages.includes('repeat') ? 1 : 0,
   ];
 }
 

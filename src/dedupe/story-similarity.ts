@@ -246,6 +246,11 @@ function sumWeight(x: Int32Array, w: Float64Array): number {
   return sum;
 }
 
+/** The veto between two stories, if any, without weighing the evidence (cheaper than compareStories). */
+export function vetoBetween(a: PreparedStory, b: PreparedStory): StoryComparison['veto'] {
+  return findVeto(a.text, b.text);
+}
+
 function findVeto(a: StoryText, b: StoryText): StoryComparison['veto'] {
   if (a.headDays.length > 0 && b.headDays.length > 0) {
     if (conflictingDays(a.headDays, b.headDays, 'weekday:') || conflictingDays(a.headDays, b.headDays, 'date:')) return 'different-days';

@@ -249,7 +249,25 @@ function readDays(tokens: readonly Token[], days: Set<string>): void {
     if (month >= 0 && token.dotAfter && /^\d{1,2}$/.test(token.folded)) days.add(`date:${Number(token.folded)}.${month + 1}`);
     const numeric = NUMERIC_DATE.exec(token.folded);
     if (numeric) days.add(`date:${Number(numeric[1])}.${Number(numeric[2])}`);
+    const short = shortDateOf(token, tokens[i - 1]);
+    if (short) days.add(short);
   });
+}
+
+const SHORT_DATE = /^(\d{1,2})\.(\d{1,2})$/;
+const BEFORE_DATE = new Set(['am', 'vom', 'ab', 'bis', 'seit', 'zum', 'den', 'dem']);
+
+/**
+ * "am 5.12.", "seit dem 18.11.": a day and month with a full stop after them and a preposition
+ * (or a weekday) before, read as the calendar day (date:5.12), not as a version 5.12.
+ */
+function shortDateOf(token: Token, prev: Token | undefined): string | undefined {
+  if (!token.dotAfter || prev === undefined) return undefined;
+  const m = SHORT_DATE.exec(token.folded);
+  if (!m || !(BEFORE_DATE.has(prev.folded) || WEEKDAY.test(prev.folded))) return undefined;
+  const day = Number(m[1]);
+  const month = Number(m[2]);
+  return day >= 1 && day <= 31 && month >= 1 && month <= 12 ? `date:${day}.${month}` : undefined;
 }
 
 /** "N.N" for "6.12", "cve-N-N" for a CVE id: ids of one shape name versions of one kind of thing. */
@@ -273,7 +291,49 @@ function tokenize(input: string): Token[] {
       commaAfter: text.charCodeAt(end) === 44 && after >= 48 && after <= 57,
     });
   }
-  return tokens;
+  return joinReleaseCandidates(tokens);
+}
+
+/** "Release Candidate", "Release-Kandidat(en)", "RC": the words before a release candidate's number. */
+const RC_WORD = /^(release-?candidate|release-?kandidat(en)?|rc)$/;
+const CANDIDATE = /^(candidate|kandidat(en)?)$/;
+const ORDINALS = 'erste zweite dritte vierte fuenfte sechste siebte achte neunte zehnte'.split(' ');
+
+/**
+ * One spelling for a release candidate, so that reports that write it out meet those that abbreviate
+ * it: "Release Candidate 1", "RC 1", "Release-Kandidat 7" and "ersten Release Candidate" read as the
+ * token rc1 … rc7, as "6.0-rc1" and "RC1" already are. A candidate without a number stays words.
+ */
+function joinReleaseCandidates(tokens: Token[]): Token[] {
+  let out: Token[] | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let words = 0;
+    if (RC_WORD.test(t.folded)) words = 1;
+    else if (t.folded === 'release' && CANDIDATE.test(tokens[i + 1]?.folded ?? '')) words = 2;
+    if (words === 0) {
+      out?.push(t);
+      continue;
+    }
+    const after = tokens[i + words];
+    const ordinal = ORDINALS.findIndex((o) => tokens[i - 1]?.folded.startsWith(o) === true && tokens[i - 1]!.folded.length <= o.length + 1);
+    let number: string | undefined;
+    let last = i + words - 1;
+    if (after && INTEGER.test(after.folded) && after.folded.length <= 2) {
+      number = String(Number(after.folded));
+      last = i + words;
+    } else if (ordinal >= 0) number = String(ordinal + 1);
+    if (number === undefined) {
+      out?.push(t);
+      continue;
+    }
+    out ??= tokens.slice(0, i);
+    if (ordinal >= 0 && number === String(ordinal + 1) && out.length > 0 && out[out.length - 1] === tokens[i - 1]) out.pop();
+    const end = tokens[last]!;
+    out.push({ raw: `rc${number}`, folded: `rc${number}`, dotAfter: end.dotAfter, commaAfter: end.commaAfter });
+    i = last;
+  }
+  return out ?? tokens;
 }
 
 function isWordChar(code: number): boolean {
@@ -324,6 +384,7 @@ function addWord(piece: string, words: Set<string>): void {
 function versionOf(part: string, token: Token, prev: Token | undefined, next: Token | undefined): string | undefined {
   if (CVE.test(part) || RELEASE_CANDIDATE.test(part)) return part;
   if (THOUSANDS.test(part) || NUMERIC_DATE.test(part)) return undefined;
+  if (shortDateOf(token, prev) !== undefined) return undefined;
   if (DOTTED_VERSION.test(part)) return part.replace(/^v/, '').replace(/(\.0)+$/, ''); // "v5.0" and "5" name one release
   if (!INTEGER.test(part) || YEAR.test(part)) return undefined;
   // A bare number is a version only right after a name ("Debian 13", "Linux 6"), and not before a unit or as an ordinal.

@@ -5,8 +5,11 @@
  *
  * Scores every labelled part as clustering sees it (clusterStories over the
  * whole part at once, each pair in its own slot of time):
- *  - v4: the batch collected in session 5, split before any model ran on
- *    it; its held-out part is the figure to read;
+ *  - v5: the batch collected in session 6, split by family before any
+ *    model ran on it; its held-out part is the figure to read (and, on its
+ *    own, its pairs between events no earlier set reports: newEvents);
+ *  - v4: the batch collected in session 5; its held-out part was scored and
+ *    reported in session 5, so it is tuning data now;
  *  - v3: the batch collected in session 4; its held-out part was scored and
  *    reported in session 4, so it is tuning data now;
  *  - fresh: the batch collected in session 3; its held-out part was scored
@@ -36,7 +39,8 @@ function line(name: string, r: Evaluation): void {
 }
 
 const sets: [NewsSet, string][] = [
-  ['v4', 'fourth batch v4 (session 5)'],
+  ['v5', 'fifth batch v5 (session 6)'],
+  ['v4', 'fourth batch v4 (session 5, held-out seen in session 5)'],
   ['v3', 'third batch v3 (session 4, held-out seen in session 4)'],
   ['fresh', 'fresh batch (session 3, held-out seen in session 3)'],
   ['news', 'first news set (held-out seen in session 2)'],
@@ -48,6 +52,10 @@ for (const [set, label] of sets) {
       line(`  ${part}, ${timing}`, evaluateNewsPairs(part, clusterStories, timing, set));
     }
   }
+}
+// v5's pairs between events no earlier set reports (the batch's newEvents flag), held-out part.
+for (const timing of ['in-window', 'real-days'] as Timing[]) {
+  line(`v5 heldOut, new events only, ${timing}`, evaluateNewsPairs('heldOut', clusterStories, timing, 'v5', (p) => p.newEvents === true));
 }
 console.log('old teaser set');
 line('  holdout.json', evaluatePairs(loadPairs('holdout.json')));

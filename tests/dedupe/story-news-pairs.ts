@@ -19,6 +19,8 @@ export interface NewsPair {
   a: NewsArticle;
   b: NewsArticle;
   why: string;
+  /** v5: both events are reported by no earlier set. */
+  newEvents?: boolean;
 }
 export type NewsPart = 'tuning' | 'heldOut';
 /**
@@ -54,11 +56,14 @@ const readJson = <T>(set: NewsSet, file: string): T =>
 export function loadNewsPairs(part: NewsPart, set: NewsSet = 'news'): NewsPair[] {
   const { articles } = readJson<{ articles: NewsArticle[] }>(set, 'articles.json');
   const byId = new Map(articles.map((a) => [a.id, a]));
-  const { pairs } = readJson<{ pairs: { name: string; label: 'same' | 'different'; a: string; b: string; why: string }[] }>(set, 'pairs.json');
+  const { pairs } = readJson<{ pairs: { name: string; label: 'same' | 'different'; a: string; b: string; why: string; newEvents?: boolean }[] }>(
+    set,
+    'pairs.json',
+  );
   const names = new Set(readJson<Record<NewsPart, string[]>>(set, 'split.json')[part]);
   return pairs
     .filter((p) => names.has(p.name))
-    .map((p) => ({ name: p.name, label: p.label, a: byId.get(p.a)!, b: byId.get(p.b)!, why: p.why }));
+    .map((p) => ({ name: p.name, label: p.label, a: byId.get(p.a)!, b: byId.get(p.b)!, why: p.why, newEvents: p.newEvents }));
 }
 
 // Wider than any real distance between the two items of a pair (the longest is about two years).
@@ -110,8 +115,9 @@ export function evaluateNewsPairs(
   cluster: (articles: StoredArticle[]) => { lead: StoredArticle; others: StoredArticle[] }[],
   timing: Timing = 'in-window',
   set: NewsSet = 'news',
+  only: (p: NewsPair) => boolean = () => true,
 ): NewsEvaluation {
-  const pairs = loadNewsPairs(part, set);
+  const pairs = loadNewsPairs(part, set).filter(only);
   const articles = pairs.flatMap((p, i) => pairArticles(p, i, timing));
   return scorePairs(pairs, articles, cluster(articles));
 }

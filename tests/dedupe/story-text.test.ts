@@ -22,6 +22,24 @@ describe('readStoryText: numbers in context', () => {
     expect(ids('Support endet im März 2026')).toEqual([]);
   });
 
+  it('reads a release candidate written out as the same id as its short form', () => {
+    expect(ids('Linux 6.0: Release Candidate 1 ist da')).toEqual(['6', 'rc1']);
+    expect(ids('Linux 6.0: Release-Kandidat 7 freigegeben')).toEqual(['6', 'rc7']);
+    expect(ids('Torvalds gibt den ersten Release-Kandidaten von Linux 6.0 frei')).toEqual(['6', 'rc1']);
+    expect(ids('Linux 6.0 RC 3 bringt Korrekturen')).toEqual(['6', 'rc3']);
+    expect(ids('Linux 6.0-rc1 ist da')).toEqual(['6', 'rc1']);
+    // Without a number a candidate names no id, and a year after it is no candidate number.
+    expect(ids('Linux 6.0 liegt als Release Candidate vor')).toEqual(['6']);
+    expect(readStoryText('Release Candidate 2024', '').ids).toEqual([]);
+  });
+
+  it('reads "am 5.12." as a calendar day, not as version 5.12', () => {
+    const text = readStoryText('Cloudflare down: Störung legt Webseiten am 5.12. lahm', '');
+    expect(text.ids).toEqual([]);
+    expect(text.days).toContain('date:5.12');
+    expect(ids('Linux 6.12. ist fertig')).toEqual(['6.12']);
+  });
+
   it('keeps names with digits as words, not as versions', () => {
     const text = readStoryText('Log4Shell: Lücke in Log4j', 'IPv4-Adressen werden teurer');
     expect(text.ids).toEqual([]);

@@ -3,10 +3,10 @@
  * `npx tsx tests/dedupe/story-train.ts [--write]`.
  *
  * Training data (in-window timing): every part of the real-news pairs whose
- * held-out part was scored and reported before (news, fresh, v3), the TUNING
- * part of v4 (tests/fixtures/same-story/v4/split.json) and the older teaser
- * set (pairs.json, not its holdout.json). v4's held-out part is never read
- * here.
+ * held-out part was scored and reported before (news, fresh, v3, v4), the
+ * TUNING part of v5 (tests/fixtures/same-story/v5/split.json) and the older
+ * teaser set (pairs.json, not its holdout.json). v5's held-out part is never
+ * read here.
  * Pairs a veto decides (different versions, CVE ids, days) are left out:
  * the model never sees them in use either.
  *
@@ -46,6 +46,7 @@ const SIGN: Record<(typeof FEATURE_NAMES)[number], 1 | -1> = {
   actorConflict: -1,
   sameWeekday: 1,
   mainCover: 1,
+  repeatConflict: -1,
 };
 
 interface Row {
@@ -81,13 +82,14 @@ function rowsOf(
 const DROPPED = new Set((process.env.STORY_DROP ?? '').split(',').filter(Boolean).map((n) => FEATURE_NAMES.indexOf(n as never)));
 
 export function trainingRows(): Row[] {
-  // The held-out parts of news, fresh and v3 were scored and reported before
-  // (sessions 2 to 4), so they are tuning data now; only v4's held-out part is clean.
+  // The held-out parts of news, fresh, v3 and v4 were scored and reported before
+  // (sessions 2 to 5), so they are tuning data now; only v5's held-out part is clean.
   // Each part is its own corpus (word weights), as the evaluation clusters it.
   const parts: [NewsSet, NewsPart][] = [['news', 'tuning'], ['news', 'heldOut']];
   if (!process.env.STORY_NO_FRESH) parts.push(['fresh', 'tuning'], ['fresh', 'heldOut']);
   if (!process.env.STORY_NO_V3) parts.push(['v3', 'tuning'], ['v3', 'heldOut']);
-  if (!process.env.STORY_NO_V4) parts.push(['v4', 'tuning']);
+  if (!process.env.STORY_NO_V4) parts.push(['v4', 'tuning'], ['v4', 'heldOut']);
+  if (!process.env.STORY_NO_V5) parts.push(['v5', 'tuning']);
   const old = loadPairs();
   return [
     ...parts.flatMap(([set, part]) => {
@@ -205,7 +207,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const out = {
       ...(fixed ? { weighedBy: 'hand (STORY_FIXED), only the threshold set from the data' } : {}),
-      trainedOn: 'tests/fixtures/same-story/news, /fresh and /v3, all parts (their held-out parts were reported in sessions 2, 3 and 4), the tuning part of /v4 (in-window) + tests/fixtures/same-story/pairs.json; v4 held-out never read',
+      trainedOn: 'tests/fixtures/same-story/news, /fresh, /v3 and /v4, all parts (their held-out parts were reported in sessions 2 to 5), the tuning part of /v5 (in-window) + tests/fixtures/same-story/pairs.json; v5 held-out never read',
       trainer: `tests/dedupe/story-train.ts (${fixed ? `STORY_FIXED=${fixed.join(',')}` : `logistic regression, L2 ${L2}`}; threshold = ${
         process.env.STORY_PRECISION ? `lowest score with training precision >= ${process.env.STORY_PRECISION}` : 'best different-event pair'
       } + ${MARGIN}; every weight kept to its sign${NEGATIVE_WEIGHT !== 1 ? `, different-event pairs weighed ${NEGATIVE_WEIGHT}` : ''})`,

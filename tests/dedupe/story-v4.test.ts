@@ -22,12 +22,13 @@ import { evaluateNewsPairs, loadNewsPairs } from './story-news-pairs.js';
  * Each test fails when one more pair of either kind goes wrong.
  */
 const REPORTED = {
-  tuning: { found: 9, same: 21, wrong: 0 },
+  // Session 6's refit (v4 and v5 tuning data added): 8 of 21 (session 5: 9).
+  tuning: { found: 8, same: 21, wrong: 0 },
   heldOut: { found: 8, same: 16, wrong: 1 },
   heldOutRealDays: { found: 8, same: 16, wrong: 0 },
 };
 
-describe('the v4 batch of real German news pairs', () => {
+describe('the v4 batch of real German news pairs (tuning data since session 6)', () => {
   it('holds 37 same-event and 36 different-event pairs of two outlets each, 36 of them held out', () => {
     const tuning = loadNewsPairs('tuning', 'v4');
     const heldOut = loadNewsPairs('heldOut', 'v4');
