@@ -9,7 +9,7 @@
  *
  * A linear model weighs the evidence: story-model.json, a logistic
  * regression fitted by tests/dedupe/story-train.ts on tuning data only (every
- * part of the pair sets whose held-out part was already reported, v4's tuning
+ * part of the pair sets whose held-out part was already reported, v5's tuning
  * part and the older teaser set), each weight kept to the direction a person
  * reads its term in, shipped as data. Its score is the sum of weight ×
  * feature plus a bias, so every decision can be read back term by term
