@@ -50,6 +50,8 @@ export function htmlToText(html: string): string {
 }
 
 export function collapseWhitespace(text: string): string {
+  // Without soft hyphens or zero-width spaces every run is whitespace and becomes one space: no callback per run.
+  if (!/[\u00ad\u200b]/.test(text)) return text.replace(/\s+/g, ' ').trim();
   return text.replace(/[\s\u00ad\u200b]+/g, (match) => (/^[\u00ad\u200b]+$/.test(match) ? '' : ' ')).trim();
 }
 

@@ -22,8 +22,10 @@ export function prepareXml(text: string): { xml: string; repairs: string[] } {
     controls++;
     return '';
   });
-  const rss091 = /<!DOCTYPE\s+rss\s+(?:PUBLIC\s+"-\/\/Netscape Communications\/\/DTD RSS 0\.91|SYSTEM\s+["'][^"']*rss-0\.91\.dtd)/i.test(xml);
-  xml = removeDoctype(xml);
+  // One search for the DOCTYPE: both readings below start at the first one, or there is none.
+  const doctype = xml.search(/<!DOCTYPE/i);
+  const rss091 = doctype !== -1 && RSS_091_DOCTYPE.test(xml.slice(doctype));
+  if (doctype !== -1) xml = removeDoctype(xml, doctype);
   const counts: EntityCounts = { ampersands: 0, unknown: 0, html: 0, names: new Set(), rss091 };
   xml = mapOutsideCdata(xml, (segment) => repairEntities(segment, counts));
   xml = wrapMarkupFields(xml);
@@ -71,9 +73,10 @@ export function refuseEntityDeclarations(text: string): void {
   if (at !== -1) throw new ParseError(/\bSYSTEM\b|\bPUBLIC\b/i.test(text.slice(at)) ? XXE : LAUGHS);
 }
 
-function removeDoctype(xml: string): string {
-  const start = xml.search(/<!DOCTYPE/i);
-  if (start === -1) return xml;
+const RSS_091_DOCTYPE = /<!DOCTYPE\s+rss\s+(?:PUBLIC\s+"-\/\/Netscape Communications\/\/DTD RSS 0\.91|SYSTEM\s+["'][^"']*rss-0\.91\.dtd)/i;
+
+/** Removes the DOCTYPE that starts at `start` (the first one), refusing one that declares entities. */
+function removeDoctype(xml: string, start: number): string {
   const end = findDoctypeEnd(xml, start);
   const doctype = xml.slice(start, end);
   if (/<!ENTITY/i.test(doctype)) {
@@ -96,28 +99,41 @@ function findDoctypeEnd(xml: string, start: number): number {
   return close + 1;
 }
 
-/** Applies `fix` to everything except CDATA sections and comments. */
+/**
+ * Applies `fix` to everything except CDATA sections and comments. The text
+ * is copied only when `fix` changed a part: most feeds need no repair, and
+ * joining the parts again costs more than all the searching.
+ */
 function mapOutsideCdata(xml: string, fix: (segment: string) => string): string {
-  const parts: string[] = [];
+  let parts: string[] | undefined;
+  /** xml[0, copied) is in `parts`, repairs included. */
+  let copied = 0;
+  const fixPart = (from: number, to: number): void => {
+    const segment = xml.slice(from, to);
+    const fixed = fix(segment);
+    if (fixed === segment) return;
+    (parts ??= []).push(xml.slice(copied, from), fixed);
+    copied = to;
+  };
   let pos = 0;
+  // Each search runs again only once the scan has passed its last find: a feed with CDATA in every
+  // item and no comment would otherwise search for "<!--" to the end of the document per section.
+  let cdata = -2;
+  let comment = -2;
   while (pos < xml.length) {
-    const cdata = xml.indexOf('<![CDATA[', pos);
-    const comment = xml.indexOf('<!--', pos);
+    if (cdata !== -1 && cdata < pos) cdata = xml.indexOf('<![CDATA[', pos);
+    if (comment !== -1 && comment < pos) comment = xml.indexOf('<!--', pos);
     const next = cdata === -1 ? comment : comment === -1 ? cdata : Math.min(cdata, comment);
     if (next === -1) break;
     const terminator = next === cdata ? ']]>' : '-->';
     const end = xml.indexOf(terminator, next);
-    parts.push(fix(xml.slice(pos, next)));
-    if (end === -1) {
-      // Unclosed: the XML parser will report it; nothing after it is markup.
-      parts.push(xml.slice(next));
-      return parts.join('');
-    }
-    parts.push(xml.slice(next, end + terminator.length));
+    fixPart(pos, next);
+    // Unclosed: the XML parser will report it; nothing after it is markup.
+    if (end === -1) return parts ? parts.join('') + xml.slice(copied) : xml;
     pos = end + terminator.length;
   }
-  parts.push(fix(xml.slice(pos)));
-  return parts.join('');
+  fixPart(pos, xml.length);
+  return parts ? parts.join('') + xml.slice(copied) : xml;
 }
 
 const entityCache = new Map<string, string>();
