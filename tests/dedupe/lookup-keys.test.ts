@@ -60,4 +60,21 @@ describe('KeyIndex: first writer wins', () => {
     index.remove(first);
     expect(index.size).toBe(0);
   });
+
+  it('removing by ids forgets, in one pass, exactly what removing each article does, and keys an older version left', () => {
+    const third = head('third', 'url:a.example/3', 'https://a.example/3', [{ name: 't', guid: 'g3', firstSeen: seen }]);
+    const moved = { ...third, link: 'https://a.example/3b', key: 'url:a.example/3' };
+    const byEach = new KeyIndex();
+    const byIds = new KeyIndex();
+    for (const index of [byEach, byIds]) for (const article of [first, second, third, moved]) index.add(article);
+    expect(byIds.get('url:a.example/3b')).toBe('third');
+    byEach.remove(second);
+    byEach.remove(third);
+    byIds.removeIds(new Set(['second', 'third', 'unknown']));
+    for (const key of ['url:a.example/1', 'guid:s:shared', 'url:a.example/2', 'url:a.example/3', 'guid:t:g3']) expect(byIds.get(key), key).toBe(byEach.get(key));
+    expect(byIds.get('url:a.example/3b')).toBeUndefined();
+    expect(byIds.size).toBe(2);
+    byIds.removeIds(new Set());
+    expect(byIds.size).toBe(2);
+  });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  dayOf, pruneTombstones, selectExpired, tombstoneCap, tombstoneExpiryDay, TOMBSTONE_FACTOR, TOMBSTONE_MIN_CAP, TOMBSTONE_MIN_DAYS,
+  dayOf, selectExpired, tombstoneCap, Tombstones, tombstoneExpiryDay, TOMBSTONE_FACTOR, TOMBSTONE_MIN_CAP, TOMBSTONE_MIN_DAYS,
 } from '../../src/dedupe/retention.js';
 
 const DAY = 86_400_000;
@@ -16,6 +16,19 @@ describe('selectExpired', () => {
       { id: 'new', published: at(0), firstSeen: at(0) },
     ];
     expect(selectExpired(articles, { retentionDays: 60, maxItems: 10 }, now)).toEqual(['older']);
+  });
+
+  it('reads a date in any form Date.parse reads, compared as a time (an offset, no milliseconds)', () => {
+    const edge = now.getTime() - 60 * DAY;
+    const articles = [
+      { id: 'offset-kept', published: new Date(edge).toISOString().replace('Z', '+00:00'), firstSeen: at(0) },
+      { id: 'plus-two-dropped', published: '2026-09-23T13:59:59+02:00', firstSeen: at(0) },
+      { id: 'plus-two-kept', published: '2026-09-23T14:00:00+02:00', firstSeen: at(0) },
+      { id: 'no-ms-dropped', published: '2026-09-23T11:59:59Z', firstSeen: at(0) },
+      { id: 'canonical-kept', published: '2026-09-23T12:00:00.000Z', firstSeen: at(0) },
+    ];
+    expect(new Date(edge).toISOString()).toBe('2026-09-23T12:00:00.000Z');
+    expect(selectExpired(articles, { retentionDays: 60, maxItems: 10 }, now)).toEqual(['plus-two-dropped', 'no-ms-dropped']);
   });
 
   it('beyond maxItems drops the oldest; exactly maxItems drops none', () => {
@@ -74,51 +87,64 @@ describe('tombstones', () => {
     expect(tombstoneCap({ retentionDays: 60, maxItems: 201 })).toBe(1005);
   });
 
-  it('pruning keeps the listed-on-expiry-day ones, drops older ones and live articles', () => {
+  it('pruning keeps the listed-on-expiry-day ones and drops older ones', () => {
     const limits = { retentionDays: 30, maxItems: 1 };
-    const retired = new Map([
+    const tombstones = new Tombstones([
       ['edge', '2026-08-24'],
       ['expired', '2026-08-23'],
-      ['live', '2026-11-20'],
       ['recent', '2026-11-21'],
     ]);
-    expect(pruneTombstones(retired, (id) => id === 'live', limits, now)).toEqual(new Map([['edge', '2026-08-24'], ['recent', '2026-11-21']]));
+    expect(tombstones.prune(limits, now)).toBe(1);
+    expect([...tombstones.entries()]).toEqual([['edge', '2026-08-24'], ['recent', '2026-11-21']]);
+    expect(tombstones.prune(limits, now)).toBe(0);
   });
 
-  it('beyond the cap the most recently listed stay', () => {
-    const retired = new Map<string, string>();
-    for (let i = 0; i < TOMBSTONE_MIN_CAP + 3; i++) retired.set(`id${i}`, i < 3 ? '2026-10-01' : i % 2 ? '2026-11-01' : '2026-11-02');
-    const kept = pruneTombstones(retired, () => false, { retentionDays: 30, maxItems: 1 }, now);
-    expect(kept.size).toBe(TOMBSTONE_MIN_CAP);
-    for (const id of ['id0', 'id1', 'id2']) expect(kept.has(id), id).toBe(false);
+  it('beyond the cap the most recently listed stay; listing again on a later day moves a tombstone behind the others', () => {
+    const tombstones = new Tombstones();
+    for (let i = 0; i < TOMBSTONE_MIN_CAP + 3; i++) tombstones.list(`id${i}`, i < 3 ? '2026-10-01' : '2026-11-01');
+    expect(tombstones.list('id0', '2026-11-02')).toBe(true); // id0 listed again: now the most recent
+    expect(tombstones.list('id0', '2026-11-02')).toBe(false);
+    const limits = { retentionDays: 30, maxItems: 1 };
+    expect(tombstones.prune(limits, now)).toBe(3);
+    expect(tombstones.size).toBe(TOMBSTONE_MIN_CAP);
+    for (const id of ['id1', 'id2', 'id3']) expect(tombstones.has(id), id).toBe(false);
+    expect(tombstones.get('id0')).toBe('2026-11-02');
     // At the cap exactly, nothing goes.
-    const atCap = new Map([...retired].slice(3));
-    expect(pruneTombstones(atCap, () => false, { retentionDays: 30, maxItems: 1 }, now).size).toBe(TOMBSTONE_MIN_CAP);
+    expect(tombstones.prune(limits, now)).toBe(0);
   });
 
-  it('keeps what a stable sort by day (newest first) cut at the cap keeps, and hands back the same map when none goes', () => {
-    // The former implementation, as the reference: filter, stable sort newest day first, the first `cap`.
-    const reference = (retired: Map<string, string>, isLive: (id: string) => boolean, limits: { retentionDays: number; maxItems: number }) => {
+  it('keeps what a stable sort by day cut from the oldest end keeps, whatever order the days come in', () => {
+    // The reference: drop the expired, sort by day (stable), drop from the front while over the cap.
+    const reference = (listed: readonly [string, string][], limits: { retentionDays: number; maxItems: number }) => {
+      const latest = new Map<string, string>();
+      for (const [id, day] of listed) {
+        if (latest.get(id) === day) continue;
+        latest.delete(id); // a later day moves it behind
+        latest.set(id, day);
+      }
       const expired = tombstoneExpiryDay(limits, now);
-      let entries = [...retired].filter(([id, day]) => day >= expired && !isLive(id));
-      const cap = tombstoneCap(limits);
-      if (entries.length > cap) entries = entries.sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).slice(0, cap);
-      return new Map(entries);
+      const entries = [...latest].filter(([, day]) => day >= expired).sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+      return entries.slice(Math.max(0, entries.length - tombstoneCap(limits)));
     };
     const days = ['2026-08-01', '2026-10-30', '2026-11-01', '2026-11-02', '2026-11-20'];
     let seed = 7;
     const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648), seed % n);
     for (let round = 0; round < 40; round++) {
-      const retired = new Map<string, string>();
+      const listed: [string, string][] = [];
       const size = TOMBSTONE_MIN_CAP - 50 + random(400);
-      for (let i = 0; i < size; i++) retired.set(`id${random(1_000_000)}`, days[random(days.length)]!);
-      const live = new Set([...retired.keys()].filter(() => random(10) === 0));
-      const isLive = (id: string): boolean => round % 3 !== 0 && live.has(id);
-      const limits = { retentionDays: round % 2 ? 30 : 200, maxItems: 1 };
-      const kept = pruneTombstones(retired, isLive, limits, now);
-      const expected = reference(retired, isLive, limits);
-      expect([...kept].sort(), `round ${round}`).toEqual([...expected].sort());
-      if (expected.size === retired.size) expect(kept, `round ${round}`).toBe(retired);
+      // Even rounds: days only move forward (a poll after another); odd rounds: any order (an older file, a clock set back).
+      for (let i = 0; i < size; i++) {
+        const day = round % 2 ? days[random(days.length)]! : days[Math.min(days.length - 1, Math.floor((i / size) * days.length))]!;
+        listed.push([`id${random(1_000_000)}`, day]);
+      }
+      const half = listed.length >> 1;
+      const tombstones = new Tombstones(listed.slice(0, half));
+      for (const [id, day] of listed.slice(half)) tombstones.list(id, day);
+      const limits = { retentionDays: round % 4 < 2 ? 30 : 200, maxItems: 1 };
+      const expected = reference(listed, limits);
+      const before = tombstones.size;
+      expect(tombstones.prune(limits, now), `round ${round}`).toBe(before - expected.length);
+      expect([...tombstones.entries()], `round ${round}`).toEqual(expected);
     }
   });
 

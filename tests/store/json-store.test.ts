@@ -245,6 +245,28 @@ describe('heads in memory, content on disk', () => {
     expect(await again.getArticles(['unknown-id'])).toEqual([]);
   });
 
+  it('fetches articles from the journal and from their day files alike, as a whole-day read gives them', async () => {
+    const store = await spreadOverDays(12, 4);
+    const same = async (s: Store) => {
+      const whole = await allArticles(s);
+      const ids = whole.map((a) => a.id);
+      expect(await s.getArticles(ids)).toEqual(whole);
+      expect(await s.getArticles([ids[5]!, 'unknown', ids[2]!])).toEqual([whole[5], whole[2]]);
+    };
+    await same(store);
+    // A head-only change (a second source), a new content and a new article: all in the journal.
+    await merge(store, 't', [item(0)], DAY2);
+    await merge(store, 's', [item(1, { content: '<p>Neu geschrieben</p>' }), item(99)], DAY2);
+    await same(store);
+    await store.flush();
+    await same(store);
+    await store.close();
+    const again = await open();
+    await same(again);
+    const [changed] = await again.getArticles([(await again.listHeads()).find((h) => h.title === 'Artikel 1')!.id]);
+    expect(changed!.content).toContain('Neu geschrieben');
+  });
+
   it('gives heads without categories or enclosures one shared frozen empty list; a later version with categories is stored whole', async () => {
     const store = await open();
     await merge(store, 's', [item(1, { categories: [] }), item(2, { categories: [] }), item(3)], DAY1);
@@ -344,6 +366,23 @@ describe('retention', () => {
     const again = await open();
     expect((await allArticles(again)).map((a) => a.title).sort()).toEqual(['Artikel 2', 'Artikel 3']);
     expect((await again.listHeads()).map((h) => h.title).sort()).toEqual(['Artikel 2', 'Artikel 3']);
+  });
+
+  it('an imported article has no tombstone; articles retired at once stay retired', async () => {
+    const source = await open();
+    await merge(source, 's', [1, 2, 3].map((n) => item(n)), DAY1);
+    const articles = await allArticles(source);
+    await source.close();
+    await rm(data, { recursive: true, force: true });
+    const store = await open();
+    const retired = new Map([[articles[0]!.id, '2026-11-19'], ['gone', '2026-11-18']]);
+    await store.importData({ articles, retired });
+    expect(await store.listRetired()).toEqual(new Map([['gone', '2026-11-18']]));
+    expect(await store.applyRetention({ retentionDays: 3650, maxItems: 0 }, DAY2)).toEqual({ dropped: 3 });
+    expect([...(await store.listRetired()).keys()].sort()).toEqual(['gone', ...articles.map((a) => a.id)].sort());
+    const plan = await merge(store, 's', [1, 2, 3].map((n) => item(n)), DAY2);
+    expect(plan.counts).toEqual({ new: 0, updated: 0, duplicates: 3 });
+    expect(await store.countArticles()).toBe(0);
   });
 
   it('beyond maxItems drops the oldest and rewrites a partly emptied segment', async () => {

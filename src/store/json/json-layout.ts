@@ -78,8 +78,13 @@ async function listMatches(dir: string, pattern: RegExp): Promise<RegExpExecArra
  * JSON.parse must flatten again, 0.35 s more CPU over a 20,000-article store.
  */
 export async function readOptional(path: string): Promise<string | null> {
+  return (await readOptionalBytes(path))?.toString('utf8') ?? null;
+}
+
+/** The bytes of a file, or null when it does not exist. */
+export async function readOptionalBytes(path: string): Promise<Buffer | null> {
   try {
-    return (await readFile(path)).toString('utf8');
+    return await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;

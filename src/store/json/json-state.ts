@@ -8,6 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { KeyIndex } from '../../dedupe/article-keys.js';
+import { Tombstones } from '../../dedupe/retention.js';
 import type { ArticleHead, CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import { SCHEMA_VERSION, segmentDayOf, type JsonLayout } from './json-layout.js';
 import { Journal, type JournalDoc } from './journal.js';
@@ -26,7 +27,7 @@ export class JsonState {
   readonly heads = new Map<string, ArticleHead>();
   readonly keys = new KeyIndex();
   readonly strings = new SharedStrings();
-  retired = new Map<string, string>();
+  retired = new Tombstones();
   sources = new Map<string, SourceState>();
   lastCycle: CycleRecord | undefined;
   /** Journal files hold fetch state the manifest does not; the manifest covers the journal up to manifestSeq. */
@@ -50,13 +51,14 @@ export class JsonState {
     if (opened.kind === 'legacy') {
       this.openedSchemaVersion = opened.version;
       this.#loadManifest(opened.manifest);
-      this.retired = new Map(Object.entries(opened.retired));
+      this.retired = new Tombstones(Object.entries(opened.retired));
       for (const article of opened.articles) this.#putArticle(article, segments);
       this.dirty = { manifest: true, retired: true };
       this.migrated = true;
       // Journal files beside a single-file store are leftovers of a crashed migration: never replayed, deleted at the first write.
       this.journal.staleSeqs = await this.#layout.listJournalSeqs();
       this.journal.nextSeq = Math.max(0, ...this.journal.staleSeqs) + 1;
+      this.#forgetLiveTombstones();
       return;
     }
     if (opened.kind === 'current') {
@@ -72,6 +74,13 @@ export class JsonState {
       for (const article of await readSegment(this.#layout, day)) this.addHead(article);
     }
     await this.#replayJournal();
+    this.#forgetLiveTombstones();
+  }
+
+  /** A live article needs no tombstone (Tombstones.prune counts on it); an older version may have left some. */
+  #forgetLiveTombstones(): void {
+    if (this.retired.size === 0) return;
+    for (const id of this.heads.keys()) if (this.retired.delete(id)) this.dirty.retired = true;
   }
 
   async #replayJournal(): Promise<void> {
@@ -97,14 +106,13 @@ export class JsonState {
         this.keys.add(head);
         journal.replay(record, segmentDayOf(head.firstSeen));
       }
+      const removed = new Set<string>();
       for (const [id, day] of Object.entries(doc.removed)) {
-        const head = this.heads.get(id);
-        if (head) {
-          this.keys.remove(head);
-          this.heads.delete(id);
-        }
+        if (this.heads.delete(id)) removed.add(id);
         journal.remove(id, day);
       }
+      // One pass over the index per file, before a later file may store an id again.
+      this.keys.removeIds(removed);
       // Fetch state the manifest already covers is older than the manifest's.
       if (doc.seq > this.manifestSeq) {
         for (const [name, state] of Object.entries(doc.sources ?? {})) this.sources.set(name, state);

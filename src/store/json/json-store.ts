@@ -16,7 +16,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { dayOf, pruneTombstones, selectExpired } from '../../dedupe/retention.js';
+import { dayOf, selectExpired } from '../../dedupe/retention.js';
 import { StoreError } from '../../errors.js';
 import type { ArticleHead, CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import type { ClaimRequest, MergeRequest, RetentionLimits, Store, WriteStats } from '../store-api.js';
@@ -41,6 +41,8 @@ export type { CompactionPolicy } from './compaction.js';
 
 /** Entries of the topics file serialized between two turns of the event loop (~1 ms). */
 const TOPICS_PER_CHUNK = 1_000;
+/** Work on the event loop between two turns, for a store operation that may touch every article (retention after a long stop). */
+const SLICE_MS = 8;
 
 export async function openJsonStore(path: string, options: OpenJsonStoreOptions = {}): Promise<Store> {
   const file = resolve(path);
@@ -54,7 +56,7 @@ export async function openJsonStore(path: string, options: OpenJsonStoreOptions 
   }
   try {
     const warn = options.onWarning ?? (() => {});
-    const segments = new SegmentCache((day) => readSegment(layout, day));
+    const segments = new SegmentCache((day, wanted) => readSegment(layout, day, wanted));
     const state = await loadJsonState(layout, segments, warn);
     return new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state);
   } catch (err) {
@@ -113,6 +115,12 @@ class JsonStore implements Store {
     return [...this.#s.heads.values()];
   }
 
+  /**
+   * Content from the journal when it holds it (what recent polls wrote), else
+   * only the wanted articles parsed from their day's file: a poll asks for a
+   * few articles on each of many days, and parsing whole days held the event
+   * loop 20–40 ms each.
+   */
   async getArticles(ids: readonly string[]): Promise<StoredArticle[]> {
     const byDay = new Map<string, string[]>();
     for (const id of ids) {
@@ -125,11 +133,22 @@ class JsonStore implements Store {
     }
     const found = new Map<string, StoredArticle>();
     for (const [day, dayIds] of byDay) {
-      const segment = await this.#readDay(day);
+      const entries = this.#s.journal.entriesOf(day);
+      const fromFile = new Set<string>();
       for (const id of dayIds) {
-        const article = segment.get(id);
-        if (article) found.set(id, article);
+        const content = entries?.get(id)?.content;
+        if (content !== undefined) found.set(id, { ...this.#s.heads.get(id)!, content });
+        else fromFile.add(id);
       }
+      if (fromFile.size === 0) continue;
+      for (const stored of await this.#segments.readSome(day, fromFile)) {
+        const head = this.#s.heads.get(stored.id);
+        if (!head) continue; // removed meanwhile
+        // A journal entry without content changed the head only.
+        found.set(stored.id, entries?.has(stored.id) ? { ...head, content: stored.content } : stored);
+      }
+      // Journaled without content and in no file (never so when written by this store): the head alone, as a whole-day read gives it.
+      for (const id of fromFile) if (!found.has(id) && entries?.get(id)?.removed === undefined && entries?.has(id)) found.set(id, { ...this.#s.heads.get(id)!, content: '' });
     }
     return ids.flatMap((id) => {
       const article = found.get(id);
@@ -167,21 +186,24 @@ class JsonStore implements Store {
       for (const write of merge.writes) {
         this.#s.strings.share(write.head);
         this.#s.heads.set(write.head.id, write.head);
+        // A stored article has no tombstone (Tombstones.prune counts on it); a plan never writes a retired id, so this only keeps that true.
+        if (this.#s.retired.delete(write.head.id)) this.#s.dirty.retired = true;
         this.#s.keys.add(write.head);
         this.#s.journal.put(write.head.id, segmentDayOf(write.head.firstSeen), write.content);
       }
-      for (const id of merge.retiredSeen) {
-        if (this.#s.retired.get(id) !== merge.day) {
-          this.#s.retired.set(id, merge.day);
-          this.#s.dirty.retired = true;
-        }
-      }
+      for (const id of merge.retiredSeen) if (this.#s.retired.list(id, merge.day)) this.#s.dirty.retired = true;
       this.#s.sources.set(request.state.name, request.state);
       this.#changedSources.add(request.state.name);
       return result;
     });
   }
 
+  /**
+   * Heads, keys and tombstones of the expired articles in slices of
+   * SLICE_MS with the event loop free between (the first poll after a long
+   * stop may retire thousands), then their keys in one pass over the index
+   * (KeyIndex.removingIds). Inside #exclusive: no merge sees a part done.
+   */
   applyRetention(limits: RetentionLimits, now: Date): Promise<{ dropped: number }> {
     return this.#exclusive(async () => {
       this.#assertWritable();
@@ -194,24 +216,33 @@ class JsonStore implements Store {
           perDay.set(day, (perDay.get(day) ?? 0) + 1);
         }
         const droppedPerDay = new Map<string, number>();
+        const gone = new Set<string>();
+        let slice = performance.now();
         for (const id of dropped) {
           const head = this.#s.heads.get(id)!;
           const day = segmentDayOf(head.firstSeen);
           droppedPerDay.set(day, (droppedPerDay.get(day) ?? 0) + 1);
           this.#s.heads.delete(id);
-          this.#s.keys.remove(head);
-          this.#s.retired.set(id, today);
+          gone.add(id);
+          this.#s.retired.list(id, today);
           // Journaled even when the whole day goes: an older journal file may list the article.
           this.#s.journal.remove(id, day);
+          if (gone.size % 256 === 0 && performance.now() - slice > SLICE_MS) {
+            await yieldToEventLoop();
+            slice = performance.now();
+          }
+        }
+        for (const _ of this.#s.keys.removingIds(gone, 4_096)) {
+          if (performance.now() - slice <= SLICE_MS) continue;
+          await yieldToEventLoop();
+          slice = performance.now();
         }
         // A day whose articles are all gone loses its file at once; others are folded later.
         for (const [day, count] of droppedPerDay) if (count === perDay.get(day)) this.#segments.drop(day);
         this.#s.dirty.retired = true;
       }
       if (dropped.length > 0 || this.#lastPruneDay !== today) {
-        const kept = pruneTombstones(this.#s.retired, (id) => this.#s.heads.has(id), limits, now);
-        if (kept.size !== this.#s.retired.size) this.#s.dirty.retired = true;
-        this.#s.retired = kept;
+        if (this.#s.retired.prune(limits, now) > 0) this.#s.dirty.retired = true;
         this.#lastPruneDay = today;
       }
       return { dropped: dropped.length };
@@ -259,7 +290,7 @@ class JsonStore implements Store {
   }
 
   async listRetired(): Promise<Map<string, string>> {
-    return new Map(this.#s.retired);
+    return new Map(this.#s.retired.entries());
   }
 
   importData(data: { articles?: readonly StoredArticle[]; sources?: readonly SourceState[]; retired?: ReadonlyMap<string, string> }): Promise<void> {
@@ -271,7 +302,8 @@ class JsonStore implements Store {
         this.#s.addHead(article);
       }
       for (const state of data.sources ?? []) this.#s.sources.set(state.name, state);
-      for (const [id, day] of data.retired ?? []) this.#s.retired.set(id, day);
+      for (const [id, day] of data.retired ?? []) if (!this.#s.heads.has(id)) this.#s.retired.list(id, day);
+      for (const article of data.articles ?? []) this.#s.retired.delete(article.id);
       this.#s.dirty = { manifest: true, retired: true };
     });
   }
@@ -381,7 +413,7 @@ class JsonStore implements Store {
    * Runs inside #exclusive, so the map does not change meanwhile.
    */
   async #writeRetired(stats: WriteStats): Promise<void> {
-    const chunks = await serializeObjectInParts({ schemaVersion: SCHEMA_VERSION }, 'retired', this.#s.retired, () => true);
+    const chunks = await serializeObjectInParts({ schemaVersion: SCHEMA_VERSION }, 'retired', this.#s.retired.entries(), () => true);
     await this.#files.writeSerialized(this.#layout.retired, chunks, stats);
   }
 
@@ -449,7 +481,7 @@ class JsonStore implements Store {
  * map's entries (those `keep` accepts) serialized TOPICS_PER_CHUNK at a time
  * and the event loop free between parts.
  */
-async function serializeObjectInParts<V>(head: object, key: string, entries: ReadonlyMap<string, V>, keep: (id: string) => boolean): Promise<string[]> {
+async function serializeObjectInParts<V>(head: object, key: string, entries: Iterable<[string, V]>, keep: (id: string) => boolean): Promise<string[]> {
   const start = JSON.stringify(head);
   const chunks = [`${start.slice(0, -1)},${JSON.stringify(key)}:{`];
   let part: string[] = [];
@@ -459,9 +491,13 @@ async function serializeObjectInParts<V>(head: object, key: string, entries: Rea
     if (part.length < TOPICS_PER_CHUNK) continue;
     chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
     part = [];
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   if (part.length > 0) chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
   chunks.push('}}');
   return chunks;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

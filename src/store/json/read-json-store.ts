@@ -5,11 +5,13 @@
  * untouched.
  */
 import { existsSync } from 'node:fs';
+import { Tombstones } from '../../dedupe/retention.js';
 import { StoreError } from '../../errors.js';
 import type { CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import { checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocument } from './legacy-document.js';
 import type { JournalDoc, JournalRecord } from './journal.js';
-import { readOptional, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
+import { readOptional, readOptionalBytes, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
+import { parseSegmentParts, pickArticles, splitSegment } from './segment-text.js';
 
 export interface ManifestDoc {
   schemaVersion: number;
@@ -74,13 +76,13 @@ export async function readManifest(layout: JsonLayout): Promise<OpenedManifest> 
   return { kind: 'current', doc: parsed as unknown as ManifestDoc };
 }
 
-export async function readRetired(layout: JsonLayout): Promise<Map<string, string>> {
+export async function readRetired(layout: JsonLayout): Promise<Tombstones> {
   const parsed = await readJson(layout.retired, false);
-  if (parsed === null) return new Map();
+  if (parsed === null) return new Tombstones();
   if (!isPlainObject(parsed.retired) || Object.values(parsed.retired).some((d) => typeof d !== 'string')) {
     throw damaged(layout.retired, 'is damaged ("retired" is not an object of days)');
   }
-  return new Map(Object.entries(parsed.retired as Record<string, string>));
+  return new Tombstones(Object.entries(parsed.retired as Record<string, string>));
 }
 
 /** Classifications are derived data: a damaged file is recomputed, not fatal. */
@@ -125,26 +127,52 @@ export async function readJournal(layout: JsonLayout, seq: number): Promise<Jour
   return { ...(parsed as unknown as JournalDoc), articles: articles as unknown as JournalRecord[] };
 }
 
-export async function readSegment(layout: JsonLayout, day: string): Promise<StoredArticle[]> {
+/**
+ * A day segment's articles (only those in `wanted`, when given): a few
+ * found in the bytes, more parsed article by article with the event loop
+ * free in between (segment-text.ts); a segment not in the written form is
+ * parsed whole. Every article returned
+ * is checked; a lookup checks only those it parsed (the open read every one).
+ */
+export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string>): Promise<StoredArticle[]> {
   const file = layout.segment(day);
-  const parsed = await readJson(file, false);
-  if (parsed === null) return [];
-  if (parsed.schemaVersion !== SCHEMA_VERSION || !Array.isArray(parsed.articles)) {
-    throw damaged(file, 'is not a feedkurator article segment (schemaVersion 3 with an "articles" list)');
-  }
-  const problem = checkArticles(parsed.articles as unknown[], 'articles');
-  if (problem) throw damaged(file, problem);
-  return parsed.articles as StoredArticle[];
-}
-
-async function readJson(file: string, withBackupHint: boolean): Promise<Record<string, unknown> | null> {
-  let text: string | null;
+  let bytes: Buffer | null;
   try {
-    text = await readOptional(file);
+    bytes = await readOptionalBytes(file);
   } catch (err) {
     throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
   }
-  if (text === null) return null;
+  if (bytes === null) return [];
+  let articles: unknown[] | null = wanted ? pickArticles(bytes, wanted) : null;
+  const text = articles === null ? bytes.toString('utf8') : '';
+  const parts = articles === null ? splitSegment(text) : null;
+  if (parts && parts.header.schemaVersion === SCHEMA_VERSION) articles = await parseSegmentParts(text, parts, wanted);
+  if (articles === null) {
+    const parsed = parseJson(text, file, false);
+    if (parsed.schemaVersion !== SCHEMA_VERSION || !Array.isArray(parsed.articles)) {
+      throw damaged(file, 'is not a feedkurator article segment (schemaVersion 3 with an "articles" list)');
+    }
+    articles = wanted ? (parsed.articles as unknown[]).filter((a) => wanted.has((a as { id?: string } | null)?.id as string)) : (parsed.articles as unknown[]);
+  }
+  const problem = checkArticles(articles, 'articles');
+  if (problem) throw damaged(file, problem);
+  return articles as StoredArticle[];
+}
+
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await readOptional(file);
+  } catch (err) {
+    throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
+  }
+}
+
+async function readJson(file: string, withBackupHint: boolean): Promise<Record<string, unknown> | null> {
+  const text = await readText(file);
+  return text === null ? null : parseJson(text, file, withBackupHint);
+}
+
+function parseJson(text: string, file: string, withBackupHint: boolean): Record<string, unknown> {
   const hint = withBackupHint ? backupHint(file) : '';
   if (text.trim() === '') throw new StoreError(file, `is empty, not a feedkurator store${hint}; the file was left untouched`);
   let parsed: unknown;

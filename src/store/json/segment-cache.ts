@@ -18,14 +18,14 @@ const CLEAN_SEGMENTS_KEPT = 4;
 const CLEAN_IDLE_MS = 3_000;
 
 export class SegmentCache {
-  readonly #readFromDisk: (day: string) => Promise<StoredArticle[]>;
+  readonly #readFromDisk: (day: string, wanted?: ReadonlySet<string>) => Promise<StoredArticle[]>;
   readonly #dirty = new Map<string, Segment>();
   readonly #clean = new Map<string, Segment>();
   readonly #cleanIdleMs: number;
   #lastRead = 0;
   #expiry: NodeJS.Timeout | undefined;
 
-  constructor(readFromDisk: (day: string) => Promise<StoredArticle[]>, options: { cleanIdleMs?: number } = {}) {
+  constructor(readFromDisk: (day: string, wanted?: ReadonlySet<string>) => Promise<StoredArticle[]>, options: { cleanIdleMs?: number } = {}) {
     this.#readFromDisk = readFromDisk;
     this.#cleanIdleMs = options.cleanIdleMs ?? CLEAN_IDLE_MS;
   }
@@ -52,6 +52,22 @@ export class SegmentCache {
     if (raced) return raced;
     this.#keepClean(day, loaded);
     return loaded;
+  }
+
+  /**
+   * These articles of the segment (those it holds): from memory when the
+   * segment is there, else only they are parsed from the file, and nothing
+   * is kept (a poll's lookups touch a few articles on each of many days).
+   */
+  async readSome(day: string, ids: ReadonlySet<string>): Promise<StoredArticle[]> {
+    const held = this.#dirty.get(day) ?? this.#clean.get(day);
+    if (!held) return this.#readFromDisk(day, ids);
+    const found: StoredArticle[] = [];
+    for (const id of ids) {
+      const article = held.get(id);
+      if (article) found.push(article);
+    }
+    return found;
   }
 
   /** The segment, to change: it stays in memory until written. */
