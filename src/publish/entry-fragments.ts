@@ -65,11 +65,13 @@ export class FragmentCache {
    * costs time, never a byte.
    */
   async prepare(articles: readonly { id: string; content: string; published: string }[], stop: () => boolean): Promise<void> {
-    const likely = articles.filter((a) => !(Date.parse(a.published) < this.#oldestUsed)).sort((a, b) => (a.published < b.published ? 1 : -1));
+    // Most of the window was rendered or guarded by earlier builds: those are passed over before sorting the rest.
+    const likely = articles
+      .filter((a) => this.#entries.get(a.id)?.content !== a.content && this.#guarded.get(a.id)?.content !== a.content && !(Date.parse(a.published) < this.#oldestUsed))
+      .sort((a, b) => (a.published < b.published ? 1 : -1));
     let slice = performance.now();
     for (const article of likely) {
       if (stop() || this.#guarded.size >= MAX_GUARDED) return;
-      if (this.#entries.get(article.id)?.content === article.content || this.#guarded.get(article.id)?.content === article.content) continue;
       this.#guarded.set(article.id, { content: article.content, html: guardHtml(article.content), published: Date.parse(article.published) });
       this.guardedAhead++;
       if (performance.now() - slice > SLICE_MS) {
