@@ -159,8 +159,12 @@ class IncrementalClusterer implements StoryClusterer {
       const basis = (frozen ? reference : articles).map(inputOf);
       // The words first, in slices (read once per article object): weightsOver then only counts.
       await inSlices(basis, storyWordsOf);
+      // Counting the weights and sorting the window are a few ms each at 2,000 articles: each gets a turn of its own.
+      await yieldNow();
       index = new StoryIndex(frozen ? weightsOver(basis, FROZEN_EXTRA_DF) : weightsOver(basis));
+      await yieldNow();
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
+      await yieldNow();
       await this.#add(index, sorted, inputOf);
       // A young store's weights move with the window: nothing to keep.
       if (frozen) {
@@ -169,6 +173,7 @@ class IncrementalClusterer implements StoryClusterer {
       }
       this.lastRun = { mode: 'from scratch', added: sorted.length, reason, frozen };
     }
+    await yieldNow();
     // Kept for the window's articles only: what left it is read anew if it comes back.
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
@@ -215,6 +220,10 @@ class IncrementalClusterer implements StoryClusterer {
   async close(): Promise<void> {
     await this.#queue;
   }
+}
+
+function yieldNow(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** `work` for each item, yielding to the event loop every SLICE_MS. */

@@ -257,12 +257,13 @@ export class Daemon {
   }
 
   /**
-   * What a cycle does with each article it merges (runCycle's classify): its topics and, for a
-   * curated one, its story words read ahead, between the fetches, so that the rebuild after the
-   * poll only compares them (story-clusterer.ts).
+   * What a cycle does with each article it merges (runCycle's classify): its topics, its words
+   * added to the day's filter and, for a curated one, its story words read, between the fetches,
+   * so that the rebuild after the poll only compares them (story-clusterer.ts).
    */
   classifyMerged(article: StoredArticle, curation: Curation = this.#curation!): Classification {
     const result = curation.classifyArticle(article);
+    curation.readAhead(article);
     if (result.topics.length > 0) {
       const { content, ...head } = article;
       this.#clusterer.readAhead(head, content);

@@ -65,6 +65,8 @@ export class FragmentCache {
    * costs time, never a byte.
    */
   async prepare(articles: readonly { id: string; content: string; published: string }[], stop: () => boolean): Promise<void> {
+    // Called as the clustering starts: both begin in the same turn of the event loop, so this one waits for the next.
+    await new Promise((resolve) => setImmediate(resolve));
     // Most of the window was rendered or guarded by earlier builds: those are passed over before sorting the rest.
     const likely = articles
       .filter((a) => this.#entries.get(a.id)?.content !== a.content && this.#guarded.get(a.id)?.content !== a.content && !(Date.parse(a.published) < this.#oldestUsed))
