@@ -120,6 +120,7 @@ export async function selectEntries(
   const clustering = clusterer.cluster(inputs, day).finally(() => (clustered = true));
   const meanwhile = whileClustering?.(inputs, () => clustered);
   const [clusters] = await Promise.all([clustering, meanwhile]);
+  await yieldToEventLoop();
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);
     for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);

@@ -177,6 +177,7 @@ class IncrementalClusterer implements StoryClusterer {
     // Kept for the window's articles only: what left it is read anew if it comes back.
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
+    await yieldNow();
     return index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
   }
 

@@ -77,7 +77,7 @@ export class Daemon {
   #reader: FeedReader | undefined;
   #publication: Publication | undefined;
   readonly #cache = new ContentCache();
-  /** Story clustering of a rebuild runs in a worker thread: requests keep flowing meanwhile. */
+  /** Story clustering, kept from rebuild to rebuild, in slices on this thread: requests keep flowing meanwhile. */
   readonly #clusterer: StoryClusterer;
   readonly #log: Logger;
   readonly #options: DaemonOptions;
