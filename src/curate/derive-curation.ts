@@ -49,10 +49,11 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
     await breathe();
   }
   const curation = Curation.fromParts(rules, { heads, topics, window: before.window, words });
-  const computed = new Map<string, string[]>();
+  // Each id is settled once: a list, not a Map (a Map growing past 32,768 entries rehashes in one step of ~5-10 ms, and `topics` grows beside it).
+  const computed: [string, string[]][] = [];
   const settle = (id: string, result: string[]): void => {
     topics.set(id, result);
-    computed.set(id, result);
+    computed.push([id, result]);
   };
   // The ids of each day whose content is read: to be classified again whole, or looked at for the changed terms.
   const openByDay = new Map<string, Set<string>>();
@@ -129,7 +130,7 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
     part = new Map();
     await breathe();
   }
-  if (part.size > 0 || computed.size === 0) await store.putClassifications(rules.fingerprint, part);
+  if (part.size > 0 || computed.length === 0) await store.putClassifications(rules.fingerprint, part);
   // The previous sorted answer stays valid for every article whose topics are the same: only the others are sorted again.
   const changed = new Set<string>();
   if (before.sorted && (await computedChangesMany(computed, before.topics, heads.size, breathe))) {
@@ -196,7 +197,7 @@ async function afterRead(): Promise<void> {
 
 /** Whether more than an eighth of the articles got other topics (listCurated's limit for merging instead of sorting all). */
 async function computedChangesMany(
-  computed: ReadonlyMap<string, readonly string[]>,
+  computed: readonly (readonly [string, readonly string[]])[],
   before: ReadonlyMap<string, readonly string[]>,
   size: number,
   breathe: () => Promise<void>,
