@@ -1,8 +1,9 @@
 /**
  * Rebuild after a poll that changed 1 % of the store, as `serve` does it: a
  * started Daemon (curation loaded, first publication built, the story
- * story clusters of the window kept), then per round 1 % new articles
- * merged and classified (the poll's work, before the clock starts) and
+ * clusters of the window kept), then per round 1 % new articles merged and
+ * classified, their story words read (the poll's work, as runCycle calls
+ * Daemon.classifyMerged for each merged article, before the clock starts) and
  * Daemon.publishCycle, the daemon's own path from taking the cycle's
  * articles in to the new publication swapped in whole:
  *   applyCycle → selectEntries (new articles added to the kept story clusters)
@@ -65,7 +66,8 @@ for (let round = 0; round < Number(roundsArg); round++) {
     const plan = await mergeIntoStore(store, items, { name: source.name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
     for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
   }
-  const topics = new Map(written.map((a) => [a.id, curation.classifyArticle(a).topics]));
+  // As runCycle classifies each merged article (Daemon.classifyMerged: its story words are read then too).
+  const topics = new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics]));
   await store.putClassifications(curation.rules.fingerprint, topics);
   await store.flush();
   result.newArticles.push(written.length);

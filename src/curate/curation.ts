@@ -160,6 +160,14 @@ export class Curation {
   }
 
   /**
+   * An article a cycle just merged: its words go into its day's filter now, between the fetches,
+   * instead of in the rebuild after the poll (applyCycle adds those not added here).
+   */
+  readAhead(article: StoredArticle): void {
+    if (!this.#words.covers(article)) this.#words.add(article);
+  }
+
+  /**
    * Take in what a cycle wrote: classify new and changed articles, re-read
    * those whose sources changed. `storedUnder`: the fingerprint the cycle
    * already stored its new articles' topics under.
@@ -169,7 +177,8 @@ export class Curation {
     const take = (article: StoredArticle, stored: boolean): void => {
       const { content: _content, ...head } = article;
       this.#heads.set(article.id, head);
-      this.#words.add(article);
+      // Usually added as the cycle merged it (readAhead).
+      if (!this.#words.covers(article)) this.#words.add(article);
       const topics = this.classifyArticle(article).topics;
       this.#topics.set(article.id, topics);
       this.#changed.add(article.id);

@@ -49,16 +49,20 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
     await breathe();
   }
   const curation = Curation.fromParts(rules, { heads, topics, window: before.window, words });
-  const computed = new Map<string, string[]>();
+  // Each id is settled once: a list, not a Map (a Map growing past 32,768 entries rehashes in one step of ~5-10 ms, and `topics` grows beside it).
+  const computed: [string, string[]][] = [];
   const settle = (id: string, result: string[]): void => {
     topics.set(id, result);
-    computed.set(id, result);
+    computed.push([id, result]);
   };
   // The ids of each day whose content is read: to be classified again whole, or looked at for the changed terms.
   const openByDay = new Map<string, Set<string>>();
   const whole = new Set<string>();
   const days = new Set<string>();
-  for (const head of heads.values()) days.add(dayOf(head.firstSeen));
+  for (const head of heads.values()) {
+    days.add(dayOf(head.firstSeen));
+    await breathe();
+  }
   words.retainDays(days);
   if (delta.probe) await words.load(days, breathe);
   // Days with an article whose words are not in the day's filter: their texts are read.
@@ -126,10 +130,10 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
     part = new Map();
     await breathe();
   }
-  if (part.size > 0 || computed.size === 0) await store.putClassifications(rules.fingerprint, part);
+  if (part.size > 0 || computed.length === 0) await store.putClassifications(rules.fingerprint, part);
   // The previous sorted answer stays valid for every article whose topics are the same: only the others are sorted again.
   const changed = new Set<string>();
-  if (before.sorted && computedChangesMany(computed, before.topics, heads.size)) {
+  if (before.sorted && (await computedChangesMany(computed, before.topics, heads.size, breathe))) {
     // So many changed that listCurated would sort everything at once (tens of ms at 50,000): sorted here, in slices.
     const curated: CuratedHead[] = [];
     for (const [id, head] of heads) {
@@ -192,9 +196,17 @@ async function afterRead(): Promise<void> {
 }
 
 /** Whether more than an eighth of the articles got other topics (listCurated's limit for merging instead of sorting all). */
-function computedChangesMany(computed: ReadonlyMap<string, readonly string[]>, before: ReadonlyMap<string, readonly string[]>, size: number): boolean {
+async function computedChangesMany(
+  computed: readonly (readonly [string, readonly string[]])[],
+  before: ReadonlyMap<string, readonly string[]>,
+  size: number,
+  breathe: () => Promise<void>,
+): Promise<boolean> {
   let count = 0;
-  for (const [id, list] of computed) if (!sameList(before.get(id), list) && ++count > size / 8) return true;
+  for (const [id, list] of computed) {
+    if (!sameList(before.get(id), list) && ++count > size / 8) return true;
+    await breathe();
+  }
   return false;
 }
 

@@ -18,7 +18,7 @@
 import { STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, CuratedEntry, StoredArticle } from '../types.js';
-import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
+import { classifyStoredArticle, newestFirst, yieldToEventLoop, type Curation } from './curation.js';
 import { createStoryClusterer, MIN_REFERENCE, utcDay, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
@@ -103,23 +103,31 @@ export async function selectEntries(
   /** The clock: its UTC day fixes the window's earlier part and the word weights. */
   now: number = Date.now(),
 ): Promise<CuratedEntry[]> {
+  // Up to the first slice of the clustering nothing else yields (the store's reads resolve at once):
+  // a rules edit at 50,000 articles ran all of it as one block of 50-75 ms. Each step gets its turn.
+  const pause = slicer();
   const curated = curation.listCurated();
+  await yieldToEventLoop();
   const day = utcDay(now);
-  const { window, rest } = splitWindow(curated, new Date(day).toISOString(), feed.maxItems, feed.topics);
+  const { window, rest } = await splitWindow(curated, new Date(day).toISOString(), feed.maxItems, feed.topics, pause);
+  await yieldToEventLoop();
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
+  await yieldToEventLoop();
   const byId = new Map(window.map((c) => [c.head.id, c]));
   const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
   let clustered = false;
   const clustering = clusterer.cluster(inputs, day).finally(() => (clustered = true));
   const meanwhile = whileClustering?.(inputs, () => clustered);
   const [clusters] = await Promise.all([clustering, meanwhile]);
+  await yieldToEventLoop();
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);
     for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
     return { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
   });
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
+  await yieldToEventLoop();
   // The articles outside the window stand alone, merged in by date (both lists are newest first):
   // made into entries only as far as the feeds reach, not the whole store's worth on every rebuild.
   function* newestFirstEntries(): Generator<HeadEntry> {
@@ -133,7 +141,9 @@ export async function selectEntries(
 
   const shown = pickShown(newestFirstEntries(), feed.maxItems, feed.topics);
   await fillCache(store, cache, shown.map((e) => e.lead.head));
+  await yieldToEventLoop();
   cache.retain(new Set([...window.map((c) => c.head.id), ...shown.map((e) => e.lead.head.id)]));
+  await yieldToEventLoop();
 
   const selected: CuratedEntry[] = [];
   let slice = performance.now();
@@ -199,8 +209,18 @@ function alone(c: Candidate): HeadEntry {
  * The clustered window (see the file comment) and the rest, both in curated order (newest first).
  * The part first seen before `dayIso` depends only on those articles, so it stays put all day.
  */
-function splitWindow(curated: readonly Candidate[], dayIso: string, maxItems: number, topics: readonly string[]): { window: Candidate[]; rest: Candidate[] } {
-  const earlier = curated.filter((c) => c.head.firstSeen < dayIso);
+async function splitWindow(
+  curated: readonly Candidate[],
+  dayIso: string,
+  maxItems: number,
+  topics: readonly string[],
+  pause: () => Promise<void>,
+): Promise<{ window: Candidate[]; rest: Candidate[] }> {
+  const earlier: Candidate[] = [];
+  for (let i = 0; i < curated.length; i++) {
+    if (curated[i]!.head.firstSeen < dayIso) earlier.push(curated[i]!);
+    if ((i & 1_023) === 1_023) await pause();
+  }
   const baseEnd = findWindowEnd(earlier, maxItems, topics);
   if (baseEnd < MIN_REFERENCE) {
     // A young store (or one whose articles all came today): the newest articles, as many as above, weights over them.
@@ -210,8 +230,22 @@ function splitWindow(curated: readonly Candidate[], dayIso: string, maxItems: nu
   const inWindow = new Set(earlier.slice(0, baseEnd));
   const window: Candidate[] = [];
   const rest: Candidate[] = [];
-  for (const c of curated) (c.head.firstSeen >= dayIso || inWindow.has(c) ? window : rest).push(c);
+  for (let i = 0; i < curated.length; i++) {
+    const c = curated[i]!;
+    (c.head.firstSeen >= dayIso || inWindow.has(c) ? window : rest).push(c);
+    if ((i & 1_023) === 1_023) await pause();
+  }
   return { window, rest };
+}
+
+/** A pause that yields to the event loop once SLICE_MS of work went by since the last yield. */
+function slicer(): () => Promise<void> {
+  let slice = performance.now();
+  return async () => {
+    if (performance.now() - slice <= SLICE_MS) return;
+    await yieldToEventLoop();
+    slice = performance.now();
+  };
 }
 
 /** How many of the newest curated articles are clustered (see the file comment). */

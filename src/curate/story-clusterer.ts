@@ -24,6 +24,12 @@
  * CPU (most of it reading the new articles' words), and a whole window (a new
  * day, a rules edit, the first rebuild) is served around rather than sent to
  * a worker whose held state would die with it at its idle exit.
+ *
+ * Reading an article's words (title, teaser, the names of the body's start)
+ * is most of a poll's step. readAhead() does it as the cycle merges each
+ * article, between the fetches, so that the rebuild after the poll only
+ * compares: the read words are used for exactly the head and HTML they were
+ * read from (else read anew), so clusters are the same either way.
  */
 import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver } from '../dedupe/story-clusters.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
@@ -55,6 +61,11 @@ export interface StoryClusterer {
    * seen before it are the weights' reference.
    */
   cluster(articles: readonly ClusterInput[], day: number): Promise<ClusterIds[]>;
+  /**
+   * Read the story words of an article now (a cycle's new or changed article, as merged), for the
+   * next cluster() to find: what it would read for the same head and HTML. Held until that call.
+   */
+  readAhead(head: ArticleHead, content: string): void;
   readonly lastRun: ClusterRun | undefined;
   describe(): string;
   close(): Promise<void>;
@@ -64,6 +75,8 @@ export interface StoryClusterer {
 export const MIN_REFERENCE = 300;
 /** Work on the event loop between yields. */
 const SLICE_MS = 8;
+/** Articles read ahead and held for the next cluster() at most (a cold poll's thousands are read there, in slices). */
+const MAX_AHEAD = 2_000;
 
 export interface StoryClustererOptions {
   /** Another threshold for frozen weights (tests); default MIN_REFERENCE. */
@@ -81,7 +94,7 @@ export function utcDay(ms: number): number {
 
 /** The part of an article clustering reads: the same clusters as the whole article (see CONTENT_HEAD_CHARS). */
 export function clusterInput(head: ArticleHead, content: string): StoredArticle {
-  return { ...head, content: content.length > CONTENT_HEAD_CHARS ? content.slice(0, CONTENT_HEAD_CHARS) : content };
+  return { ...head, content: headOf(content) };
 }
 
 class IncrementalClusterer implements StoryClusterer {
@@ -92,6 +105,8 @@ class IncrementalClusterer implements StoryClusterer {
   #members = new Map<string, ArticleHead>();
   // The window's inputs by id, one stable object per head (a changed article gets a new head): the words read per article object stay cached.
   #inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
+  /** Read ahead of the next call (readAhead), by id: clusterInput objects whose words are read. */
+  #ahead = new Map<string, StoredArticle>();
   /** Calls run one after the other: a call that yields must not see the index half extended by another. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -103,14 +118,27 @@ class IncrementalClusterer implements StoryClusterer {
     return run;
   }
 
+  readAhead(head: ArticleHead, content: string): void {
+    if (this.#ahead.size >= MAX_AHEAD && !this.#ahead.has(head.id)) return;
+    const input = clusterInput(head, content);
+    try {
+      storyWordsOf(input);
+    } catch {
+      return; // read again by cluster(), where the failure surfaces as the rebuild's
+    }
+    this.#ahead.set(head.id, input);
+  }
+
   async #cluster(articles: readonly ClusterInput[], day: number): Promise<ClusterIds[]> {
+    const ahead = this.#ahead;
+    this.#ahead = new Map();
     const dayIso = new Date(day).toISOString();
     const reference = articles.filter(({ head }) => head.firstSeen < dayIso);
     const frozen = reference.length >= this.minReference;
     const inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
     const inputOf = ({ head, content }: ClusterInput): StoredArticle => {
       const hit = inputs.get(head.id) ?? this.#inputs.get(head.id);
-      const input = hit?.head === head ? hit.input : clusterInput(head, content);
+      const input = hit?.head === head ? hit.input : readFor(ahead.get(head.id), head, content);
       inputs.set(head.id, { head, input });
       return input;
     };
@@ -131,8 +159,12 @@ class IncrementalClusterer implements StoryClusterer {
       const basis = (frozen ? reference : articles).map(inputOf);
       // The words first, in slices (read once per article object): weightsOver then only counts.
       await inSlices(basis, storyWordsOf);
+      // Counting the weights and sorting the window are a few ms each at 2,000 articles: each gets a turn of its own.
+      await yieldNow();
       index = new StoryIndex(frozen ? weightsOver(basis, FROZEN_EXTRA_DF) : weightsOver(basis));
+      await yieldNow();
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
+      await yieldNow();
       await this.#add(index, sorted, inputOf);
       // A young store's weights move with the window: nothing to keep.
       if (frozen) {
@@ -141,9 +173,11 @@ class IncrementalClusterer implements StoryClusterer {
       }
       this.lastRun = { mode: 'from scratch', added: sorted.length, reason, frozen };
     }
+    await yieldNow();
     // Kept for the window's articles only: what left it is read anew if it comes back.
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
+    await yieldNow();
     return index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
   }
 
@@ -189,6 +223,10 @@ class IncrementalClusterer implements StoryClusterer {
   }
 }
 
+function yieldNow(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** `work` for each item, yielding to the event loop every SLICE_MS. */
 async function inSlices<T>(items: readonly T[], work: (item: T) => unknown): Promise<void> {
   let slice = performance.now();
@@ -199,6 +237,16 @@ async function inSlices<T>(items: readonly T[], work: (item: T) => unknown): Pro
       slice = performance.now();
     }
   }
+}
+
+/** The input read ahead for this head and HTML if it was read from the same, else a new one (its words read when asked). */
+function readFor(ahead: StoredArticle | undefined, head: ArticleHead, content: string): StoredArticle {
+  if (ahead && sameForClustering(ahead, head) && ahead.id === head.id && ahead.link === head.link && ahead.content === headOf(content)) return ahead;
+  return clusterInput(head, content);
+}
+
+function headOf(content: string): string {
+  return content.length > CONTENT_HEAD_CHARS ? content.slice(0, CONTENT_HEAD_CHARS) : content;
 }
 
 /** Two heads of one article that clustering reads alike (a store may hand out a fresh object for an unchanged article). */

@@ -28,7 +28,7 @@ import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
 import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import type { Store } from '../store/store-api.js';
-import type { CycleRecord, SourceState } from '../types.js';
+import type { ArticleHead, Classification, CycleRecord, SourceState, StoredArticle } from '../types.js';
 import { refreshStamps, stampPublication } from './shared-validators.js';
 
 /**
@@ -77,7 +77,7 @@ export class Daemon {
   #reader: FeedReader | undefined;
   #publication: Publication | undefined;
   readonly #cache = new ContentCache();
-  /** Story clustering of a rebuild runs in a worker thread: requests keep flowing meanwhile. */
+  /** Story clustering, kept from rebuild to rebuild, in slices on this thread: requests keep flowing meanwhile. */
   readonly #clusterer: StoryClusterer;
   readonly #log: Logger;
   readonly #options: DaemonOptions;
@@ -237,7 +237,7 @@ export class Daemon {
         store: this.store,
         fetcher,
         reader: (this.#reader ??= createFeedReader({ logger: this.#log, idleTimeoutMs: READER_IDLE_MS })),
-        classify: (article) => curation.classifyArticle(article),
+        classify: (article) => this.classifyMerged(article, curation),
         rulesFingerprint: curation.rules.fingerprint,
         logger: this.#options.logger,
         ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
@@ -254,6 +254,21 @@ export class Daemon {
     }
     await this.publishCycle(outcome, curation.rules.fingerprint);
     return outcome;
+  }
+
+  /**
+   * What a cycle does with each article it merges (runCycle's classify): its topics, its words
+   * added to the day's filter and, for a curated one, its story words read, between the fetches,
+   * so that the rebuild after the poll only compares them (story-clusterer.ts).
+   */
+  classifyMerged(article: StoredArticle, curation: Curation = this.#curation!): Classification {
+    const result = curation.classifyArticle(article);
+    curation.readAhead(article);
+    if (result.topics.length > 0) {
+      const { content, ...head } = article;
+      this.#clusterer.readAhead(head, content);
+    }
+    return result;
   }
 
   /**
@@ -448,6 +463,7 @@ function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: numbe
     get lastRun() {
       return clusterer.lastRun;
     },
+    readAhead: (head: ArticleHead, content: string) => clusterer.readAhead(head, content),
     describe: () => clusterer.describe(),
     close: () => clusterer.close(),
   };

@@ -41,6 +41,7 @@ function recording(): StoryClusterer & { windows: string[][] } {
       this.windows.push(articles.map((a) => a.head.id));
       return inner.cluster(articles, day);
     },
+    readAhead: (head, content) => inner.readAhead(head, content),
     describe: () => inner.describe(),
     close: () => inner.close(),
   };

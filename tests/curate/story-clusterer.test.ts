@@ -70,6 +70,29 @@ describe('the story clusterer', () => {
     expect(clusterer.lastRun?.mode).toBe('extended');
   }, 60_000);
 
+  it('words read ahead (as a cycle merges) are used only for the head and HTML they were read from', async () => {
+    const clusterer = createStoryClusterer({ minReference: 10 });
+    const window = articles(40);
+    await clusterer.cluster(asInput(window), DAY);
+    const today = articles(4, 300, -10);
+    // A stale reading of today[0]: another article's text under its id, from an outlet of its own, first seen when today[0] was.
+    const stale = { ...structuredClone(window[7]!), id: today[0]!.id, firstSeen: today[0]!.firstSeen, sources: [{ name: 'elsewhere', firstSeen: today[0]!.firstSeen }] };
+    const staleWindow = [...window, stale, ...today.slice(1)];
+    // Had that reading been used, today[0] would be clustered as window[7]'s text is: the test tells the two apart.
+    expect(expected(staleWindow, window)).not.toEqual(expected([...window, ...today], window));
+    const { content: staleContent, ...staleHead } = stale;
+    clusterer.readAhead(staleHead, staleContent);
+    for (const a of today.slice(1)) clusterer.readAhead(asInput([a])[0]!.head, a.content);
+    expect(await clusterer.cluster(asInput([...window, ...today]), DAY)).toEqual(expected([...window, ...today], window));
+    expect(clusterer.lastRun).toEqual({ mode: 'extended', added: 4, frozen: true });
+    // Read ahead for the head and HTML clustered: the same clusters as reading them then.
+    const more = articles(3, 500, -20);
+    for (const a of more) clusterer.readAhead(asInput([a])[0]!.head, a.content);
+    const all = [...window, ...today, ...more];
+    expect(await clusterer.cluster(asInput(all), DAY)).toEqual(expected(all, window));
+    expect(clusterer.lastRun).toEqual({ mode: 'extended', added: 3, frozen: true });
+  });
+
   it('a new article first seen before the day, or before the last one clustered, clusters anew', async () => {
     const clusterer = createStoryClusterer({ minReference: 10 });
     const window = articles(30);

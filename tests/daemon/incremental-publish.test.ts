@@ -68,7 +68,7 @@ async function pollRound(daemon: Daemon, round: number, now: Date): Promise<numb
     const plan = await mergeIntoStore(daemon.store, items, { name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
     for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
   }
-  await daemon.store.putClassifications(curation.rules.fingerprint, new Map(written.map((a) => [a.id, curation.classifyArticle(a).topics])));
+  await daemon.store.putClassifications(curation.rules.fingerprint, new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics])));
   await daemon.store.flush();
   await daemon.publishCycle({ written, touched: [], dropped: 0 }, curation.rules.fingerprint);
   return written.length;
