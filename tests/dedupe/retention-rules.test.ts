@@ -148,6 +148,19 @@ describe('tombstones', () => {
     }
   });
 
+  it('an article stored again loses its tombstone: delete() takes it out of every view, and only once', () => {
+    const tombstones = new Tombstones([
+      ['a', '2026-11-01'],
+      ['b', '2026-11-02'],
+    ]);
+    expect(tombstones.delete('a')).toBe(true);
+    expect(tombstones.delete('a')).toBe(false);
+    expect(tombstones.has('a')).toBe(false);
+    expect(tombstones.get('a')).toBeUndefined();
+    expect(tombstones.size).toBe(1);
+    expect([...tombstones.entries()]).toEqual([['b', '2026-11-02']]);
+  });
+
   it('days are UTC calendar days', () => {
     expect(dayOf(new Date('2026-11-22T23:59:59.999Z'))).toBe('2026-11-22');
     expect(dayOf(new Date('2026-11-23T00:30:00.000+01:00'))).toBe('2026-11-22');
