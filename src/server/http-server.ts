@@ -10,7 +10,7 @@ import { describeError, ListenError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Publication } from '../publish/build-publication.js';
-import type { Resource } from '../publish/resource.js';
+import type { ContentCoding, Resource } from '../publish/resource.js';
 import type { HealthReport } from '../types.js';
 import { chooseEncoding, isNotModified } from './negotiate.js';
 import { ALLOWED_METHODS, resolveRoute, type Route } from './routes.js';
@@ -42,6 +42,11 @@ const CLOSE_GRACE_MS = 2_000;
 
 const NO_STORE = 'no-store';
 
+interface ResponseHeaders {
+  notModified: Record<string, string | number>;
+  ok: Record<string, string | number>;
+}
+
 /** Per-resource values every request needs, computed once per publication rather than per request. */
 const validatorsOf = new WeakMap<Resource, { lastModified: string; etags: string[] }>();
 function validators(resource: Resource): { lastModified: string; etags: string[] } {
@@ -67,27 +72,36 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       connectionsCheckingInterval: Math.min(1_000, deps.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS),
     },
     (req, res) => {
-      const started = process.hrtime.bigint();
-      let route: Route = { kind: 'not-found', label: 'not_found' };
-      res.once('close', () => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        deps.metrics.observeHttp(route.label, res.statusCode, seconds);
-        const level = res.statusCode >= 500 ? 'error' : 'debug';
-        if (log.isLevelEnabled(level)) {
-          log[level]({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
-        }
-      });
+      const started = performance.now();
+      let label = 'not_found';
+      let answered = true;
       try {
         const publication = deps.getPublication();
-        route = resolveRoute(req.method, req.url, (path) => publication.resources.has(path));
+        const route = resolveRoute(req.method, req.url, (path) => publication.resources.has(path));
+        label = route.label;
         // Feeds and the page, the hot path, are answered synchronously; only /metrics awaits.
         if (route.kind === 'resource') serveResource(route.path, publication, req, res);
-        else handle(route, publication, req, res).catch((err: unknown) => fail(res, err));
+        else {
+          answered = false;
+          res.once('close', () => record(label, req, res, started));
+          handle(route, publication, req, res).catch((err: unknown) => fail(res, err));
+        }
       } catch (err) {
         fail(res, err);
       }
+      // A synchronous answer has been handed to the socket by now: recorded here, without a listener per request.
+      if (answered) record(label, req, res, started);
     },
   );
+
+  function record(label: string, req: IncomingMessage, res: ServerResponse, started: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.observeHttp(label, res.statusCode, seconds);
+    const level = res.statusCode >= 500 ? 'error' : 'debug';
+    if (log.isLevelEnabled(level)) {
+      log[level]({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  }
 
   async function handle(route: Route, publication: Publication, req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -117,30 +131,43 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     // A publication still being compressed (just after start) answers uncompressed for a moment.
     const coding = resource.bodies[chosen] ? chosen : 'identity';
     const { lastModified, etags } = validators(resource);
-    // One header object for writeHead: measurably cheaper than a setHeader per field on the hot path.
-    const headers: Record<string, string | number> = {
-      'X-Content-Type-Options': 'nosniff',
-      ...resource.headers,
-      'Cache-Control': feedCacheControl,
-      'Last-Modified': lastModified,
-      ETag: resource.etags[coding],
-      Vary: 'Accept-Encoding',
-    };
     const notModified = isNotModified(
       { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] },
       { etags, lastModified: resource.lastModified },
     );
+    const headers = responseHeaders(resource, coding, lastModified);
     if (notModified) {
-      res.writeHead(304, headers);
+      res.writeHead(304, headers.notModified);
       res.end();
       return;
     }
-    const body = resource.bodies[coding]!;
-    headers['Content-Type'] = resource.contentType;
-    headers['Content-Length'] = body.length;
-    if (coding !== 'identity') headers['Content-Encoding'] = coding;
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.writeHead(200, headers.ok);
+    res.end(req.method === 'HEAD' ? undefined : resource.bodies[coding]);
+  }
+
+  /**
+   * The header objects of one resource in one coding, built on first use: a 304 or 200 then costs
+   * no object of its own (node:http reads the object, it does not keep or change it).
+   */
+  const headersOf = new WeakMap<Resource, Partial<Record<ContentCoding, ResponseHeaders>>>();
+  function responseHeaders(resource: Resource, coding: ContentCoding, lastModified: string): ResponseHeaders {
+    let byCoding = headersOf.get(resource);
+    if (!byCoding) headersOf.set(resource, (byCoding = {}));
+    let built = byCoding[coding];
+    if (!built) {
+      const notModified: Record<string, string | number> = {
+        'X-Content-Type-Options': 'nosniff',
+        ...resource.headers,
+        'Cache-Control': feedCacheControl,
+        'Last-Modified': lastModified,
+        ETag: resource.etags[coding],
+        Vary: 'Accept-Encoding',
+      };
+      const ok: Record<string, string | number> = { ...notModified, 'Content-Type': resource.contentType, 'Content-Length': resource.bodies[coding]!.length };
+      if (coding !== 'identity') ok['Content-Encoding'] = coding;
+      built = byCoding[coding] = { notModified, ok };
+    }
+    return built;
   }
 
   function send(req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: Buffer, cacheControl: string): void {

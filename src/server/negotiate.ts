@@ -62,7 +62,7 @@ export function isNotModified(
 ): boolean {
   if (headers.ifNoneMatch !== undefined) {
     const value = headers.ifNoneMatch.trim();
-    if (value === '*') return true;
+    if (value === '*' || validators.etags.includes(value)) return true;
     return value.split(',').some((tag) => validators.etags.includes(stripWeak(tag.trim())));
   }
   if (headers.ifModifiedSince !== undefined) {
