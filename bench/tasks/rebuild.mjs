@@ -96,8 +96,7 @@ for (let round = 0; round < Number(roundsArg); round++) {
   const r = daemon.lastRebuild;
   result.totalMs.push(r.totalMs);
   result.compressedMs.push(r.compressedMs);
-  for (const key of ['selectMs', 'clusterMs', 'renderMs', 'compressMs', 'rendered', 'prepared']) (result[key] ??= []).push(r[key]);
-  (result.guardedAhead ??= []).push(daemon.publication.fragments?.guardedAhead ?? 0);
+  for (const key of ['selectMs', 'clusterMs', 'renderMs', 'compressMs', 'rendered']) (result[key] ??= []).push(r[key]);
   t = performance.now();
   await daemon.settled();
   result.snapshotMs.push(performance.now() - t);

@@ -93,13 +93,8 @@ export async function selectEntries(
   store: Store,
   cache: ContentCache,
   feed: { maxItems: number; topics: readonly string[] },
-  /** Where stories are clustered: the daemon passes its worker thread; by default the calling thread. */
+  /** Where stories are clustered: the daemon passes the one it keeps from rebuild to rebuild; by default this module's. */
   clusterer: StoryClusterer = inThread(),
-  /**
-   * Work to do on this thread while the stories are clustered (the daemon
-   * prepares the rendering): given the window and whether clustering is done.
-   */
-  whileClustering?: (window: readonly { head: ArticleHead; content: string }[], clustered: () => boolean) => Promise<void>,
   /** The clock: its UTC day fixes the window's earlier part and the word weights. */
   now: number = Date.now(),
 ): Promise<CuratedEntry[]> {
@@ -116,10 +111,7 @@ export async function selectEntries(
   await yieldToEventLoop();
   const byId = new Map(window.map((c) => [c.head.id, c]));
   const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
-  let clustered = false;
-  const clustering = clusterer.cluster(inputs, day).finally(() => (clustered = true));
-  const meanwhile = whileClustering?.(inputs, () => clustered);
-  const [clusters] = await Promise.all([clustering, meanwhile]);
+  const clusters = await clusterer.cluster(inputs, day);
   await yieldToEventLoop();
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);

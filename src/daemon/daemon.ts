@@ -358,12 +358,10 @@ export class Daemon {
    */
   async #build(config: Config, curation: Curation, started = performance.now()): Promise<Publication> {
     const timed = timedClusterer(this.#clusterer);
-    const fragments = this.#publication?.fragments;
     let t = performance.now();
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, (window, clustered) =>
-      // Between the clustering's slices, this thread guards the HTML of the window's articles the feeds may show next.
-      fragments ? fragments.prepare(window.map(({ head, content }) => ({ id: head.id, content, published: head.published })), clustered) : Promise.resolve(),
-    );
+    // Nothing is rendered ahead while the stories are clustered: both run on this thread, and HTML guarded for
+    // articles no feed then shows was wasted (measured: BENCHMARKS.md, rebuild session 7).
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed);
     const selectMs = performance.now() - t;
     t = performance.now();
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
@@ -371,7 +369,7 @@ export class Daemon {
     // A windowed curation holds the newest heads only: the count comes from the store.
     this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
     const totalMs = performance.now() - started;
-    const timings: RebuildTimings = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs: Number.NaN, compressedMs: Number.NaN, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length, prepared: built.fragments?.lastBuild.prepared ?? 0 };
+    const timings: RebuildTimings = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs: Number.NaN, compressedMs: Number.NaN, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length };
     this.lastRebuild = timings;
     this.lastRebuildMs = totalMs;
     this.#started.set(built, { started, timings });
@@ -469,10 +467,8 @@ export interface RebuildTimings {
   /** From taking the change in to every body of the new publication compressed (NaN until done). */
   compressedMs: number;
   entries: number;
-  /** Entries rendered anew (the rest came from the previous build)… */
+  /** Entries rendered anew (the rest came from the previous build). */
   rendered: number;
-  /** …of which this many with their HTML guarded while the stories were clustered. */
-  prepared: number;
 }
 
 /** The clusterer, timing its calls (wall time: its slices and what runs between them). */
