@@ -286,10 +286,12 @@ export class Daemon {
       // A rules edit may have swapped the curation meanwhile: it takes the cycle's articles in too.
       const current = this.#curation!;
       await current.applyCycle(this.store, outcome, storedUnder);
-      await this.#flushDerived();
+      // The word filters are written after the swap: the new publication does not wait for them.
+      await this.#flushDerived(false);
       if (outcome.written.length > 0 || outcome.touched.length > 0 || outcome.dropped > 0 || !this.#publication) {
         await this.#swapPublication(await this.#build(this.#config, current, started), this.#config);
       }
+      this.#saveWords();
     });
   }
 
@@ -421,7 +423,7 @@ export class Daemon {
   }
 
   /** Classifications computed outside a cycle (start, rules edit) are kept for the next start, and so are the word filters. */
-  async #flushDerived(): Promise<void> {
+  async #flushDerived(words = true): Promise<void> {
     if (this.store.readOnly) return;
     try {
       await this.store.flush();
@@ -429,6 +431,12 @@ export class Daemon {
       this.storeWriteError = describeError(err);
       this.#log.error({ error: this.storeWriteError }, 'store write failed');
     }
+    if (words) this.#saveWords();
+  }
+
+  /** The word filters changed since the last write, written in the background, one write at a time. */
+  #saveWords(): void {
+    if (this.store.readOnly) return;
     const curation = this.#curation;
     if (curation) {
       this.#wordsWrite = this.#wordsWrite
