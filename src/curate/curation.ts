@@ -68,6 +68,8 @@ export class Curation {
   /** listCurated's last answer, and the ids changed since: a rebuild after a poll re-sorts only those. */
   #sorted: readonly CuratedHead[] | undefined;
   readonly #changed = new Set<string>();
+  /** Of those, the ids a cycle added that were not held before: none of them is in #sorted, so nothing need be taken out. */
+  readonly #added = new Set<string>();
   /** The words of the full texts seen, by day: rules-independent, handed on from one rules edit to the next. */
   readonly #words: WordsByDay;
 
@@ -176,6 +178,7 @@ export class Curation {
     const changed = new Map<string, string[]>();
     const take = (article: StoredArticle, stored: boolean): void => {
       const { content: _content, ...head } = article;
+      if (!this.#heads.has(article.id)) this.#added.add(article.id);
       this.#heads.set(article.id, head);
       // Usually added as the cycle merged it (readAhead).
       if (!this.#words.covers(article)) this.#words.add(article);
@@ -249,11 +252,18 @@ export class Curation {
    */
   listCurated(): readonly CuratedHead[] {
     if (this.#sorted && this.#changed.size <= this.#heads.size / 8) {
-      if (this.#changed.size > 0) this.#sorted = mergeSorted(this.#sorted.filter((c) => !this.#changed.has(c.head.id)), this.#curatedOf(this.#changed));
+      if (this.#changed.size > 0) {
+        // A poll that only added articles (the usual one) takes nothing out: the old list is not walked, only copied.
+        let onlyAdded = true;
+        for (const id of this.#changed) if (!this.#added.has(id)) onlyAdded = false;
+        const kept = onlyAdded ? this.#sorted : this.#sorted.filter((c) => !this.#changed.has(c.head.id));
+        this.#sorted = insertSorted(kept, this.#curatedOf(this.#changed));
+      }
     } else {
       this.#sorted = this.#curatedOf(this.#heads.keys());
     }
     this.#changed.clear();
+    this.#added.clear();
     return this.#sorted;
   }
 
@@ -291,8 +301,33 @@ export function newestFirst(a: ArticleHead, b: ArticleHead): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * A few heads (sorted newest first) put into a long list sorted the same way: each one's place found by
+ * binary search, the runs of the long list between them copied whole. The same list as mergeSorted gives.
+ */
+export function insertSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]): CuratedHead[] {
+  if (b.length * 16 > a.length) return mergeSorted(a, b);
+  const runs: (readonly CuratedHead[])[] = [];
+  let from = 0;
+  for (const item of b) {
+    // The first place in a whose item comes after this one (mergeSorted takes a's item first on a tie).
+    let lo = from;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (newestFirst(a[mid]!.head, item.head) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > from) runs.push(a.slice(from, lo));
+    runs.push([item]);
+    from = lo;
+  }
+  if (from < a.length) runs.push(from === 0 ? a : a.slice(from));
+  return ([] as CuratedHead[]).concat(...runs);
+}
+
 /** Two lists sorted newest first, as one. */
-function mergeSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]): CuratedHead[] {
+export function mergeSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]): CuratedHead[] {
   const out: CuratedHead[] = [];
   let i = 0;
   let j = 0;

@@ -26,7 +26,7 @@ const CLUSTER_DEPTH = 2;
 const SLICE_MS = 8;
 const WINDOW_CAP = 10;
 
-interface Candidate {
+export interface Candidate {
   head: ArticleHead;
   topics: string[];
 }
@@ -93,13 +93,8 @@ export async function selectEntries(
   store: Store,
   cache: ContentCache,
   feed: { maxItems: number; topics: readonly string[] },
-  /** Where stories are clustered: the daemon passes its worker thread; by default the calling thread. */
+  /** Where stories are clustered: the daemon passes the one it keeps from rebuild to rebuild; by default this module's. */
   clusterer: StoryClusterer = inThread(),
-  /**
-   * Work to do on this thread while the stories are clustered (the daemon
-   * prepares the rendering): given the window and whether clustering is done.
-   */
-  whileClustering?: (window: readonly { head: ArticleHead; content: string }[], clustered: () => boolean) => Promise<void>,
   /** The clock: its UTC day fixes the window's earlier part and the word weights. */
   now: number = Date.now(),
 ): Promise<CuratedEntry[]> {
@@ -116,10 +111,7 @@ export async function selectEntries(
   await yieldToEventLoop();
   const byId = new Map(window.map((c) => [c.head.id, c]));
   const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
-  let clustered = false;
-  const clustering = clusterer.cluster(inputs, day).finally(() => (clustered = true));
-  const meanwhile = whileClustering?.(inputs, () => clustered);
-  const [clusters] = await Promise.all([clustering, meanwhile]);
+  const clusters = await clusterer.cluster(inputs, day);
   await yieldToEventLoop();
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);
@@ -131,12 +123,18 @@ export async function selectEntries(
   // The articles outside the window stand alone, merged in by date (both lists are newest first):
   // made into entries only as far as the feeds reach, not the whole store's worth on every rebuild.
   function* newestFirstEntries(): Generator<HeadEntry> {
-    let k = 0;
+    let next = rest.next();
     for (const entry of entries) {
-      while (k < rest.length && newestFirst(rest[k]!.head, entry.lead.head) < 0) yield alone(rest[k++]!);
+      while (!next.done && newestFirst(next.value.head, entry.lead.head) < 0) {
+        yield alone(next.value);
+        next = rest.next();
+      }
       yield entry;
     }
-    while (k < rest.length) yield alone(rest[k++]!);
+    while (!next.done) {
+      yield alone(next.value);
+      next = rest.next();
+    }
   }
 
   const shown = pickShown(newestFirstEntries(), feed.maxItems, feed.topics);
@@ -208,34 +206,58 @@ function alone(c: Candidate): HeadEntry {
 /**
  * The clustered window (see the file comment) and the rest, both in curated order (newest first).
  * The part first seen before `dayIso` depends only on those articles, so it stays put all day.
+ * One pass over the curated list finds today's articles (wherever their dates put them); the
+ * earlier ones are read only as far as the window reaches, and the rest only as far as the feeds
+ * read it (an iterator): a rebuild does not copy the whole list twice.
  */
-async function splitWindow(
+export async function splitWindow(
   curated: readonly Candidate[],
   dayIso: string,
   maxItems: number,
   topics: readonly string[],
   pause: () => Promise<void>,
-): Promise<{ window: Candidate[]; rest: Candidate[] }> {
-  const earlier: Candidate[] = [];
+): Promise<{ window: Candidate[]; rest: Iterator<Candidate> }> {
+  const today: number[] = [];
   for (let i = 0; i < curated.length; i++) {
-    if (curated[i]!.head.firstSeen < dayIso) earlier.push(curated[i]!);
-    if ((i & 1_023) === 1_023) await pause();
+    if (curated[i]!.head.firstSeen >= dayIso) today.push(i);
+    if ((i & 4_095) === 4_095) await pause();
   }
-  const baseEnd = findWindowEnd(earlier, maxItems, topics);
+  // The i-th article first seen before the day, as its place in `curated`, found on demand.
+  const earlier: number[] = [];
+  let scanned = 0;
+  let t = 0;
+  const earlierAt = (i: number): number => {
+    while (earlier.length <= i) {
+      if (t < today.length && today[t] === scanned) t++;
+      else earlier.push(scanned);
+      scanned++;
+    }
+    return earlier[i]!;
+  };
+  const baseEnd = findWindowEnd(curated.length - today.length, (i) => curated[earlierAt(i)]!, maxItems, topics);
   if (baseEnd < MIN_REFERENCE) {
     // A young store (or one whose articles all came today): the newest articles, as many as above, weights over them.
-    const end = findWindowEnd(curated, maxItems, topics);
-    return { window: curated.slice(0, end), rest: curated.slice(end) };
+    const end = findWindowEnd(curated.length, (i) => curated[i]!, maxItems, topics);
+    return { window: curated.slice(0, end), rest: skipping(curated, end, []) };
   }
-  const inWindow = new Set(earlier.slice(0, baseEnd));
-  const window: Candidate[] = [];
-  const rest: Candidate[] = [];
-  for (let i = 0; i < curated.length; i++) {
-    const c = curated[i]!;
-    (c.head.firstSeen >= dayIso || inWindow.has(c) ? window : rest).push(c);
-    if ((i & 1_023) === 1_023) await pause();
+  // Everything up to the last of the window's earlier articles is in the window (earlier or today's); after it, today's only.
+  const last = earlierAt(baseEnd - 1);
+  const window = curated.slice(0, last + 1);
+  const after = today.filter((i) => i > last);
+  for (const i of after) window.push(curated[i]!);
+  return { window, rest: skipping(curated, last + 1, after) };
+}
+
+/** The candidates from `from` on, but those at the places `skip` (ascending) lists. */
+function* skipping(curated: readonly Candidate[], from: number, skip: readonly number[]): Generator<Candidate> {
+  let s = 0;
+  for (let i = from; i < curated.length; i++) {
+    if (s < skip.length && skip[s] === i) {
+      s++;
+      continue;
+    }
+    yield curated[i]!;
   }
-  return { window, rest };
 }
 
 /** A pause that yields to the event loop once SLICE_MS of work went by since the last yield. */
@@ -249,19 +271,19 @@ function slicer(): () => Promise<void> {
 }
 
 /** How many of the newest curated articles are clustered (see the file comment). */
-function findWindowEnd(curated: readonly Candidate[], maxItems: number, topics: readonly string[]): number {
+function findWindowEnd(length: number, at: (i: number) => Candidate, maxItems: number, topics: readonly string[]): number {
   const want = CLUSTER_DEPTH * maxItems;
   const counts = new Map(topics.map((t) => [t, 0]));
   let end = 0;
-  while (end < curated.length && end < WINDOW_CAP * maxItems) {
+  while (end < length && end < WINDOW_CAP * maxItems) {
     const enough = end >= want && [...counts.values()].every((n) => n >= want);
     if (enough) break;
-    for (const t of curated[end]!.topics) counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (const t of at(end).topics) counts.set(t, (counts.get(t) ?? 0) + 1);
     end++;
   }
-  if (end === 0 || end >= curated.length) return end;
-  const floor = Date.parse(curated[end - 1]!.head.published) - 3 * STORY_WINDOW_HOURS * 3_600_000;
-  while (end < curated.length && Date.parse(curated[end]!.head.published) >= floor) end++;
+  if (end === 0 || end >= length) return end;
+  const floor = Date.parse(at(end - 1).head.published) - 3 * STORY_WINDOW_HOURS * 3_600_000;
+  while (end < length && Date.parse(at(end).head.published) >= floor) end++;
   return end;
 }
 

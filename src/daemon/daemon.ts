@@ -4,7 +4,9 @@
  * and the publication being served.
  *
  * - A cycle's new articles are curated and published incrementally; the
- *   new publication replaces the old whole, once compressed.
+ *   new publication replaces the old whole as soon as it is rendered, and
+ *   its changed bodies are compressed after the swap (until then a request
+ *   asking for gzip or br gets the identity body, with its own ETag).
  * - A config edit is all or nothing: rules, fetcher, curation and
  *   publication for the new config are built first (the heavy part batch by
  *   batch, serving the old publication meanwhile), then swapped together;
@@ -76,6 +78,8 @@ export class Daemon {
   /** Started by the first cycle: a start serves and loads the store without a reader worker competing for the CPU. */
   #reader: FeedReader | undefined;
   #publication: Publication | undefined;
+  /** When each built publication's rebuild began, for its timings (#swapPublication adds the compression's). */
+  readonly #started = new WeakMap<Publication, { started: number; timings: RebuildTimings }>();
   readonly #cache = new ContentCache();
   /** Story clustering, kept from rebuild to rebuild, in slices on this thread: requests keep flowing meanwhile. */
   readonly #clusterer: StoryClusterer;
@@ -92,9 +96,9 @@ export class Daemon {
   articleCount = 0;
   /** Set while the store cannot be written (a full disk): serving goes on, the next cycle tries again. */
   storeWriteError: string | undefined;
-  /** The last rebuild, from taking the change in to the publication ready to swap (worker and thread-pool time included). */
+  /** The last rebuild, from taking the change in to the new publication swapped in (compressed forms follow: lastRebuild.compressedMs). */
   lastRebuildMs: number | undefined;
-  /** Where that time went: selectMs includes clusterMs (the worker's round trip); renderMs, compressMs follow it. */
+  /** Where that time went: selectMs includes clusterMs; renderMs follows it; compressMs after the swap. */
   lastRebuild: RebuildTimings | undefined;
   /** Replicas: whether this replica's rules are the ones the others run (undefined: a store without replicas). */
   rulesAgreement: { agreed: boolean; reference: string } | undefined;
@@ -139,7 +143,7 @@ export class Daemon {
     await this.#exclusive(async () => {
       this.#curation = await Curation.open(this.store, rulesFor(this.#config), this.#curationOptions(this.#config));
       await this.#flushDerived();
-      this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
+      await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
     });
     await this.#reportRules();
     if (this.store.checkHealth) {
@@ -174,7 +178,7 @@ export class Daemon {
     if (changes.heads.length === 0 && changes.removed.length === 0) return;
     const written = await this.store.getArticles(changes.heads.map((h) => h.id));
     await this.#curation.applyRemote(written, changes.removed);
-    this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
+    await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
   }
 
   async #reportRules(): Promise<void> {
@@ -282,10 +286,12 @@ export class Daemon {
       // A rules edit may have swapped the curation meanwhile: it takes the cycle's articles in too.
       const current = this.#curation!;
       await current.applyCycle(this.store, outcome, storedUnder);
-      await this.#flushDerived();
+      // The word filters are written after the swap: the new publication does not wait for them.
+      await this.#flushDerived(false);
       if (outcome.written.length > 0 || outcome.touched.length > 0 || outcome.dropped > 0 || !this.#publication) {
-        this.#swapPublication(await this.#build(this.#config, current, started), this.#config);
+        await this.#swapPublication(await this.#build(this.#config, current, started), this.#config);
       }
+      this.#saveWords();
     });
   }
 
@@ -321,9 +327,11 @@ export class Daemon {
       this.#config = next;
       this.#curation = curation;
       this.#fetcher = fetcher;
-      this.#swapPublication(built, next);
+      // Served from here on (the swap is synchronous); its compression follows.
+      const compressed = this.#swapPublication(built, next);
       this.#log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
       if (oldFetcher !== fetcher) void oldFetcher?.close();
+      await compressed;
       await this.#flushDerived();
       await this.#reportRules();
     });
@@ -345,31 +353,28 @@ export class Daemon {
   }
 
   /**
-   * Build and compress the publication for this config and curation state;
-   * serving goes on meanwhile. `started`: when the change began to be taken
-   * in (lastRebuild counts from there to the publication ready to swap).
+   * Build the publication for this config and curation state (identity
+   * bodies; #swapPublication compresses them); serving goes on meanwhile.
+   * `started`: when the change began to be taken in (lastRebuild counts
+   * from there to the publication swapped in, and to its bodies compressed).
    */
   async #build(config: Config, curation: Curation, started = performance.now()): Promise<Publication> {
     const timed = timedClusterer(this.#clusterer);
-    const fragments = this.#publication?.fragments;
     let t = performance.now();
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, (window, clustered) =>
-      // Between the clustering's slices, this thread guards the HTML of the window's articles the feeds may show next.
-      fragments ? fragments.prepare(window.map(({ head, content }) => ({ id: head.id, content, published: head.published })), clustered) : Promise.resolve(),
-    );
+    // Nothing is rendered ahead while the stories are clustered: both run on this thread, and HTML guarded for
+    // articles no feed then shows was wasted (measured: BENCHMARKS.md, rebuild session 7).
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed);
     const selectMs = performance.now() - t;
     t = performance.now();
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
     const renderMs = performance.now() - t;
-    t = performance.now();
-    await compressPublication(built);
-    const compressMs = performance.now() - t;
     // A windowed curation holds the newest heads only: the count comes from the store.
     this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
     const totalMs = performance.now() - started;
-    this.lastRebuild = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length, prepared: built.fragments?.lastBuild.prepared ?? 0 };
+    const timings: RebuildTimings = { totalMs, selectMs, clusterMs: timed.ms, renderMs, compressMs: Number.NaN, compressedMs: Number.NaN, entries: entries.length, rendered: built.fragments?.lastBuild.rendered ?? entries.length };
+    this.lastRebuild = timings;
     this.lastRebuildMs = totalMs;
-    this.#log.debug({ entries: entries.length, ...roundAll(this.lastRebuild) }, 'feeds rebuilt');
+    this.#started.set(built, { started, timings });
     return built;
   }
 
@@ -387,11 +392,29 @@ export class Daemon {
     }
   }
 
-  /** Serve the new publication from now on, whole, and keep it for the next start. */
-  #swapPublication(built: Publication, config: Config): void {
+  /**
+   * Serve the new publication from now on, whole (synchronously, before the
+   * first await); then compress its changed bodies (in place: requests
+   * meanwhile get the identity body and its ETag, never a compressed body of
+   * other bytes) and keep it, compressed, for the next start.
+   */
+  async #swapPublication(built: Publication, config: Config): Promise<void> {
     const unchanged = this.#publication !== undefined && sameBodies(this.#publication, built);
     this.#publication = built;
     this.#options.metrics?.setStoreArticles(this.articleCount);
+    const rebuild = this.#started.get(built);
+    const t = performance.now();
+    try {
+      await compressPublication(built);
+    } catch (err) {
+      // Served uncompressed meanwhile; the next build tries these bodies again (compressResource).
+      this.#log.warn({ error: describeError(err) }, 'could not compress the new publication (served uncompressed)');
+    }
+    if (rebuild) {
+      rebuild.timings.compressMs = performance.now() - t;
+      rebuild.timings.compressedMs = performance.now() - rebuild.started;
+      this.#log.debug(roundAll(rebuild.timings), 'feeds rebuilt');
+    }
     if (!unchanged) {
       this.#snapshotWrite = this.#snapshotWrite
         .then(() => saveSnapshot(snapshotPath(config), built, publicationConfigKey(config)))
@@ -400,7 +423,7 @@ export class Daemon {
   }
 
   /** Classifications computed outside a cycle (start, rules edit) are kept for the next start, and so are the word filters. */
-  async #flushDerived(): Promise<void> {
+  async #flushDerived(words = true): Promise<void> {
     if (this.store.readOnly) return;
     try {
       await this.store.flush();
@@ -408,6 +431,12 @@ export class Daemon {
       this.storeWriteError = describeError(err);
       this.#log.error({ error: this.storeWriteError }, 'store write failed');
     }
+    if (words) this.#saveWords();
+  }
+
+  /** The word filters changed since the last write, written in the background, one write at a time. */
+  #saveWords(): void {
+    if (this.store.readOnly) return;
     const curation = this.#curation;
     if (curation) {
       this.#wordsWrite = this.#wordsWrite
@@ -436,16 +465,18 @@ export class Daemon {
 }
 
 export interface RebuildTimings {
+  /** From taking the change in to the new publication swapped in (identity bodies). */
   totalMs: number;
   selectMs: number;
   clusterMs: number;
   renderMs: number;
+  /** The compression of the changed bodies, after the swap (NaN until done). */
   compressMs: number;
+  /** From taking the change in to every body of the new publication compressed (NaN until done). */
+  compressedMs: number;
   entries: number;
-  /** Entries rendered anew (the rest came from the previous build)… */
+  /** Entries rendered anew (the rest came from the previous build). */
   rendered: number;
-  /** …of which this many with their HTML guarded while the stories were clustered. */
-  prepared: number;
 }
 
 /** The clusterer, timing its calls (wall time: its slices and what runs between them). */

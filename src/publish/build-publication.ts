@@ -58,7 +58,7 @@ export function feedPath(format: FeedFormat, topic?: string): string {
 }
 
 export function buildPublication(input: PublicationInput): Publication {
-  const steps = buildSteps(input, false);
+  const steps = buildSteps(input);
   let step = steps.next();
   while (!step.done) step = steps.next();
   return step.value;
@@ -67,11 +67,12 @@ export function buildPublication(input: PublicationInput): Publication {
 /**
  * The same, one resource at a time with the event loop free in between:
  * the daemon builds this way, so that requests keep flowing during a rebuild.
- * Each changed body starts compressing on the thread pool as soon as it is
- * joined, while the next ones are rendered (compressPublication awaits it).
+ * Nothing is compressed yet: the daemon swaps the new publication in first
+ * (identity bodies) and compresses after (compressPublication), so the
+ * thread pool does not compete with the rendering for the CPU.
  */
 export async function buildPublicationInSteps(input: PublicationInput): Promise<Publication> {
-  const steps = buildSteps(input, true);
+  const steps = buildSteps(input);
   let step = steps.next();
   while (!step.done) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -80,7 +81,7 @@ export async function buildPublicationInSteps(input: PublicationInput): Promise<
   return step.value;
 }
 
-function* buildSteps(input: PublicationInput, compressEarly: boolean): Generator<void, Publication> {
+function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   const { config, generatedAt } = input;
   const maxItems = config.feed.maxItems;
   const topics = listTopics(config);
@@ -115,8 +116,6 @@ function* buildSteps(input: PublicationInput, compressEarly: boolean): Generator
   const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): void => {
     const resource = createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) });
     resources.set(path, resource);
-    // Its failure surfaces where the build is compressed (compressPublication).
-    if (compressEarly) compressResource(resource).catch(() => undefined);
   };
 
   const makeModel = (selected: CuratedEntry[], topic?: TopicRef): FeedModel & { pieces: EntryFragments[] } => {

@@ -46,42 +46,8 @@ export class FragmentCache {
   #used = new Set<string>();
   #rendered = 0;
   #reused = 0;
-  #prepared = 0;
-  /** Entries rendered and reused by the builds up to the last prune() (the daemon logs them); prepared: rendered with their HTML guarded before. */
-  lastBuild = { rendered: 0, reused: 0, prepared: 0 };
-  /** Article HTML guarded ahead of a build (prepare), by id, with the content it was made from. */
-  #guarded = new Map<string, { content: string; html: string; published: number }>();
-  /** The oldest publication date among the entries the last build used: older new articles are unlikely to be shown. */
-  #oldestUsed = -Infinity;
-  /** Articles guarded by prepare() so far (the rebuild bench reads it: work done ahead, used or not). */
-  guardedAhead = 0;
-
-  /**
-   * Guard the HTML of articles a coming build will likely show (the
-   * sanitizer is most of an entry's rendering), a slice at a time with the
-   * event loop free in between, until `stop()` says the build is ready to
-   * start: the daemon does this between the slices of the story clustering.
-   * What was prepared is used only for the same content; a wasted prepare
-   * costs time, never a byte.
-   */
-  async prepare(articles: readonly { id: string; content: string; published: string }[], stop: () => boolean): Promise<void> {
-    // Called as the clustering starts: both begin in the same turn of the event loop, so this one waits for the next.
-    await new Promise((resolve) => setImmediate(resolve));
-    // Most of the window was rendered or guarded by earlier builds: those are passed over before sorting the rest.
-    const likely = articles
-      .filter((a) => this.#entries.get(a.id)?.content !== a.content && this.#guarded.get(a.id)?.content !== a.content && !(Date.parse(a.published) < this.#oldestUsed))
-      .sort((a, b) => (a.published < b.published ? 1 : -1));
-    let slice = performance.now();
-    for (const article of likely) {
-      if (stop() || this.#guarded.size >= MAX_GUARDED) return;
-      this.#guarded.set(article.id, { content: article.content, html: guardHtml(article.content), published: Date.parse(article.published) });
-      this.guardedAhead++;
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-    }
-  }
+  /** Entries rendered and reused by the builds up to the last prune() (the daemon logs them). */
+  lastBuild = { rendered: 0, reused: 0 };
 
   /** The pieces of an entry, rendered now unless an identical entry was rendered for the same config part. */
   get(entry: CuratedEntry, config: Config, generatedAt: Date): EntryFragments {
@@ -102,10 +68,7 @@ export class FragmentCache {
       return hit.fragments;
     }
     if (first) this.#rendered++;
-    const ahead = this.#guarded.get(article.id);
-    const prepared = hit?.content === article.content ? hit.guarded : ahead?.content === article.content ? ahead.html : undefined;
-    if (prepared !== undefined && first) this.#prepared++;
-    const guarded = prepared ?? guardHtml(article.content);
+    const guarded = hit?.content === article.content ? hit.guarded : guardHtml(article.content);
     const item = toFeedItem(entry, config, generatedAt, guarded);
     const fragments = {
       item,
@@ -120,31 +83,16 @@ export class FragmentCache {
   /** Forget the entries the builds since the last prune() did not ask for (they left every feed). */
   prune(): void {
     for (const id of this.#entries.keys()) if (!this.#used.has(id)) this.#entries.delete(id);
-    let oldest = Infinity;
-    for (const { fragments } of this.#entries.values()) oldest = Math.min(oldest, fragments.item.published.getTime());
-    this.#oldestUsed = Number.isFinite(oldest) ? oldest : -Infinity;
-    // Prepared HTML the build used lives on in its entry; the rest is kept for the next builds while it may still be shown.
-    for (const [id, { published }] of this.#guarded) if (this.#entries.has(id) || published < this.#oldestUsed) this.#guarded.delete(id);
     this.#used = new Set();
-    this.lastBuild = { rendered: this.#rendered, reused: this.#reused, prepared: this.#prepared };
+    this.lastBuild = { rendered: this.#rendered, reused: this.#reused };
     this.#rendered = 0;
     this.#reused = 0;
-    this.#prepared = 0;
   }
 
   get size(): number {
     return this.#entries.size;
   }
 }
-
-/**
- * prepare() yields to the event loop after this much work. It runs beside the clustering's 8 ms
- * slices, and both resume in the same check phase of the event loop (no request in between): a
- * short slice keeps the pair's block near 10 ms (with 8 the pair made blocks of 16-23 ms of CPU in a rules edit at 50,000, under load).
- */
-const SLICE_MS = 3;
-/** HTML held ahead at most (about a story window's worth): memory stays bounded whatever the window holds. */
-const MAX_GUARDED = 1_000;
 
 // What toFeedItem and the item renderers read of the config, as one comparable string; one per config object.
 const contexts = new WeakMap<Config, string>();

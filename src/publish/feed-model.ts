@@ -90,7 +90,7 @@ export function sortEntries(entries: readonly CuratedEntry[]): CuratedEntry[] {
   });
 }
 
-/** `guarded`: guardHtml(entry.article.content), when the caller made it ahead (FragmentCache.prepare). */
+/** `guarded`: guardHtml(entry.article.content), when the caller has it already (FragmentCache: an entry whose content did not change). */
 export function toFeedItem(entry: CuratedEntry, config: Config, fallbackDate: Date, guarded = guardHtml(entry.article.content)): FeedItem {
   const { article } = entry;
   const topicTitles = topicTitlesOf(config);

@@ -70,7 +70,7 @@ describe('the clustered window', () => {
       const cache = new ContentCache();
       const morning = [linux(5000, DAY + 6 * 60 * MINUTE, 30), linux(5001, DAY + 6 * 60 * MINUTE, 600)];
       await add(store, curation, morning);
-      const first = await selectEntries(curation, store, cache, feed, clusterer, undefined, DAY + 6 * 60 * MINUTE);
+      const first = await selectEntries(curation, store, cache, feed, clusterer, DAY + 6 * 60 * MINUTE);
       const base = clusterer.windows[0]!.filter((id) => !id.startsWith('a50'));
       expect(base.length).toBeGreaterThanOrEqual(MIN_REFERENCE);
       expect(base.length).toBeLessThan(earlier.length);
@@ -80,7 +80,7 @@ describe('the clustered window', () => {
       // Later the same day: a poll with an article published long ago (back catalogue) is in the window all the same.
       const evening = [linux(5002, DAY + 20 * 60 * MINUTE, 5), linux(5003, DAY + 20 * 60 * MINUTE, 60 * 24 * 30)];
       await add(store, curation, evening);
-      const second = await selectEntries(curation, store, cache, feed, clusterer, undefined, DAY + 20 * 60 * MINUTE);
+      const second = await selectEntries(curation, store, cache, feed, clusterer, DAY + 20 * 60 * MINUTE);
       expect(clusterer.windows[1]!.filter((id) => !id.startsWith('a50'))).toEqual(base);
       expect(clusterer.windows[1]).toEqual(expect.arrayContaining(['a5002', 'a5003']));
       expect(clusterer.lastRun).toEqual({ mode: 'extended', added: 2, frozen: true });
@@ -88,7 +88,7 @@ describe('the clustered window', () => {
       expect(second[0]!.article.id).toBe('a5002');
 
       // The next day: its own earlier part (the back-catalogue article now too old for it), clustered anew.
-      await selectEntries(curation, store, cache, feed, clusterer, undefined, DAY + 30 * 60 * MINUTE);
+      await selectEntries(curation, store, cache, feed, clusterer, DAY + 30 * 60 * MINUTE);
       expect(clusterer.windows[2]).toEqual(expect.arrayContaining(['a5000', 'a5001', 'a5002']));
       expect(clusterer.windows[2]).not.toContain('a5003');
       expect(clusterer.lastRun).toMatchObject({ mode: 'from scratch', reason: 'a new day' });
@@ -103,7 +103,7 @@ describe('the clustered window', () => {
     const { store, curation } = await setUp('young', all);
     try {
       const clusterer = recording();
-      await selectEntries(curation, store, new ContentCache(), feed, clusterer, undefined, DAY + 2 * 60 * MINUTE);
+      await selectEntries(curation, store, new ContentCache(), feed, clusterer, DAY + 2 * 60 * MINUTE);
       const window = clusterer.windows[0]!;
       expect(window.length).toBeLessThan(all.length);
       expect(window).toEqual(all.slice(0, window.length).map((a) => a.id));

@@ -5,16 +5,21 @@
  * daemon starting from scratch on the same store builds.
  */
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { mergeIntoStore } from '../../src/dedupe/merge-source.js';
 import { createSilentLogger } from '../../src/log/logger.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { readFeedBody } from '../../src/pipeline.js';
 import type { Publication } from '../../src/publish/build-publication.js';
+import { loadSnapshot, publicationConfigKey, snapshotPath } from '../../src/publish/publication-snapshot.js';
+import { startServer } from '../../src/server/http-server.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
 import type { StoredArticle } from '../../src/types.js';
 import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
+import { request } from '../server/raw-http.js';
 
 const SOURCES = ['kernelblog', 'containerwoche', 'hostingnews'];
 const STORIES = [
@@ -99,5 +104,57 @@ describe('rebuild after a poll', () => {
 
     const fresh = await startDaemon(dir);
     expect(bodies(fresh.publication!)).toEqual(incremental);
+  });
+
+  it('swaps the new publication in before compressing it: requests meanwhile get bytes matching their ETag, and the snapshot holds the compressed bodies', { timeout: 120_000 }, async () => {
+    const dir = makeTempDir();
+    const daemon = await startDaemon(dir);
+    const server = await startServer(
+      { getPublication: () => daemon.publication!, getHealth: () => ({ httpStatus: 200, body: { status: 'ok', lastCycle: null, sources: [] } }), metrics: createMetrics({ processMetrics: false }), logger: createSilentLogger(), cacheMaxAgeSeconds: 60 },
+      { host: '127.0.0.1', port: 0 },
+    );
+    try {
+      const start = Date.now();
+      await pollRound(daemon, 1, new Date(start + 3_600_000));
+      const before = daemon.publication!;
+      // Clients asking for br and gzip all through the next rebuild: every answer is the body its ETag names.
+      const answers: { etag: string; coding: string | undefined; body: Buffer }[] = [];
+      let polling = true;
+      const clients = [1, 2, 3].map(async (k) => {
+        while (polling) {
+          const res = await request(server.url, '/feed.xml', { headers: { 'Accept-Encoding': k === 1 ? 'br' : 'gzip' } });
+          expect(res.status).toBe(200);
+          answers.push({ etag: res.headers.etag as string, coding: res.headers['content-encoding'] as string | undefined, body: res.body });
+        }
+      });
+      await pollRound(daemon, 2, new Date(start + 2 * 3_600_000));
+      polling = false;
+      await Promise.all(clients);
+      const after = daemon.publication!;
+      expect(after).not.toBe(before);
+      const identities = new Map([before, after].map((p) => [p.resources.get('/feed.xml')!.etags.identity.slice(0, -1), p.resources.get('/feed.xml')!.bodies.identity]));
+      expect(answers.length).toBeGreaterThan(0);
+      for (const { etag, coding, body } of answers) {
+        const identity = identities.get(etag.replace(/-(gz|br)"$/, '"').slice(0, -1));
+        expect(identity, etag).toBeDefined();
+        const suffix = coding === 'gzip' ? '-gz"' : coding === 'br' ? '-br"' : '"';
+        expect(etag.endsWith(suffix) && (coding !== undefined || !/-(gz|br)"$/.test(etag))).toBe(true);
+        const decoded = coding === 'gzip' ? gunzipSync(body) : coding === 'br' ? brotliDecompressSync(body) : body;
+        expect(decoded.equals(identity!)).toBe(true);
+      }
+      // Swapped in first, compressed after: both moments are timed, and every body is compressed when publishCycle resolves.
+      const timings = daemon.lastRebuild!;
+      expect(timings.compressedMs).toBeGreaterThan(timings.totalMs);
+      expect(timings.compressMs).toBeGreaterThan(0);
+      expect([...after.resources.values()].every((r) => r.bodies.gzip && r.bodies.br)).toBe(true);
+      await daemon.settled();
+      const saved = await loadSnapshot(snapshotPath(daemon.config), publicationConfigKey(daemon.config));
+      const feed = saved!.resources.get('/feed.xml')!;
+      expect(feed.etags).toEqual(after.resources.get('/feed.xml')!.etags);
+      expect(gunzipSync(feed.bodies.gzip!).equals(feed.bodies.identity)).toBe(true);
+      expect(brotliDecompressSync(feed.bodies.br!).equals(feed.bodies.identity)).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -155,6 +155,44 @@ describe('compression', () => {
   });
 });
 
+describe('a publication swapped in before its compression', () => {
+  it('answers gzip and br requests with the identity body and its own ETag until the compressed bodies exist, then with those', async () => {
+    const old = publication;
+    const fresh = buildPublication({ entries: [AKAMAI, CONTAINERCON], config, generatedAt: new Date('2026-11-22T07:00:00Z'), previous: old });
+    const resource = fresh.resources.get('/feed.xml')!;
+    expect(resource.bodies.gzip).toBeUndefined();
+    publication = fresh;
+    try {
+      for (const accept of ['gzip', 'br', 'gzip, deflate, br']) {
+        const res = await request(server.url, '/feed.xml', { headers: { 'Accept-Encoding': accept } });
+        expect(res.status).toBe(200);
+        expect(res.headers['content-encoding']).toBeUndefined();
+        expect(res.headers.etag).toBe(resource.etags.identity);
+        expect(res.headers.vary).toBe('Accept-Encoding');
+        expect(res.body.equals(resource.bodies.identity)).toBe(true);
+      }
+      // The client revalidates with the identity ETag it got: the same bytes, whatever coding it would get now.
+      const revalidated = await request(server.url, '/feed.xml', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': resource.etags.identity } });
+      expect(revalidated.status).toBe(304);
+      // The previous publication's compressed body is never sent for the new bytes.
+      const stale = await request(server.url, '/feed.xml', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': old.resources.get('/feed.xml')!.etags.gzip } });
+      expect(stale.status).toBe(200);
+      expect(stale.body.equals(resource.bodies.identity)).toBe(true);
+
+      await compressPublication(fresh);
+      const gz = await request(server.url, '/feed.xml', { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gz.headers.etag).toBe(resource.etags.gzip);
+      expect(gunzipSync(gz.body).equals(resource.bodies.identity)).toBe(true);
+      const br = await request(server.url, '/feed.xml', { headers: { 'Accept-Encoding': 'br' } });
+      expect(br.headers.etag).toBe(resource.etags.br);
+      expect(brotliDecompressSync(br.body).equals(resource.bodies.identity)).toBe(true);
+    } finally {
+      publication = old;
+    }
+  });
+});
+
 describe('methods, unknown paths and traversal', () => {
   it('answers HEAD with the headers of GET and no body', async () => {
     const get = await request(server.url, '/feed.json', { headers: { 'Accept-Encoding': 'br' } });
