@@ -128,7 +128,7 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     const resource = publication.resources.get(path);
     if (!resource) return sendText(req, res, 404, 'Not found.\n');
     const chosen = chooseEncoding(req.headers['accept-encoding']);
-    // A publication still being compressed (just after start) answers uncompressed for a moment.
+    // A publication still being compressed (just after start or a rebuild) answers uncompressed for a moment.
     const coding = resource.bodies[chosen] ? chosen : 'identity';
     const { lastModified, etags } = validators(resource);
     const notModified = isNotModified(
