@@ -20,6 +20,7 @@ import type { Metrics } from './metrics/metrics.js';
 import { sharedFeedReader, type FeedReader } from './read/feed-reader.js';
 import type { Store, WriteStats } from './store/store-api.js';
 import type { ArticleWrite, Classification, CycleError, CycleRecord, SourceState, StoredArticle } from './types.js';
+import { takeTurn } from './schedule/take-turn.js';
 
 // Moved to src/read/read-feed-body.ts; kept here while other modules still import it from here,
 // loaded on demand: the pipeline reads in worker threads and need not load the parsers itself.
@@ -264,7 +265,7 @@ async function classifyWrites(ctx: CycleContext, writes: readonly ArticleWrite[]
       // Classified again after the sources, where the error surfaces.
     }
     if (performance.now() - slice > CLASSIFY_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await takeTurn();
       slice = performance.now();
     }
   }

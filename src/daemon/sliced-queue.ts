@@ -8,6 +8,7 @@
  * every few milliseconds, by time, not by a count of items (an item's cost
  * varies with its text).
  */
+import { takeTurn } from '../schedule/take-turn.js';
 export interface SlicedQueueOptions<T> {
   work: (item: T) => void;
   /** An item whose work threw: the rest go on. */
@@ -53,7 +54,7 @@ export class SlicedQueue<T> {
   async #drain(): Promise<void> {
     try {
       while (this.#next < this.#items.length) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await takeTurn();
         const start = performance.now();
         do {
           const item = this.#items[this.#next] as T;

@@ -23,6 +23,7 @@ import type { Config } from '../config/schema.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import type { Publication } from './build-publication.js';
 import type { Bodies, ContentCoding, Resource } from './resource.js';
+import { takeTurn } from '../schedule/take-turn.js';
 
 const SNAPSHOT_VERSION = 2;
 /** Hashing between two turns of the event loop at most (SHA-256 runs ~2 GB/s here: a body or two). */
@@ -97,7 +98,7 @@ export async function saveSnapshot(path: string, publication: Publication, confi
       hash.update(body);
       crc = crc32(body, crc);
       if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await takeTurn();
         slice = performance.now();
       }
     }

@@ -12,6 +12,7 @@ import { checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocum
 import type { JournalDoc, JournalRecord } from './journal.js';
 import { readOptional, readOptionalBytes, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
 import { parseSegmentParts, pickArticles, splitSegment } from './segment-text.js';
+import { takeTurn } from '../../schedule/take-turn.js';
 
 /** Articles of a segment checked between two turns of the event loop. */
 const CHECK_PART = 250;
@@ -161,7 +162,7 @@ export async function readSegment(layout: JsonLayout, day: string, wanted?: Read
   for (let from = 0; from < articles.length; from += CHECK_PART) {
     const problem = checkArticles(articles, 'articles', from, from + CHECK_PART);
     if (problem) throw damaged(file, problem);
-    if (from + CHECK_PART < articles.length) await new Promise((resolve) => setImmediate(resolve));
+    if (from + CHECK_PART < articles.length) await takeTurn();
   }
   return articles as StoredArticle[];
 }

@@ -17,6 +17,7 @@
  * is not cut; a cut in the wrong place leaves parts that do not parse or
  * whose id differs, and the caller parses the file whole instead, as before.
  */
+import { takeTurn } from '../../schedule/take-turn.js';
 
 const ARTICLE = '{"id":"';
 const NEXT_ARTICLE = `,${ARTICLE}`;
@@ -112,7 +113,7 @@ export async function parseSegmentParts(source: Source, parts: SegmentParts, wan
     if (typeof article !== 'object' || article === null || (article as { id?: unknown }).id !== id) return null;
     found.push(article as Record<string, unknown>);
     if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await takeTurn();
       slice = performance.now();
     }
   }
