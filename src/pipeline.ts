@@ -20,6 +20,7 @@ import type { Metrics } from './metrics/metrics.js';
 import { sharedFeedReader, type FeedReader } from './read/feed-reader.js';
 import type { Store, WriteStats } from './store/store-api.js';
 import type { ArticleWrite, Classification, CycleError, CycleRecord, SourceState, StoredArticle } from './types.js';
+import { takeTurn } from './schedule/take-turn.js';
 
 // Moved to src/read/read-feed-body.ts; kept here while other modules still import it from here,
 // loaded on demand: the pipeline reads in worker threads and need not load the parsers itself.
@@ -67,6 +68,9 @@ export interface CycleOutcome {
    */
   writeError?: StoreError;
 }
+
+/** Classifying merged articles between two turns of the event loop at most. */
+const CLASSIFY_SLICE_MS = 3;
 
 type SourceOutcome =
   | { kind: 'ok'; new: number; updated: number; duplicates: number; writes: ArticleWrite[]; topics: Map<ArticleWrite, string[]> }
@@ -225,7 +229,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
     const plan = await mergeIntoStore(ctx.store, feed.items, keepWarnings(recordFetchSuccess(state, source, result, mergedAt), feed.warnings), mergedAt);
     ctx.metrics?.observeFetch(source.name, 'ok', seconds);
     ctx.metrics?.setSourceLastSuccess(source.name, Date.now() / 1000);
-    return { kind: 'ok', ...plan.counts, writes: plan.merge.writes, topics: classifyWrites(ctx, plan.merge.writes) };
+    return { kind: 'ok', ...plan.counts, writes: plan.merge.writes, topics: await classifyWrites(ctx, plan.merge.writes) };
   } catch (err) {
     if (err instanceof StoreError) return { kind: 'store-failed', error: err };
     ctx.metrics?.observeFetch(source.name, 'failed', (Date.now() - startedAt) / 1000);
@@ -249,14 +253,20 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
  * ends with for this write is the one classified here. A failure leaves the
  * article to the classification after the sources, which reports it as before.
  */
-function classifyWrites(ctx: CycleContext, writes: readonly ArticleWrite[]): Map<ArticleWrite, string[]> {
+async function classifyWrites(ctx: CycleContext, writes: readonly ArticleWrite[]): Promise<Map<ArticleWrite, string[]>> {
   const topics = new Map<ArticleWrite, string[]>();
+  // In slices: a source's fifty long articles in one turn held serve's requests up for 10+ ms.
+  let slice = performance.now();
   for (const write of writes) {
     if (write.content === undefined) continue;
     try {
       topics.set(write, ctx.classify({ ...write.head, content: write.content }).topics);
     } catch {
       // Classified again after the sources, where the error surfaces.
+    }
+    if (performance.now() - slice > CLASSIFY_SLICE_MS) {
+      await takeTurn();
+      slice = performance.now();
     }
   }
   return topics;

@@ -81,6 +81,7 @@ for (let round = 0; round < Number(roundsArg); round++) {
   const topics = new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics]));
   await store.putClassifications(curation.rules.fingerprint, topics);
   await store.flush();
+  await daemon.settled(); // classifyMerged's reading of their words, in slices (the poll's work too)
   result.newArticles.push(written.length);
 
   const delay = monitorEventLoopDelay({ resolution: 2 });

@@ -15,7 +15,7 @@
  * body files no index names any more are removed. A crash at any point leaves
  * an index whose body file exists and matches its name, or no usable snapshot.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -23,8 +23,11 @@ import type { Config } from '../config/schema.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import type { Publication } from './build-publication.js';
 import type { Bodies, ContentCoding, Resource } from './resource.js';
+import { takeTurn } from '../schedule/take-turn.js';
 
 const SNAPSHOT_VERSION = 2;
+/** Hashing between two turns of the event loop at most (SHA-256 runs ~2 GB/s here: a body or two). */
+const SLICE_MS = 2;
 const CODINGS: readonly ContentCoding[] = ['identity', 'gzip', 'br'];
 
 /** Where a body lies in the body file: [offset, length]. */
@@ -71,10 +74,19 @@ export function publicationConfigKey(config: Config): string {
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
 }
 
+/**
+ * Write the snapshot. The bodies (megabytes) are never joined into one buffer:
+ * they are hashed, checked and written piece by piece, with the event loop
+ * free every SLICE_MS (a joined copy and WebCrypto's digest of it held this
+ * thread 10-35 ms per rebuild, measured in BENCHMARKS.md, latency session 7).
+ */
 export async function saveSnapshot(path: string, publication: Publication, configKey: string): Promise<void> {
   const chunks: Buffer[] = [];
   let offset = 0;
   const resources: SnapshotIndex['resources'] = [];
+  const hash = createHash('sha256');
+  let crc = 0;
+  let slice = performance.now();
   for (const [route, r] of publication.resources) {
     const spans: Partial<Record<ContentCoding, Span>> = {};
     for (const coding of CODINGS) {
@@ -83,13 +95,18 @@ export async function saveSnapshot(path: string, publication: Publication, confi
       spans[coding] = [offset, body.length];
       chunks.push(body);
       offset += body.length;
+      hash.update(body);
+      crc = crc32(body, crc);
+      if (performance.now() - slice > SLICE_MS) {
+        await takeTurn();
+        slice = performance.now();
+      }
     }
     resources.push({ path: route, contentType: r.contentType, etags: r.etags, lastModified: r.lastModified.toISOString(), headers: { ...r.headers }, bodies: spans });
   }
-  const bytes = Buffer.concat(chunks, offset);
-  const bodyFile = `${bodyFilePrefix(path)}${await sha256Hex(bytes)}.bin`;
+  const bodyFile = `${bodyFilePrefix(path)}${hash.digest('hex').slice(0, 32)}.bin`;
   const dir = dirname(path);
-  await writeFileDurably(join(dir, bodyFile), bytes);
+  await writeFileDurably(join(dir, bodyFile), chunks);
   const index: SnapshotIndex = {
     version: SNAPSHOT_VERSION,
     configKey,
@@ -97,8 +114,8 @@ export async function saveSnapshot(path: string, publication: Publication, confi
     itemCount: publication.itemCount,
     topics: publication.topics,
     bodyFile,
-    bodyBytes: bytes.length,
-    bodyCrc32: crc32(bytes),
+    bodyBytes: offset,
+    bodyCrc32: crc,
     resources,
   };
   await new DurableJsonFile<SnapshotIndex>(path, { keepBackup: false }).write(index);
@@ -133,18 +150,13 @@ export async function loadSnapshot(path: string, configKey: string): Promise<Pub
   }
 }
 
-/** On the thread pool (WebCrypto's digest): megabytes of bodies hashed on the event loop would hold up requests. */
-async function sha256Hex(bytes: Buffer): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex').slice(0, 32);
-}
-
 /** Temp file, fsync, rename: the file is there whole or not at all. A file of this name already holds these bytes. */
-async function writeFileDurably(path: string, bytes: Buffer): Promise<void> {
+async function writeFileDurably(path: string, chunks: readonly Buffer[]): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.tmp`);
   try {
     const handle = await open(temp, 'w', 0o644);
     try {
-      await handle.writeFile(bytes);
+      for (const chunk of chunks) await handle.writeFile(chunk); // each from where the last ended
       await handle.sync();
     } finally {
       await handle.close();

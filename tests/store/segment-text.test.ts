@@ -57,6 +57,44 @@ describe('splitSegment: a day segment cut into its articles without parsing it w
   });
 });
 
+describe('splitSegment on the bytes: the day is never decoded as one string', () => {
+  it('cuts the bytes where the text is cut (offsets in bytes: multibyte text before each cut) and parses the same articles', async () => {
+    const umlauts = [...tricky, article('d4', { title: 'Ärger über „Systemd“ 🐧', content: 'ÄÖÜ'.repeat(500) }), article('e5')];
+    const text = written(umlauts);
+    const bytes = Buffer.from(text, 'utf8');
+    const fromText = splitSegment(text)!;
+    const fromBytes = splitSegment(bytes)!;
+    expect(fromBytes.header).toEqual(fromText.header);
+    expect(fromBytes.articles.map((a) => a.id)).toEqual(['a1', 'b2', 'c3', 'd4', 'e5']);
+    // Past the first non-ASCII character the byte offsets run ahead of the character offsets.
+    expect(fromBytes.articles.at(-1)!.start).toBeGreaterThan(fromText.articles.at(-1)!.start);
+    expect(await parseSegmentParts(bytes, fromBytes)).toEqual(umlauts);
+    expect(await parseSegmentParts(bytes, fromBytes, new Set(['e5', 'c3']))).toEqual([umlauts[2], umlauts[4]]);
+    for (const other of [JSON.stringify({ schemaVersion: 3, day: '2026-11-20', articles: tricky }, null, 2), `${text}\n`, text.slice(0, -1)]) {
+      expect(splitSegment(Buffer.from(other))).toBeNull();
+    }
+  });
+
+  it('a big day is parsed in pieces, the event loop taking turns between them', async () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => article(`a${i}`, { content: `<p>${'Kernel-Ärger '.repeat(200)}</p>` }));
+    const bytes = Buffer.from(written(many));
+    const parts = splitSegment(bytes)!;
+    let turns = 0;
+    let parsing = true;
+    const count = (): void => {
+      turns++;
+      if (parsing) setImmediate(count);
+    };
+    setImmediate(count);
+    const parsed = await parseSegmentParts(bytes, parts);
+    parsing = false;
+    expect(parsed).toHaveLength(3_000);
+    expect(parsed![2_999]).toEqual(many[2_999]);
+    // 3,000 articles of 2.6 KB take far more than one 4 ms slice on any machine.
+    expect(turns).toBeGreaterThan(1);
+  });
+});
+
 describe('pickArticles: a few articles found in the bytes, the rest never decoded', () => {
   const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -114,6 +152,10 @@ describe('readSegment', () => {
     await expect(readSegment(layout(), '2026-11-20')).rejects.toThrow(file);
     await writeFile(file, written([{ ...tricky[0], title: 7 }]));
     await expect(readSegment(layout(), '2026-11-20', new Set(['a1']))).rejects.toThrow(/articles\[0\]\.title/);
+    // Checked in parts: an article past the first part is named by its place in the whole day.
+    const many = Array.from({ length: 600 }, (_, i) => article(`m${i}`));
+    await writeFile(file, written(many.map((a, i) => (i === 555 ? { ...a, published: 'not a date' } : a))));
+    await expect(readSegment(layout(), '2026-11-20')).rejects.toThrow(/articles\[555\]\.published is not a date/);
     await writeFile(file, JSON.stringify({ schemaVersion: 2, day: '2026-11-20', articles: tricky }));
     await expect(readSegment(layout(), '2026-11-20')).rejects.toThrow(/not a feedkurator article segment/);
   });

@@ -8,6 +8,7 @@ import { StoreError } from '../../errors.js';
 import { DurableJsonFile, serializeInChunks } from '../durable-json-file.js';
 import type { WriteStats } from '../store-api.js';
 import { describeFsError } from './read-json-store.js';
+import { takeTurn } from '../../schedule/take-turn.js';
 
 export class JsonFiles {
   readonly #warn: (message: string, err?: unknown) => void;
@@ -72,7 +73,7 @@ export async function serializeInSlices(data: { articles: unknown[] }): Promise<
     const part = data.articles.slice(i, i + ARTICLES_PER_PART).map((a) => JSON.stringify(a) ?? 'null');
     chunks.push((i > 0 ? ',' : '') + part.join(','));
     if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await takeTurn();
       slice = performance.now();
     }
   }

@@ -14,6 +14,7 @@ import { SCHEMA_VERSION, segmentDayOf, type JsonLayout } from './json-layout.js'
 import { Journal, type JournalDoc } from './journal.js';
 import { readJournal, readManifest, readRetired, readSegment, readTopics, type ManifestDoc } from './read-json-store.js';
 import type { SegmentCache } from './segment-cache.js';
+import { ShardedMap } from './sharded-map.js';
 import { SharedStrings } from './shared-strings.js';
 
 export async function loadJsonState(layout: JsonLayout, segments: SegmentCache, warn: (message: string, err?: unknown) => void): Promise<JsonState> {
@@ -152,7 +153,8 @@ export class JsonState {
 
 export interface TopicsState {
   fingerprint: string;
-  byId: Map<string, string[]>;
+  /** A rules edit fills a new one (sharded: no one step of growth copies 50,000 entries); read from disk, a Map. */
+  byId: Map<string, string[]> | ShardedMap<string[]>;
   /** Set since the last flush, for this flush's journal file. */
   pending: Map<string, string[]>;
   /** A new fingerprint: the topics file is written whole at the next flush. */
@@ -164,5 +166,5 @@ export interface TopicsState {
 }
 
 export function newTopics(fingerprint: string): TopicsState {
-  return { fingerprint, byId: new Map(), pending: new Map(), whole: false, unsaved: false, fileSeq: 0 };
+  return { fingerprint, byId: new ShardedMap(), pending: new Map(), whole: false, unsaved: false, fileSeq: 0 };
 }

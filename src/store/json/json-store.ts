@@ -27,6 +27,7 @@ import { describeLayout, SCHEMA_VERSION, segmentDayOf, type JsonLayout } from '.
 import { JsonState, loadJsonState, newTopics } from './json-state.js';
 import { describeFsError, readSegment, type ManifestDoc, type TopicsDoc } from './read-json-store.js';
 import { SegmentCache } from './segment-cache.js';
+import { takeTurn } from '../../schedule/take-turn.js';
 
 export interface OpenJsonStoreOptions {
   /** No lock, no writes: for `export` and `preview` beside a running `serve`. */
@@ -499,5 +500,5 @@ async function serializeObjectInParts<V>(head: object, key: string, entries: Ite
 }
 
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return takeTurn();
 }

@@ -71,10 +71,10 @@ function checkCurrentShape(doc: Doc): string | undefined {
 /**
  * Checks what the code relies on in a list of stored articles, naming the
  * first damaged entry (`where[i].field`); fills optional fields that are
- * missing. Cheap enough for 50,000 articles.
+ * missing. Cheap enough for 50,000 articles; `from`, `to`: a part of the list (checked in slices).
  */
-export function checkArticles(articles: unknown[], where: string): string | undefined {
-  for (let i = 0; i < articles.length; i++) {
+export function checkArticles(articles: unknown[], where: string, from = 0, to = articles.length): string | undefined {
+  for (let i = from; i < Math.min(to, articles.length); i++) {
     const a = articles[i];
     if (!isPlainObject(a)) return `is damaged (${where}[${i}] is not an object)`;
     for (const field of requiredStrings) {

@@ -17,6 +17,7 @@
  * is not cut; a cut in the wrong place leaves parts that do not parse or
  * whose id differs, and the caller parses the file whole instead, as before.
  */
+import { takeTurn } from '../../schedule/take-turn.js';
 
 const ARTICLE = '{"id":"';
 const NEXT_ARTICLE = `,${ARTICLE}`;
@@ -35,28 +36,56 @@ export interface SegmentParts {
   articles: { id: string; start: number; end: number }[];
 }
 
+/**
+ * A segment's text or its bytes, as splitSegment reads it. The bytes are cut
+ * as they are (UTF-8 never uses these ASCII bytes inside another character)
+ * and each article decoded alone: decoding a day of 1.5-2.7 MB of German
+ * text at once held the event loop 16-32 ms (loaded machine; BENCHMARKS.md,
+ * latency session 7).
+ */
+type Source = string | Buffer;
+
+function sliceOf(source: Source, start: number, end: number): string {
+  return typeof source === 'string' ? source.slice(start, end) : source.toString('utf8', start, end);
+}
+
+/** The needles as bytes once: a string needle is encoded again on every Buffer.indexOf. */
+const NEEDLES = new Map<string, Buffer>();
+
+function find(source: Source, needle: string, from?: number): number {
+  if (typeof source === 'string') return source.indexOf(needle, from);
+  let bytes = NEEDLES.get(needle);
+  if (!bytes) NEEDLES.set(needle, (bytes = Buffer.from(needle)));
+  return source.indexOf(bytes, from);
+}
+
+function startsAt(source: Source, needle: string, at: number): boolean {
+  if (typeof source === 'string') return source.startsWith(needle, at);
+  return at + needle.length <= source.length && source.toString('latin1', at, at + needle.length) === needle;
+}
+
 /** The parts of a segment in the written form, or null (parse it whole). */
-export function splitSegment(text: string): SegmentParts | null {
-  const at = text.indexOf(ARTICLES);
-  if (!text.startsWith('{') || at < 0 || !text.endsWith(']}')) return null;
+export function splitSegment(source: Source): SegmentParts | null {
+  const at = find(source, ARTICLES);
+  if (!startsAt(source, '{', 0) || at < 0 || !startsAt(source, ']}', source.length - 2)) return null;
   const bodyStart = at + ARTICLES.length;
-  const bodyEnd = text.length - 2;
+  const bodyEnd = source.length - 2;
   let header: unknown;
   try {
-    header = JSON.parse(`${text.slice(0, bodyStart)}]}`);
+    header = JSON.parse(`${sliceOf(source, 0, bodyStart)}]}`);
   } catch {
     return null;
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return null;
   const articles: SegmentParts['articles'] = [];
   if (bodyStart === bodyEnd) return { header: header as Record<string, unknown>, articles };
-  if (!text.startsWith(ARTICLE, bodyStart)) return null;
+  if (!startsAt(source, ARTICLE, bodyStart)) return null;
   for (let start = bodyStart; start < bodyEnd; ) {
-    const idEnd = text.indexOf('"', start + ARTICLE.length);
+    const idEnd = find(source, '"', start + ARTICLE.length);
     if (idEnd < 0 || idEnd >= bodyEnd) return null;
-    const id = text.slice(start + ARTICLE.length, idEnd);
+    const id = sliceOf(source, start + ARTICLE.length, idEnd);
     if (id.includes('\\')) return null; // an escaped id: the text is not the plain id
-    const next = text.indexOf(NEXT_ARTICLE, idEnd);
+    const next = find(source, NEXT_ARTICLE, idEnd);
     const end = next < 0 || next >= bodyEnd ? bodyEnd : next;
     articles.push({ id, start, end });
     start = end + 1;
@@ -68,22 +97,23 @@ export function splitSegment(text: string): SegmentParts | null {
  * The articles of these parts (those in `wanted`, or all), parsed one by one
  * with the event loop free every few milliseconds; null when a part does
  * not parse to an object of its id (the cut was wrong: parse whole).
+ * `source`: what the parts were cut from.
  */
-export async function parseSegmentParts(text: string, parts: SegmentParts, wanted?: ReadonlySet<string>): Promise<Record<string, unknown>[] | null> {
+export async function parseSegmentParts(source: Source, parts: SegmentParts, wanted?: ReadonlySet<string>): Promise<Record<string, unknown>[] | null> {
   const found: Record<string, unknown>[] = [];
   let slice = performance.now();
   for (const { id, start, end } of parts.articles) {
     if (wanted && !wanted.has(id)) continue;
     let article: unknown;
     try {
-      article = JSON.parse(text.slice(start, end));
+      article = JSON.parse(sliceOf(source, start, end));
     } catch {
       return null;
     }
     if (typeof article !== 'object' || article === null || (article as { id?: unknown }).id !== id) return null;
     found.push(article as Record<string, unknown>);
     if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await takeTurn();
       slice = performance.now();
     }
   }

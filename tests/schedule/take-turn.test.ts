@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { takeTurn } from '../../src/schedule/take-turn.js';
+
+describe('takeTurn', () => {
+  it('resumes waiting tasks one per iteration of the event loop, taking turns in order', async () => {
+    // Counts iterations of the loop: one tick per check phase.
+    let iteration = 0;
+    let ticking = true;
+    const tick = (): void => {
+      iteration++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const resumed: [string, number][] = [];
+    const task = async (name: string): Promise<void> => {
+      for (let slice = 0; slice < 20; slice++) {
+        await takeTurn();
+        resumed.push([name, iteration]);
+      }
+    };
+    await Promise.all([task('a'), task('b'), task('c')]);
+    ticking = false;
+    expect(resumed).toHaveLength(60);
+    // Never two slices in one iteration (setImmediate alone resumes all three in the same one).
+    expect(new Set(resumed.map(([, at]) => at)).size).toBe(60);
+    expect(resumed.slice(0, 6).map(([name]) => name)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+  });
+
+  it('a turn asked for after the queue emptied is given too', async () => {
+    await takeTurn();
+    await takeTurn();
+    const order: number[] = [];
+    await Promise.all([takeTurn().then(() => order.push(1)), takeTurn().then(() => order.push(2))]);
+    expect(order).toEqual([1, 2]);
+  });
+});
