@@ -43,6 +43,7 @@ import {
 } from './story-similarity.js';
 import { hasId } from './story-features.js';
 import { BODY_CHARS, readStoryText } from './story-text.js';
+import { compactStoryWords } from './story-words-storage.js';
 
 export interface StoryCluster {
   lead: StoredArticle;
@@ -121,20 +122,27 @@ export const CONTENT_HEAD_CHARS = 4000;
 // Source names as ids shared by every run (as word ids are), so that an unchanged article's node is
 // made once; only equality of ids matters. Outlets are few: the map is dropped only past any plausible count.
 let sourceIds = new Map<string, number>();
+// Nearly every article has one source: its ids list is shared by every node of that source (never written).
+let singleSources: Int32Array[] = [];
 const nodeCache = new WeakMap<StoredArticle, { published: string; names: string[]; ids: Map<string, number>; node: Node }>();
 
 function nodeOf(article: StoredArticle): Node {
   const hit = nodeCache.get(article);
   // Checked by value: a caller may have changed the article in place.
   if (hit && hit.published === article.published && hit.ids === sourceIds && sameNames(hit.names, article.sources)) return hit.node;
-  if (sourceIds.size > 100_000) sourceIds = new Map();
+  if (sourceIds.size > 100_000) {
+    sourceIds = new Map();
+    singleSources = [];
+  }
   const ids = sourceIds;
   const idOfSource = (name: string): number => {
     let id = ids.get(name);
     if (id === undefined) ids.set(name, (id = ids.size));
     return id;
   };
-  const node = { article, time: Date.parse(article.published), sources: Int32Array.from(article.sources, (s) => idOfSource(s.name)) };
+  const single = article.sources.length === 1 ? idOfSource(article.sources[0]!.name) : -1;
+  const sources = single >= 0 ? (singleSources[single] ??= Int32Array.of(single)) : Int32Array.from(article.sources, (s) => idOfSource(s.name));
+  const node = { article, time: Date.parse(article.published), sources };
   nodeCache.set(article, { published: article.published, names: article.sources.map((x) => x.name), ids, node });
   return node;
 }
@@ -153,7 +161,8 @@ const textCache = new WeakMap<StoredArticle, { hash: string; generation: number;
 export function storyWordsOf(article: StoredArticle): StoryWords {
   const hit = textCache.get(article);
   if (hit && hit.hash === article.contentHash && hit.generation === currentVocabulary()) return hit.words;
-  const words = internStory(readStoryText(article.title, article.summary, bodyLeadOf(article.content)));
+  // Held compactly (story-words-storage.ts): the index keeps these for the whole window.
+  const words = compactStoryWords(internStory(readStoryText(article.title, article.summary, bodyLeadOf(article.content))));
   textCache.set(article, { hash: article.contentHash, generation: currentVocabulary(), words });
   return words;
 }

@@ -336,6 +336,22 @@ describe('heads in memory, content on disk', () => {
     expected.set(ids[1_099]!, ['desktop', 'kernel']);
     expect(await again.getClassifications('fp-new')).toEqual(expected);
   });
+
+  it('holds one array per distinct topic list once read back, each list as written', async () => {
+    const store = await spreadOverDays(40, 2);
+    const ids = (await store.listHeads()).map((h) => h.id).sort();
+    const put = new Map<string, string[]>(ids.map((id, i) => [id, i % 10 === 0 ? ['desktop', 'kernel'] : i % 7 === 0 ? [] : ['kernel']]));
+    await store.putClassifications('fp-shared', put);
+    await store.flush();
+    await store.close();
+    const again = await open();
+    const got = await again.getClassifications('fp-shared');
+    expect(got).toEqual(put);
+    const distinct = new Set(got.values());
+    expect(distinct.size).toBe(3);
+    expect(got.get(ids[1]!)).toBe(got.get(ids[2]!));
+    expect(got.get(ids[0]!)).not.toBe(got.get(ids[1]!));
+  });
 });
 
 describe('retention', () => {

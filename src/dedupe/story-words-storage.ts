@@ -1,0 +1,78 @@
+/**
+ * How the story index holds each article's words between rebuilds (the
+ * clusterer keeps the publish window's, ~2,400 articles). Read as they come
+ * out of story-text and story-similarity, an idle `serve` at 20,000 articles
+ * held ~18 MB of heap for them (session 7, heap snapshot): ~171,000 word
+ * strings (41,700 distinct), long words as slices that kept their whole
+ * source text alive, and seven Int32Arrays per article, each with its own
+ * ArrayBuffer object and, past 64 bytes, its own malloc'd backing store.
+ *
+ * Kept here instead: one string per distinct word (interned), long words
+ * copied out of the text they were cut from, and an article's id arrays as
+ * views of one buffer. The values are the same (the same strings, the same
+ * ids in the same order), so every comparison and cluster is unchanged.
+ */
+import type { StoryWords } from './story-similarity.js';
+
+/** Past this many distinct words the pool starts over (only sharing is lost, never a value); German news stays far below. */
+const MAX_INTERNED = 400_000;
+/** V8 makes a substring of at least this many characters a slice that keeps its parent alive. */
+const SLICED_MIN_LENGTH = 13;
+
+let interned = new Map<string, string>();
+
+/** The one copy of this word the index holds. */
+export function internWord(word: string): string {
+  const known = interned.get(word);
+  if (known !== undefined) return known;
+  if (interned.size >= MAX_INTERNED) interned = new Map();
+  const own = word.length >= SLICED_MIN_LENGTH ? ownCopy(word) : word;
+  interned.set(own, own);
+  return own;
+}
+
+/** Distinct words pooled now (tests, measurements). */
+export function internedWords(): number {
+  return interned.size;
+}
+
+/**
+ * A copy that does not point into a longer string: JSON.parse makes its
+ * string from the few bytes of the JSON text, which is all it can keep.
+ */
+function ownCopy(word: string): string {
+  return JSON.parse(JSON.stringify(word)) as string;
+}
+
+/**
+ * The same words held compactly: the text's word lists with interned strings
+ * (in place: the lists were just read for this article), and every id array
+ * a view of one Int32Array. Fields added to StoryWords or its text later are
+ * covered alike (every string list, every Int32Array).
+ */
+export function compactStoryWords(words: StoryWords): StoryWords {
+  for (const value of Object.values(words.text) as unknown[]) {
+    if (!Array.isArray(value) || Object.isFrozen(value)) continue;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') value[i] = internWord(item);
+    }
+  }
+  let total = 0;
+  const packed: [keyof StoryWords, Int32Array][] = [];
+  for (const [key, value] of Object.entries(words) as [keyof StoryWords, unknown][]) {
+    if (value instanceof Int32Array) {
+      packed.push([key, value]);
+      total += value.length;
+    }
+  }
+  const buffer = new Int32Array(total);
+  const out: StoryWords = { ...words };
+  let at = 0;
+  for (const [key, ids] of packed) {
+    buffer.set(ids, at);
+    (out as unknown as Record<string, Int32Array>)[key] = buffer.subarray(at, at + ids.length);
+    at += ids.length;
+  }
+  return out;
+}
