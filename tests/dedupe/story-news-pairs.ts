@@ -19,7 +19,7 @@ export interface NewsPair {
   a: NewsArticle;
   b: NewsArticle;
   why: string;
-  /** v5: both events are reported by no earlier set. */
+  /** v5, v6: both events are reported by no earlier set. */
   newEvents?: boolean;
 }
 export type NewsPart = 'tuning' | 'heldOut';
@@ -45,9 +45,12 @@ export type Timing = 'in-window' | 'real-days';
  * it (tests/fixtures/same-story/v4); its held-out part was scored and
  * reported in session 5, so it is tuning data now.
  * 'v5': the batch collected and split in session 6, before any model or rule
- * of session 6 ran on it, by family (tests/fixtures/same-story/v5).
+ * of session 6 ran on it, by family (tests/fixtures/same-story/v5); its
+ * held-out part was scored and reported in session 6, so it is tuning data now.
+ * 'v6': the batch collected and split in session 7, before any model or rule
+ * of session 7 ran on it, by family (tests/fixtures/same-story/v6).
  */
-export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5';
+export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5' | 'v6';
 
 const readJson = <T>(set: NewsSet, file: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;

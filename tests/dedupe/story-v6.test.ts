@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadNewsPairs } from './story-news-pairs.js';
+
+/**
+ * The sixth batch (tests/fixtures/same-story/v6): 26 real German reports, 34
+ * same-event and 35 different-event pairs (12 of them at most a day apart),
+ * collected, labelled and split by family (seed 20261207; 42 pairs held out:
+ * 22 same, 20 different) in session 7 before any model ran on them.
+ */
+describe('the v6 batch of real German news pairs', () => {
+  it('holds 34 same-event and 35 different-event pairs of two outlets each, split by family, 42 held out', () => {
+    const tuning = loadNewsPairs('tuning', 'v6');
+    const heldOut = loadNewsPairs('heldOut', 'v6');
+    const all = [...tuning, ...heldOut];
+    expect(all.filter((p) => p.label === 'same')).toHaveLength(34);
+    expect(all.filter((p) => p.label === 'different')).toHaveLength(35);
+    expect(heldOut).toHaveLength(42);
+    for (const p of all) expect(p.a.source).not.toBe(p.b.source);
+    const events = (ps: typeof all) => new Set(ps.flatMap((p) => [p.a.event, p.b.event]));
+    const tuningEvents = events(tuning);
+    for (const e of events(heldOut)) expect(tuningEvents.has(e)).toBe(false);
+  });
+
+  it('makes at least a third of its negatives hard in time: reports at most a day apart', () => {
+    const all = [...loadNewsPairs('tuning', 'v6'), ...loadNewsPairs('heldOut', 'v6')].filter((p) => p.label === 'different');
+    const near = all.filter((p) => Math.abs(Date.parse(p.a.date) - Date.parse(p.b.date)) <= 86_400_000);
+    expect(near.length * 3).toBeGreaterThanOrEqual(all.length);
+  });
+
+  it('holds no report that an earlier batch holds (same address or same title)', () => {
+    const items = (set: string) =>
+      (JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/articles.json`, import.meta.url), 'utf8')) as { articles: { url?: string; title: string }[] }).articles;
+    const address = (u: string | undefined) => (u ?? '').replace(/^https?:\/\/(www\.)?/, '').split('?')[0]!;
+    const earlier = ['news', 'fresh', 'v3', 'v4', 'v5'].flatMap(items);
+    const urls = new Set(earlier.map((a) => address(a.url)).filter(Boolean));
+    const titles = new Set(earlier.map((a) => a.title.toLowerCase()));
+    for (const a of items('v6')) {
+      expect(urls.has(address(a.url))).toBe(false);
+      expect(titles.has(a.title.toLowerCase())).toBe(false);
+    }
+  });
+});
