@@ -76,7 +76,7 @@ const START = Date.parse('2026-01-05T06:00:00.000Z');
 /**
  * The two stored articles of pair number `index`: each pair gets its own
  * slot of time (so clustering the whole part cannot join two pairs), the
- * second item placed as `timing` says.
+ * report of the later day (else b) placed after the other as `timing` says.
  * The body is stored as HTML content, the way feeds deliver it.
  */
 export function pairArticles(pair: NewsPair, index: number, timing: Timing = 'in-window'): [StoredArticle, StoredArticle] {
@@ -84,7 +84,9 @@ export function pairArticles(pair: NewsPair, index: number, timing: Timing = 'in
   const days = Math.abs(Date.parse(pair.b.date) - Date.parse(pair.a.date)) / 86_400_000;
   const gapHours = timing === 'real-days' ? days * 24 + 5 : pair.a.date === pair.b.date ? 5 : 26;
   const second = first + gapHours * 3_600_000;
-  return [toStored(pair.a, `news:${index}:a`, first), toStored(pair.b, `news:${index}:b`, second)];
+  // The report of the later day is published later (a repeat marker reads against the older one).
+  const [ta, tb] = Date.parse(pair.a.date) > Date.parse(pair.b.date) ? [second, first] : [first, second];
+  return [toStored(pair.a, `news:${index}:a`, ta), toStored(pair.b, `news:${index}:b`, tb)];
 }
 
 /** One item of a set as a stored article first seen at `time`, its body as HTML paragraphs; the id follows from `key`. */
