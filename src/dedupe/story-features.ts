@@ -33,6 +33,13 @@
  *    once, while its own is all over it;
  *  - sameWeekday: both date their event by the same weekday ("am Dienstag",
  *    "Montagabend"); different weekdays in title and teaser are a veto.
+ *  - repeatConflict: the later report marks a repeat ("erneut", "schon
+ *    wieder") that a report at least REPEAT_GAP_HOURS older does not;
+ *  - hoursApart: the distance of the two reports' publication in days (at
+ *    most 2: beyond the window they are never compared) — the daemon sees it;
+ *  - sameActorSameKind / sameActorOtherKind: both name a main actor
+ *    (StoryText.actors) and the same kind of event (story-events: outage,
+ *    price, acquisition …), or only different kinds.
  *
  * Tried on the tuning data and left out because they added nothing there
  * (session 5, grouped cross-validation of the fitted model): the weight of
@@ -61,14 +68,21 @@ export const FEATURE_NAMES = [
   'sameWeekday',
   'mainCover',
   'repeatConflict',
+  'hoursApart',
+  'sameActorSameKind',
+  'sameActorOtherKind',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** A word this rare (weight 0..1) is in hardly any other article of the window: two of ~200, five of ~3000. */
 const RARE_WEIGHT = 0.7;
 const RARE_CAP = 5;
+/** A repeat marker says "not the earlier event" only against a report at least this much older: not against one of the same day. */
+export const REPEAT_GAP_HOURS = 20;
+/** hoursApart is read in days, at most the clustering window's two. */
+const MAX_DAYS_APART = 2;
 
-export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): number[] {
+export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus, hoursLater = 0): number[] {
   const w = corpus.weight;
   const aCover = a.titleWeight > 0 ? sharedWeight(a.titleWords, b.words, w).weight / a.titleWeight : 0;
   const bCover = b.titleWeight > 0 ? sharedWeight(b.titleWords, a.words, w).weight / b.titleWeight : 0;
@@ -86,8 +100,61 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
     actorConflict(a, b) ? 1 : 0,
     sameWeekday(a.text.days, b.text.days) ? 1 : 0,
     Math.min(mainCover(a, b, w), mainCover(b, a, w)),
-    a.text.stages.includes('repeat') !== b.text.stages.includes('repeat') ? 1 : 0,
+    repeatConflict(a, b, hoursLater) ? 1 : 0,
+    Math.min(MAX_DAYS_APART, Math.abs(hoursLater) / 24),
+    ...actorKind(a, b, w),
   ];
+}
+
+/**
+ * The later report marks a repeat ("erneut", "schon wieder") that the earlier one, at least
+ * REPEAT_GAP_HOURS older, does not: the later reports a second event. Reports of one day of which
+ * one writes "erneut" are reports of the same repeat; an earlier report's marker says nothing.
+ */
+function repeatConflict(a: PreparedStory, b: PreparedStory, hoursLater: number): boolean {
+  if (Math.abs(hoursLater) < REPEAT_GAP_HOURS) return false;
+  const [later, earlier] = hoursLater > 0 ? [a, b] : [b, a];
+  return later.text.stages.includes('repeat') && !earlier.text.stages.includes('repeat');
+}
+
+const SAME_KIND: [number, number] = [1, 0];
+const OTHER_KIND: [number, number] = [0, 1];
+const NO_KIND: [number, number] = [0, 0];
+
+/**
+ * [sameActorSameKind, sameActorOtherKind]: both name a main actor in common (StoryText.actors) and
+ * a kind of event in common (story-events), or only different kinds.
+ */
+function actorKind(a: PreparedStory, b: PreparedStory, w: Float64Array): [number, number] {
+  const x = a.text.kinds;
+  const y = b.text.kinds;
+  if (x.length === 0 || y.length === 0 || !sharesActor(a.actors, b.actors, w)) return NO_KIND;
+  for (const k of x) if (y.includes(k)) return SAME_KIND;
+  return OTHER_KIND;
+}
+
+/**
+ * An actor weighs at least this much (word weight 0..1) to count: "Cloudflare", "Meta" or "Hetzner",
+ * not "Linux", "Kernel" or "Webseite", which most reports of a Linux news window name (0.2 and
+ * 0.35 left the term at weight 0 in the fit of session 7; 0.5 gave sameActorOtherKind its weight).
+ */
+const ACTOR_WEIGHT = 0.5;
+
+/** Whether two sorted id lists share an actor of weight ACTOR_WEIGHT or more. */
+function sharesActor(x: Int32Array, y: Int32Array, w: Float64Array): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j] && weightOfName(w, x[i]!) >= ACTOR_WEIGHT) return true;
+    if (x[i] === y[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (x[i]! < y[j]!) i++;
+    else j++;
+  }
+  return false;
 }
 
 /** A name's weight: a word's, or, for a name no article of the window has in its lead, the largest (1). */

@@ -9,8 +9,9 @@
  *
  * A linear model weighs the evidence: story-model.json, a logistic
  * regression fitted by tests/dedupe/story-train.ts on tuning data only (every
- * part of the pair sets whose held-out part was already reported, v5's tuning
- * part and the older teaser set), each weight kept to the direction a person
+ * part of the pair sets whose held-out part was already reported, v6's tuning
+ * part and the older teaser set, at the reports' real distance in time), each
+ * weight kept to the direction a person
  * reads its term in, shipped as data. Its score is the sum of weight ×
  * feature plus a bias, so every decision can be read back term by term
  * (explainComparison); the same story from the model's threshold, the lowest
@@ -67,6 +68,8 @@ export interface StoryWords {
   names: Int32Array;
   /** Ids of the names the text is about (StoryText.mainNames), sorted. */
   mainNames: Int32Array;
+  /** Ids of the main actors (StoryText.actors), sorted. */
+  actors: Int32Array;
 }
 
 export interface PreparedStory extends StoryWords {
@@ -110,6 +113,7 @@ export function internStory(text: StoryText): StoryWords {
     inTextOrder,
     names: toIds(text.names),
     mainNames: toIds(text.mainNames),
+    actors: toIds(text.actors),
   };
 }
 
@@ -213,8 +217,12 @@ export interface StoryComparison {
   features: number[];
 }
 
-export function compareStories(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus): StoryComparison {
-  const features = storyFeatures(a, b, corpus);
+/**
+ * `hoursLater`: how many hours after b's publication a's was (negative when a came first); the
+ * clusterer compares only articles within STORY_WINDOW_HOURS, so it lies within ±48.
+ */
+export function compareStories(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus, hoursLater = 0): StoryComparison {
+  const features = storyFeatures(a, b, corpus, hoursLater);
   let score = model.bias;
   for (let k = 0; k < features.length; k++) score += model.weights[k]! * features[k]!;
   const veto = findVeto(a.text, b.text);

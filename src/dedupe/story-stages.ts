@@ -20,7 +20,7 @@ const STAGES: Record<string, readonly string[]> = {
   construction: ['spatenstich', 'grundstein', 'baugenehmigung', 'baubeginn', 'baustart', 'richtfest', 'eroeffn', 'inbetriebnahme', 'betrieb$', 'eingeweiht', 'einweih'],
   // Consequences of an earlier event: hearings, lawsuits, fines, investigations.
   aftermath: ['anhoerung', '*ausschuss', 'klage', 'verklagt', 'sammelklage', 'gericht$', 'gerichts', 'bussgeld', 'strafe', 'ermittl', '*untersuchung', 'vorgeladen'],
-  // The same kind of event again: a second outage, another leak.
+  // The same kind of event again: a second outage, another leak (and REPEAT_PHRASES).
   repeat: ['erneut', 'abermals'],
 };
 
@@ -31,6 +31,9 @@ const STAGES: Record<string, readonly string[]> = {
  * Matched on the folded words of title and teaser joined by spaces.
  */
 const RECAP_PHRASES = ['ist es her', 'sind es her', 'tage spaeter', 'wochen spaeter', 'monate spaeter', 'jahre spaeter', 'hatte bereits', 'bereits im vergangenen', 'bereits vor'];
+
+/** Phrases that mark a second occurrence, like "erneut": "schon wieder", "zum zweiten Mal". */
+const REPEAT_PHRASES = ['schon wieder', 'wieder einmal', 'zum zweiten mal', 'ein zweites mal', 'zum wiederholten mal'];
 
 interface Marker {
   stage: string;
@@ -67,6 +70,7 @@ export function readStages(foldedWords: readonly string[]): string[] {
   }
   const text = ` ${foldedWords.join(' ')} `;
   if (RECAP_PHRASES.some((p) => text.includes(` ${p} `))) add('recap');
+  if (REPEAT_PHRASES.some((p) => text.includes(` ${p} `))) add('repeat');
   return found.sort();
 }
 

@@ -16,6 +16,7 @@
 import { stripEndings } from '../text/endings.js';
 import { foldText } from '../text/fold.js';
 import shippedAliases from './story-aliases.json' with { type: 'json' };
+import { namesAKind, readKinds } from './story-events.js';
 import { readStages } from './story-stages.js';
 
 export interface StoryText {
@@ -40,6 +41,14 @@ export interface StoryText {
   stages: string[];
   /** Title words that name a company of ACTORS (story-features: actorConflict). */
   titleActors: string[];
+  /** The kinds of event title and teaser name (story-events.ts): "outage", "price", "vulnerability" … */
+  kinds: string[];
+  /**
+   * The main actors: title words the text repeats (mainNames) or that name a company of ACTORS,
+   * not words of an event kind ("Cloudflare" of "Cloudflare-Störung legt Websites lahm"; story-features:
+   * sameActorSameKind, sameActorOtherKind).
+   */
+  actors: string[];
   /**
    * The names of the whole text read (title, teaser and up to BODY_CHARS of the body, not only the
    * lead): capitalized words (German capitalizes nouns and names alike; word weights tell a rare name
@@ -154,6 +163,7 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
   const bodyTokens = body.length > LEAD_CHARS ? tokenize(body.slice(0, BODY_CHARS)) : lead[1]!;
   for (const tokens of [titleTokens, lead[0]!, bodyTokens]) readNames(tokens, names);
   const mainNames = [...names].filter(([, count]) => count > 1).map(([name]) => name);
+  const actors = [...titleWords].filter((w) => (names.get(w)! > 1 || ACTORS?.has(w)) && !INTEGER.test(w) && !namesAKind(w));
   return {
     words: [...words],
     titleWords: [...titleWords],
@@ -165,9 +175,22 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     quantities: [...quantities],
     stages,
     titleActors: ACTORS ? [...titleWords].filter((w) => ACTORS!.has(w)) : [],
+    kinds: kindsOf([...titleTokens, ...lead[0]!], titleIds),
+    actors,
     names: [...names.keys()],
     mainNames,
   };
+}
+
+/** The kinds of event of title and teaser (story-events); a version in the title ("GitLab 17.6") marks a release too. */
+function kindsOf(tokens: readonly Token[], titleIds: ReadonlySet<string>): string[] {
+  const kinds = readKinds(tokens.map((t) => t.folded));
+  for (const id of titleIds) {
+    if (CVE.test(id) || kinds.includes('release')) continue;
+    kinds.push('release');
+    kinds.sort();
+  }
+  return kinds;
 }
 
 /** Counts the named words of `tokens` (see StoryText.names): capitalized words, ids, hosts and names with digits. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
 import { compareStories, explainComparison, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
+import { FEATURE_NAMES } from '../../src/dedupe/story-features.js';
 import { readStages } from '../../src/dedupe/story-stages.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
 import { loadNewsPairs, pairArticles } from './story-news-pairs.js';
@@ -139,5 +140,74 @@ describe('readStages and actorConflict (session 4)', () => {
     expect(actor(google, ['Facebook baut Rechenzentrum in Singapur', 'Der Konzern investiert in Asien, nahe Google.'])).toBe(1);
     expect(actor(google, ['Neues Rechenzentrum in Singapur', 'Google investiert in Asien.'])).toBe(0);
     expect(actor(google, ['Rechenzentrum in Singapur', 'Ein Konzern investiert in Asien.'])).toBe(1);
+  });
+});
+
+/** Session 7: the same comparison at a given distance in time (hours the first item came after the second). */
+function compareAt(a: [string, string, string?], b: [string, string, string?], hoursLater: number) {
+  const corpus = prepareCorpus([a, b].map(([title, summary, body]) => internStory(readStoryText(title, summary, body ?? ''))));
+  return compareStories(corpus.stories[0]!, corpus.stories[1]!, corpus, hoursLater);
+}
+
+describe('time, event kinds and repeat markers as evidence (session 7)', () => {
+  const cfOutage: [string, string, string] = [
+    'Cloudflare down: Störung legt Websites lahm',
+    'Bei Cloudflare gibt es eine weltweite Störung.',
+    'Cloudflare bestätigt Probleme. Cloudflare arbeitet an einer Lösung.',
+  ];
+  const cfOutage2: [string, string, string] = [
+    'Cloudflare-Ausfall: Zahlreiche Seiten nicht erreichbar',
+    'Ein Ausfall bei Cloudflare trifft viele Dienste.',
+    'Cloudflare meldet 500-Fehler. Cloudflare untersucht.',
+  ];
+  const cfPrice: [string, string, string] = [
+    'Cloudflare erhöht die Preise für Business-Tarife',
+    'Kunden von Cloudflare zahlen künftig mehr.',
+    'Cloudflare nennt gestiegene Kosten. Cloudflare informiert per Mail.',
+  ];
+
+  it('reads the hours between two reports as a term of its own, in days, and weighs it against a merge', () => {
+    const near = explainComparison(compareAt(cfOutage, cfOutage2, 2));
+    const far = explainComparison(compareAt(cfOutage, cfOutage2, -36));
+    expect(near.terms.hoursApart.value).toBeCloseTo(2 / 24, 9);
+    expect(far.terms.hoursApart.value).toBeCloseTo(1.5, 9);
+    expect(far.terms.hoursApart.adds).toBeLessThanOrEqual(near.terms.hoursApart.adds);
+    expect(compareAt(cfOutage, cfOutage2, 60).features[FEATURE_NAMES.indexOf('hoursApart')]).toBe(2);
+  });
+
+  it('reads the kinds of event of title and teaser: "Zerstörung" is no outage, a title version is a release', () => {
+    expect(readStoryText(...cfOutage).kinds).toEqual(['outage']);
+    expect(readStoryText(...cfPrice).kinds).toEqual(['price']);
+    expect(readStoryText('Großbrand sorgt für Zerstörung', 'Feuer in einer Halle.').kinds).toEqual([]);
+    expect(readStoryText('GitLab 17.6 bringt neue Funktionen', 'Pipelines werden schneller.').kinds).toEqual(['release']);
+    expect(readStoryText(...cfOutage).actors).toContain('cloudflar');
+  });
+
+  it('the same main actor with the same kind of event, or only with different kinds, is a term each', () => {
+    const same = explainComparison(compareAt(cfOutage, cfOutage2, 2));
+    expect(same.terms.sameActorSameKind.value).toBe(1);
+    expect(same.terms.sameActorOtherKind.value).toBe(0);
+    const other = explainComparison(compareAt(cfOutage, cfPrice, 2));
+    expect(other.terms.sameActorSameKind.value).toBe(0);
+    expect(other.terms.sameActorOtherKind.value).toBe(1);
+    expect(other.terms.sameActorOtherKind.adds).toBeLessThan(0);
+  });
+
+  it('reads "schon wieder" and "zum zweiten Mal" as a repeat, like "erneut"', () => {
+    const words = (t: string) => t.toLowerCase().split(/\s+/);
+    expect(readStages(words('cloudflare ist schon wieder down'))).toEqual(['repeat']);
+    expect(readStages(words('zum zweiten mal in einem monat'))).toEqual(['repeat']);
+    expect(readStages(words('cloudflare erneut gestoert'))).toEqual(['repeat']);
+  });
+
+  it('a repeat marker counts only against a report at least a day older, not one of the same day', () => {
+    const again: [string, string, string] = ['Cloudflare erneut down', 'Schon wieder eine Störung bei Cloudflare.', 'Cloudflare bestätigt. Cloudflare prüft.'];
+    const repeat = (x: [string, string, string], y: [string, string, string], h: number) =>
+      explainComparison(compareAt(x, y, h)).terms.repeatConflict.value;
+    expect(repeat(again, cfOutage, 26)).toBe(1); // the later report marks a second outage
+    expect(repeat(again, cfOutage, 3)).toBe(0); // the same day: reports of the same repeat
+    expect(repeat(again, cfOutage, -26)).toBe(0); // the earlier report's marker says nothing of the later one
+    expect(repeat(cfOutage, again, -26)).toBe(1);
+    expect(repeat(again, again, 26)).toBe(0);
   });
 });

@@ -10,7 +10,17 @@
  * Pairs a veto decides (different versions, CVE ids, days) are left out:
  * the model never sees them in use either.
  *
- * Shipped (session 6): STORY_PRECISION=0.97 STORY_MARGIN=0.15 with the new
+ * Shipped (session 7): STORY_PRECISION=0.97 STORY_MARGIN=0.15, fitted at the
+ * reports' real distance (pairs beyond the 48-hour window left out: the daemon
+ * never compares them), every part of news, fresh, v3, v4 and v5 and v6's
+ * tuning part, with one unrelated same-day report per report as a negative
+ * (backgroundPairs; without them the fit had a positive bias and merged two
+ * reports sharing nothing). New terms hoursApart, sameActorSameKind,
+ * sameActorOtherKind; repeatConflict read against older reports only (fitted
+ * weight 0: inside the window the tuning data holds no second outage). Grouped
+ * cross-validation: 179 of 258 same-event pairs found, 7 wrong (precision
+ * 0.962); without the background pairs 227 found with 7 wrong, but a positive bias.
+ * Session 6: STORY_PRECISION=0.97 STORY_MARGIN=0.15 with the new
  * term repeatConflict (v4's held-out and v5's tuning part added): 66 of the
  * 193 same-event pairs of the real-news tuning parts found, 2 wrong (margin
  * 0.3: 63, 2 wrong);
@@ -29,17 +39,22 @@
  * old pair, held out in turn) to judge the features without the held-out part.
  */
 import { writeFileSync } from 'node:fs';
-import { bodyLeadOf } from '../../src/dedupe/story-clusters.js';
+import { bodyLeadOf, STORY_WINDOW_HOURS } from '../../src/dedupe/story-clusters.js';
 import { FEATURE_NAMES } from '../../src/dedupe/story-features.js';
 import { compareStories, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
 import type { StoredArticle } from '../../src/types.js';
-import { loadNewsPairs, pairArticles, type NewsPart, type NewsSet } from './story-news-pairs.js';
+import { loadNewsPairs, pairArticles, type NewsPair, type NewsPart, type NewsSet, type Timing } from './story-news-pairs.js';
 import { loadPairs, toArticle } from './story-pairs.js';
 
 const L2 = Number(process.env.STORY_L2 ?? 1);
 const MARGIN = Number(process.env.STORY_MARGIN ?? 0.5);
 const NEGATIVE_WEIGHT = Number(process.env.STORY_NEGATIVE_WEIGHT ?? 1);
+/**
+ * The reports' distance in time while fitting: 'real-days' (the default since session 7) as the daemon
+ * sees them, pairs beyond the window left out; STORY_TIMING=in-window puts every pair inside 48 hours.
+ */
+const TIMING: Timing = process.env.STORY_TIMING === 'in-window' ? 'in-window' : 'real-days';
 /** The direction of each term: evidence for (+1) or against (-1) the same story. */
 const SIGN: Record<(typeof FEATURE_NAMES)[number], 1 | -1> = {
   shared: 1,
@@ -53,6 +68,9 @@ const SIGN: Record<(typeof FEATURE_NAMES)[number], 1 | -1> = {
   sameWeekday: 1,
   mainCover: 1,
   repeatConflict: -1,
+  hoursApart: -1,
+  sameActorSameKind: 1,
+  sameActorOtherKind: -1,
 };
 
 interface Row {
@@ -75,7 +93,10 @@ function rowsOf(
 ): Row[] {
   const corpus = prepareCorpus(articles.map((a) => internStory(readStoryText(a.title, a.summary, bodyLeadOf(a.content)))));
   return pairs.flatMap((p, i) => {
-    const r = compareStories(corpus.stories[2 * i]!, corpus.stories[2 * i + 1]!, corpus);
+    const hoursLater = (Date.parse(articles[2 * i]!.published) - Date.parse(articles[2 * i + 1]!.published)) / 3_600_000;
+    // Beyond the clustering window the daemon never compares two reports, whatever their words.
+    if (Math.abs(hoursLater) > STORY_WINDOW_HOURS) return [];
+    const r = compareStories(corpus.stories[2 * i]!, corpus.stories[2 * i + 1]!, corpus, hoursLater);
     if (r.veto) return [];
     const [da, db] = [p.a, p.b].map((x) => (x as { date?: string } | undefined)?.date);
     const near = !da || !db || Math.abs(Date.parse(da) - Date.parse(db)) <= 86_400_000;
@@ -88,14 +109,15 @@ function rowsOf(
 const DROPPED = new Set((process.env.STORY_DROP ?? '').split(',').filter(Boolean).map((n) => FEATURE_NAMES.indexOf(n as never)));
 
 export function trainingRows(): Row[] {
-  // The held-out parts of news, fresh, v3 and v4 were scored and reported before
-  // (sessions 2 to 5), so they are tuning data now; only v5's held-out part is clean.
+  // The held-out parts of news, fresh, v3, v4 and v5 were scored and reported before
+  // (sessions 2 to 6), so they are tuning data now; only v6's held-out part is clean.
   // Each part is its own corpus (word weights), as the evaluation clusters it.
   const parts: [NewsSet, NewsPart][] = [['news', 'tuning'], ['news', 'heldOut']];
   if (!process.env.STORY_NO_FRESH) parts.push(['fresh', 'tuning'], ['fresh', 'heldOut']);
   if (!process.env.STORY_NO_V3) parts.push(['v3', 'tuning'], ['v3', 'heldOut']);
   if (!process.env.STORY_NO_V4) parts.push(['v4', 'tuning'], ['v4', 'heldOut']);
-  if (!process.env.STORY_NO_V5) parts.push(['v5', 'tuning']);
+  if (!process.env.STORY_NO_V5) parts.push(['v5', 'tuning'], ['v5', 'heldOut']);
+  if (!process.env.STORY_NO_V6) parts.push(['v6', 'tuning']);
   const old = loadPairs();
   return [
     ...parts.flatMap(([set, part]) => {
@@ -105,10 +127,40 @@ export function trainingRows(): Row[] {
         const p = pairs.find((q) => q.name === name)!;
         return `${set === 'news' ? '' : `${set}:`}${[p.a.event, p.b.event].sort().join('+')}`;
       };
-      return rowsOf(pairs, pairs.flatMap((p, i) => pairArticles(p, i)), group);
+      const background = backgroundPairs(set, pairs);
+      const all = [...pairs, ...background];
+      const groupOrBackground = (name: string) => (name.startsWith('bg:') ? name.replace(/^bg:([^:]+):.*\|/, 'bg:$1:') : group(name));
+      return rowsOf(all, all.flatMap((p, i) => pairArticles(p, i, TIMING)), groupOrBackground);
     }),
     ...rowsOf(process.env.STORY_NEWS_ONLY ? [] : old, old.flatMap((p, i) => [toArticle(p.a, `old:${i}:a`), toArticle(p.b, `old:${i}:b`)]), (n) => `old:${n}`),
   ];
+}
+
+/** How many unrelated reports each report of a part is paired with (backgroundPairs). */
+const BACKGROUND = Number(process.env.STORY_BACKGROUND ?? 1);
+
+/**
+ * Different-event pairs as the daemon meets them most: two reports of unrelated events (no labelled
+ * pair joins their events) a few hours apart, from two outlets. The labelled pairs are nearly all
+ * hard ones (the same actors); at their real distance few different-event pairs remain inside the
+ * window, and a fit without these merged two reports that share nothing (a positive bias). Each
+ * report is paired with the next BACKGROUND reports of unrelated events in id order (deterministic).
+ */
+function backgroundPairs(set: NewsSet, pairs: NewsPair[]): NewsPair[] {
+  const linked = new Set(pairs.flatMap((p) => [`${p.a.event}|${p.b.event}`, `${p.b.event}|${p.a.event}`]));
+  const items = [...new Map(pairs.flatMap((p) => [p.a, p.b]).map((a) => [a.id, a])).values()].sort((x, y) => (x.id < y.id ? -1 : 1));
+  const out: NewsPair[] = [];
+  items.forEach((a, i) => {
+    let found = 0;
+    for (let k = 1; k < items.length && found < BACKGROUND; k++) {
+      const b = items[(i + k) % items.length]!;
+      if (b.event === a.event || linked.has(`${a.event}|${b.event}`) || b.source === a.source) continue;
+      found++;
+      // The same day: a few hours apart, inside the window.
+      out.push({ name: `bg:${set}:${[a.event, b.event].sort().join('+')}|${a.id}+${b.id}`, label: 'different', a, b: { ...b, date: a.date }, why: 'unrelated events' });
+    }
+  });
+  return out;
 }
 
 export function fit(rows: Row[], l2 = L2): { weights: number[]; bias: number } {
@@ -213,7 +265,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const out = {
       ...(fixed ? { weighedBy: 'hand (STORY_FIXED), only the threshold set from the data' } : {}),
-      trainedOn: 'tests/fixtures/same-story/news, /fresh, /v3 and /v4, all parts (their held-out parts were reported in sessions 2 to 5), the tuning part of /v5 (in-window) + tests/fixtures/same-story/pairs.json; v5 held-out never read',
+      trainedOn: `tests/fixtures/same-story/news, /fresh, /v3, /v4 and /v5, all parts (their held-out parts were reported in sessions 2 to 6), the tuning part of /v6 (${TIMING}${TIMING === 'real-days' ? ': pairs beyond the 48-hour window left out' : ''}) + tests/fixtures/same-story/pairs.json; v6 held-out never read`,
       trainer: `tests/dedupe/story-train.ts (${fixed ? `STORY_FIXED=${fixed.join(',')}` : `logistic regression, L2 ${L2}`}; threshold = ${
         process.env.STORY_PRECISION ? `lowest score with training precision >= ${process.env.STORY_PRECISION}` : 'best different-event pair'
       } + ${MARGIN}; every weight kept to its sign${NEGATIVE_WEIGHT !== 1 ? `, different-event pairs weighed ${NEGATIVE_WEIGHT}` : ''})`,

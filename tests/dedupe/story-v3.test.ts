@@ -17,17 +17,21 @@ import { evaluateNewsPairs } from './story-news-pairs.js';
  * Session 3's model, scored on it afterwards for comparison: 3 of 20, none
  * merged. Issue 14's goal, recall 0.85 at precision 0.97, is not met.
  *
+ * Session 7 (the model fitted at the reports' real distance, tests/dedupe/story-train.ts): tuning part at
+ * real days 9 of 16 found, none wrong; held-out part in-window 4 of 20 found,
+ * 0 different-event pairs merged (the text alone: a stress test); at real days 4 of 20, none merged.
+ *
  * Each test fails when one more pair of either kind goes wrong.
  */
 const REPORTED = {
-  tuning: { found: 3, same: 16, wrong: 0 },
-  heldOut: { found: 1, same: 20, wrong: 0 },
-  heldOutRealDays: { found: 1, same: 20, wrong: 0 },
+  tuning: { found: 9, same: 16, wrong: 0 },
+  heldOut: { found: 4, same: 20, wrong: 0 },
+  heldOutRealDays: { found: 4, same: 20, wrong: 0 },
 };
 
 describe('clusterStories on the v3 batch of real German news pairs', () => {
-  it('tuning part: no wrong merge, as many same-event pairs found as reported', () => {
-    const r = evaluateNewsPairs('tuning', clusterStories, 'in-window', 'v3');
+  it('tuning part at real days: no wrong merge, as many same-event pairs found as reported', () => {
+    const r = evaluateNewsPairs('tuning', clusterStories, 'real-days', 'v3');
     expect(r.truePositives + r.falseNegatives).toBe(REPORTED.tuning.same);
     expect(r.wrongMerges).toEqual([]);
     expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.tuning.found);

@@ -19,13 +19,17 @@ import { evaluateNewsPairs, loadNewsPairs } from './story-news-pairs.js';
  * in-window, none at real days). Issue 14's goal, recall 0.85 at precision
  * 0.97, is not met.
  *
+ * Session 7 (the model fitted at the reports' real distance, tests/dedupe/story-train.ts): tuning part at
+ * real days 12 of 21 found, none wrong; held-out part in-window 14 of 16 found,
+ * 4 different-event pairs merged (the text alone: a stress test); at real days 14 of 16, none merged.
+ *
  * Each test fails when one more pair of either kind goes wrong.
  */
 const REPORTED = {
   // Session 6's refit (v4 and v5 tuning data added): 8 of 21 (session 5: 9).
-  tuning: { found: 8, same: 21, wrong: 0 },
-  heldOut: { found: 8, same: 16, wrong: 1 },
-  heldOutRealDays: { found: 8, same: 16, wrong: 0 },
+  tuning: { found: 12, same: 21, wrong: 0 },
+  heldOut: { found: 14, same: 16, wrong: 4 },
+  heldOutRealDays: { found: 14, same: 16, wrong: 0 },
 };
 
 describe('the v4 batch of real German news pairs (tuning data since session 6)', () => {
@@ -40,8 +44,8 @@ describe('the v4 batch of real German news pairs (tuning data since session 6)',
     for (const p of all) expect(p.a.source).not.toBe(p.b.source);
   });
 
-  it('tuning part: no wrong merge, as many same-event pairs found as reported', () => {
-    const r = evaluateNewsPairs('tuning', clusterStories, 'in-window', 'v4');
+  it('tuning part at real days: no wrong merge, as many same-event pairs found as reported', () => {
+    const r = evaluateNewsPairs('tuning', clusterStories, 'real-days', 'v4');
     expect(r.truePositives + r.falseNegatives).toBe(REPORTED.tuning.same);
     expect(r.wrongMerges).toEqual([]);
     expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.tuning.found);

@@ -21,12 +21,16 @@ import { evaluateNewsPairs, loadNewsPairs } from './story-news-pairs.js';
  * 6.12 release), 6 of 41 at real days. Issue 14's goal, recall 0.85 at
  * precision 0.97, is not met.
  *
+ * Session 7 (the model fitted at the reports' real distance, tests/dedupe/story-train.ts): tuning part at
+ * real days 9 of 21 found, none wrong; held-out part in-window 28 of 41 found,
+ * 4 different-event pairs merged (the text alone: a stress test); at real days 27 of 41, none merged.
+ *
  * Each test fails when one more pair of either kind goes wrong.
  */
 const REPORTED = {
-  tuning: { found: 1, same: 21, wrong: 0 },
-  heldOut: { found: 9, same: 41, wrong: 0 },
-  heldOutRealDays: { found: 8, same: 41, wrong: 0 },
+  tuning: { found: 9, same: 21, wrong: 0 },
+  heldOut: { found: 28, same: 41, wrong: 4 },
+  heldOutRealDays: { found: 27, same: 41, wrong: 0 },
 };
 
 describe('the v5 batch of real German news pairs', () => {
@@ -53,8 +57,8 @@ describe('the v5 batch of real German news pairs', () => {
     expect(urls('v5').filter((u) => earlier.has(u))).toEqual([]);
   });
 
-  it('tuning part: no wrong merge, as many same-event pairs found as reported', () => {
-    const r = evaluateNewsPairs('tuning', clusterStories, 'in-window', 'v5');
+  it('tuning part at real days: no wrong merge, as many same-event pairs found as reported', () => {
+    const r = evaluateNewsPairs('tuning', clusterStories, 'real-days', 'v5');
     expect(r.truePositives + r.falseNegatives).toBe(REPORTED.tuning.same);
     expect(r.wrongMerges).toEqual([]);
     expect(r.truePositives).toBeGreaterThanOrEqual(REPORTED.tuning.found);

@@ -1,0 +1,59 @@
+/**
+ * The kinds of event a news item reports (outage, attack, price change, data
+ * centre, acquisition, vulnerability, release, legal steps), read from its
+ * title and teaser with the vocabulary of story-events.json. A person merges
+ * two reports that name one main actor and one kind of event within a day or
+ * two ("Cloudflare down" / "Cloudflare-Störung legt Websites lahm"), and keeps
+ * apart the same actor's different kinds (an outage and a price rise the same
+ * week): story-features' sameActorSameKind and sameActorOtherKind.
+ */
+import shipped from './story-events.json' with { type: 'json' };
+
+interface Marker {
+  kind: string;
+  text: string;
+  match: 'prefix' | 'word' | 'inside' | 'phrase';
+}
+
+const MARKERS: Marker[] = Object.entries((shipped as { kinds: Record<string, string[]> }).kinds).flatMap(([kind, list]) =>
+  list.map((m): Marker => {
+    if (m.includes(' ')) return { kind, text: ` ${m} `, match: 'phrase' };
+    if (m.endsWith('$')) return { kind, text: m.slice(0, -1), match: 'word' };
+    if (m.startsWith('*')) return { kind, text: m.slice(1), match: 'inside' };
+    return { kind, text: m, match: 'prefix' };
+  }),
+);
+const WORDLIKE = MARKERS.filter((m) => m.match === 'prefix' || m.match === 'word');
+const INSIDE = MARKERS.filter((m) => m.match === 'inside');
+const PHRASES = MARKERS.filter((m) => m.match === 'phrase');
+const NOT_KINDS = (shipped as { notKinds?: string[] }).notKinds ?? [];
+
+/** Whether a folded word names some kind of event: such words are not actors (StoryText.actors). */
+export function namesAKind(word: string): boolean {
+  return kindsOfWord(word, () => true);
+}
+
+/** Calls `found` with each kind the folded word names; returns true if any (and `found` returned true). */
+function kindsOfWord(word: string, found: (kind: string) => boolean): boolean {
+  let any = false;
+  if (NOT_KINDS.some((n) => word.includes(n))) return false;
+  // "cloudflare-ausfall": each part of a hyphenated compound is a word of its own.
+  const parts = word.includes('-') ? [word, ...word.split('-')] : [word];
+  for (const part of parts) {
+    if (!part) continue;
+    for (const m of WORDLIKE) if ((m.match === 'word' ? part === m.text : part.startsWith(m.text)) && found(m.kind)) any = true;
+    for (const m of INSIDE) if (part.includes(m.text) && found(m.kind)) any = true;
+  }
+  return any;
+}
+
+/** The kinds of event the folded words of a title and teaser name, sorted. */
+export function readKinds(foldedWords: readonly string[]): string[] {
+  const kinds = new Set<string>();
+  for (const word of foldedWords) kindsOfWord(word, (k) => (kinds.add(k), true));
+  if (PHRASES.length > 0) {
+    const text = ` ${foldedWords.join(' ')} `;
+    for (const m of PHRASES) if (text.includes(m.text)) kinds.add(m.kind);
+  }
+  return [...kinds].sort();
+}
