@@ -18,6 +18,7 @@ import { AbortedError, ParseError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { ReadFeed } from './read-feed-body.js';
 import { reviveError, type ReadOutcome, type ReadTask } from './read-task.js';
+import { workerExecArgv } from './worker-flags.js';
 
 export interface FeedReader {
   /** Same contract as readFeedBody; the body's bytes may be moved to another thread (do not use them afterwards). */
@@ -145,8 +146,8 @@ class PooledFeedReader implements FeedReader {
       maxThreads: threads,
       idleTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
-      // Workers inherit Node's flags (--cpu-prof, --import hooks), except one they refuse to start with.
-      execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+      // Workers inherit Node's flags (--cpu-prof, --import hooks), except those they refuse to start with.
+      execArgv: workerExecArgv(),
     });
     // An empty body: any answer, even NotAFeedError, proves the worker runs our code.
     const probe: ReadTask = { body: new Uint8Array(0), contentType: undefined, url: 'http://localhost/', now: 0 };
