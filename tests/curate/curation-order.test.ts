@@ -59,11 +59,7 @@ describe('Curation.listCurated', () => {
             // applyRemote takes the written ones first: an id both written and removed in one batch ends removed.
             for (const id of removed) live.delete(id);
             await curation.applyRemote(written, removed);
-            const expected = [...live.values()]
-              .map((a) => ({ id: a.id, topics: classifyStoredArticle(rules.classifier, a).topics }))
-              .filter((c) => c.topics.length > 0)
-              .sort((a, b) => newestFirst(live.get(a.id)!, live.get(b.id)!));
-            expect(curation.listCurated().map((c) => ({ id: c.head.id, topics: c.topics }))).toEqual(expected);
+            expectFullSort(curation, live);
           }
         }),
         { numRuns: 30 },
@@ -91,11 +87,7 @@ describe('Curation.listCurated', () => {
             const byId = new Map(written.map((a) => [a.id, a]));
             for (const a of byId.values()) live.set(a.id, a);
             await curation.applyCycle(store, { written: [...byId.values()], touched: [], dropped: 0 });
-            const expected = [...live.values()]
-              .map((a) => ({ id: a.id, topics: classifyStoredArticle(rules.classifier, a).topics }))
-              .filter((c) => c.topics.length > 0)
-              .sort((a, b) => newestFirst(live.get(a.id)!, live.get(b.id)!));
-            expect(curation.listCurated().map((c) => ({ id: c.head.id, topics: c.topics }))).toEqual(expected);
+            expectFullSort(curation, live);
           }
         }),
         { numRuns: 30 },
@@ -125,3 +117,12 @@ describe('insertSorted', () => {
     );
   });
 });
+
+/** listCurated equals classifying every live article anew and sorting them newest first. */
+function expectFullSort(curation: Curation, live: ReadonlyMap<string, StoredArticle>): void {
+  const expected = [...live.values()]
+    .map((a) => ({ id: a.id, topics: classifyStoredArticle(rules.classifier, a).topics }))
+    .filter((c) => c.topics.length > 0)
+    .sort((a, b) => newestFirst(live.get(a.id)!, live.get(b.id)!));
+  expect(curation.listCurated().map((c) => ({ id: c.head.id, topics: c.topics }))).toEqual(expected);
+}
