@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { idForKey } from '../../src/dedupe/identity.js';
+import { clusterStories } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
 import { scorePairs, type Evaluation } from './story-pairs.js';
 
@@ -133,4 +135,23 @@ export function newsArticle(id: string, published: string): StoredArticle {
   const item = articles.find((a) => a.id === id);
   if (!item) throw new Error(`no article ${id} in the news set`);
   return toStored(item, `news:${id}`, Date.parse(published));
+}
+
+/** A part's figures as a batch's README reports them: same-event pairs in all, found, and different-event pairs merged. */
+export interface Reported {
+  found: number;
+  same: number;
+  wrong: number;
+}
+
+/**
+ * Cluster one part of a batch and hold it to what was reported: its count of same-event pairs, at
+ * least as many of them found, at most as many wrong merges (none: then the wrong ones are listed).
+ */
+export function expectAsReported(set: NewsSet, part: NewsPart, timing: Timing, reported: Reported): void {
+  const r = evaluateNewsPairs(part, clusterStories, timing, set);
+  expect(r.truePositives + r.falseNegatives).toBe(reported.same);
+  if (reported.wrong === 0) expect(r.wrongMerges).toEqual([]);
+  else expect(r.falsePositives).toBeLessThanOrEqual(reported.wrong);
+  expect(r.truePositives).toBeGreaterThanOrEqual(reported.found);
 }
