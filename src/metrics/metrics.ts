@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CycleRecord } from '../types.js';
+import { HttpMetrics } from './http-metrics.js';
 
 export type FetchOutcome = 'ok' | 'not_modified' | 'failed' | 'skipped';
 
@@ -103,36 +104,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       this.set({ state: 'waiting' }, stats.waiting);
     },
   });
-  const httpRequests = new Counter({
-    name: 'feedkurator_http_requests_total',
-    help: 'HTTP requests by route and status code.',
-    labelNames: ['route', 'status'] as const,
-    registers,
-  });
-  const httpSeconds = new Histogram({
-    name: 'feedkurator_http_request_duration_seconds',
-    help: 'Time from request to the last byte handed to the socket, by route.',
-    labelNames: ['route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers,
-  });
-
-  // Bound children per label set (routes and statuses are few): prom-client otherwise hashes
-  // the label object on every request.
-  const httpChildren = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
-  const httpChild = (route: string, status: number) => {
-    const key = `${route} ${status}`;
-    let child = httpChildren.get(key);
-    if (!child) {
-      child = { count: httpRequests.labels(route, String(status)), seconds: httpSeconds.labels(route) };
-      httpChildren.set(key, child);
-    }
-    return child;
-  };
+  const http = new HttpMetrics();
 
   return {
     contentType: registry.contentType,
-    render: () => registry.metrics(),
+    render: async () => (await registry.metrics()) + http.render(),
     observeFetch(source, outcome, seconds) {
       fetches.inc({ source, outcome });
       if (outcome !== 'skipped') fetchSeconds.observe({ source }, nonNegative(seconds));
@@ -159,9 +135,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       storeArticles.set(count);
     },
     observeHttp(route, status, seconds) {
-      const child = httpChild(route, status);
-      child.count.inc();
-      child.seconds.observe(nonNegative(seconds));
+      http.observe(route, status, nonNegative(seconds));
     },
     observeStoreQuery(seconds, failed) {
       storeQuerySeconds.observe({ result: failed ? 'failed' : 'ok' }, nonNegative(seconds));

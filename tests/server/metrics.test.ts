@@ -77,3 +77,48 @@ describe('metrics', () => {
     expect(valueOf(text, 'feedkurator_store_pool_connections{state="waiting"}')).toBe(7);
   });
 });
+
+describe('HTTP request metrics (kept apart from prom-client, written in its format)', () => {
+  it('renders what prom-client renders for the same requests, line for line', async () => {
+    const { Counter, Histogram, Registry } = await import('prom-client');
+    const registry = new Registry();
+    const counter = new Counter({ name: 'feedkurator_http_requests_total', help: 'HTTP requests by route and status code.', labelNames: ['route', 'status'], registers: [registry] });
+    const histogram = new Histogram({
+      name: 'feedkurator_http_request_duration_seconds',
+      help: 'Time from request to the last byte handed to the socket, by route.',
+      labelNames: ['route'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    });
+    const metrics = createMetrics({ processMetrics: false });
+    // Bucket bounds themselves (le is "less or equal"), values between and beyond, a label that needs escaping.
+    const requests: [string, number, number][] = [
+      ['/feed.xml', 304, 0.0005], ['/feed.xml', 200, 0.00051], ['/feed.xml', 304, 0.0004], ['/topics/kernel.xml', 200, 1],
+      ['/topics/kernel.xml', 200, 2.5], ['not_found', 404, 0.001], ['/a"b\\c', 200, 0.03], ['/feed.xml', 200, 0.25], ['/feed.xml', 304, 0],
+    ];
+    for (const [route, status, seconds] of requests) {
+      metrics.observeHttp(route, status, seconds);
+      counter.inc({ route, status: String(status) });
+      histogram.observe({ route }, seconds);
+    }
+    const ours = (await metrics.render()).split('\n').filter((l) => l.includes('feedkurator_http_'));
+    const theirs = (await registry.metrics()).split('\n').filter((l) => l.includes('feedkurator_http_'));
+    expect(ours.length).toBeGreaterThan(40);
+    expect(new Set(ours)).toEqual(new Set(theirs));
+    expect(ours).toHaveLength(theirs.length);
+    expect(ours).toContain('feedkurator_http_request_duration_seconds_bucket{le="0.0005",route="/feed.xml"} 3');
+    expect(ours).toContain('feedkurator_http_request_duration_seconds_bucket{le="1",route="/topics/kernel.xml"} 1');
+    expect(ours).toContain('feedkurator_http_request_duration_seconds_bucket{le="+Inf",route="/topics/kernel.xml"} 2');
+  });
+
+  it('writes nothing of them before the first request, and counts a negative or NaN duration as 0', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    expect(await metrics.render()).not.toContain('feedkurator_http_');
+    metrics.observeHttp('/feed.xml', 200, -1);
+    metrics.observeHttp('/feed.xml', 200, Number.NaN);
+    const text = await metrics.render();
+    expect(valueOf(text, 'feedkurator_http_request_duration_seconds_bucket{le="0.0005",route="/feed.xml"}')).toBe(2);
+    expect(valueOf(text, 'feedkurator_http_request_duration_seconds_sum{route="/feed.xml"}')).toBe(0);
+    expect(valueOf(text, 'feedkurator_http_requests_total{route="/feed.xml",status="200"}')).toBe(2);
+  });
+});
