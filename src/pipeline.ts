@@ -20,7 +20,7 @@ import type { Metrics } from './metrics/metrics.js';
 import { sharedFeedReader, type FeedReader } from './read/feed-reader.js';
 import type { Store, WriteStats } from './store/store-api.js';
 import type { ArticleWrite, Classification, CycleError, CycleRecord, SourceState, StoredArticle } from './types.js';
-import { takeTurn } from './schedule/take-turn.js';
+import { TimeSlice } from './schedule/take-turn.js';
 
 // Moved to src/read/read-feed-body.ts; kept here while other modules still import it from here,
 // loaded on demand: the pipeline reads in worker threads and need not load the parsers itself.
@@ -256,7 +256,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
 async function classifyWrites(ctx: CycleContext, writes: readonly ArticleWrite[]): Promise<Map<ArticleWrite, string[]>> {
   const topics = new Map<ArticleWrite, string[]>();
   // In slices: a source's fifty long articles in one turn held serve's requests up for 10+ ms.
-  let slice = performance.now();
+  const slice = new TimeSlice(CLASSIFY_SLICE_MS);
   for (const write of writes) {
     if (write.content === undefined) continue;
     try {
@@ -264,10 +264,7 @@ async function classifyWrites(ctx: CycleContext, writes: readonly ArticleWrite[]
     } catch {
       // Classified again after the sources, where the error surfaces.
     }
-    if (performance.now() - slice > CLASSIFY_SLICE_MS) {
-      await takeTurn();
-      slice = performance.now();
-    }
+    if (slice.due) await slice.turn();
   }
   return topics;
 }

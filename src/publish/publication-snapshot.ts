@@ -23,7 +23,7 @@ import type { Config } from '../config/schema.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import type { Publication } from './build-publication.js';
 import type { Bodies, ContentCoding, Resource } from './resource.js';
-import { takeTurn } from '../schedule/take-turn.js';
+import { TimeSlice } from '../schedule/take-turn.js';
 
 const SNAPSHOT_VERSION = 2;
 /** Hashing between two turns of the event loop at most (SHA-256 runs ~2 GB/s here: a body or two). */
@@ -86,7 +86,7 @@ export async function saveSnapshot(path: string, publication: Publication, confi
   const resources: SnapshotIndex['resources'] = [];
   const hash = createHash('sha256');
   let crc = 0;
-  let slice = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (const [route, r] of publication.resources) {
     const spans: Partial<Record<ContentCoding, Span>> = {};
     for (const coding of CODINGS) {
@@ -97,10 +97,7 @@ export async function saveSnapshot(path: string, publication: Publication, confi
       offset += body.length;
       hash.update(body);
       crc = crc32(body, crc);
-      if (performance.now() - slice > SLICE_MS) {
-        await takeTurn();
-        slice = performance.now();
-      }
+      if (slice.due) await slice.turn();
     }
     resources.push({ path: route, contentType: r.contentType, etags: r.etags, lastModified: r.lastModified.toISOString(), headers: { ...r.headers }, bodies: spans });
   }

@@ -32,3 +32,23 @@ function resumeOne(): void {
   }
   resolve?.();
 }
+
+/**
+ * Work done in a loop that gives the event loop a turn (takeTurn) once
+ * `sliceMs` of it went by since the last turn: `if (slice.due) await
+ * slice.turn();` after each step (no await at all while the slice lasts).
+ */
+export class TimeSlice {
+  #start = performance.now();
+
+  constructor(private readonly sliceMs: number) {}
+
+  get due(): boolean {
+    return performance.now() - this.#start > this.sliceMs;
+  }
+
+  async turn(): Promise<void> {
+    await takeTurn();
+    this.#start = performance.now();
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takeTurn } from '../../src/schedule/take-turn.js';
+import { takeTurn, TimeSlice } from '../../src/schedule/take-turn.js';
 
 describe('takeTurn', () => {
   it('resumes waiting tasks one per iteration of the event loop, taking turns in order', async () => {
@@ -32,5 +32,17 @@ describe('takeTurn', () => {
     const order: number[] = [];
     await Promise.all([takeTurn().then(() => order.push(1)), takeTurn().then(() => order.push(2))]);
     expect(order).toEqual([1, 2]);
+  });
+});
+
+describe('TimeSlice', () => {
+  it('is due once its time of work went by, and starts a new slice after its turn', async () => {
+    const slice = new TimeSlice(200);
+    expect(slice.due).toBe(false);
+    const until = performance.now() + 210;
+    while (performance.now() < until); // work, without a turn
+    expect(slice.due).toBe(true);
+    await slice.turn();
+    expect(slice.due).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { StoreError } from '../../errors.js';
 import { DurableJsonFile, serializeInChunks } from '../durable-json-file.js';
 import type { WriteStats } from '../store-api.js';
 import { describeFsError } from './read-json-store.js';
-import { takeTurn } from '../../schedule/take-turn.js';
+import { TimeSlice } from '../../schedule/take-turn.js';
 
 export class JsonFiles {
   readonly #warn: (message: string, err?: unknown) => void;
@@ -68,14 +68,11 @@ function hasArticleList(data: unknown): data is { articles: unknown[] } {
 export async function serializeInSlices(data: { articles: unknown[] }): Promise<string[]> {
   const [open, close] = serializeInChunks({ ...data, articles: [] });
   const chunks = [open!];
-  let slice = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (let i = 0; i < data.articles.length; i += ARTICLES_PER_PART) {
     const part = data.articles.slice(i, i + ARTICLES_PER_PART).map((a) => JSON.stringify(a) ?? 'null');
     chunks.push((i > 0 ? ',' : '') + part.join(','));
-    if (performance.now() - slice > SLICE_MS) {
-      await takeTurn();
-      slice = performance.now();
-    }
+    if (slice.due) await slice.turn();
   }
   chunks.push(close!);
   return chunks;

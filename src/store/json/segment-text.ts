@@ -17,7 +17,7 @@
  * is not cut; a cut in the wrong place leaves parts that do not parse or
  * whose id differs, and the caller parses the file whole instead, as before.
  */
-import { takeTurn } from '../../schedule/take-turn.js';
+import { TimeSlice } from '../../schedule/take-turn.js';
 
 const ARTICLE = '{"id":"';
 const NEXT_ARTICLE = `,${ARTICLE}`;
@@ -101,7 +101,7 @@ export function splitSegment(source: Source): SegmentParts | null {
  */
 export async function parseSegmentParts(source: Source, parts: SegmentParts, wanted?: ReadonlySet<string>): Promise<Record<string, unknown>[] | null> {
   const found: Record<string, unknown>[] = [];
-  let slice = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (const { id, start, end } of parts.articles) {
     if (wanted && !wanted.has(id)) continue;
     let article: unknown;
@@ -112,10 +112,7 @@ export async function parseSegmentParts(source: Source, parts: SegmentParts, wan
     }
     if (typeof article !== 'object' || article === null || (article as { id?: unknown }).id !== id) return null;
     found.push(article as Record<string, unknown>);
-    if (performance.now() - slice > SLICE_MS) {
-      await takeTurn();
-      slice = performance.now();
-    }
+    if (slice.due) await slice.turn();
   }
   return found;
 }
