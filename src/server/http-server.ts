@@ -47,15 +47,10 @@ interface ResponseHeaders {
   ok: Record<string, string | number>;
 }
 
-/** Per-resource values every request needs, computed once per publication rather than per request. */
-const validatorsOf = new WeakMap<Resource, { lastModified: string; etags: string[] }>();
-function validators(resource: Resource): { lastModified: string; etags: string[] } {
-  let v = validatorsOf.get(resource);
-  if (!v) {
-    v = { lastModified: resource.lastModified.toUTCString(), etags: Object.values(resource.etags) };
-    validatorsOf.set(resource, v);
-  }
-  return v;
+interface ResourceAnswers {
+  lastModified: string;
+  etags: string[];
+  byCoding: Partial<Record<ContentCoding, ResponseHeaders>>;
 }
 
 export async function startServer(deps: ServerDeps, listen: { host: string; port: number }): Promise<RunningServer> {
@@ -130,12 +125,12 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     const chosen = chooseEncoding(req.headers['accept-encoding']);
     // A publication still being compressed (just after start or a rebuild) answers uncompressed for a moment.
     const coding = resource.bodies[chosen] ? chosen : 'identity';
-    const { lastModified, etags } = validators(resource);
+    const answers = answersOf(resource);
     const notModified = isNotModified(
       { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] },
-      { etags, lastModified: resource.lastModified },
+      { etags: answers.etags, lastModified: resource.lastModified },
     );
-    const headers = responseHeaders(resource, coding, lastModified);
+    const headers = answers.byCoding[coding] ?? buildHeaders(resource, coding, answers);
     if (notModified) {
       res.writeHead(304, headers.notModified);
       res.end();
@@ -146,28 +141,32 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
   }
 
   /**
-   * The header objects of one resource in one coding, built on first use: a 304 or 200 then costs
-   * no object of its own (node:http reads the object, it does not keep or change it).
+   * What every request for one resource needs, computed once per resource of a publication rather than
+   * per request: its validators, and per coding the header objects (node:http reads them, it does not
+   * keep or change them, so a 304 or 200 costs no object of its own). Keyed weakly: a swapped-out
+   * publication's records go with it.
    */
-  const headersOf = new WeakMap<Resource, Partial<Record<ContentCoding, ResponseHeaders>>>();
-  function responseHeaders(resource: Resource, coding: ContentCoding, lastModified: string): ResponseHeaders {
-    let byCoding = headersOf.get(resource);
-    if (!byCoding) headersOf.set(resource, (byCoding = {}));
-    let built = byCoding[coding];
-    if (!built) {
-      const notModified: Record<string, string | number> = {
-        'X-Content-Type-Options': 'nosniff',
-        ...resource.headers,
-        'Cache-Control': feedCacheControl,
-        'Last-Modified': lastModified,
-        ETag: resource.etags[coding],
-        Vary: 'Accept-Encoding',
-      };
-      const ok: Record<string, string | number> = { ...notModified, 'Content-Type': resource.contentType, 'Content-Length': resource.bodies[coding]!.length };
-      if (coding !== 'identity') ok['Content-Encoding'] = coding;
-      built = byCoding[coding] = { notModified, ok };
+  const answersByResource = new WeakMap<Resource, ResourceAnswers>();
+  function answersOf(resource: Resource): ResourceAnswers {
+    let answers = answersByResource.get(resource);
+    if (!answers) {
+      answers = { lastModified: resource.lastModified.toUTCString(), etags: Object.values(resource.etags), byCoding: {} };
+      answersByResource.set(resource, answers);
     }
-    return built;
+    return answers;
+  }
+  function buildHeaders(resource: Resource, coding: ContentCoding, answers: ResourceAnswers): ResponseHeaders {
+    const notModified: Record<string, string | number> = {
+      'X-Content-Type-Options': 'nosniff',
+      ...resource.headers,
+      'Cache-Control': feedCacheControl,
+      'Last-Modified': answers.lastModified,
+      ETag: resource.etags[coding],
+      Vary: 'Accept-Encoding',
+    };
+    const ok: Record<string, string | number> = { ...notModified, 'Content-Type': resource.contentType, 'Content-Length': resource.bodies[coding]!.length };
+    if (coding !== 'identity') ok['Content-Encoding'] = coding;
+    return (answers.byCoding[coding] = { notModified, ok });
   }
 
   function send(req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: Buffer, cacheControl: string): void {
