@@ -74,9 +74,9 @@ export function buildRows(results) {
       rows.push([
         `Serving ${r.scenario}`,
         `${results.serving.connections} connections, keep-alive${r.bytes ? `, ${(r.bytes / 1024).toFixed(0)} KB body` : ''}`,
-        `${formatRate(r.feedkurator.rps, 'req/s')}, p50 ${r.feedkurator.p50} ms, p99 ${r.feedkurator.p99} ms`,
-        `bare node:http ${formatRate(r.baseline.rps, 'req/s')}, p50 ${r.baseline.p50} ms, p99 ${r.baseline.p99} ms`,
-        formatRatio(ratio),
+        `${formatRate(r.feedkurator.rps, 'req/s')}, p50 ${r.feedkurator.p50} ms, p99 ${r.feedkurator.p99} ms${cpuPerRequest(r.feedkurator)}`,
+        `bare node:http ${formatRate(r.baseline.rps, 'req/s')}, p50 ${r.baseline.p50} ms, p99 ${r.baseline.p99} ms${cpuPerRequest(r.baseline)}`,
+        `${formatRatio(ratio)}${r.feedkurator.cpuUs ? ` (CPU per request: ${formatRatio(r.baseline.cpuUs / r.feedkurator.cpuUs)})` : ''}`,
         '≥ 0.8×',
         verdict(ratio >= 0.8),
       ]);
@@ -143,4 +143,9 @@ function verdict(ok, problems = []) {
 
 function pct(share) {
   return Number.isFinite(share) ? `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %` : '–';
+}
+
+/** Server CPU per request (records from before it was measured have none). */
+function cpuPerRequest(side) {
+  return side.cpuUs ? `, ${side.cpuUs.toFixed(1)} µs CPU/request` : '';
 }

@@ -144,21 +144,27 @@ export async function benchServing({ dir, store, runs, seconds, warmupSeconds = 
       }
       for (let run = 0; run < runs; run++) {
         for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
-          const r = await cannon(`${(mode === 'feedkurator' ? serve : bare).url}/feed.xml`, headers, seconds);
+          const target = mode === 'feedkurator' ? serve : bare;
+          const cpuBefore = cpuMsOf(target.proc.child.pid);
+          const r = await cannon(`${target.url}/feed.xml`, headers, seconds);
+          const cpuUs = ((cpuMsOf(target.proc.child.pid) - cpuBefore) * 1000) / r.requests.total;
           const expected = r[scenario.expect];
           if (r.errors > 0 || r.timeouts > 0 || expected < r.requests.total * 0.99) {
             throw new Error(`${scenario.label} against ${mode}: ${r.errors} errors, ${r.timeouts} timeouts, ${expected}/${r.requests.total} ${scenario.expect}`);
           }
-          samples[mode].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 });
+          samples[mode].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUs });
         }
-        log(`serving ${scenario.label}, run ${run + 1}/${runs}: ${Math.round(samples.feedkurator.at(-1).rps)} req/s vs ${Math.round(samples.baseline.at(-1).rps)} req/s bare`);
+        const last = (mode) => samples[mode].at(-1);
+        log(
+          `serving ${scenario.label}, run ${run + 1}/${runs}: ${Math.round(last('feedkurator').rps)} req/s vs ${Math.round(last('baseline').rps)} req/s bare; CPU ${last('feedkurator').cpuUs.toFixed(1)} vs ${last('baseline').cpuUs.toFixed(1)} µs per request`,
+        );
       }
       const med = (mode, key) => median(samples[mode].map((s) => s[key]));
       results.push({
         scenario: scenario.label,
         bytes: scenario.revalidate ? 0 : Buffer.from(spec[scenario.key].body, 'base64').length,
-        feedkurator: { rps: med('feedkurator', 'rps'), p50: med('feedkurator', 'p50'), p99: med('feedkurator', 'p99') },
-        baseline: { rps: med('baseline', 'rps'), p50: med('baseline', 'p50'), p99: med('baseline', 'p99') },
+        feedkurator: { rps: med('feedkurator', 'rps'), p50: med('feedkurator', 'p50'), p99: med('feedkurator', 'p99'), cpuUs: med('feedkurator', 'cpuUs') },
+        baseline: { rps: med('baseline', 'rps'), p50: med('baseline', 'p50'), p99: med('baseline', 'p99'), cpuUs: med('baseline', 'cpuUs') },
       });
     }
     return { articles: store.articles, connections: 50, seconds, results };
@@ -167,6 +173,18 @@ export async function benchServing({ dir, store, runs, seconds, warmupSeconds = 
     if (bare) await stop(bare.proc);
   }
 }
+
+/**
+ * CPU time a process has used so far (user + system, from /proc), in ms. Requests/s is shared with
+ * autocannon on the same cores and swings with the machine's load; the server's CPU per request
+ * does much less, so both are reported.
+ */
+function cpuMsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+// USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Node).
+const CLOCK_TICKS_PER_S = 100;
 
 function cannon(url, headers, seconds, connections = 50) {
   return autocannon({ url, connections, pipelining: 1, duration: seconds, headers });
