@@ -1,6 +1,7 @@
 /**
  * The kinds of event a news item reports (outage, attack, price change, data
- * centre, acquisition, vulnerability, release, legal steps), read from its
+ * centre, acquisition, agreement, vulnerability, release, legal steps,
+ * quarterly figures), read from its
  * title and teaser with the vocabulary of story-events.json. A person merges
  * two reports that name one main actor and one kind of event within a day or
  * two ("Cloudflare down" / "Cloudflare-Störung legt Websites lahm"), and keeps

@@ -8,7 +8,8 @@
  *    being clustered (IDF, story-similarity);
  *  - titleCover: the share of each title's weight the other item mentions
  *    anywhere, the less covered direction — outlets word a story
- *    differently, but they name its subject;
+ *    differently, but they name its subject; when one item is a title alone
+ *    (no teaser, no body), its own title's cover, since it cannot name more;
  *  - overlap: the shared weight over the smaller item's weight — how much of
  *    the shorter report the longer one repeats;
  *  - sharedAmounts: amounts with units both name ("61 Milliarden",
@@ -86,12 +87,15 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
   const w = corpus.weight;
   const aCover = a.titleWeight > 0 ? sharedWeight(a.titleWords, b.words, w).weight / a.titleWeight : 0;
   const bCover = b.titleWeight > 0 ? sharedWeight(b.titleWords, a.words, w).weight / b.titleWeight : 0;
+  // A report that is a title alone cannot name the other's title words beyond its own few: read the cover
+  // from its side ("Kernel.org zieht um: Akamai übernimmt Infrastruktur …" vs a full report of the move).
+  const cover = titleOnly(a) && !titleOnly(b) ? aCover : titleOnly(b) && !titleOnly(a) ? bCover : Math.min(aCover, bCover);
   const { weight: shared, rare } = sharedWeight(a.words, b.words, w);
   const least = Math.min(a.totalWeight, b.totalWeight);
   // A plain array literal: this runs for every candidate pair, and V8 allocates these cheaply.
   return [
     shared,
-    Math.min(aCover, bCover),
+    cover,
     least > 0 ? shared / least : 0,
     Math.min(2, countShared(a.text.quantities, b.text.quantities)),
     Math.min(1, stageConflicts(a.text.stages, b.text.stages, 'repeat')),
@@ -104,6 +108,11 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
     Math.min(MAX_DAYS_APART, Math.abs(hoursLater) / 24),
     ...actorKind(a, b, w),
   ];
+}
+
+/** The item has no words beyond its title (a feed that gives titles only). */
+function titleOnly(x: PreparedStory): boolean {
+  return x.words.length === x.titleWords.length;
 }
 
 /**

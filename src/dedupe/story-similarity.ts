@@ -9,7 +9,7 @@
  *
  * A linear model weighs the evidence: story-model.json, a logistic
  * regression fitted by tests/dedupe/story-train.ts on tuning data only (every
- * part of the pair sets whose held-out part was already reported, v6's tuning
+ * part of the pair sets whose held-out part was already reported, v7's tuning
  * part and the older teaser set, at the reports' real distance in time), each
  * weight kept to the direction a person
  * reads its term in, shipped as data. Its score is the sum of weight ×

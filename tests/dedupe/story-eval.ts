@@ -5,9 +5,12 @@
  *
  * Scores every labelled part as clustering sees it (clusterStories over the
  * whole part at once, each pair in its own slot of time):
- *  - v6: the batch collected in session 7, split by family before any
- *    model ran on it; its held-out part is the figure to read, at real days
- *    (as the daemon sees the reports) and in-window (the text alone);
+ *  - v7: the batch collected in session 8, split by family (stratified on
+ *    negatives inside the window) before any model ran on it; its held-out
+ *    part is the figure to read, at real days (as the daemon sees the
+ *    reports) and in-window (both reports inside 48 hours);
+ *  - v6: the batch collected in session 7; its held-out part was scored and
+ *    reported in session 7, so it is tuning data now;
  *  - v5: the batch collected in session 6; its held-out part was scored and
  *    reported in session 6, so it is tuning data now;
  *  - v4: the batch collected in session 5; its held-out part was scored and
@@ -41,7 +44,8 @@ function line(name: string, r: Evaluation): void {
 }
 
 const sets: [NewsSet, string][] = [
-  ['v6', 'sixth batch v6 (session 7)'],
+  ['v7', 'seventh batch v7 (session 8)'],
+  ['v6', 'sixth batch v6 (session 7, held-out seen in session 7)'],
   ['v5', 'fifth batch v5 (session 6, held-out seen in session 6)'],
   ['v4', 'fourth batch v4 (session 5, held-out seen in session 5)'],
   ['v3', 'third batch v3 (session 4, held-out seen in session 4)'],
@@ -56,10 +60,12 @@ for (const [set, label] of sets) {
     }
   }
 }
-// v6's pairs between events no earlier set reports (the batch's newEvents flag), held-out part.
+// v7's pairs between events no earlier set reports (the batch's newEvents flag), held-out part.
 for (const timing of ['in-window', 'real-days'] as Timing[]) {
-  line(`v6 heldOut, new events only, ${timing}`, evaluateNewsPairs('heldOut', clusterStories, timing, 'v6', (p) => p.newEvents === true));
+  line(`v7 heldOut, new events only, ${timing}`, evaluateNewsPairs('heldOut', clusterStories, timing, 'v7', (p) => p.newEvents === true));
 }
+// v7's held-out different-event pairs at most a day apart: what the batch was built to measure.
+line('v7 heldOut, negatives inside the window only, real-days', evaluateNewsPairs('heldOut', clusterStories, 'real-days', 'v7', (p) => p.label === 'same' || Math.abs(Date.parse(p.a.date) - Date.parse(p.b.date)) <= 86_400_000));
 console.log('old teaser set');
 line('  holdout.json', evaluatePairs(loadPairs('holdout.json')));
 line('  pairs.json (tuning)', evaluatePairs(loadPairs()));

@@ -171,7 +171,8 @@ describe('time, event kinds and repeat markers as evidence (session 7)', () => {
     const far = explainComparison(compareAt(cfOutage, cfOutage2, -36));
     expect(near.terms.hoursApart.value).toBeCloseTo(2 / 24, 9);
     expect(far.terms.hoursApart.value).toBeCloseTo(1.5, 9);
-    expect(far.terms.hoursApart.adds).toBeLessThanOrEqual(near.terms.hoursApart.adds);
+    // Session 8: fitted against unrelated reports spread over the window, the term weighs (it was 0 before).
+    expect(far.terms.hoursApart.adds).toBeLessThan(near.terms.hoursApart.adds);
     expect(compareAt(cfOutage, cfOutage2, 60).features[FEATURE_NAMES.indexOf('hoursApart')]).toBe(2);
   });
 
@@ -209,5 +210,40 @@ describe('time, event kinds and repeat markers as evidence (session 7)', () => {
     expect(repeat(again, cfOutage, -26)).toBe(0); // the earlier report's marker says nothing of the later one
     expect(repeat(cfOutage, again, -26)).toBe(1);
     expect(repeat(again, again, 26)).toBe(0);
+  });
+});
+
+describe('quarterly figures, agreements and a title alone (session 8)', () => {
+  const figures: [string, string, string] = [
+    'Microsoft übertrifft die Erwartungen',
+    'Die Cloud-Sparte Azure legte mit einem Umsatzplus von 40 Prozent zu, Microsoft meldet einen Nettogewinn von 27,7 Milliarden Dollar.',
+    'Microsoft nennt die Nachfrage nach KI. Microsoft investiert weiter.',
+  ];
+  const outage: [string, string, string] = [
+    'Azure-Ausfall legt Microsoft 365 lahm',
+    'Eine Störung bei Microsoft trifft Outlook, Teams und Xbox.',
+    'Microsoft nennt eine Konfigurationsänderung. Microsoft spielt die alte Konfiguration ein.',
+  ];
+
+  it('reads quarterly figures and agreements as kinds of event, so one actor\'s figures and outage are other kinds', () => {
+    expect(readStoryText(...figures).kinds).toEqual(['results']);
+    expect(readStoryText('Microsoft und OpenAI bauen Partnerschaft um', 'Eine neue Vereinbarung regelt die Beteiligung.').kinds).toEqual(['agreement']);
+    const terms = explainComparison(compareAt(figures, outage, 3)).terms;
+    expect(terms.sameActorOtherKind.value).toBe(1);
+    expect(terms.sameActorOtherKind.adds).toBeLessThan(0);
+  });
+
+  it('covers a title alone from its own side: it cannot name the words of the other title it lacks', () => {
+    const full: [string, string, string] = [
+      'Akamai hostet kernel.org: Linux bekommt kommerzielles Rückgrat',
+      'Akamai stellt künftig die Infrastruktur für kernel.org.',
+      'Der CDN-Spezialist Akamai übernimmt das Hosting von kernel.org, der Plattform der Linux-Entwicklung.',
+    ];
+    const titleAlone: [string, string, string] = ['Kernel.org zieht um: Akamai übernimmt Infrastruktur für die Linux-Entwicklung', '', ''];
+    const withTeaser: [string, string, string] = [titleAlone[0], 'Der Umzug der Linux-Quellen ist beschlossen.', ''];
+    const alone = explainComparison(compareAt(titleAlone, full, 3)).terms.titleCover.value;
+    const teased = explainComparison(compareAt(withTeaser, full, 3)).terms.titleCover.value;
+    expect(alone).toBeGreaterThan(teased); // with a teaser, the less covered direction (the full report's title) counts
+    expect(explainComparison(compareAt(full, titleAlone, 3)).terms.titleCover.value).toBe(alone); // either order
   });
 });

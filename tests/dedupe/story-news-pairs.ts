@@ -21,7 +21,7 @@ export interface NewsPair {
   a: NewsArticle;
   b: NewsArticle;
   why: string;
-  /** v5, v6: both events are reported by no earlier set. */
+  /** v5, v6, v7: both events are reported by no earlier set. */
   newEvents?: boolean;
 }
 export type NewsPart = 'tuning' | 'heldOut';
@@ -50,9 +50,13 @@ export type Timing = 'in-window' | 'real-days';
  * of session 6 ran on it, by family (tests/fixtures/same-story/v5); its
  * held-out part was scored and reported in session 6, so it is tuning data now.
  * 'v6': the batch collected and split in session 7, before any model or rule
- * of session 7 ran on it, by family (tests/fixtures/same-story/v6).
+ * of session 7 ran on it, by family (tests/fixtures/same-story/v6); its
+ * held-out part was scored and reported in session 7, so it is tuning data now.
+ * 'v7': the batch collected and split in session 8, before any model or rule
+ * of session 8 ran on it, by family and stratified on negatives inside the
+ * window (tests/fixtures/same-story/v7).
  */
-export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5' | 'v6';
+export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5' | 'v6' | 'v7';
 
 const readJson = <T>(set: NewsSet, file: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;

@@ -2,15 +2,27 @@
  * Trains src/dedupe/story-model.json, run by hand:
  * `npx tsx tests/dedupe/story-train.ts [--write]`.
  *
- * Training data (in-window timing): every part of the real-news pairs whose
- * held-out part was scored and reported before (news, fresh, v3, v4), the
- * TUNING part of v5 (tests/fixtures/same-story/v5/split.json) and the older
- * teaser set (pairs.json, not its holdout.json). v5's held-out part is never
- * read here.
+ * Training data: every part of the real-news pairs whose held-out part was
+ * scored and reported before (news, fresh, v3, v4, v5, v6), the TUNING part
+ * of v7 (tests/fixtures/same-story/v7/split.json) and the older teaser set
+ * (pairs.json, not its holdout.json). v7's held-out part is never read here.
  * Pairs a veto decides (different versions, CVE ids, days) are left out:
  * the model never sees them in use either.
  *
- * Shipped (session 7): STORY_PRECISION=0.97 STORY_MARGIN=0.15, fitted at the
+ * Shipped (session 8): STORY_PRECISION=0.97 STORY_MARGIN=0.15 (the rule unchanged), every part of
+ * news, fresh, v3, v4, v5 and v6 and v7's tuning part (Microsoft's OpenAI agreement, Azure outage and
+ * quarterly figures within two days: one actor's second events inside the window). Three changes:
+ * the unrelated negatives are spread over the window (every other one a day later; all on one day
+ * had taught the fit that reports a day apart are more often one story, and left hoursApart at 0:
+ * now -1.36 per day); two kinds of event in story-events.json, quarterly figures and agreements
+ * (v7's tuning family names them, so that sameActorOtherKind can read them); a title alone is covered
+ * from its own side (titleCover), which merges issue 14's kernel.org pair again (4.06 against 2.29).
+ * sameActorSameKind and repeatConflict stay at 0: the 20 tuning rows with a shared actor and kind are
+ * explained by their words already, and the pairs where it would weigh (one provider's outages of
+ * different years put inside the window as unrelated negatives) would push it the other way; only 2
+ * rows mark a repeat. Grouped cross-validation: 208 of 287 same-event pairs found, 9 wrong (precision
+ * 0.959; before the three changes, on the same parts: 205 found, 8 wrong).
+ * Session 7: STORY_PRECISION=0.97 STORY_MARGIN=0.15, fitted at the
  * reports' real distance (pairs beyond the 48-hour window left out: the daemon
  * never compares them), every part of news, fresh, v3, v4 and v5 and v6's
  * tuning part, with one unrelated same-day report per report as a negative
@@ -109,15 +121,16 @@ function rowsOf(
 const DROPPED = new Set((process.env.STORY_DROP ?? '').split(',').filter(Boolean).map((n) => FEATURE_NAMES.indexOf(n as never)));
 
 export function trainingRows(): Row[] {
-  // The held-out parts of news, fresh, v3, v4 and v5 were scored and reported before
-  // (sessions 2 to 6), so they are tuning data now; only v6's held-out part is clean.
+  // The held-out parts of news, fresh, v3, v4, v5 and v6 were scored and reported before
+  // (sessions 2 to 7), so they are tuning data now; only v7's held-out part is clean.
   // Each part is its own corpus (word weights), as the evaluation clusters it.
   const parts: [NewsSet, NewsPart][] = [['news', 'tuning'], ['news', 'heldOut']];
   if (!process.env.STORY_NO_FRESH) parts.push(['fresh', 'tuning'], ['fresh', 'heldOut']);
   if (!process.env.STORY_NO_V3) parts.push(['v3', 'tuning'], ['v3', 'heldOut']);
   if (!process.env.STORY_NO_V4) parts.push(['v4', 'tuning'], ['v4', 'heldOut']);
   if (!process.env.STORY_NO_V5) parts.push(['v5', 'tuning'], ['v5', 'heldOut']);
-  if (!process.env.STORY_NO_V6) parts.push(['v6', 'tuning']);
+  if (!process.env.STORY_NO_V6) parts.push(['v6', 'tuning'], ['v6', 'heldOut']);
+  if (!process.env.STORY_NO_V7) parts.push(['v7', 'tuning']);
   const old = loadPairs();
   return [
     ...parts.flatMap(([set, part]) => {
@@ -141,7 +154,7 @@ const BACKGROUND = Number(process.env.STORY_BACKGROUND ?? 1);
 
 /**
  * Different-event pairs as the daemon meets them most: two reports of unrelated events (no labelled
- * pair joins their events) a few hours apart, from two outlets. The labelled pairs are nearly all
+ * pair joins their events) within the window (the same day or the next), from two outlets. The labelled pairs are nearly all
  * hard ones (the same actors); at their real distance few different-event pairs remain inside the
  * window, and a fit without these merged two reports that share nothing (a positive bias). Each
  * report is paired with the next BACKGROUND reports of unrelated events in id order (deterministic).
@@ -156,11 +169,18 @@ function backgroundPairs(set: NewsSet, pairs: NewsPair[]): NewsPair[] {
       const b = items[(i + k) % items.length]!;
       if (b.event === a.event || linked.has(`${a.event}|${b.event}`) || b.source === a.source) continue;
       found++;
-      // The same day: a few hours apart, inside the window.
-      out.push({ name: `bg:${set}:${[a.event, b.event].sort().join('+')}|${a.id}+${b.id}`, label: 'different', a, b: { ...b, date: a.date }, why: 'unrelated events' });
+      // Inside the window, spread over it as the daemon meets them: every other one the same day (5 hours
+      // apart), the others the next day (29 hours). All on one day (until session 7) taught the fit that
+      // reports a day apart are more often one story than unrelated ones, and left hoursApart at 0.
+      const date = out.length % 2 === 0 ? a.date : nextDay(a.date);
+      out.push({ name: `bg:${set}:${[a.event, b.event].sort().join('+')}|${a.id}+${b.id}`, label: 'different', a, b: { ...b, date }, why: 'unrelated events' });
     }
   });
   return out;
+}
+
+function nextDay(date: string): string {
+  return new Date(Date.parse(date) + 86_400_000).toISOString().slice(0, 10);
 }
 
 export function fit(rows: Row[], l2 = L2): { weights: number[]; bias: number } {
@@ -265,7 +285,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const round = (v: number) => Math.round(v * 1000) / 1000;
     const out = {
       ...(fixed ? { weighedBy: 'hand (STORY_FIXED), only the threshold set from the data' } : {}),
-      trainedOn: `tests/fixtures/same-story/news, /fresh, /v3, /v4 and /v5, all parts (their held-out parts were reported in sessions 2 to 6), the tuning part of /v6 (${TIMING}${TIMING === 'real-days' ? ': pairs beyond the 48-hour window left out' : ''}) + tests/fixtures/same-story/pairs.json; v6 held-out never read`,
+      trainedOn: `tests/fixtures/same-story/news, /fresh, /v3, /v4, /v5 and /v6, all parts (their held-out parts were reported in sessions 2 to 7), the tuning part of /v7 (${TIMING}${TIMING === 'real-days' ? ': pairs beyond the 48-hour window left out' : ''}; unrelated reports of the same and the next day as negatives) + tests/fixtures/same-story/pairs.json; v7 held-out never read`,
       trainer: `tests/dedupe/story-train.ts (${fixed ? `STORY_FIXED=${fixed.join(',')}` : `logistic regression, L2 ${L2}`}; threshold = ${
         process.env.STORY_PRECISION ? `lowest score with training precision >= ${process.env.STORY_PRECISION}` : 'best different-event pair'
       } + ${MARGIN}; every weight kept to its sign${NEGATIVE_WEIGHT !== 1 ? `, different-event pairs weighed ${NEGATIVE_WEIGHT}` : ''})`,

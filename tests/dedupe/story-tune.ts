@@ -13,8 +13,8 @@ import { loadNewsPairs, pairArticles } from './story-news-pairs.js';
 import { loadPairs, toArticle } from './story-pairs.js';
 
 const old = process.env.STORY_TUNE_SET === 'old';
-// STORY_TUNE_SET=fresh|v3|v4|v5: the tuning part of the session-3 to -6 batch (held-out parts are never printed).
-const set = (['fresh', 'v3', 'v4', 'v5'] as const).find((s) => s === process.env.STORY_TUNE_SET) ?? 'news';
+// STORY_TUNE_SET=fresh|v3|v4|v5|v6|v7: the tuning part of the session-3 to -8 batch (held-out parts are never printed).
+const set = (['fresh', 'v3', 'v4', 'v5', 'v6', 'v7'] as const).find((s) => s === process.env.STORY_TUNE_SET) ?? 'news';
 const pairs: { name: string; label: 'same' | 'different' }[] = old ? loadPairs() : loadNewsPairs('tuning', set);
 const articles: StoredArticle[] = old
   ? loadPairs().flatMap((p, i) => [toArticle(p.a, `old:${i}:a`), toArticle(p.b, `old:${i}:b`)])

@@ -21,11 +21,12 @@ import { expectAsReported } from './story-news-pairs.js';
  * 0 different-event pairs merged (the text alone: a stress test); at real days 4 of 20, none merged.
  *
  * Each test fails when one more pair of either kind goes wrong.
+ * Session 8 (unrelated negatives spread over the window, hoursApart -1.36 per day, a title alone covered from its own side, two more kinds of event): tuning part 9 of 16 at real days, none wrong; held-out part 5 of 20 in-window and at real days (4 before), none wrong.
  */
 const REPORTED = {
   tuning: { found: 9, same: 16, wrong: 0 },
-  heldOut: { found: 4, same: 20, wrong: 0 },
-  heldOutRealDays: { found: 4, same: 20, wrong: 0 },
+  heldOut: { found: 5, same: 20, wrong: 0 },
+  heldOutRealDays: { found: 5, same: 20, wrong: 0 },
 };
 
 describe('clusterStories on the v3 batch of real German news pairs', () => {

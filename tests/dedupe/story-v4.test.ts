@@ -23,12 +23,13 @@ import { expectAsReported, loadNewsPairs } from './story-news-pairs.js';
  * 4 different-event pairs merged (the text alone: a stress test); at real days 14 of 16, none merged.
  *
  * Each test fails when one more pair of either kind goes wrong.
+ * Session 8 (unrelated negatives spread over the window, hoursApart -1.36 per day, a title alone covered from its own side, two more kinds of event): tuning part 13 of 21 at real days, none wrong; held-out part in-window 15 of 16 with 3 wrong (14 and 4 before), at real days 15 of 16, none wrong.
  */
 const REPORTED = {
   // Session 6's refit (v4 and v5 tuning data added): 8 of 21 (session 5: 9).
-  tuning: { found: 12, same: 21, wrong: 0 },
-  heldOut: { found: 14, same: 16, wrong: 4 },
-  heldOutRealDays: { found: 14, same: 16, wrong: 0 },
+  tuning: { found: 13, same: 21, wrong: 0 },
+  heldOut: { found: 15, same: 16, wrong: 3 },
+  heldOutRealDays: { found: 15, same: 16, wrong: 0 },
 };
 
 describe('the v4 batch of real German news pairs (tuning data since session 6)', () => {
