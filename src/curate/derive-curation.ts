@@ -14,9 +14,10 @@
  * one only when complete (the caller swaps).
  */
 import { planRulesDelta } from '../classify/rules-delta.js';
+import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
-import { BATCH, Curation, newestFirst, SLICE_MS, yieldToEventLoop, type CuratedHead, type CurationOptions, type Rules } from './curation.js';
+import { BATCH, Curation, newestFirst, SLICE_MS, type CuratedHead, type CurationOptions, type Rules } from './curation.js';
 import { dayOf } from './words-by-day.js';
 
 /** Classifications handed to the store at once (each part is copied into its map in one go). */
@@ -25,16 +26,14 @@ const PUT_PART = 500;
 export async function deriveCuration(previous: Curation, store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
   if (!previous.rules.definition || !rules.definition) return Curation.open(store, rules, options);
   // The caller just compiled the new rules (several ms): a turn of the event loop first.
-  await yieldToEventLoop();
+  await takeTurn();
   const delta = planRulesDelta(previous.rules.definition, rules.definition);
-  await yieldToEventLoop();
+  await takeTurn();
   const before = previous.parts();
   const words = before.words;
-  let slice = performance.now();
+  let slice = new TimeSlice(SLICE_MS);
   const breathe = async (): Promise<void> => {
-    if (performance.now() - slice <= SLICE_MS) return;
-    await yieldToEventLoop();
-    slice = performance.now();
+    if (slice.due) await slice.turn();
   };
   const heads = new Map<string, ArticleHead>();
   for (const [id, head] of before.heads) {
@@ -42,8 +41,8 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
     await breathe();
   }
   const topics = await store.getClassifications(rules.fingerprint, before.window ? [...heads.keys()] : undefined);
-  await yieldToEventLoop();
-  slice = performance.now();
+  await takeTurn();
+  slice = new TimeSlice(SLICE_MS);
   for (const id of topics.keys()) {
     if (!heads.has(id)) topics.delete(id);
     await breathe();
@@ -100,7 +99,7 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
   let probed = 0;
   let hits = 0;
   const take = async (batch: readonly StoredArticle[]): Promise<void> => {
-    slice = performance.now();
+    slice = new TimeSlice(SLICE_MS);
     for (const article of batch) {
       const ids = openByDay.get(dayOf(article.firstSeen));
       if (heads.has(article.id) && !words.covers(article)) words.add(article);
@@ -191,8 +190,8 @@ async function readArticles(
  * one comes after a poll phase.
  */
 async function afterRead(): Promise<void> {
-  await yieldToEventLoop();
-  await yieldToEventLoop();
+  await takeTurn();
+  await takeTurn();
 }
 
 /** Whether more than an eighth of the articles got other topics (listCurated's limit for merging instead of sorting all). */
