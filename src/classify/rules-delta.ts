@@ -36,7 +36,7 @@ export interface RulesDelta {
   readonly probe: TermProbe | undefined;
   /** Do the article's sources allow other topics under the new rules than under the old? */
   allowsOtherTopics(sources: readonly { name: string }[]): boolean;
-  /** An article's previous topics as the new rules give them, when no probe term hits it. */
+  /** An article's previous topics as the new rules give them, when no probe term hits it (`previous` itself when unchanged: do not modify). */
   carriedOver(previous: readonly string[]): string[];
 }
 
@@ -60,10 +60,23 @@ export function planRulesDelta(before: RulesDefinition, after: RulesDefinition):
       return topics.some((t) => (was === undefined || was.has(t)) !== (now === undefined || now.has(t)));
     },
     carriedOver(previous) {
+      // Usually every topic is kept, in the same order: the same list, shared (a new one per article was most of what a rules edit kept alive).
+      if (keptInOrder(previous, order)) return previous as string[];
       const kept = previous.filter((t) => order.has(t));
       return kept.length > 1 ? kept.sort((a, b) => order.get(a)! - order.get(b)!) : kept;
     },
   };
+}
+
+/** Whether every topic of the list is still a topic, in the order of the topics. */
+function keptInOrder(list: readonly string[], order: ReadonlyMap<string, number>): boolean {
+  let last = -1;
+  for (const topic of list) {
+    const at = order.get(topic);
+    if (at === undefined || at <= last) return false;
+    last = at;
+  }
+  return true;
 }
 
 type TopicRules = Config['topics'][string];

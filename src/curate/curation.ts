@@ -15,6 +15,7 @@ import type { Classifier } from '../classify/classifier.js';
 import type { RulesDefinition } from '../classify/rules-delta.js';
 import type { CycleOutcome } from '../pipeline.js';
 import type { Store } from '../store/store-api.js';
+import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, Classification, StoredArticle } from '../types.js';
 import { dayOf, WordsByDay } from './words-by-day.js';
 
@@ -92,30 +93,27 @@ export class Curation {
     if (missing.length === 0) return curation;
     const computed = new Map<string, string[]>();
     const take = async (batch: readonly StoredArticle[]): Promise<void> => {
-      let slice = performance.now();
+      const slice = new TimeSlice(SLICE_MS);
       for (const article of batch) {
         if (topics.has(article.id) || !heads.has(article.id)) continue;
         curation.#words.add(article);
         const result = curation.classifyArticle(article).topics;
         topics.set(article.id, result);
         computed.set(article.id, result);
-        if (performance.now() - slice > SLICE_MS) {
-          await yieldToEventLoop();
-          slice = performance.now();
-        }
+        if (slice.due) await slice.turn();
       }
     };
     if (!window && missing.length > heads.size / 4) {
       for await (const batch of store.streamArticles(BATCH)) {
         options.signal?.throwIfAborted();
         await take(batch);
-        await yieldToEventLoop();
+        await takeTurn();
       }
     } else {
       for (let i = 0; i < missing.length; i += BATCH) {
         options.signal?.throwIfAborted();
         await take(await store.getArticles(missing.slice(i, i + BATCH)));
-        await yieldToEventLoop();
+        await takeTurn();
       }
     }
     await store.putClassifications(rules.fingerprint, computed);
@@ -147,7 +145,7 @@ export class Curation {
   async saveWords(): Promise<void> {
     const days = new Set<string>();
     for (const head of this.#heads.values()) days.add(dayOf(head.firstSeen));
-    await this.#words.save(days, yieldToEventLoop);
+    await this.#words.save(days, takeTurn);
   }
 
   /** Classification with the current rules, remembered while the article's text and sources stay the same. */
@@ -188,32 +186,28 @@ export class Curation {
       if (!stored) changed.set(article.id, topics);
     };
     // A cycle's articles (their words, their topics if a rules edit came between) in slices: a poll of many new articles would hold requests up.
-    let slice = performance.now();
-    const breathe = async (): Promise<void> => {
-      if (performance.now() - slice <= SLICE_MS) return;
-      await yieldToEventLoop();
-      slice = performance.now();
-    };
+    // `slice.due` checked inline: an awaited helper per article made a promise per article.
+    const slice = new TimeSlice(SLICE_MS);
     for (const article of outcome.written) {
       take(article, storedUnder === this.rules.fingerprint);
-      await breathe();
+      if (slice.due) await slice.turn();
     }
     // A new source may lend other topics (sources[].topics): classify again, with the stored text.
     for (let i = 0; i < outcome.touched.length; i += BATCH) {
       for (const article of await store.getArticles(outcome.touched.slice(i, i + BATCH))) {
         take(article, false);
-        await breathe();
+        if (slice.due) await slice.turn();
       }
     }
     if (outcome.dropped > 0 || (this.#window && this.#heads.size > this.#window * 1.25)) {
       const live = new Set<string>();
       for (const head of this.#window ? await store.listNewestHeads!({ limit: this.#window }) : await store.listHeads()) {
         live.add(head.id);
-        await breathe();
+        if (slice.due) await slice.turn();
       }
       // Deleting while iterating a Map is safe: the ids not yet visited stay in order.
       for (const id of this.#heads.keys()) {
-        await breathe();
+        if (slice.due) await slice.turn();
         if (live.has(id)) continue;
         this.#changed.add(id);
         this.#heads.delete(id);
@@ -335,8 +329,4 @@ export function mergeSorted(a: readonly CuratedHead[], b: readonly CuratedHead[]
   while (i < a.length) out.push(a[i++]!);
   while (j < b.length) out.push(b[j++]!);
   return out;
-}
-
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -16,9 +16,10 @@
  * as the same rule gives over all of them, as before.
  */
 import { STORY_WINDOW_HOURS } from '../dedupe/story-clusters.js';
+import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, CuratedEntry, StoredArticle } from '../types.js';
-import { classifyStoredArticle, newestFirst, yieldToEventLoop, type Curation } from './curation.js';
+import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
 import { createStoryClusterer, MIN_REFERENCE, utcDay, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
@@ -102,24 +103,24 @@ export async function selectEntries(
   // a rules edit at 50,000 articles ran all of it as one block of 50-75 ms. Each step gets its turn.
   const pause = slicer();
   const curated = curation.listCurated();
-  await yieldToEventLoop();
+  await takeTurn();
   const day = utcDay(now);
   const { window, rest } = await splitWindow(curated, new Date(day).toISOString(), feed.maxItems, feed.topics, pause);
-  await yieldToEventLoop();
+  await takeTurn();
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
-  await yieldToEventLoop();
+  await takeTurn();
   const byId = new Map(window.map((c) => [c.head.id, c]));
   const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
   const clusters = await clusterer.cluster(inputs, day);
-  await yieldToEventLoop();
+  await takeTurn();
   const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
     const topics = new Set(byId.get(lead)!.topics);
     for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
     return { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
   });
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
-  await yieldToEventLoop();
+  await takeTurn();
   // The articles outside the window stand alone, merged in by date (both lists are newest first):
   // made into entries only as far as the feeds reach, not the whole store's worth on every rebuild.
   function* newestFirstEntries(): Generator<HeadEntry> {
@@ -139,12 +140,12 @@ export async function selectEntries(
 
   const shown = pickShown(newestFirstEntries(), feed.maxItems, feed.topics);
   await fillCache(store, cache, shown.map((e) => e.lead.head));
-  await yieldToEventLoop();
+  await takeTurn();
   cache.retain(new Set([...window.map((c) => c.head.id), ...shown.map((e) => e.lead.head.id)]));
-  await yieldToEventLoop();
+  await takeTurn();
 
   const selected: CuratedEntry[] = [];
-  let slice = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (const entry of shown) {
     const lead = entry.lead.head;
     const content = cache.get(lead);
@@ -165,10 +166,7 @@ export async function selectEntries(
     cache.made(made, lead, entry.others, curation.rules);
     selected.push(made);
     // Classifying the new outlets' teasers adds up: requests go on in between (the caller holds the state still).
-    if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice = performance.now();
-    }
+    if (slice.due) await slice.turn();
   }
   return selected;
 }
@@ -262,11 +260,9 @@ function* skipping(curated: readonly Candidate[], from: number, skip: readonly n
 
 /** A pause that yields to the event loop once SLICE_MS of work went by since the last yield. */
 function slicer(): () => Promise<void> {
-  let slice = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   return async () => {
-    if (performance.now() - slice <= SLICE_MS) return;
-    await yieldToEventLoop();
-    slice = performance.now();
+    if (slice.due) await slice.turn();
   };
 }
 

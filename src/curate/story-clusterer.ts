@@ -32,6 +32,7 @@
  * read from (else read anew), so clusters are the same either way.
  */
 import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver } from '../dedupe/story-clusters.js';
+import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
 
 export interface ClusterIds {
@@ -160,11 +161,11 @@ class IncrementalClusterer implements StoryClusterer {
       // The words first, in slices (read once per article object): weightsOver then only counts.
       await inSlices(basis, storyWordsOf);
       // Counting the weights and sorting the window are a few ms each at 2,000 articles: each gets a turn of its own.
-      await yieldNow();
+      await takeTurn();
       index = new StoryIndex(frozen ? weightsOver(basis, FROZEN_EXTRA_DF) : weightsOver(basis));
-      await yieldNow();
+      await takeTurn();
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
-      await yieldNow();
+      await takeTurn();
       await this.#add(index, sorted, inputOf);
       // A young store's weights move with the window: nothing to keep.
       if (frozen) {
@@ -173,11 +174,11 @@ class IncrementalClusterer implements StoryClusterer {
       }
       this.lastRun = { mode: 'from scratch', added: sorted.length, reason, frozen };
     }
-    await yieldNow();
+    await takeTurn();
     // Kept for the window's articles only: what left it is read anew if it comes back.
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
-    await yieldNow();
+    await takeTurn();
     return index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
   }
 
@@ -223,19 +224,12 @@ class IncrementalClusterer implements StoryClusterer {
   }
 }
 
-function yieldNow(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** `work` for each item, yielding to the event loop every SLICE_MS. */
 async function inSlices<T>(items: readonly T[], work: (item: T) => unknown): Promise<void> {
-  let slice = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (const item of items) {
     work(item);
-    if (performance.now() - slice > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      slice = performance.now();
-    }
+    if (slice.due) await slice.turn();
   }
 }
 

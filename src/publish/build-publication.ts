@@ -5,6 +5,7 @@
  * clock the caller passes in.
  */
 import type { Config } from '../config/schema.js';
+import { takeTurn } from '../schedule/take-turn.js';
 import type { CuratedEntry } from '../types.js';
 import { FragmentCache, joinPieces, type EntryFragments } from './entry-fragments.js';
 import { ATOM_TAIL, renderAtomHead, renderRssHead, RSS_TAIL, type FeedUrls } from './render-xml-feeds.js';
@@ -75,7 +76,7 @@ export async function buildPublicationInSteps(input: PublicationInput): Promise<
   const steps = buildSteps(input);
   let step = steps.next();
   while (!step.done) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await takeTurn();
     step = steps.next();
   }
   return step.value;

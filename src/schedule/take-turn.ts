@@ -51,4 +51,9 @@ export class TimeSlice {
     await takeTurn();
     this.#start = performance.now();
   }
+
+  /** A new slice from now, for a loop that took its turn some other way (such as an awaited read). */
+  restart(): void {
+    this.#start = performance.now();
+  }
 }

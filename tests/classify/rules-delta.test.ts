@@ -137,6 +137,17 @@ describe('planRulesDelta: carriedOver', () => {
     expect(delta.carriedOver(['a'])).toEqual(['a']);
     expect(delta.carriedOver([])).toEqual([]);
   });
+
+  it('hands back the previous list itself when every topic stays, in the same order (no new list per article)', () => {
+    const rules = { a: { include: ['kernel'] }, b: { include: ['docker'] }, c: { include: ['hetzner'] } };
+    const delta = planRulesDelta(definition(rules), definition({ ...rules, a: { include: ['kernel', 'ebpf'] } }));
+    const kept = ['a', 'c'];
+    expect(delta.carriedOver(kept)).toBe(kept);
+    // Out of order or with a topic gone: a new list, the old one untouched.
+    const unordered = ['c', 'a'];
+    expect(delta.carriedOver(unordered)).toEqual(['a', 'c']);
+    expect(unordered).toEqual(['c', 'a']);
+  });
 });
 
 describe('TermProbe', () => {

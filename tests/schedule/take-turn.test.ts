@@ -45,4 +45,13 @@ describe('TimeSlice', () => {
     await slice.turn();
     expect(slice.due).toBe(false);
   });
+
+  it('starts a new slice on restart, without a turn (a loop whose turn was an awaited read)', () => {
+    const slice = new TimeSlice(50);
+    const until = performance.now() + 60;
+    while (performance.now() < until);
+    expect(slice.due).toBe(true);
+    slice.restart();
+    expect(slice.due).toBe(false);
+  });
 });

@@ -352,6 +352,23 @@ describe('heads in memory, content on disk', () => {
     expect(got.get(ids[1]!)).toBe(got.get(ids[2]!));
     expect(got.get(ids[0]!)).not.toBe(got.get(ids[1]!));
   });
+
+  it('keeps one array per distinct topic list put, never the array the caller passed', async () => {
+    const store = await spreadOverDays(6, 1);
+    const ids = (await store.listHeads()).map((h) => h.id).sort();
+    // Equal lists in separate arrays, as a rules edit puts them (one per article).
+    const lists = ids.map(() => ['desktop', 'kernel']);
+    await store.putClassifications('fp-put', new Map(ids.map((id, i) => [id, lists[i]!])));
+    await store.putClassifications('fp-put', new Map([[ids[5]!, ['server']]]));
+    const got = await store.getClassifications('fp-put');
+    expect(got.get(ids[0]!)).toEqual(['desktop', 'kernel']);
+    expect(new Set(ids.slice(0, 5).map((id) => got.get(id))).size).toBe(1);
+    expect(got.get(ids[5]!)).toEqual(['server']);
+    // The caller changing its array afterwards changes nothing stored.
+    lists[0]!.push('hosting');
+    expect((await store.getClassifications('fp-put')).get(ids[0]!)).toEqual(['desktop', 'kernel']);
+    await store.close();
+  });
 });
 
 describe('retention', () => {

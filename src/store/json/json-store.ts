@@ -84,6 +84,8 @@ class JsonStore implements Store {
   /** Fetch state and cycle changed since the last flush: they go into its journal file. */
   #changedSources = new Set<string>();
   #cycleChanged = false;
+  /** One array per distinct topic list put (a handful of combinations): a rules edit at 50,000 kept a copy per article. */
+  readonly #lists = new Map<string, string[]>();
   readonly #policy: CompactionPolicy;
   #lastPruneDay = '';
   #queue: Promise<unknown> = Promise.resolve();
@@ -271,13 +273,22 @@ class JsonStore implements Store {
   async putClassifications(fingerprint: string, topics: ReadonlyMap<string, readonly string[]>): Promise<void> {
     if (this.readOnly) return; // derived data: a read-only reader simply does not keep it
     const current = fingerprint === this.#s.topics.fingerprint ? this.#s.topics : (this.#s.topics = { ...newTopics(fingerprint), whole: true });
-    for (const [id, list] of topics) {
+    // forEach, not for-of: no iterator result and entry pair per id (a rules edit at 50,000 puts every id).
+    topics.forEach((list, id) => {
       const known = current.byId.get(id);
-      if (known && known.length === list.length && known.every((t, i) => t === list[i])) continue; // unchanged: nothing to write
-      const copy = [...list];
-      current.byId.set(id, copy);
-      if (!current.whole) current.pending.set(id, copy);
-    }
+      if (known && sameTopics(known, list)) return; // unchanged: nothing to write
+      const shared = this.#shared(list);
+      current.byId.set(id, shared);
+      if (!current.whole) current.pending.set(id, shared);
+    });
+  }
+
+  /** The store's own array equal to `list` (never the caller's: it may change it). */
+  #shared(list: readonly string[]): string[] {
+    const key = list.join('\n');
+    let shared = this.#lists.get(key);
+    if (!shared) this.#lists.set(key, (shared = [...list]));
+    return shared;
   }
 
   async getLastCycle(): Promise<CycleRecord | undefined> {
@@ -497,6 +508,13 @@ async function serializeObjectInParts<V>(head: object, key: string, entries: Ite
   if (part.length > 0) chunks.push((chunks.length > 1 ? ',' : '') + part.join(','));
   chunks.push('}}');
   return chunks;
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function yieldToEventLoop(): Promise<void> {
