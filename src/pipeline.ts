@@ -41,6 +41,12 @@ export interface CycleContext {
   metrics?: Metrics;
   /** Reads fetched bodies (decode → parse → normalize) in worker threads. Default: the process-wide shared reader. */
   reader?: FeedReader;
+  /**
+   * Told once every source of the cycle is fetched, read and merged, before
+   * retention and the store write: `poll` stops its read workers there, so
+   * that their teardown overlaps the write instead of following it.
+   */
+  onSourcesDone?: () => void;
   /** Aborted on shutdown: sources not yet finished are abandoned, nothing half-merged. */
   signal?: AbortSignal;
   now?: () => Date;
@@ -114,6 +120,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
     }),
   );
 
+  ctx.onSourcesDone?.();
   const storeFailure = [...outcomes.values()].find((o) => o.kind === 'store-failed');
   if (storeFailure) throw storeFailure.error;
 

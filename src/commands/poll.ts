@@ -54,6 +54,8 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
       rulesFingerprint: fingerprint,
       logger,
       reader,
+      // Nothing is read after the sources: the workers' teardown runs beside the store write (awaited below).
+      onSourcesDone: () => void reader.close().catch(() => undefined),
       signal: abort.signal,
     });
     // The cycle's work is lost to this process when it cannot be written: that is a runtime failure.

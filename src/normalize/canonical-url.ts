@@ -53,15 +53,24 @@ export function canonicalizeUrl(url: string, base?: string): string | undefined 
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
   if (!parsed.hostname) return undefined;
-  parsed.hash = '';
+  // Each setter re-serializes the whole URL: set only what changes (most feed links have no fragment and no query).
+  if (parsed.hash !== '' || parsed.href.includes('#')) parsed.hash = '';
   if (parsed.hostname.endsWith('.')) parsed.hostname = parsed.hostname.slice(0, -1);
+  const search = parsed.search;
+  // An empty query ("…/?") still goes; the path cannot hold a "?" of its own.
+  if (search === '') return parsed.href.includes('?') ? withSearch(parsed, '') : parsed.href;
   // Edit the raw query: URLSearchParams would re-encode what we keep ("%20" → "+").
-  const kept = parsed.search
+  const kept = search
     .slice(1)
     .split('&')
     .filter((pair) => pair !== '' && !isTrackingParameter(decodeName(pair)));
-  parsed.search = kept.length ? `?${kept.join('&')}` : '';
-  return parsed.href;
+  const query = kept.length ? `?${kept.join('&')}` : '';
+  return query === search ? parsed.href : withSearch(parsed, query);
+}
+
+function withSearch(url: URL, search: string): string {
+  url.search = search;
+  return url.href;
 }
 
 function decodeName(pair: string): string {

@@ -1,5 +1,5 @@
 import { decode } from 'html-entities';
-import { Parser } from 'htmlparser2';
+import { Parser } from './html-parser.js';
 import { runHtmlPass, TextCollector } from './sanitize-html.js';
 
 /** Safe HTML and its plain text, read from one walk of the markup; the text is finished only when asked for. */

@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { Parser } from '../normalize/html-parser.js';
 import { repairEntities } from './prepare-xml.js';
 
 /**

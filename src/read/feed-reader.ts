@@ -129,6 +129,7 @@ class PooledFeedReader implements FeedReader {
   private fallback: FeedReader | undefined;
   private started = false;
   private closed = false;
+  private closing: Promise<void> | undefined;
   /** Reads handed to the pool, at most one per thread, so that the time limit counts reading, not queueing. */
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -190,8 +191,13 @@ class PooledFeedReader implements FeedReader {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** The same promise to every caller: a second close() waits until the workers have stopped too. */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
     this.closed = true;
     for (const wake of this.waiting.splice(0)) wake();
     if (!this.fallback) await this.pool.destroy();

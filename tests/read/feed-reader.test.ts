@@ -177,3 +177,16 @@ describe('errors across the boundary', () => {
     expect(revived.message).toBe('x is undefined');
   });
 });
+
+describe('closing', () => {
+  it('gives a second caller the first close, which ends when the workers have stopped', async () => {
+    const reader = makeReader({ threads: 1 });
+    await reader.read(readFixtureBytes('rss-0.91.xml'), 'application/rss+xml', 'https://example.org/', new Date());
+    const order: string[] = [];
+    const first = reader.close().then(() => order.push('first'));
+    await reader.close();
+    order.push('second');
+    await first;
+    expect(order).toEqual(['first', 'second']);
+  });
+});
