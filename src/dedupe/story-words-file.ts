@@ -1,0 +1,138 @@
+/**
+ * The publish window's story texts on disk (story-words-storage.ts's shelf),
+ * beside the JSON store's other files, so that a start without a publication
+ * snapshot clusters the window without reading its ~2,400 texts again
+ * (0.83 s of a 3.5 s start at 20,000 articles, session 7):
+ *
+ *   data/feedkurator.story-words.json
+ *   {"version":1,"fingerprint":"<hex>","articles":{"<id>":["<content key>",{…StoryText}],…}}
+ *
+ * Derived data, safe to lose: a missing, unreadable, torn or foreign file, or
+ * one of another fingerprint, is ignored (and said so once) and the texts are
+ * read from the articles again. An entry counts only for the same article id
+ * and content key (a prefix of the hash of title, teaser and HTML), so an
+ * article changed since the file was written is read anew. The fingerprint
+ * hashes the sources of everything that reads a story text (story-text and
+ * what it imports, the lead's cut in story-clusters, their data files): a
+ * build whose reading differs in any byte never takes the file's texts.
+ *
+ * JSON, not a binary form: on the 20,000-article bench store (2,400 texts,
+ * BENCHMARKS.md, startup session 8) JSON.parse of the file took about as long
+ * as v8.deserialize of the same data, and a person can read it. Written with
+ * a temp file and rename, without fsync (losing it costs time, never
+ * correctness), serialized in pieces with turns of the event loop between.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TimeSlice } from '../schedule/take-turn.js';
+import type { StoryText } from './story-text.js';
+import type { ShelvedText } from './story-words-storage.js';
+
+const VERSION = 1;
+/** What reads a story text from an article (relative to this module): their sources are the fingerprint. */
+const READERS = ['story-text', 'story-events', 'story-stages', 'story-clusters', '../text/endings', '../text/fold', '../text/strip-html'];
+const READER_DATA = ['story-aliases.json', 'story-events.json'];
+
+/** Where the story texts of the JSON store whose manifest is `storePath` go. */
+export function storyWordsPath(storePath: string): string {
+  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.story-words.json`);
+}
+
+let fingerprint: string | undefined;
+
+/** The hash of the code and data that read story texts: a file written by other code is not used. */
+export function storyReadingFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const hash = createHash('sha256').update(`story-words v${VERSION}\n`);
+  const read = (name: string): void => {
+    try {
+      hash.update(name).update(readFileSync(fileURLToPath(new URL(name, import.meta.url))));
+    } catch {
+      hash.update(`${name}: missing\n`);
+    }
+  };
+  // Built (.js) or run from the sources (.ts, tests): whichever is beside this module.
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  for (const reader of READERS) read(`./${reader}${ext}`);
+  for (const data of READER_DATA) read(`./${data}`);
+  fingerprint = hash.digest('hex').slice(0, 32);
+  return fingerprint;
+}
+
+export type StoryWordsLoad = { texts: Map<string, ShelvedText> } | { problem: string } | null;
+
+/** The texts written for this build's reading; null when there is no file; a problem when it cannot be used. */
+export async function readStoryWords(path: string): Promise<StoryWordsLoad> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { problem: `${path} cannot be read (${(err as Error).message}); the story words are read from the articles again` };
+  }
+  let parsed: { version?: unknown; fingerprint?: unknown; articles?: unknown };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    return { problem: `${path} is damaged (not JSON); the story words are read from the articles again` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || parsed.version !== VERSION || typeof parsed.articles !== 'object' || parsed.articles === null) {
+    return { problem: `${path} is not a story words file of version ${VERSION}; the story words are read from the articles again` };
+  }
+  if (parsed.fingerprint !== storyReadingFingerprint()) {
+    return { problem: `${path} was written by another version of the story reading; the story words are read from the articles again` };
+  }
+  const texts = new Map<string, ShelvedText>();
+  for (const [id, entry] of Object.entries(parsed.articles)) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStoryText(entry[1])) {
+      return { problem: `${path} is damaged (article ${JSON.stringify(id)}); the story words are read from the articles again` };
+    }
+    texts.set(id, { key: entry[0], text: entry[1] });
+  }
+  return { texts };
+}
+
+/** Every field a list of strings: what a text read by this build looks like (the fingerprint vouches for the field names). */
+function isStoryText(value: unknown): value is StoryText {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  for (const list of Object.values(value)) {
+    if (!Array.isArray(list)) return false;
+    for (const item of list) if (typeof item !== 'string') return false;
+  }
+  return true;
+}
+
+/** Entries serialized between two turns of the event loop at most (one turn: ~2 ms of JSON.stringify). */
+const SLICE_MS = 2;
+
+/** Write these texts (atomically: temp file, rename), in pieces with the event loop free between them. */
+export async function writeStoryWords(path: string, texts: ReadonlyMap<string, ShelvedText>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.tmp`);
+  const handle = await open(temp, 'w');
+  try {
+    const parts: string[] = [`{"version":${VERSION},"fingerprint":${JSON.stringify(storyReadingFingerprint())},"articles":{`];
+    let first = true;
+    const slice = new TimeSlice(SLICE_MS);
+    for (const [id, { key, text }] of texts) {
+      parts.push(`${first ? '' : ','}${JSON.stringify(id)}:${JSON.stringify([key, text])}`);
+      first = false;
+      if (slice.due) {
+        await handle.write(parts.join(''));
+        parts.length = 0;
+        await slice.turn();
+      }
+    }
+    parts.push('}}\n');
+    await handle.write(parts.join(''));
+    await handle.close();
+    await rename(temp, path);
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw err;
+  }
+}
