@@ -92,19 +92,27 @@ export interface ShelvedText {
 }
 
 let shelf = new Map<string, ShelvedText>();
+/** Texts read from an article's words (not taken from the shelf) in this process: tests and measurements. */
+let read = 0;
 
 export function storyContentKey(contentHash: string): string {
   return contentHash.slice(0, 16);
 }
 
-/** The story text of this article: the shelved one when it was read from the same content, else `read()` (shelved). */
-export function keptStoryText(article: { id: string; contentHash: string }, read: () => StoryText): StoryText {
+/** The story text of this article: the shelved one when it was read from the same content, else `readText()` (shelved). */
+export function keptStoryText(article: { id: string; contentHash: string }, readText: () => StoryText): StoryText {
   const key = storyContentKey(article.contentHash);
   const hit = shelf.get(article.id);
   if (hit && hit.key === key) return hit.text;
-  const text = read();
+  const text = readText();
+  read++;
   shelf.set(article.id, { key, text });
   return text;
+}
+
+/** How many story texts this process read from articles so far (the rest came from the shelf). */
+export function storyTextsRead(): number {
+  return read;
 }
 
 /** Put texts loaded from disk on the shelf (those read in this process are newer and stay). */
