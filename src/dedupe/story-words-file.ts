@@ -5,7 +5,13 @@
  * (0.83 s of a 3.5 s start at 20,000 articles, session 7):
  *
  *   data/feedkurator.story-words.json
- *   {"version":1,"fingerprint":"<hex>","articles":{"<id>":["<content key>",{…StoryText}],…}}
+ *   {"version":1,"fingerprint":"<hex>","articles":{"<id>":["<content key>",[3,17,…],…],…},
+ *    "fields":["words","titleWords",…],"words":["linux","kernel",…]}
+ *
+ * Each article's StoryText as one list per field (in the order of "fields"), each word an index
+ * into "words", which holds every distinct word once: a third of the bytes of the texts written
+ * out, and loading makes each word string once instead of once per use (the garbage of the
+ * texts written out cost the idle daemon ~10 MB of RSS in the first try, BENCHMARKS.md).
  *
  * Derived data, safe to lose: a missing, unreadable, torn or foreign file, or
  * one of another fingerprint, is ignored (and said so once) and the texts are
@@ -73,52 +79,81 @@ export async function readStoryWords(path: string): Promise<StoryWordsLoad> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     return { problem: `${path} cannot be read (${(err as Error).message}); the story words are read from the articles again` };
   }
-  let parsed: { version?: unknown; fingerprint?: unknown; articles?: unknown };
+  const again = 'the story words are read from the articles again';
+  let parsed: { version?: unknown; fingerprint?: unknown; articles?: unknown; fields?: unknown; words?: unknown };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
-    return { problem: `${path} is damaged (not JSON); the story words are read from the articles again` };
+    return { problem: `${path} is damaged (not JSON); ${again}` };
   }
-  if (parsed === null || typeof parsed !== 'object' || parsed.version !== VERSION || typeof parsed.articles !== 'object' || parsed.articles === null) {
-    return { problem: `${path} is not a story words file of version ${VERSION}; the story words are read from the articles again` };
+  if (parsed === null || typeof parsed !== 'object' || parsed.version !== VERSION || !isPlainObject(parsed.articles) || !isStringList(parsed.fields) || !isStringList(parsed.words)) {
+    return { problem: `${path} is not a story words file of version ${VERSION}; ${again}` };
   }
-  if (parsed.fingerprint !== storyReadingFingerprint()) {
-    return { problem: `${path} was written by another version of the story reading; the story words are read from the articles again` };
-  }
+  if (parsed.fingerprint !== storyReadingFingerprint()) return { problem: `${path} was written by another version of the story reading; ${again}` };
+  const { fields, words } = parsed;
   const texts = new Map<string, ShelvedText>();
   for (const [id, entry] of Object.entries(parsed.articles)) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isStoryText(entry[1])) {
-      return { problem: `${path} is damaged (article ${JSON.stringify(id)}); the story words are read from the articles again` };
-    }
-    texts.set(id, { key: entry[0], text: entry[1] });
+    const read = Array.isArray(entry) && entry.length === fields.length + 1 && typeof entry[0] === 'string' ? textOf(entry, fields, words) : undefined;
+    if (!read) return { problem: `${path} is damaged (article ${JSON.stringify(id)}); ${again}` };
+    texts.set(id, { key: (entry as unknown[])[0] as string, text: read });
   }
   return { texts };
 }
 
-/** Every field a list of strings: what a text read by this build looks like (the fingerprint vouches for the field names). */
-function isStoryText(value: unknown): value is StoryText {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  for (const list of Object.values(value)) {
-    if (!Array.isArray(list)) return false;
-    for (const item of list) if (typeof item !== 'string') return false;
+/** An entry's lists (indices into `words`, in the order of `fields`) as the text they were written from. */
+function textOf(entry: unknown[], fields: readonly string[], words: readonly string[]): StoryText | undefined {
+  const text: Record<string, string[]> = {};
+  for (let f = 0; f < fields.length; f++) {
+    const ids = entry[f + 1];
+    if (!Array.isArray(ids)) return undefined;
+    const list = new Array<string>(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const word = words[ids[i] as number];
+      if (word === undefined || !Number.isInteger(ids[i])) return undefined;
+      list[i] = word;
+    }
+    text[fields[f]!] = list;
   }
-  return true;
+  return text as unknown as StoryText;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 /** Entries serialized between two turns of the event loop at most (one turn: ~2 ms of JSON.stringify). */
 const SLICE_MS = 2;
 
-/** Write these texts (atomically: temp file, rename), in pieces with the event loop free between them. */
+/**
+ * Write these texts (atomically: temp file, rename), in pieces with the event loop free between
+ * them. Every distinct word once, in "words" at the end; each article's lists as indices into it,
+ * in the order of "fields" (the fields of the first text: one build reads every text alike).
+ */
 export async function writeStoryWords(path: string, texts: ReadonlyMap<string, ShelvedText>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.tmp`);
   const handle = await open(temp, 'w');
   try {
     const parts: string[] = [`{"version":${VERSION},"fingerprint":${JSON.stringify(storyReadingFingerprint())},"articles":{`];
+    let fields: string[] | undefined;
+    const index = new Map<string, number>();
+    const idOf = (word: string): number => {
+      let id = index.get(word);
+      if (id === undefined) index.set(word, (id = index.size));
+      return id;
+    };
     let first = true;
     const slice = new TimeSlice(SLICE_MS);
     for (const [id, { key, text }] of texts) {
-      parts.push(`${first ? '' : ','}${JSON.stringify(id)}:${JSON.stringify([key, text])}`);
+      fields ??= Object.keys(text);
+      const lists = text as unknown as Record<string, readonly string[]>;
+      if (Object.keys(lists).length !== fields.length) throw new Error(`story text of ${id} has other fields than ${fields.join(',')}`);
+      const entry = [key, ...fields.map((f) => lists[f]!.map(idOf))];
+      parts.push(`${first ? '' : ','}${JSON.stringify(id)}:${JSON.stringify(entry)}`);
       first = false;
       if (slice.due) {
         await handle.write(parts.join(''));
@@ -126,7 +161,7 @@ export async function writeStoryWords(path: string, texts: ReadonlyMap<string, S
         await slice.turn();
       }
     }
-    parts.push('}}\n');
+    parts.push(`},"fields":${JSON.stringify(fields ?? [])},"words":${JSON.stringify([...index.keys()])}}\n`);
     await handle.write(parts.join(''));
     await handle.close();
     await rename(temp, path);

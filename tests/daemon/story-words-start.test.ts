@@ -139,10 +139,10 @@ describe('story words across a start without snapshot', () => {
 
   it('reads again the text of an article whose content is not the one the file was written for', { timeout: 120_000 }, async () => {
     const { dir, file, feed } = await storeWithWords();
-    const doc = JSON.parse(await readFile(file, 'utf8')) as { articles: Record<string, [string, Record<string, string[]>]> };
-    // One entry claims other content (its key) and carries wrong words: it must not be used.
-    const [id, [, text]] = Object.entries(doc.articles)[0]!;
-    doc.articles[id] = ['0123456789abcdef', { ...text, words: ['falsch'], titleWords: ['falsch'], names: [] }];
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { articles: Record<string, [string, ...number[][]]> };
+    // One entry claims other content (its key) and carries wrong words (the first word for every list): it must not be used.
+    const [id, [, ...lists]] = Object.entries(doc.articles)[0]!;
+    doc.articles[id] = ['0123456789abcdef', ...lists.map(() => [0])];
     await writeFile(file, JSON.stringify(doc));
     const start = await freshStart(dir);
     expect(start.read).toBe(1);

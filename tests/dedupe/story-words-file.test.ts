@@ -52,13 +52,20 @@ describe('story words file', () => {
     expect(await readStoryWords(path)).toBeNull();
     await writeStoryWords(path, sample(20));
     const written = await readFile(path, 'utf8');
+    const edited = (edit: (doc: { articles: Record<string, unknown[]>; words: unknown[] }) => void): string => {
+      const doc = JSON.parse(written) as { articles: Record<string, unknown[]>; words: unknown[] };
+      edit(doc);
+      return JSON.stringify(doc);
+    };
     const cases: [string, string, RegExp][] = [
       ['torn', written.slice(0, written.length >> 1), /damaged \(not JSON\)/],
       ['empty', '', /damaged \(not JSON\)/],
       ['another version', written.replace('"version":1', '"version":2'), /not a story words file of version 1/],
       ['another story reading', written.replace(storyReadingFingerprint(), 'f'.repeat(32)), /another version of the story reading/],
-      ['a list holding a number', written.replace(/"words":\["[^"]*"/, '"words":[7'), /damaged \(article "art-0"\)/],
-      ['an entry without its key', written.replace(/"art-3":\["[^"]+",/, '"art-3":[1,'), /damaged \(article "art-3"\)/],
+      ['a word index past the words', edited((d) => (d.articles['art-0']![1] = [999_999])), /damaged \(article "art-0"\)/],
+      ['an entry without its key', edited((d) => (d.articles['art-3']![0] = 1)), /damaged \(article "art-3"\)/],
+      ['an entry short of a list', edited((d) => d.articles['art-2']!.pop()), /damaged \(article "art-2"\)/],
+      ['a word that is not a string', edited((d) => (d.words[0] = 7)), /not a story words file/],
       ['not an object', '[1,2]', /not a story words file/],
     ];
     for (const [what, text, reason] of cases) {
