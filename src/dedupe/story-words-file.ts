@@ -20,7 +20,10 @@
  * article changed since the file was written is read anew. The fingerprint
  * hashes the sources of everything that reads a story text (story-text and
  * what it imports, the lead's cut in story-clusters, their data files): a
- * build whose reading differs in any byte never takes the file's texts.
+ * build whose reading differs in any byte never takes the file's texts (the code as it is run: a
+ * file written by dist/*.js is refused by the same code run from src/*.ts, and read again).
+ * `poll` adds the texts of the curated articles it merges (PolledStoryWords), `serve` writes its
+ * window's after each publication it swaps in.
  *
  * JSON, not a binary form: on the 20,000-article bench store (2,400 texts,
  * BENCHMARKS.md, startup session 8) JSON.parse of the file took about as long
@@ -29,13 +32,15 @@
  * correctness), serialized in pieces with turns of the event loop between.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TimeSlice } from '../schedule/take-turn.js';
-import type { StoryText } from './story-text.js';
-import type { ShelvedText } from './story-words-storage.js';
+import type { StoredArticle } from '../types.js';
+import { bodyLeadOf } from './story-clusters.js';
+import { readStoryText, type StoryText } from './story-text.js';
+import { storyContentKey, type ShelvedText } from './story-words-storage.js';
 
 const VERSION = 1;
 /** What reads a story text from an article (relative to this module): their sources are the fingerprint. */
@@ -169,5 +174,41 @@ export async function writeStoryWords(path: string, texts: ReadonlyMap<string, S
     await handle.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * What `poll` adds to the file a daemon wrote: the story texts of the cycle's
+ * curated articles, read as each is merged, so that the next start reads only
+ * what it does not find. Only when the file is there (a daemon used this
+ * store): a store no daemon serves needs none, and a cold poll pays nothing.
+ */
+export class PolledStoryWords {
+  readonly #path: string;
+  readonly #added = new Map<string, ShelvedText>();
+
+  private constructor(path: string) {
+    this.#path = path;
+  }
+
+  static forStore(storePath: string): PolledStoryWords | undefined {
+    const path = storyWordsPath(storePath);
+    return existsSync(path) ? new PolledStoryWords(path) : undefined;
+  }
+
+  /** A merged article with its topics: a curated one's text is read now (what storyWordsOf reads). */
+  take(article: StoredArticle, topics: readonly string[]): void {
+    if (topics.length === 0) return;
+    this.#added.set(article.id, { key: storyContentKey(article.contentHash), text: readStoryText(article.title, article.summary, bodyLeadOf(article.content)) });
+  }
+
+  /** The file with the texts taken added, less the articles no longer stored (`stored`); an unusable file is replaced. */
+  async save(stored: (id: string) => boolean): Promise<void> {
+    if (this.#added.size === 0) return;
+    const written = await readStoryWords(this.#path);
+    const texts = new Map<string, ShelvedText>();
+    if (written && 'texts' in written) for (const [id, entry] of written.texts) if (stored(id) && !this.#added.has(id)) texts.set(id, entry);
+    for (const [id, entry] of this.#added) if (stored(id)) texts.set(id, entry);
+    await writeStoryWords(this.#path, texts);
   }
 }
