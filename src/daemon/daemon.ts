@@ -536,13 +536,13 @@ export interface RebuildTimings {
 }
 
 /** The clusterer, timing its calls (wall time: its slices and what runs between them). */
-function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number; window: ArticleHead[] | undefined } {
+function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number; window: string[] | undefined } {
   const timed = {
     ms: 0,
-    /** The heads of the window the last call clustered. */
-    window: undefined as ArticleHead[] | undefined,
+    /** The ids of the window the last call clustered. */
+    window: undefined as string[] | undefined,
     async cluster(...args: Parameters<StoryClusterer['cluster']>) {
-      timed.window = args[0].map((a) => a.head);
+      timed.window = args[0].map((a) => a.head.id);
       const t = performance.now();
       try {
         return await clusterer.cluster(...args);

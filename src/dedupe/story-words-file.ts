@@ -16,8 +16,8 @@
  * Derived data, safe to lose: a missing, unreadable, torn or foreign file, or
  * one of another fingerprint, is ignored (and said so once) and the texts are
  * read from the articles again. An entry counts only for the same article id
- * and content key (a prefix of the hash of title, teaser and HTML), so an
- * article changed since the file was written is read anew. The fingerprint
+ * and input key (a hash of the title, teaser and HTML head it was read from),
+ * so an article changed since the file was written is read anew. The fingerprint
  * hashes the sources of everything that reads a story text (story-text and
  * what it imports, the lead's cut in story-clusters, their data files): a
  * build whose reading differs in any byte never takes the file's texts (the code as it is run: a
@@ -38,13 +38,13 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { StoredArticle } from '../types.js';
-import { bodyLeadOf } from './story-clusters.js';
+import { bodyLeadOf, CONTENT_HEAD_CHARS } from './story-clusters.js';
 import { readStoryText, type StoryText } from './story-text.js';
-import { storyContentKey, type ShelvedText } from './story-words-storage.js';
+import { storyInputKey, type ShelvedText } from './story-words-storage.js';
 
 const VERSION = 1;
 /** What reads a story text from an article (relative to this module): their sources are the fingerprint. */
-const READERS = ['story-text', 'story-events', 'story-stages', 'story-clusters', '../text/endings', '../text/fold', '../text/strip-html'];
+const READERS = ['story-text', 'story-events', 'story-stages', 'story-clusters', 'story-words-storage', '../text/endings', '../text/fold', '../text/strip-html'];
 const READER_DATA = ['story-aliases.json', 'story-events.json'];
 
 /** Where the story texts of the JSON store whose manifest is `storePath` go. */
@@ -199,7 +199,8 @@ export class PolledStoryWords {
   /** A merged article with its topics: a curated one's text is read now (what storyWordsOf reads). */
   take(article: StoredArticle, topics: readonly string[]): void {
     if (topics.length === 0) return;
-    this.#added.set(article.id, { key: storyContentKey(article.contentHash), text: readStoryText(article.title, article.summary, bodyLeadOf(article.content)) });
+    const head = article.content.length > CONTENT_HEAD_CHARS ? article.content.slice(0, CONTENT_HEAD_CHARS) : article.content;
+    this.#added.set(article.id, { key: storyInputKey(article.title, article.summary, head), text: readStoryText(article.title, article.summary, bodyLeadOf(head)) });
   }
 
   /** The file with the texts taken added, less the articles no longer stored (`stored`); an unusable file is replaced. */

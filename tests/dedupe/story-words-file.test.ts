@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStoryWords, storyReadingFingerprint, storyWordsPath, writeStoryWords } from '../../src/dedupe/story-words-file.js';
-import { clearStoryTextShelf, keptStoryText, shelvedFor, shelveStoryTexts, storyContentKey, storyTextsRead, type ShelvedText } from '../../src/dedupe/story-words-storage.js';
+import { clearStoryTextShelf, keptStoryText, shelvedFor, shelveStoryTexts, storyInputKey, storyTextsRead, type ShelvedText } from '../../src/dedupe/story-words-storage.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
 
 let dir: string;
@@ -29,7 +29,7 @@ function sample(n: number): Map<string, ShelvedText> {
   const texts = new Map<string, ShelvedText>();
   for (let i = 0; i < n; i++) {
     texts.set(`art-${i}`, {
-      key: storyContentKey(`hash${i}`.padEnd(64, 'f')),
+      key: storyInputKey(`t${i}`, `s${i}`, `<p>${i}</p>`),
       text: readStoryText(`Akamai übernimmt kernel.org ${i}: Linux 6.${i} mit „Umlauten“ und \u{1F427}`, `Am Dienstag, 14. März, meldete Hetzner 3,3 Milliarden Euro für CVE-2026-10${i}.`),
     });
   }
@@ -107,33 +107,30 @@ describe('story words file', () => {
 });
 
 describe('the shelf of story texts', () => {
-  it('hands out a kept text only for the same article and content, and reads anew otherwise', () => {
+  it('hands out a kept text only for the same article and input, and reads anew otherwise', () => {
     const kept = readStoryText('Hetzner erhöht Preise', 'Der Hoster Hetzner erhöht die Preise für Cloud-Server.');
-    const hash = 'a'.repeat(64);
-    shelveStoryTexts([['x', { key: storyContentKey(hash), text: kept }]]);
+    const key = storyInputKey('Hetzner erhöht Preise', 'Der Hoster Hetzner erhöht die Preise für Cloud-Server.', '');
+    expect(storyInputKey('Hetzner erhöht Preise', 'Der Hoster Hetzner erhöht die Preise für Cloud-Server.', '')).toBe(key);
+    // The separators count: the same characters split otherwise are another input.
+    expect(storyInputKey('Hetzner erhöht', ' Preise', '')).not.toBe(storyInputKey('Hetzner erhöht ', 'Preise', ''));
+    shelveStoryTexts([['x', { key, text: kept }]]);
     const before = storyTextsRead();
     const fresh = () => readStoryText('Hetzner-Ausfall', 'Ein Ausfall bei Hetzner trifft Cloud-Server.');
-    expect(keptStoryText({ id: 'x', contentHash: hash }, fresh)).toBe(kept);
+    expect(keptStoryText('x', key, fresh)).toBe(kept);
     expect(storyTextsRead()).toBe(before);
-    const changed = keptStoryText({ id: 'x', contentHash: 'b'.repeat(64) }, fresh);
+    const changed = keptStoryText('x', storyInputKey('Hetzner-Ausfall', 'Ein Ausfall bei Hetzner trifft Cloud-Server.', ''), fresh);
     expect(changed).not.toBe(kept);
     expect(changed.titleWords).toEqual(fresh().titleWords);
-    expect(keptStoryText({ id: 'y', contentHash: hash }, fresh)).not.toBe(kept);
+    expect(keptStoryText('y', key, fresh)).not.toBe(kept);
     expect(storyTextsRead()).toBe(before + 2);
   });
 
-  it('keeps only the articles asked for, as they are now', () => {
-    const texts = sample(5);
-    shelveStoryTexts(texts);
-    const now = [
-      { id: 'art-0', contentHash: `hash0`.padEnd(64, 'f') },
-      { id: 'art-1', contentHash: 'changed'.padEnd(64, '0') },
-      { id: 'art-9', contentHash: 'x'.repeat(64) },
-    ];
-    expect([...shelvedFor(now).keys()]).toEqual(['art-0']);
+  it('keeps only the articles asked for', () => {
+    shelveStoryTexts(sample(5));
+    expect([...shelvedFor(['art-0', 'art-1', 'art-9']).keys()]).toEqual(['art-0', 'art-1']);
     // The rest left the shelf: art-2 is read again.
     let read = false;
-    keptStoryText({ id: 'art-2', contentHash: `hash2`.padEnd(64, 'f') }, () => ((read = true), readStoryText('t', 's')));
+    keptStoryText('art-2', storyInputKey('t2', 's2', '<p>2</p>'), () => ((read = true), readStoryText('t', 's')));
     expect(read).toBe(true);
   });
 });
