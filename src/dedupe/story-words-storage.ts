@@ -98,7 +98,7 @@ let shelf = new Map<string, ShelvedText>();
 /** Texts read from an article's words (not taken from the shelf) in this process: tests and measurements. */
 let read = 0;
 
-/** What identifies the input of a story text: SHA-256 (first 64 bits) of title, teaser and the HTML's head as read (~10 µs). */
+/** What identifies the input of a story text: SHA-256 (first 64 bits) of title, teaser and the HTML's head as read (~18 µs at load 6 for 4 KB). */
 export function storyInputKey(title: string, summary: string, contentHead: string): string {
   return createHash('sha256').update(title).update('\u0000').update(summary).update('\u0000').update(contentHead).digest('hex').slice(0, 16);
 }
