@@ -41,7 +41,9 @@ export function buildGoalRows(goals) {
     for (const [kind, label] of [
       ['cold', 'no snapshot (first start after `poll`)'],
       ['snapshot', 'from the publication snapshot'],
+      ['refused', 'no snapshot, the store\'s derived files kept (snapshot refused or gone)'],
     ]) {
+      if (!s[kind]) continue;
       rows.push([
         `\`serve\` start → first 200 on /feed.xml, ${label}`,
         `${n(s.articles)} articles`,

@@ -48,13 +48,15 @@ export async function startServe({ dir, store, sources = [], keep = false, env =
  * its RSS at the same two points.
  */
 export async function benchServeStart({ dir, store, runs, log }) {
-  const samples = { cold: [], snapshot: [], baseline: [] };
+  const samples = { cold: [], snapshot: [], refused: [], baseline: [] };
   for (let run = 0; run < runs; run++) {
     for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
       if (mode === 'feedkurator') {
         const runDir = join(dir, `start-${run}`);
-        for (const kind of ['cold', 'snapshot']) {
-          const serve = await startServe({ dir: runDir, store, keep: kind === 'snapshot' });
+        // refused: a restart whose snapshot is not used (gone, or refused after a config edit): the store's derived files (topics, story words) are there.
+        for (const kind of ['cold', 'snapshot', 'refused']) {
+          if (kind === 'refused') rmSync(join(runDir, 'feedkurator.publication.json'), { force: true });
+          const serve = await startServe({ dir: runDir, store, keep: kind !== 'cold' });
           const { idleRssKb, steadyRssKb } = await idleRss(serve.url, serve.proc);
           const usage = await stop(serve.proc);
           samples[kind].push({ firstOkMs: serve.firstOkMs, idleRssKb, steadyRssKb, rssKb: usage.maxRssKb });
@@ -74,12 +76,12 @@ export async function benchServeStart({ dir, store, runs, log }) {
     }
     const last = (k) => samples[k].at(-1);
     log(
-      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('cold').idleRssKb / 1024)}/${Math.round(last('snapshot').idleRssKb / 1024)} MB (${STEADY_MS / 1000} s: ${Math.round(last('cold').steadyRssKb / 1024)}/${Math.round(last('snapshot').steadyRssKb / 1024)} MB) vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
+      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms, snapshot refused ${Math.round(last('refused').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('cold').idleRssKb / 1024)}/${Math.round(last('snapshot').idleRssKb / 1024)} MB (${STEADY_MS / 1000} s: ${Math.round(last('cold').steadyRssKb / 1024)}/${Math.round(last('snapshot').steadyRssKb / 1024)} MB) vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
     );
   }
   const med = (kind, key) => median(samples[kind].map((s) => s[key]));
   const summary = (kind) => ({ firstOkMs: med(kind, 'firstOkMs'), idleRssKb: med(kind, 'idleRssKb'), steadyRssKb: med(kind, 'steadyRssKb'), rssKb: med(kind, 'rssKb') });
-  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), baseline: summary('baseline'), idleMs: IDLE_MS, steadyMs: STEADY_MS };
+  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), refused: summary('refused'), baseline: summary('baseline'), idleMs: IDLE_MS, steadyMs: STEADY_MS };
 }
 
 function portOfConfig(file) {

@@ -28,15 +28,18 @@ export async function runPoll(options: { configPath: string | undefined; json: b
 }
 
 async function pollWith(config: Config, logger: Logger, reader: FeedReader, json: boolean): Promise<number> {
-  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }] = await Promise.all([
+  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }, { PolledStoryWords }] = await Promise.all([
     import('../classify/classifier.js'),
     import('../curate/curation.js'),
     import('../curate/rules-fingerprint.js'),
     import('../fetch/configure-fetcher.js'),
     import('../pipeline.js'),
     import('../store/open-store.js'),
+    import('../dedupe/story-words-file.js'),
   ]);
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
+  // The story texts of the curated new articles, for the next `serve` start (story-words-file.ts).
+  const storyWords = store.kind === 'json' && !store.readOnly ? PolledStoryWords.forStore(config.storePath) : undefined;
   const fetcher = createFetcherFromConfig(config);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
@@ -50,7 +53,11 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
       config,
       store,
       fetcher,
-      classify: (article) => classifyStoredArticle(classifier, article),
+      classify: (article) => {
+        const classification = classifyStoredArticle(classifier, article);
+        storyWords?.take(article, classification.topics);
+        return classification;
+      },
       rulesFingerprint: fingerprint,
       logger,
       reader,
@@ -60,6 +67,10 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
     });
     // The cycle's work is lost to this process when it cannot be written: that is a runtime failure.
     if (writeError) throw writeError;
+    if (storyWords) {
+      const stored = new Set((await store.listHeads()).map((h) => h.id));
+      await storyWords.save((id) => stored.has(id)).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the story words (only the next start without a snapshot is slower)'));
+    }
     process.stdout.write(json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
     return 0;
   } finally {

@@ -21,6 +21,8 @@ import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
+import { readStoryWords, storyWordsPath, writeStoryWords } from '../dedupe/story-words-file.js';
+import { shelvedFor, shelveStoryTexts, type ShelvedText } from '../dedupe/story-words-storage.js';
 import { describeError, StoreError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
@@ -92,6 +94,9 @@ export class Daemon {
   #snapshotWrite: Promise<void> = Promise.resolve();
   /** The word filters' files, written after the swap (not on a rebuild's path), one write at a time. */
   #wordsWrite: Promise<void> = Promise.resolve();
+  /** The publish window's story texts of the last build, to write after its swap (story-words-file.ts), and those last written. */
+  #storyTexts: Map<string, ShelvedText> | undefined;
+  #storyTextsWritten: Map<string, ShelvedText> | undefined;
   #cycleAbort: AbortController | undefined;
   /** What /healthz reads without touching the store. */
   sourceStates = new Map<string, SourceState>();
@@ -143,15 +148,19 @@ export class Daemon {
     return this.#curation;
   }
 
-  /** Load the curation state (classifying only what the stored topics lack) and publish. */
-  async start(): Promise<void> {
+  /**
+   * Load the curation state (classifying only what the stored topics lack) and publish. `onServed`:
+   * runs once the first publication is served, before its bodies are compressed (serve listens then).
+   */
+  async start(options: { onServed?: () => Promise<unknown> } = {}): Promise<void> {
     await this.#refreshStatus();
+    await this.#loadStoryTexts();
     // Replicas: start from what the store holds now, then follow what the others write.
     if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
     await this.#exclusive(async () => {
       this.#curation = await Curation.open(this.store, rulesFor(this.#config), this.#curationOptions(this.#config));
       await this.#flushDerived();
-      await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config);
+      await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config, options.onServed);
     });
     await this.#reportRules();
     if (this.store.checkHealth) {
@@ -381,6 +390,8 @@ export class Daemon {
     // articles no feed then shows was wasted (measured: BENCHMARKS.md, rebuild session 7).
     const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed);
     const selectMs = performance.now() - t;
+    // At once, before anything else reads texts: the shelf is cut to this window (story-words-storage.ts).
+    if (timed.window) this.#storyTexts = shelvedFor(timed.window);
     t = performance.now();
     const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
     const renderMs = performance.now() - t;
@@ -414,11 +425,12 @@ export class Daemon {
    * meanwhile get the identity body and its ETag, never a compressed body of
    * other bytes) and keep it, compressed, for the next start.
    */
-  async #swapPublication(built: Publication, config: Config): Promise<void> {
+  async #swapPublication(built: Publication, config: Config, onServed?: () => Promise<unknown>): Promise<void> {
     const unchanged = this.#publication !== undefined && sameBodies(this.#publication, built);
     this.#publication = built;
     this.#options.metrics?.setStoreArticles(this.articleCount);
     const rebuild = this.#started.get(built);
+    await onServed?.();
     const t = performance.now();
     try {
       await compressPublication(built);
@@ -436,6 +448,34 @@ export class Daemon {
         .then(() => saveSnapshot(snapshotPath(config), built, publicationConfigKey(config)))
         .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the publication snapshot (only start-up is slower)'));
     }
+    this.#saveStoryTexts(config);
+  }
+
+  /** The story texts a JSON store's last run wrote for its publish window, on the shelf before the first build (story-words-file.ts). */
+  async #loadStoryTexts(): Promise<void> {
+    if (this.store.kind !== 'json') return;
+    const path = storyWordsPath(this.#config.storePath);
+    const loaded = await readStoryWords(path).catch((err: unknown) => ({ problem: `${path}: ${describeError(err)}` }));
+    if (loaded === null) return;
+    if ('problem' in loaded) {
+      this.#log.info({ file: path }, loaded.problem);
+      return;
+    }
+    shelveStoryTexts(loaded.texts);
+    this.#storyTextsWritten = loaded.texts;
+  }
+
+  /** The window's story texts, when they differ from those last written; in the background, one write at a time. */
+  #saveStoryTexts(config: Config): void {
+    const texts = this.#storyTexts;
+    this.#storyTexts = undefined;
+    if (!texts || this.store.kind !== 'json' || this.store.readOnly || sameTexts(texts, this.#storyTextsWritten)) return;
+    this.#wordsWrite = this.#wordsWrite
+      .then(async () => {
+        await writeStoryWords(storyWordsPath(config.storePath), texts);
+        this.#storyTextsWritten = texts;
+      })
+      .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the story words (only a start without a snapshot is slower)'));
   }
 
   /** Classifications computed outside a cycle (start, rules edit) are kept for the next start, and so are the word filters. */
@@ -496,10 +536,13 @@ export interface RebuildTimings {
 }
 
 /** The clusterer, timing its calls (wall time: its slices and what runs between them). */
-function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number } {
+function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number; window: string[] | undefined } {
   const timed = {
     ms: 0,
+    /** The ids of the window the last call clustered. */
+    window: undefined as string[] | undefined,
     async cluster(...args: Parameters<StoryClusterer['cluster']>) {
+      timed.window = args[0].map((a) => a.head.id);
       const t = performance.now();
       try {
         return await clusterer.cluster(...args);
@@ -523,6 +566,12 @@ function roundAll(timings: RebuildTimings): Record<string, number> {
 
 async function createFetcher(config: Config): Promise<Fetcher> {
   return (await import('../fetch/configure-fetcher.js')).createFetcherFromConfig(config);
+}
+
+function sameTexts(a: ReadonlyMap<string, ShelvedText>, b: ReadonlyMap<string, ShelvedText> | undefined): boolean {
+  if (!b || a.size !== b.size) return false;
+  for (const [id, entry] of a) if (b.get(id)?.key !== entry.key) return false;
+  return true;
 }
 
 function sameBodies(a: Publication, b: Publication): boolean {

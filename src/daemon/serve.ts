@@ -51,7 +51,18 @@ export async function runServe(options: ServeOptions): Promise<number> {
   let scheduler: Scheduler | undefined;
   // Loaded with the engine: no await may come between the "serving" line and the signal handlers.
   let watchConfig: typeof import('../config/watch.js').watchConfig | undefined;
+  // A signal after listening but before the handlers below (the engine still starting): taken up by them, not a hard exit.
+  let earlySignal: NodeJS.Signals | undefined;
+  const takeEarly = (signal: NodeJS.Signals): void => void (earlySignal ??= signal);
+  const dropEarly = (): void => {
+    process.off('SIGTERM', takeEarly);
+    process.off('SIGINT', takeEarly);
+  };
   const listen = async (cacheMaxAgeSeconds: number): Promise<RunningServer> => {
+    if (!server) {
+      process.on('SIGTERM', takeEarly);
+      process.on('SIGINT', takeEarly);
+    }
     server = await startServer(
       {
         getPublication: () => daemon?.publication ?? snapshot!,
@@ -94,10 +105,12 @@ export async function runServe(options: ServeOptions): Promise<number> {
       minPollGapMs: () => schedule.intervalSeconds() * 500,
     });
     snapshot = undefined;
-    await daemon.start();
+    // Without a snapshot, listen as soon as the first publication is served: its compression follows.
+    await daemon.start({ onServed: async () => (server ??= await listen(Math.min(300, schedule.intervalSeconds()))) });
     server ??= await listen(Math.min(300, scheduler.intervalSeconds()));
     await options.beforeFirstCycle?.();
   } catch (err) {
+    dropEarly();
     idleMemory.close();
     scheduler?.stop();
     await server?.close();
@@ -203,8 +216,10 @@ export async function runServe(options: ServeOptions): Promise<number> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    dropEarly();
     // Only now: whoever waits for this line may stop us at once, and the handlers must be there to take it.
     log.info({ url: listening.url, sources: config.sources.length, store: running.store.location, articles: running.articleCount }, 'serving');
+    if (earlySignal) void stop(earlySignal);
   });
 }
 

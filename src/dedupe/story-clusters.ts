@@ -43,7 +43,7 @@ import {
 } from './story-similarity.js';
 import { hasId } from './story-features.js';
 import { BODY_CHARS, readStoryText } from './story-text.js';
-import { compactStoryWords } from './story-words-storage.js';
+import { compactStoryWords, keptStoryText, storyInputKey } from './story-words-storage.js';
 
 export interface StoryCluster {
   lead: StoredArticle;
@@ -168,7 +168,10 @@ export function storyWordsOf(article: StoredArticle): StoryWords {
   const hit = textCache.get(article);
   if (hit && hit.hash === article.contentHash && hit.generation === currentVocabulary()) return hit.words;
   // Held compactly (story-words-storage.ts): the index keeps these for the whole window.
-  const words = compactStoryWords(internStory(readStoryText(article.title, article.summary, bodyLeadOf(article.content))));
+  // The text from the shelf when this content's was read before (story-words-file.ts: kept across starts).
+  const head = article.content.length > CONTENT_HEAD_CHARS ? article.content.slice(0, CONTENT_HEAD_CHARS) : article.content;
+  const key = storyInputKey(article.title, article.summary, head);
+  const words = compactStoryWords(internStory(keptStoryText(article.id, key, () => readStoryText(article.title, article.summary, bodyLeadOf(head)))));
   textCache.set(article, { hash: article.contentHash, generation: currentVocabulary(), words });
   return words;
 }

@@ -172,6 +172,7 @@ class JsonStore implements Store {
   mergeSource<T>(request: MergeRequest<T>): Promise<T> {
     return this.#exclusive(async () => {
       this.#assertWritable();
+      await this.#s.keysReady();
       const byKey = new Map<string, ArticleHead>();
       for (const key of request.keys) {
         const id = this.#s.keys.get(key);
@@ -210,6 +211,8 @@ class JsonStore implements Store {
   applyRetention(limits: RetentionLimits, now: Date): Promise<{ dropped: number }> {
     return this.#exclusive(async () => {
       this.#assertWritable();
+      // Every cycle retires: its first builds the key index (not built at the open), in slices.
+      await this.#s.keysReady();
       const dropped = selectExpired(this.#s.heads.values(), limits, now);
       const today = dayOf(now);
       if (dropped.length > 0) {

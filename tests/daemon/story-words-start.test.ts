@@ -1,0 +1,151 @@
+/**
+ * A start without a publication snapshot takes the publish window's story
+ * texts from the file the last run wrote (story-words-file.ts) instead of
+ * reading them from the articles, and serves the same bytes as a start that
+ * reads every one; a damaged or stale file, or an entry of changed content,
+ * is refused and read again, and the file is written anew.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import { mergeIntoStore } from '../../src/dedupe/merge-source.js';
+import { readStoryWords, storyReadingFingerprint, storyWordsPath } from '../../src/dedupe/story-words-file.js';
+import { clearStoryTextShelf, storyTextsRead } from '../../src/dedupe/story-words-storage.js';
+import { createSilentLogger } from '../../src/log/logger.js';
+import { readFeedBody } from '../../src/pipeline.js';
+import type { Publication } from '../../src/publish/build-publication.js';
+import { openJsonStore } from '../../src/store/json/json-store.js';
+import type { StoredArticle } from '../../src/types.js';
+import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
+
+const SOURCES = ['kernelblog', 'containerwoche', 'hostingnews'];
+const STORIES = [
+  ['Linux 6.{n} veröffentlicht: Torvalds gibt den Kernel frei', 'Linus Torvalds hat Linux 6.{n} freigegeben; der Kernel bringt neue Treiber.'],
+  ['Podman 6.{n} erschienen: Container ohne Root-Rechte', 'Die Container-Engine Podman 6.{n} verbessert Rootless-Container.'],
+  ['Hetzner eröffnet Rechenzentrum {n} für Cloud-Server', 'Der Hoster Hetzner nimmt ein weiteres Rechenzentrum für Cloud-Server in Betrieb.'],
+  ['Kernel-Lücke CVE-2026-10{n}: Updates für Linux-Distributionen', 'Eine Schwachstelle im Linux-Kernel erlaubt lokale Rechteausweitung.'],
+];
+
+const running: Daemon[] = [];
+afterEach(async () => {
+  for (const daemon of running.splice(0)) await stop(daemon);
+  clearStoryTextShelf();
+});
+
+async function stop(daemon: Daemon): Promise<void> {
+  await daemon.close();
+  await daemon.store.close();
+  running.splice(running.indexOf(daemon) >>> 0, 1);
+}
+
+function rss(source: string, round: number, now: Date): string {
+  const items = STORIES.map(([title, summary], k) => {
+    const n = String(round * 10 + k);
+    const t = title!.replaceAll('{n}', n) + (source === 'kernelblog' ? '' : ` (${source})`);
+    const s = summary!.replaceAll('{n}', n);
+    const published = new Date(now.getTime() - (k * 7 + SOURCES.indexOf(source)) * 60_000).toUTCString();
+    return `<item><title>${t}</title><link>https://${source}.example.test/${round}/${k}</link><guid>${source}-${round}-${k}</guid><pubDate>${published}</pubDate><description>${s}</description><content:encoded><![CDATA[<p>${s}</p><p>Mehr zu ${t} bei ${source}.</p>]]></content:encoded></item>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>${source}</title><link>https://${source}.example.test/</link><description>x</description>${items.join('')}</channel></rss>`;
+}
+
+async function startDaemon(dir: string): Promise<Daemon> {
+  const sources = SOURCES.map((name) => ({ name, url: `http://127.0.0.1:9/${name}.xml` }));
+  const config = parseConfig(renderTestConfig(dir, sources, 'feed:\n  maxItems: 6'), path.join(dir, 'feedkurator.yaml'), { env: {} });
+  const daemon = new Daemon({ config, store: await openJsonStore(config.storePath), logger: createSilentLogger() });
+  running.push(daemon);
+  await daemon.start();
+  return daemon;
+}
+
+/** A store of four polls, published by a daemon that then stops: it leaves its window's story texts behind. */
+async function storeWithWords(): Promise<{ dir: string; file: string; feed: Record<string, string>; window: number }> {
+  const dir = makeTempDir();
+  const daemon = await startDaemon(dir);
+  const start = Date.now() - 5 * 3_600_000;
+  for (let round = 1; round <= 4; round++) {
+    const now = new Date(start + round * 3_600_000);
+    const written: StoredArticle[] = [];
+    for (const name of SOURCES) {
+      const url = `http://127.0.0.1:9/${name}.xml`;
+      const { items } = await readFeedBody(Buffer.from(rss(name, round, now)), 'application/rss+xml', url, now);
+      const plan = await mergeIntoStore(daemon.store, items, { name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
+      for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
+    }
+    const fingerprint = daemon.curation!.rules.fingerprint;
+    await daemon.store.putClassifications(fingerprint, new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics])));
+    await daemon.store.flush();
+    await daemon.publishCycle({ written, touched: [], dropped: 0 }, fingerprint);
+  }
+  const feed = bodies(daemon.publication!);
+  await stop(daemon);
+  const file = storyWordsPath(path.join(dir, 'store.json'));
+  const loaded = await readStoryWords(file);
+  if (!loaded || 'problem' in loaded) throw new Error(`no story words written: ${loaded ? loaded.problem : 'missing'}`);
+  return { dir, file, feed, window: loaded.texts.size };
+}
+
+const bodies = (p: Publication): Record<string, string> => Object.fromEntries([...p.resources].map(([route, r]) => [route, r.bodies.identity.toString('utf8')]));
+
+/** A start from nothing in memory (as a new process); how many story texts it read from articles. */
+async function freshStart(dir: string): Promise<{ daemon: Daemon; read: number }> {
+  clearStoryTextShelf();
+  const before = storyTextsRead();
+  const daemon = await startDaemon(dir);
+  return { daemon, read: storyTextsRead() - before };
+}
+
+describe('story words across a start without snapshot', () => {
+  it('takes the window\'s texts from the file and serves the bytes of a start that reads them all', { timeout: 120_000 }, async () => {
+    const { dir, file, feed, window } = await storeWithWords();
+    expect(window).toBe(SOURCES.length * STORIES.length * 4);
+    expect(feed['/feed.json']).toContain('Auch bei');
+
+    const kept = await freshStart(dir);
+    expect(kept.read).toBe(0);
+    expect(bodies(kept.daemon.publication!)).toEqual(feed);
+    await stop(kept.daemon);
+
+    await rm(file);
+    const rebuilt = await freshStart(dir);
+    expect(rebuilt.read).toBe(window);
+    expect(bodies(rebuilt.daemon.publication!)).toEqual(feed);
+    await stop(rebuilt.daemon);
+    // …and the file is back.
+    const again = await readStoryWords(file);
+    expect(again && 'texts' in again ? again.texts.size : again).toBe(window);
+  });
+
+  it('refuses a damaged or stale file, reads every text again, serves the same bytes and writes the file anew', { timeout: 120_000 }, async () => {
+    const { dir, file, feed, window } = await storeWithWords();
+    const written = await readFile(file, 'utf8');
+    const spoiled = {
+      torn: written.slice(0, 5_000),
+      garbage: '\u0000\u0000{"version":1',
+      'another story reading': written.replace(storyReadingFingerprint(), '0'.repeat(32)),
+    };
+    for (const [what, text] of Object.entries(spoiled)) {
+      await writeFile(file, text);
+      const start = await freshStart(dir);
+      expect(start.read, what).toBe(window);
+      expect(bodies(start.daemon.publication!), what).toEqual(feed);
+      await stop(start.daemon);
+      const rewritten = await readStoryWords(file);
+      expect(rewritten && 'texts' in rewritten ? rewritten.texts.size : rewritten, what).toBe(window);
+    }
+  });
+
+  it('reads again the text of an article whose content is not the one the file was written for', { timeout: 120_000 }, async () => {
+    const { dir, file, feed } = await storeWithWords();
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { articles: Record<string, [string, ...number[][]]> };
+    // One entry claims other content (its key) and carries wrong words (the first word for every list): it must not be used.
+    const [id, [, ...lists]] = Object.entries(doc.articles)[0]!;
+    doc.articles[id] = ['0123456789abcdef', ...lists.map(() => [0])];
+    await writeFile(file, JSON.stringify(doc));
+    const start = await freshStart(dir);
+    expect(start.read).toBe(1);
+    expect(bodies(start.daemon.publication!)).toEqual(feed);
+  });
+});
