@@ -5,6 +5,8 @@
  *
  * Scores every labelled part as clustering sees it (clusterStories over the
  * whole part at once, each pair in its own slot of time):
+ *  - v8: a blind batch of session 8, built by someone who never saw the
+ *    story code, model or figures; every pair is held out;
  *  - v7: the batch collected in session 8, split by family (stratified on
  *    negatives inside the window) before any model ran on it; its held-out
  *    part is the figure to read, at real days (as the daemon sees the
@@ -28,7 +30,7 @@
  * never prints a held-out pair.
  */
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
-import { evaluateNewsPairs, type NewsPart, type NewsSet, type Timing } from './story-news-pairs.js';
+import { evaluateNewsPairs, loadNewsPairs, type NewsPart, type NewsSet, type Timing } from './story-news-pairs.js';
 import { evaluatePairs, loadPairs, type Evaluation } from './story-pairs.js';
 
 const showMisses = process.argv.includes('--misses');
@@ -44,6 +46,7 @@ function line(name: string, r: Evaluation): void {
 }
 
 const sets: [NewsSet, string][] = [
+  ['v8', 'eighth batch v8 (session 8, blind, all held out)'],
   ['v7', 'seventh batch v7 (session 8)'],
   ['v6', 'sixth batch v6 (session 7, held-out seen in session 7)'],
   ['v5', 'fifth batch v5 (session 6, held-out seen in session 6)'],
@@ -55,6 +58,7 @@ const sets: [NewsSet, string][] = [
 for (const [set, label] of sets) {
   console.log(label);
   for (const part of ['heldOut', 'tuning'] as NewsPart[]) {
+    if (loadNewsPairs(part, set).length === 0) continue; // v8 has no tuning part
     for (const timing of ['in-window', 'real-days'] as Timing[]) {
       line(`  ${part}, ${timing}`, evaluateNewsPairs(part, clusterStories, timing, set));
     }

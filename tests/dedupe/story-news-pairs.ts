@@ -55,8 +55,11 @@ export type Timing = 'in-window' | 'real-days';
  * 'v7': the batch collected and split in session 8, before any model or rule
  * of session 8 ran on it, by family and stratified on negatives inside the
  * window (tests/fixtures/same-story/v7).
+ * 'v8': a blind batch built in session 8 by someone who never saw the story
+ * code, model or figures; every pair is held out (no tuning part), scored once
+ * (tests/fixtures/same-story/v8).
  */
-export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5' | 'v6' | 'v7';
+export type NewsSet = 'news' | 'fresh' | 'v3' | 'v4' | 'v5' | 'v6' | 'v7' | 'v8';
 
 const readJson = <T>(set: NewsSet, file: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/${file}`, import.meta.url), 'utf8')) as T;
