@@ -418,6 +418,21 @@ describe('retention', () => {
     expect(await store.countArticles()).toBe(0);
   });
 
+  it('after a restart, a retention that retires nothing and then one that retires keep the key index right', async () => {
+    const items = () => [1, 2, 3].map((n) => item(n, { published: `2026-11-2${n}T00:00:00.000Z` }));
+    const store = await open();
+    await merge(store, 's', items(), DAY1);
+    await store.flush();
+    await store.close();
+    // The key index is built at its first use after the open; a retention with nothing to retire does not need it.
+    const again = await open();
+    expect(await again.applyRetention({ retentionDays: 3650, maxItems: 10 }, DAY2)).toEqual({ dropped: 0 });
+    expect(await again.applyRetention({ retentionDays: 3650, maxItems: 2 }, DAY2)).toEqual({ dropped: 1 });
+    const plan = await merge(again, 's', items(), DAY2);
+    expect(plan.counts).toEqual({ new: 0, updated: 0, duplicates: 3 });
+    expect((await again.listHeads()).map((h) => h.title).sort()).toEqual(['Artikel 2', 'Artikel 3']);
+  });
+
   it('beyond maxItems drops the oldest and rewrites a partly emptied segment', async () => {
     const store = await open();
     await merge(store, 's', [1, 2, 3].map((n) => item(n, { published: `2026-11-2${n}T00:00:00.000Z` })), DAY1);

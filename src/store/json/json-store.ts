@@ -211,11 +211,13 @@ class JsonStore implements Store {
   applyRetention(limits: RetentionLimits, now: Date): Promise<{ dropped: number }> {
     return this.#exclusive(async () => {
       this.#assertWritable();
-      // Every cycle retires: its first builds the key index (not built at the open), in slices.
-      await this.#s.keysReady();
       const dropped = selectExpired(this.#s.heads.values(), limits, now);
       const today = dayOf(now);
       if (dropped.length > 0) {
+        // Keys of retired articles leave the index below, so it must be built before any head goes (the
+        // index replays the open's heads). With nothing to retire — a poll in which every source answers
+        // 304 — it is not built at all (~0.3 s of CPU at 20,000 articles).
+        await this.#s.keysReady();
         const perDay = new Map<string, number>();
         for (const head of this.#s.heads.values()) {
           const day = segmentDayOf(head.firstSeen);
