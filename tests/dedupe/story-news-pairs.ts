@@ -162,3 +162,16 @@ export function expectAsReported(set: NewsSet, part: NewsPart, timing: Timing, r
   else expect(r.falsePositives).toBeLessThanOrEqual(reported.wrong);
   expect(r.truePositives).toBeGreaterThanOrEqual(reported.found);
 }
+
+/** Every report of `set` is new: no earlier batch holds its address (scheme, www and query aside) or its title. */
+export function expectNoEarlierReport(set: NewsSet, earlierSets: readonly NewsSet[]): void {
+  const items = (name: NewsSet) => readJson<{ articles: { url?: string; title: string }[] }>(name, 'articles.json').articles;
+  const address = (u: string | undefined) => (u ?? '').replace(/^https?:\/\/(www\.)?/, '').split('?')[0]!;
+  const earlier = earlierSets.flatMap(items);
+  const urls = new Set(earlier.map((a) => address(a.url)).filter(Boolean));
+  const titles = new Set(earlier.map((a) => a.title.toLowerCase()));
+  for (const a of items(set)) {
+    expect(urls.has(address(a.url)), a.url).toBe(false);
+    expect(titles.has(a.title.toLowerCase()), a.title).toBe(false);
+  }
+}

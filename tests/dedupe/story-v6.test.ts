@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expectAsReported, loadNewsPairs } from './story-news-pairs.js';
+import { expectAsReported, expectNoEarlierReport, loadNewsPairs } from './story-news-pairs.js';
 
 /**
  * The sixth batch (tests/fixtures/same-story/v6): 26 real German reports, 34
@@ -44,16 +43,7 @@ describe('the v6 batch of real German news pairs', () => {
   });
 
   it('holds no report that an earlier batch holds (same address or same title)', () => {
-    const items = (set: string) =>
-      (JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/articles.json`, import.meta.url), 'utf8')) as { articles: { url?: string; title: string }[] }).articles;
-    const address = (u: string | undefined) => (u ?? '').replace(/^https?:\/\/(www\.)?/, '').split('?')[0]!;
-    const earlier = ['news', 'fresh', 'v3', 'v4', 'v5'].flatMap(items);
-    const urls = new Set(earlier.map((a) => address(a.url)).filter(Boolean));
-    const titles = new Set(earlier.map((a) => a.title.toLowerCase()));
-    for (const a of items('v6')) {
-      expect(urls.has(address(a.url))).toBe(false);
-      expect(titles.has(a.title.toLowerCase())).toBe(false);
-    }
+    expectNoEarlierReport('v6', ['news', 'fresh', 'v3', 'v4', 'v5']);
   });
 
   it('tuning part at real days: no wrong merge, as many same-event pairs found as reported', () => {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { expectAsReported, loadNewsPairs } from './story-news-pairs.js';
+import { expectAsReported, expectNoEarlierReport, loadNewsPairs } from './story-news-pairs.js';
 
 /**
  * The eighth batch (tests/fixtures/same-story/v8), built blind in session 8: by a helper who never
@@ -32,16 +31,7 @@ describe('the blind v8 batch of real German news pairs', () => {
   });
 
   it('holds no report that an earlier batch holds (same address or same title)', () => {
-    const items = (set: string) =>
-      (JSON.parse(readFileSync(new URL(`../fixtures/same-story/${set}/articles.json`, import.meta.url), 'utf8')) as { articles: { url?: string; title: string }[] }).articles;
-    const address = (u: string | undefined) => (u ?? '').replace(/^https?:\/\/(www\.)?/, '').split('?')[0]!;
-    const earlier = ['news', 'fresh', 'v3', 'v4', 'v5', 'v6', 'v7'].flatMap(items);
-    const urls = new Set(earlier.map((a) => address(a.url)).filter(Boolean));
-    const titles = new Set(earlier.map((a) => a.title.toLowerCase()));
-    for (const a of items('v8')) {
-      expect(urls.has(address(a.url))).toBe(false);
-      expect(titles.has(a.title.toLowerCase())).toBe(false);
-    }
+    expectNoEarlierReport('v8', ['news', 'fresh', 'v3', 'v4', 'v5', 'v6', 'v7']);
   });
 
   it("at the reports' real distance: as reported", () => {
