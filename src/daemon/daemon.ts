@@ -31,6 +31,7 @@ import { runCycle, type CycleOutcome } from '../pipeline.js';
 import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
 import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
+import { BACKGROUND_NICENESS } from '../schedule/thread-priority.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, CycleRecord, SourceState, StoredArticle } from '../types.js';
 import { refreshStamps, stampPublication } from './shared-validators.js';
@@ -257,7 +258,7 @@ export class Daemon {
         config: this.#config,
         store: this.store,
         fetcher,
-        reader: (this.#reader ??= createFeedReader({ logger: this.#log, idleTimeoutMs: READER_IDLE_MS })),
+        reader: (this.#reader ??= createFeedReader({ logger: this.#log, idleTimeoutMs: READER_IDLE_MS, niceness: BACKGROUND_NICENESS })),
         classify: (article) => this.classifyMerged(article, curation),
         rulesFingerprint: curation.rules.fingerprint,
         logger: this.#options.logger,

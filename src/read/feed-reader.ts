@@ -46,6 +46,11 @@ export interface FeedReaderOptions {
   idleTimeoutMs?: number;
   /** Told once when the workers cannot start and reading falls back to the calling thread. */
   logger?: ReaderLogger;
+  /**
+   * Run the worker threads at this nice value (Linux; see thread-priority.ts): the daemon reads at a
+   * lower priority than the thread that answers requests. Default: the process's own priority.
+   */
+  niceness?: number;
   /** Another worker entry (tests). Default: read-worker.js next to this file, or its source form. */
   workerEntry?: URL;
 }
@@ -205,7 +210,14 @@ class PooledFeedReader implements FeedReader {
 
   private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
-    const task: ReadTask = { body, contentType, url, now: now.getTime(), ...(contentLocation ? { contentLocation } : {}) };
+    const task: ReadTask = {
+      body,
+      contentType,
+      url,
+      now: now.getTime(),
+      ...(contentLocation ? { contentLocation } : {}),
+      ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
+    };
     // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB do);
     // a slice of Node's shared Buffer pool is copied instead.
     const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;

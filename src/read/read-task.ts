@@ -24,6 +24,8 @@ export interface ReadTask {
   now: number;
   /** The response's Content-Location header. */
   contentLocation?: string;
+  /** Read at this nice value or lower priority (the daemon's background reading); the worker lowers its thread once. */
+  niceness?: number;
 }
 
 /** An error as it crossed the boundary. `code` is set for catalogue (SourceError) errors only. */

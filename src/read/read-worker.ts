@@ -4,9 +4,18 @@
  * (read-task.ts) so that the caller can rebuild it as the right class.
  */
 import { readFeedBody } from './read-feed-body.js';
+import { lowerThreadPriority } from '../schedule/thread-priority.js';
 import { carryError, type ReadOutcome, type ReadTask } from './read-task.js';
 
+/** The nice value this thread runs at, once a task asked for one (a thread is only ever lowered). */
+let niceness = 0;
+
 export default async function readInWorker(task: ReadTask): Promise<ReadOutcome> {
+  if (task.niceness !== undefined && task.niceness > niceness) {
+    const outcome = lowerThreadPriority(task.niceness);
+    // Where threads have no priority of their own, reading simply runs at the process's.
+    niceness = outcome.lowered ? outcome.niceness : Infinity;
+  }
   try {
     // A view on the transferred bytes, no copy.
     const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
