@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+/**
+ * Second step of `npm run build`: bundles the process entry points that tsc
+ * compiled (dist/cli.js, the read worker dist/read/read-worker.js) with
+ * esbuild, in place. A cold `poll` otherwise loads ~230 module files on the
+ * main thread and ~130 in the worker, each resolved, read and compiled apart.
+ *
+ * - ESM with code splitting: each command's lazy `import()` stays a chunk of
+ *   its own (poll never parses serve's code); chunks sit at dist/'s top, so
+ *   `../package.json` resolves from them as from the module build.
+ * - The rest of dist/ stays the module-per-file tsc build (the bench and some
+ *   tests import single modules from it); the bundle is made from those same
+ *   files and carries their fingerprints (src/bundle-info.ts).
+ * - CommonJS dependencies keep working in ESM through a `require` made by
+ *   createRequire in each output file. Packages left external load from
+ *   node_modules at run time (the container image has them).
+ * - Linked source maps chain back to src/*.ts through tsc's maps.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const ENTRIES = ['cli.js', 'read/read-worker.js'];
+const MARK = '// feedkurator bundle (scripts/bundle.mjs)';
+
+/**
+ * Left to node_modules:
+ * - htmlparser2: sanitize-html `require`s its CommonJS build, and so does
+ *   src/normalize/html-parser.ts (createRequire, which esbuild leaves alone);
+ *   external, both get the one instance from require's cache instead of a
+ *   bundled copy beside a loaded one.
+ * - pg: only a postgres:// store loads it, and it has optional native parts.
+ * - pino-pretty: loaded by createRequire on a terminal only.
+ * - tinypool: starts its own worker script, found beside its module.
+ */
+const EXTERNAL = ['htmlparser2', 'pg', 'pino-pretty', 'tinypool'];
+
+for (const entry of ENTRIES) {
+  if (readFileSync(path.join(DIST, entry), 'utf8').startsWith(MARK)) {
+    throw new Error(`dist/${entry} is a bundle already: run tsc first (npm run build does both)`);
+  }
+}
+
+const importDist = (relative) => import(pathToFileURL(path.join(DIST, relative)).href);
+const { storyReadingFingerprint } = await importDist('dedupe/story-words-file.js');
+const { digestValidator } = await importDist('config/remembered-config.js');
+const info = {
+  storyReadingFingerprint: storyReadingFingerprint(),
+  configValidatorDigest: digestValidator(),
+  readWorker: './read/read-worker.js',
+};
+
+for (const name of readdirSync(DIST)) {
+  if (/-[A-Z0-9]{8}\.js(\.map)?$/.test(name)) rmSync(path.join(DIST, name));
+}
+
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ENTRIES.map((entry) => path.join(DIST, entry)),
+  outdir: DIST,
+  outbase: DIST,
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.18',
+  external: EXTERNAL,
+  define: { FEEDKURATOR_BUNDLE: JSON.stringify(info) },
+  banner: { js: `${MARK}\nimport { createRequire as __feedkuratorRequire } from 'node:module';\nconst require = __feedkuratorRequire(import.meta.url);` },
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+// `--meta FILE`: esbuild's metafile (which inputs went into which output), for looking into the bundle.
+const metaAt = process.argv.indexOf('--meta');
+if (metaAt > 0) writeFileSync(process.argv[metaAt + 1], JSON.stringify(result.metafile));
+console.log(`bundled ${ENTRIES.join(', ')}: ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KB`);
