@@ -28,15 +28,51 @@ const MARK = '// feedkurator bundle (scripts/bundle.mjs)';
 
 /**
  * Left to node_modules:
- * - htmlparser2: sanitize-html `require`s its CommonJS build, and so does
- *   src/normalize/html-parser.ts (createRequire, which esbuild leaves alone);
- *   external, both get the one instance from require's cache instead of a
- *   bundled copy beside a loaded one.
  * - pg: only a postgres:// store loads it, and it has optional native parts.
  * - pino-pretty: loaded by createRequire on a terminal only.
  * - tinypool: starts its own worker script, found beside its module.
  */
-const EXTERNAL = ['htmlparser2', 'pg', 'pino-pretty', 'tinypool'];
+const EXTERNAL = ['pg', 'pino-pretty', 'tinypool'];
+
+/**
+ * src/normalize/html-parser.ts takes htmlparser2's CommonJS build through
+ * createRequire, the build sanitize-html `require`s, so that one copy loads.
+ * esbuild does not follow a createRequire call: without the line that makes
+ * the local `require`, the call is a plain `require()` that esbuild bundles,
+ * and both users share one bundled copy (measured: loading the package from
+ * node_modules file by file took ~40 ms of a read worker's start).
+ */
+const HTML_PARSER_REQUIRE = 'const require = createRequire(import.meta.url);';
+const oneHtmlparser2 = {
+  name: 'one-htmlparser2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]normalize[\\/]html-parser\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(HTML_PARSER_REQUIRE)) throw new Error(`${args.path} no longer has "${HTML_PARSER_REQUIRE}": update scripts/bundle.mjs`);
+      return { contents: text.replace(HTML_PARSER_REQUIRE, ''), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * rss-parser requires node:http and node:https for its parseURL, which
+ * feedkurator never calls (it fetches with undici and hands rss-parser the
+ * text). Loading https pulls in tls: ~18 ms of every read worker's start.
+ * In the bundle those two requires of rss-parser get a module that says so
+ * if anything ever calls it.
+ */
+const rssParserWithoutHttp = {
+  name: 'rss-parser-without-http',
+  setup(b) {
+    b.onResolve({ filter: /^https?$/ }, (args) =>
+      /[\\/]node_modules[\\/]rss-parser[\\/]/.test(args.importer) ? { path: args.path, namespace: 'not-for-rss-parser' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-for-rss-parser' }, (args) => ({
+      contents: `const no = () => { throw new Error('rss-parser fetches nothing in feedkurator: node:${args.path} is left out of the bundle'); };\nmodule.exports = { get: no, request: no };`,
+      loader: 'js',
+    }));
+  },
+};
 
 for (const entry of ENTRIES) {
   if (readFileSync(path.join(DIST, entry), 'utf8').startsWith(MARK)) {
@@ -76,6 +112,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  plugins: [oneHtmlparser2, rssParserWithoutHttp],
 });
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
