@@ -15,14 +15,17 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 
-# ---- build: full dependency tree, compile TypeScript to dist/ ----------------
+# ---- build: full dependency tree, compile TypeScript to dist/, bundle the entries
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# The compiler needs no install script (esbuild's only serves tsx and vitest).
+# Neither the compiler nor the bundler needs an install script.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
+# esbuild's binary comes from its platform package (@esbuild/linux-*), which
+# npm installs as an optional dependency without running any script.
 RUN npm run build
 
 # ---- runtime ---------------------------------------------------------------

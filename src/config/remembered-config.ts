@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { bundleInfo } from '../bundle-info.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import { readVersion } from '../version.js';
 import { DEFAULTS } from './defaults.js';
@@ -128,7 +129,9 @@ function recordPathFor(given: unknown, options: LoadOptions): string | undefined
  * not recall what the old code accepted.
  */
 let validatorDigest: string | undefined;
-function digestValidator(): string {
+/** Exported for scripts/bundle.mjs, which writes the module build's digest into the bundle (its code is the same). */
+export function digestValidator(): string {
+  validatorDigest ??= bundleInfo?.configValidatorDigest;
   if (validatorDigest === undefined) {
     const hash = createHash('sha256');
     for (const name of VALIDATOR_FILES) hash.update(readFileSync(new URL(name, import.meta.url)));

@@ -36,6 +36,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleInfo } from '../bundle-info.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { StoredArticle } from '../types.js';
 import { bodyLeadOf, CONTENT_HEAD_CHARS } from './story-clusters.js';
@@ -56,6 +57,8 @@ let fingerprint: string | undefined;
 
 /** The hash of the code and data that read story texts: a file written by other code is not used. */
 export function storyReadingFingerprint(): string {
+  // A bundle carries the fingerprint of the module files it was bundled from (scripts/bundle.mjs).
+  fingerprint ??= bundleInfo?.storyReadingFingerprint;
   if (fingerprint) return fingerprint;
   const hash = createHash('sha256').update(`story-words v${VERSION}\n`);
   const read = (name: string): void => {

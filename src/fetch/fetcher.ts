@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from './undici-dispatchers.js';
 import { AbortedError, GoneError, HttpStatusError, TimeoutError, TooLargeError } from '../errors.js';
 import { watchAbort } from './abort-fanout.js';
 import { HostLimiter } from './host-limiter.js';

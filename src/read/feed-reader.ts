@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
+import { bundleInfo } from '../bundle-info.js';
 import { AbortedError, ParseError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { ReadFeed } from './read-feed-body.js';
@@ -75,7 +76,7 @@ export function createFeedReader(options: FeedReaderOptions = {}): FeedReader {
  * loads read-worker.ts through tsx.
  */
 export function locateWorkerEntry(): URL | undefined {
-  const compiled = new URL('./read-worker.js', import.meta.url);
+  const compiled = new URL(bundleInfo?.readWorker ?? './read-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(compiled))) return compiled;
   const source = new URL('./read-worker.ts', import.meta.url);
   const bootstrap = new URL('./read-worker-from-source.mjs', import.meta.url);

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * Second step of `npm run build`: bundles the process entry points that tsc
+ * compiled (dist/cli.js, the read worker dist/read/read-worker.js) with
+ * esbuild, in place. A cold `poll` otherwise loads ~230 module files on the
+ * main thread and ~130 in the worker, each resolved, read and compiled apart.
+ *
+ * - ESM with code splitting: each command's lazy `import()` stays a chunk of
+ *   its own (poll never parses serve's code); chunks sit at dist/'s top, so
+ *   `../package.json` resolves from them as from the module build.
+ * - The rest of dist/ stays the module-per-file tsc build (the bench and some
+ *   tests import single modules from it); the bundle is made from those same
+ *   files and carries their fingerprints (src/bundle-info.ts).
+ * - CommonJS dependencies keep working in ESM through a `require` made by
+ *   createRequire in each output file. Packages left external load from
+ *   node_modules at run time (the container image has them).
+ * - Linked source maps chain back to src/*.ts through tsc's maps.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const ENTRIES = ['cli.js', 'read/read-worker.js'];
+const MARK = '// feedkurator bundle (scripts/bundle.mjs)';
+
+/**
+ * Left to node_modules:
+ * - pg: only a postgres:// store loads it, and it has optional native parts.
+ * - pino-pretty: loaded by createRequire on a terminal only.
+ * - tinypool: starts its own worker script, found beside its module.
+ */
+const EXTERNAL = ['pg', 'pino-pretty', 'tinypool'];
+
+/**
+ * src/normalize/html-parser.ts takes htmlparser2's CommonJS build through
+ * createRequire, the build sanitize-html `require`s, so that one copy loads.
+ * esbuild does not follow a createRequire call: without the line that makes
+ * the local `require`, the call is a plain `require()` that esbuild bundles,
+ * and both users share one bundled copy (measured: loading the package from
+ * node_modules file by file took ~40 ms of a read worker's start).
+ */
+const HTML_PARSER_REQUIRE = 'const require = createRequire(import.meta.url);';
+const oneHtmlparser2 = {
+  name: 'one-htmlparser2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]normalize[\\/]html-parser\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(HTML_PARSER_REQUIRE)) throw new Error(`${args.path} no longer has "${HTML_PARSER_REQUIRE}": update scripts/bundle.mjs`);
+      return { contents: text.replace(HTML_PARSER_REQUIRE, ''), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * rss-parser requires node:http and node:https for its parseURL, which
+ * feedkurator never calls (it fetches with undici and hands rss-parser the
+ * text). Loading https pulls in tls: ~18 ms of every read worker's start.
+ * In the bundle those two requires of rss-parser get a module that says so
+ * if anything ever calls it.
+ */
+const rssParserWithoutHttp = {
+  name: 'rss-parser-without-http',
+  setup(b) {
+    b.onResolve({ filter: /^https?$/ }, (args) =>
+      /[\\/]node_modules[\\/]rss-parser[\\/]/.test(args.importer) ? { path: args.path, namespace: 'not-for-rss-parser' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-for-rss-parser' }, (args) => ({
+      contents: `const no = () => { throw new Error('rss-parser fetches nothing in feedkurator: node:${args.path} is left out of the bundle'); };\nmodule.exports = { get: no, request: no };`,
+      loader: 'js',
+    }));
+  },
+};
+
+for (const entry of ENTRIES) {
+  if (readFileSync(path.join(DIST, entry), 'utf8').slice(0, 200).includes(MARK)) {
+    throw new Error(`dist/${entry} is a bundle already: run tsc first (npm run build does both)`);
+  }
+}
+
+const importDist = (relative) => import(pathToFileURL(path.join(DIST, relative)).href);
+const { storyReadingFingerprint } = await importDist('dedupe/story-words-file.js');
+const { digestValidator } = await importDist('config/remembered-config.js');
+const info = {
+  storyReadingFingerprint: storyReadingFingerprint(),
+  configValidatorDigest: digestValidator(),
+  readWorker: './read/read-worker.js',
+};
+
+for (const name of readdirSync(DIST)) {
+  if (/-[A-Z0-9]{8}\.js(\.map)?$/.test(name)) rmSync(path.join(DIST, name));
+}
+
+const result = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ENTRIES.map((entry) => path.join(DIST, entry)),
+  outdir: DIST,
+  outbase: DIST,
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.18',
+  external: EXTERNAL,
+  define: { FEEDKURATOR_BUNDLE: JSON.stringify(info) },
+  banner: { js: `${MARK}\nimport { createRequire as __feedkuratorRequire } from 'node:module';\nconst require = __feedkuratorRequire(import.meta.url);` },
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [oneHtmlparser2, rssParserWithoutHttp],
+});
+
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+// `--meta FILE`: esbuild's metafile (which inputs went into which output), for looking into the bundle.
+const metaAt = process.argv.indexOf('--meta');
+if (metaAt > 0) writeFileSync(process.argv[metaAt + 1], JSON.stringify(result.metafile));
+console.log(`bundled ${ENTRIES.join(', ')}: ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KB`);

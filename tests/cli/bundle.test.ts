@@ -1,0 +1,59 @@
+/**
+ * `npm run build` bundles the CLI and the read worker (scripts/bundle.mjs)
+ * from the module build tsc writes beside them. The bundle must carry the
+ * module build's fingerprints (a story-words file or remembered config
+ * written by one is taken by the other), and a command run through it must
+ * not fall back to loading the module build's files one by one.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ROOT, makeTempDir, runCli, writeTestConfig } from '../helpers/cli.js';
+
+const DIST = path.join(ROOT, 'dist');
+const MARK = '// feedkurator bundle (scripts/bundle.mjs)';
+const built = async <T>(module: string): Promise<T> => (await import(pathToFileURL(path.join(DIST, module)).href)) as T;
+
+/** The bundle's files: its entries and the chunks beside cli.js. */
+function bundleText(): string {
+  const chunks = readdirSync(DIST).filter((name) => /-[A-Z0-9]{8}\.js$/.test(name));
+  return ['cli.js', 'read/read-worker.js', ...chunks].map((name) => readFileSync(path.join(DIST, name), 'utf8')).join('\n');
+}
+
+describe('the bundled entry points', () => {
+  it('are bundles, and carry the module build fingerprints and the worker path', async () => {
+    expect(readFileSync(path.join(DIST, 'cli.js'), 'utf8').slice(0, 200)).toContain(MARK);
+    expect(readFileSync(path.join(DIST, 'read/read-worker.js'), 'utf8').slice(0, 200)).toContain(MARK);
+    const { storyReadingFingerprint } = await built<typeof import('../../src/dedupe/story-words-file.js')>('dedupe/story-words-file.js');
+    const { digestValidator } = await built<typeof import('../../src/config/remembered-config.js')>('config/remembered-config.js');
+    const text = bundleText();
+    expect(text).toContain(`storyReadingFingerprint: "${storyReadingFingerprint()}"`);
+    expect(text).toContain(`configValidatorDigest: "${digestValidator()}"`);
+    expect(text).toContain('readWorker: "./read/read-worker.js"');
+  });
+
+  it('poll runs on the bundle alone: no file of the module build is loaded, in the main thread or the read worker', async () => {
+    const dir = makeTempDir();
+    const log = path.join(dir, 'loaded.txt');
+    writeFileSync(log, '');
+    // An ESM resolve hook (it also sees the worker's imports) that notes every file: URL.
+    const hooks = path.join(dir, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const found = await next(specifier, context);\n  if (found.url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, found.url + '\\n');\n  return found;\n}\n`,
+    );
+    const register = path.join(dir, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    // One source that does not answer: the read worker starts, and poll still completes.
+    const config = writeTestConfig(dir, [{ name: 'Nobody', url: 'http://127.0.0.1:9/feed.xml' }]);
+    const result = await runCli(['poll', '--json', '--config', config], { env: { NODE_OPTIONS: `--import ${pathToFileURL(register).href}` } });
+    expect(result.code, result.stderr).toBe(0);
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const ours = loaded.filter((url) => url.startsWith(pathToFileURL(DIST).href)).map((url) => url.slice(pathToFileURL(DIST).href.length + 1));
+    expect(ours).toContain('cli.js');
+    expect(ours).toContain('read/read-worker.js');
+    // Every other file of ours is a chunk at dist/'s top, none from dist/<folder>/.
+    expect(ours.filter((file) => file !== 'read/read-worker.js' && file.includes('/'))).toEqual([]);
+  });
+});
