@@ -22,7 +22,6 @@ COPY package.json package-lock.json .npmrc ./
 # Neither the compiler nor the bundler needs an install script.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts ./scripts
 COPY src ./src
 # esbuild's binary comes from its platform package (@esbuild/linux-*), which
 # npm installs as an optional dependency without running any script.

@@ -1,5 +1,5 @@
 /**
- * What scripts/bundle.mjs knows at build time about the bundled entry
+ * What src/build/bundle.mjs knows at build time about the bundled entry
  * points (dist/cli.js, dist/read/read-worker.js) and writes into them with
  * esbuild's `define`. Bundled code no longer sits beside the module files it
  * came from, so what those modules find relative to `import.meta.url` (the

@@ -129,7 +129,7 @@ function recordPathFor(given: unknown, options: LoadOptions): string | undefined
  * not recall what the old code accepted.
  */
 let validatorDigest: string | undefined;
-/** Exported for scripts/bundle.mjs, which writes the module build's digest into the bundle (its code is the same). */
+/** Exported for src/build/bundle.mjs, which writes the module build's digest into the bundle (its code is the same). */
 export function digestValidator(): string {
   validatorDigest ??= bundleInfo?.configValidatorDigest;
   if (validatorDigest === undefined) {

@@ -57,7 +57,7 @@ let fingerprint: string | undefined;
 
 /** The hash of the code and data that read story texts: a file written by other code is not used. */
 export function storyReadingFingerprint(): string {
-  // A bundle carries the fingerprint of the module files it was bundled from (scripts/bundle.mjs).
+  // A bundle carries the fingerprint of the module files it was bundled from (src/build/bundle.mjs).
   fingerprint ??= bundleInfo?.storyReadingFingerprint;
   if (fingerprint) return fingerprint;
   const hash = createHash('sha256').update(`story-words v${VERSION}\n`);

@@ -1,5 +1,5 @@
 /**
- * `npm run build` bundles the CLI and the read worker (scripts/bundle.mjs)
+ * `npm run build` bundles the CLI and the read worker (src/build/bundle.mjs)
  * from the module build tsc writes beside them. The bundle must carry the
  * module build's fingerprints (a story-words file or remembered config
  * written by one is taken by the other), and a command run through it must
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, makeTempDir, runCli, writeTestConfig } from '../helpers/cli.js';
 
 const DIST = path.join(ROOT, 'dist');
-const MARK = '// feedkurator bundle (scripts/bundle.mjs)';
+const MARK = '// feedkurator bundle (src/build/bundle.mjs)';
 const built = async <T>(module: string): Promise<T> => (await import(pathToFileURL(path.join(DIST, module)).href)) as T;
 
 /** The bundle's files: its entries and the chunks beside cli.js. */

@@ -21,10 +21,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = path.join(ROOT, 'dist');
 const ENTRIES = ['cli.js', 'read/read-worker.js'];
-const MARK = '// feedkurator bundle (scripts/bundle.mjs)';
+const MARK = '// feedkurator bundle (src/build/bundle.mjs)';
 
 /**
  * Left to node_modules:
@@ -48,7 +48,7 @@ const oneHtmlparser2 = {
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/]normalize[\\/]html-parser\.js$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(HTML_PARSER_REQUIRE)) throw new Error(`${args.path} no longer has "${HTML_PARSER_REQUIRE}": update scripts/bundle.mjs`);
+      if (!text.includes(HTML_PARSER_REQUIRE)) throw new Error(`${args.path} no longer has "${HTML_PARSER_REQUIRE}": update src/build/bundle.mjs`);
       return { contents: text.replace(HTML_PARSER_REQUIRE, ''), loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
