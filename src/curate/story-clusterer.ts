@@ -34,6 +34,7 @@
 import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver } from '../dedupe/story-clusters.js';
 import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
+import { windowDigest, type KeptClusters } from './kept-clusters.js';
 
 export interface ClusterIds {
   lead: string;
@@ -47,7 +48,8 @@ export interface ClusterInput {
 
 /** What the last call did: the window clustered anew (and why), or only new articles added. */
 export interface ClusterRun {
-  mode: 'extended' | 'from scratch';
+  /** kept: the result offered (a previous run's, from disk) was for these very inputs; the index is built by warm(). */
+  mode: 'extended' | 'from scratch' | 'kept';
   /** Articles clustered by this call. */
   added: number;
   reason?: string;
@@ -68,6 +70,15 @@ export interface StoryClusterer {
    */
   readAhead(head: ArticleHead, content: string): void;
   readonly lastRun: ClusterRun | undefined;
+  /**
+   * A previous run's result (kept-clusters.ts), taken by the next cluster() instead of clustering when
+   * it is for the same inputs, day and weights; once, and only while no index is kept.
+   */
+  offer?(kept: KeptClusters): void;
+  /** Build the index a kept result stood in for (in slices, queued like cluster()), so that the next call extends it. */
+  warm?(): Promise<void>;
+  /** The last call's result with the digest of its inputs, to keep on disk; undefined before any call. */
+  keptResult?(): Promise<KeptClusters | undefined>;
   describe(): string;
   close(): Promise<void>;
 }
@@ -110,6 +121,10 @@ class IncrementalClusterer implements StoryClusterer {
   #ahead = new Map<string, StoredArticle>();
   /** Calls run one after the other: a call that yields must not see the index half extended by another. */
   #queue: Promise<unknown> = Promise.resolve();
+  #offered: KeptClusters | undefined;
+  /** The inputs a kept result was taken for, until warm() builds their index. */
+  #unbuilt: { articles: readonly ClusterInput[]; day: number } | undefined;
+  #last: { articles: readonly ClusterInput[]; day: number; frozen: boolean; clusters: ClusterIds[]; kept?: KeptClusters } | undefined;
 
   constructor(private readonly minReference: number) {}
 
@@ -117,6 +132,28 @@ class IncrementalClusterer implements StoryClusterer {
     const run = this.#queue.then(() => this.#cluster(articles, day));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  offer(kept: KeptClusters): void {
+    this.#offered = kept;
+  }
+
+  warm(): Promise<void> {
+    const run = this.#queue.then(async () => {
+      const unbuilt = this.#unbuilt;
+      if (!unbuilt || this.#index) return;
+      this.#offered = undefined;
+      await this.#cluster(unbuilt.articles, unbuilt.day);
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async keptResult(): Promise<KeptClusters | undefined> {
+    const last = this.#last;
+    if (!last) return undefined;
+    last.kept ??= { day: last.day, frozen: last.frozen, window: await windowDigest(last.articles), clusters: last.clusters };
+    return last.kept;
   }
 
   readAhead(head: ArticleHead, content: string): void {
@@ -136,6 +173,19 @@ class IncrementalClusterer implements StoryClusterer {
     const dayIso = new Date(day).toISOString();
     const reference = articles.filter(({ head }) => head.firstSeen < dayIso);
     const frozen = reference.length >= this.minReference;
+    const offered = this.#offered;
+    this.#offered = undefined;
+    this.#unbuilt = undefined;
+    let refused: string | undefined;
+    if (offered && !this.#index) {
+      refused = await whyNotKept(offered, articles, day, frozen);
+      if (refused === undefined) {
+        this.#unbuilt = { articles, day };
+        this.lastRun = { mode: 'kept', added: 0, frozen };
+        this.#last = { articles, day, frozen, clusters: offered.clusters, kept: offered };
+        return offered.clusters;
+      }
+    }
     const inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
     const inputOf = ({ head, content }: ClusterInput): StoredArticle => {
       const hit = inputs.get(head.id) ?? this.#inputs.get(head.id);
@@ -144,7 +194,7 @@ class IncrementalClusterer implements StoryClusterer {
       return input;
     };
     let index = this.#index;
-    let reason = frozen ? undefined : `${reference.length} articles first seen before the day (weights over the window)`;
+    let reason = refused ?? (frozen ? undefined : `${reference.length} articles first seen before the day (weights over the window)`);
     const added = frozen ? this.#newArticles(articles, day) : undefined;
     if (index && Array.isArray(added)) {
       try {
@@ -179,7 +229,9 @@ class IncrementalClusterer implements StoryClusterer {
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
     await takeTurn();
-    return index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
+    const clusters = index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
+    this.#last = { articles, day, frozen, clusters };
+    return clusters;
   }
 
   /**
@@ -222,6 +274,25 @@ class IncrementalClusterer implements StoryClusterer {
   async close(): Promise<void> {
     await this.#queue;
   }
+}
+
+/** Why a kept result does not stand for clustering these inputs now, or undefined when it does. */
+async function whyNotKept(kept: KeptClusters, articles: readonly ClusterInput[], day: number, frozen: boolean): Promise<string | undefined> {
+  if (kept.day !== day) return 'the kept clusters are of another day';
+  if (kept.frozen !== frozen) return 'the kept clusters were weighed otherwise';
+  if (kept.window !== (await windowDigest(articles))) return 'the kept clusters are of another window (articles added, changed or gone)';
+  if (!coversOnce(kept.clusters, articles)) return 'the kept clusters do not cover the window once';
+  return undefined;
+}
+
+/** Every article of the window in exactly one cluster, and nothing else: a kept result names no stranger. */
+function coversOnce(clusters: readonly ClusterIds[], articles: readonly ClusterInput[]): boolean {
+  const left = new Set(articles.map((a) => a.head.id));
+  for (const { lead, others } of clusters) {
+    if (!left.delete(lead)) return false;
+    for (const id of others) if (!left.delete(id)) return false;
+  }
+  return left.size === 0;
 }
 
 /** `work` for each item, yielding to the event loop every SLICE_MS. */

@@ -21,14 +21,15 @@ import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
+import { keptClustersPath, readKeptClusters, writeKeptClusters } from '../curate/kept-clusters.js';
 import { readStoryWords, storyWordsPath, writeStoryWords } from '../dedupe/story-words-file.js';
 import { shelvedFor, shelveStoryTexts, type ShelvedText } from '../dedupe/story-words-storage.js';
 import { describeError, StoreError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { runCycle, type CycleOutcome } from '../pipeline.js';
-import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
+import type { CycleOutcome } from '../pipeline.js';
+import type { FeedReader } from '../read/feed-reader.js';
 import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import { BACKGROUND_NICENESS } from '../schedule/thread-priority.js';
@@ -98,6 +99,8 @@ export class Daemon {
   /** The publish window's story texts of the last build, to write after its swap (story-words-file.ts), and those last written. */
   #storyTexts: Map<string, ShelvedText> | undefined;
   #storyTextsWritten: Map<string, ShelvedText> | undefined;
+  /** The window digest of the story clusters last written or read (kept-clusters.ts). */
+  #clustersWritten: string | undefined;
   #cycleAbort: AbortController | undefined;
   /** What /healthz reads without touching the store. */
   sourceStates = new Map<string, SourceState>();
@@ -156,6 +159,7 @@ export class Daemon {
   async start(options: { onServed?: () => Promise<unknown> } = {}): Promise<void> {
     await this.#refreshStatus();
     await this.#loadStoryTexts();
+    await this.#loadKeptClusters();
     // Replicas: start from what the store holds now, then follow what the others write.
     if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
     await this.#exclusive(async () => {
@@ -163,6 +167,13 @@ export class Daemon {
       await this.#flushDerived();
       await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config, options.onServed);
     });
+    const run = this.#clusterer.lastRun;
+    if (this.#clustersWritten !== undefined) {
+      if (run?.mode === 'kept') this.#log.info('first publication from the kept story clusters; the story index is built after it');
+      else this.#log.info({ reason: run?.reason }, 'story clusters file not used; the window was clustered');
+    }
+    // A first build from kept clusters left the story index unbuilt: built now, before a cycle extends it.
+    void this.#clusterer.warm?.().catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not build the story index ahead; built at the next rebuild'));
     await this.#reportRules();
     if (this.store.checkHealth) {
       this.#healthTimer = setInterval(() => void this.#checkStore(), STORE_CHECK_MS);
@@ -254,6 +265,8 @@ export class Daemon {
     const curation = this.#curation!;
     try {
       const fetcher = (this.#fetcher ??= await createFetcher(this.#config));
+      // Loaded by the first cycle, not before a start's first answer (the read worker pool, dedupe's merge: ~70 ms of CPU).
+      const [{ runCycle }, { createFeedReader }] = await Promise.all([import('../pipeline.js'), import('../read/feed-reader.js')]);
       outcome = await runCycle({
         config: this.#config,
         store: this.store,
@@ -450,6 +463,7 @@ export class Daemon {
         .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the publication snapshot (only start-up is slower)'));
     }
     this.#saveStoryTexts(config);
+    this.#saveKeptClusters(config);
   }
 
   /** The story texts a JSON store's last run wrote for its publish window, on the shelf before the first build (story-words-file.ts). */
@@ -464,6 +478,33 @@ export class Daemon {
     }
     shelveStoryTexts(loaded.texts);
     this.#storyTextsWritten = loaded.texts;
+  }
+
+  /** The story clusters a JSON store's last run kept for its window (kept-clusters.ts), offered to the first build. */
+  async #loadKeptClusters(): Promise<void> {
+    if (this.store.kind !== 'json') return;
+    const path = keptClustersPath(this.#config.storePath);
+    const loaded = await readKeptClusters(path);
+    if (loaded === null) return;
+    if ('problem' in loaded) {
+      this.#log.info({ file: path }, loaded.problem);
+      return;
+    }
+    this.#clusterer.offer?.(loaded);
+    this.#clustersWritten = loaded.window;
+  }
+
+  /** The window's clusters, when its inputs differ from those last written; in the background, after the story words. */
+  #saveKeptClusters(config: Config): void {
+    if (this.store.kind !== 'json' || this.store.readOnly || !this.#clusterer.keptResult) return;
+    this.#wordsWrite = this.#wordsWrite
+      .then(async () => {
+        const kept = await this.#clusterer.keptResult!();
+        if (!kept || kept.window === this.#clustersWritten) return;
+        await writeKeptClusters(keptClustersPath(config.storePath), kept);
+        this.#clustersWritten = kept.window;
+      })
+      .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the story clusters (only a start without a snapshot is slower)'));
   }
 
   /** The window's story texts, when they differ from those last written; in the background, one write at a time. */

@@ -8,12 +8,15 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
+import { keptClustersPath } from '../../src/curate/kept-clusters.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { mergeIntoStore } from '../../src/dedupe/merge-source.js';
 import { readStoryWords, storyReadingFingerprint, storyWordsPath } from '../../src/dedupe/story-words-file.js';
 import { clearStoryTextShelf, storyTextsRead } from '../../src/dedupe/story-words-storage.js';
-import { createSilentLogger } from '../../src/log/logger.js';
+import { createSilentLogger, type Logger } from '../../src/log/logger.js';
 import { readFeedBody } from '../../src/pipeline.js';
 import type { Publication } from '../../src/publish/build-publication.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
@@ -51,10 +54,10 @@ function rss(source: string, round: number, now: Date): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>${source}</title><link>https://${source}.example.test/</link><description>x</description>${items.join('')}</channel></rss>`;
 }
 
-async function startDaemon(dir: string): Promise<Daemon> {
+async function startDaemon(dir: string, logger: Logger = createSilentLogger()): Promise<Daemon> {
   const sources = SOURCES.map((name) => ({ name, url: `http://127.0.0.1:9/${name}.xml` }));
   const config = parseConfig(renderTestConfig(dir, sources, 'feed:\n  maxItems: 6'), path.join(dir, 'feedkurator.yaml'), { env: {} });
-  const daemon = new Daemon({ config, store: await openJsonStore(config.storePath), logger: createSilentLogger() });
+  const daemon = new Daemon({ config, store: await openJsonStore(config.storePath), logger });
   running.push(daemon);
   await daemon.start();
   return daemon;
@@ -64,21 +67,7 @@ async function startDaemon(dir: string): Promise<Daemon> {
 async function storeWithWords(): Promise<{ dir: string; file: string; feed: Record<string, string>; window: number }> {
   const dir = makeTempDir();
   const daemon = await startDaemon(dir);
-  const start = Date.now() - 5 * 3_600_000;
-  for (let round = 1; round <= 4; round++) {
-    const now = new Date(start + round * 3_600_000);
-    const written: StoredArticle[] = [];
-    for (const name of SOURCES) {
-      const url = `http://127.0.0.1:9/${name}.xml`;
-      const { items } = await readFeedBody(Buffer.from(rss(name, round, now)), 'application/rss+xml', url, now);
-      const plan = await mergeIntoStore(daemon.store, items, { name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
-      for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
-    }
-    const fingerprint = daemon.curation!.rules.fingerprint;
-    await daemon.store.putClassifications(fingerprint, new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics])));
-    await daemon.store.flush();
-    await daemon.publishCycle({ written, touched: [], dropped: 0 }, fingerprint);
-  }
+  for (let round = 1; round <= 4; round++) await pollRound(daemon, round);
   const feed = bodies(daemon.publication!);
   await stop(daemon);
   const file = storyWordsPath(path.join(dir, 'store.json'));
@@ -87,11 +76,43 @@ async function storeWithWords(): Promise<{ dir: string; file: string; feed: Reco
   return { dir, file, feed, window: loaded.texts.size };
 }
 
+const START = Date.now() - 5 * 3_600_000;
+
+/** One poll of the three sources as a cycle merges, classifies, writes and publishes it. */
+async function pollRound(daemon: Daemon, round: number): Promise<void> {
+  const now = new Date(START + round * 3_600_000);
+  const written: StoredArticle[] = [];
+  for (const name of SOURCES) {
+    const url = `http://127.0.0.1:9/${name}.xml`;
+    const { items } = await readFeedBody(Buffer.from(rss(name, round, now)), 'application/rss+xml', url, now);
+    const plan = await mergeIntoStore(daemon.store, items, { name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
+    for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
+  }
+  const fingerprint = daemon.curation!.rules.fingerprint;
+  await daemon.store.putClassifications(fingerprint, new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics])));
+  await daemon.store.flush();
+  await daemon.publishCycle({ written, touched: [], dropped: 0 }, fingerprint);
+}
+
+/** A logger keeping the messages it was given, with their reasons. */
+function capturingLogger(): { logger: Logger; lines: () => string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines: () => lines };
+}
+
 const bodies = (p: Publication): Record<string, string> => Object.fromEntries([...p.resources].map(([route, r]) => [route, r.bodies.identity.toString('utf8')]));
 
-/** A start from nothing in memory (as a new process); how many story texts it read from articles. */
+/** A start from nothing in memory (as a new process), without kept clusters; how many story texts its first build read from articles. */
 async function freshStart(dir: string): Promise<{ daemon: Daemon; read: number }> {
   clearStoryTextShelf();
+  // Kept clusters would spare the first build every text (kept-clusters.ts): here the texts are what is tested.
+  await rm(keptClustersPath(path.join(dir, 'store.json')), { force: true });
   const before = storyTextsRead();
   const daemon = await startDaemon(dir);
   return { daemon, read: storyTextsRead() - before };
@@ -147,5 +168,58 @@ describe('story words across a start without snapshot', () => {
     const start = await freshStart(dir);
     expect(start.read).toBe(1);
     expect(bodies(start.daemon.publication!)).toEqual(feed);
+  });
+});
+
+describe('story clusters across a start without snapshot', () => {
+  it('takes the window\'s clusters from the kept file, serves the bytes of a start that clusters, and a poll after it publishes alike', { timeout: 120_000 }, async () => {
+    const { dir, feed } = await storeWithWords();
+    const file = keptClustersPath(path.join(dir, 'store.json'));
+    const written = await readFile(file, 'utf8');
+    expect(JSON.parse(written).clusters.length).toBeGreaterThan(0);
+
+    const log = capturingLogger();
+    clearStoryTextShelf();
+    const kept = await startDaemon(dir, log.logger);
+    expect(log.lines().join('')).toContain('first publication from the kept story clusters');
+    expect(log.lines().join('')).not.toContain('story clusters file not used');
+    expect(bodies(kept.publication!)).toEqual(feed);
+    // A poll right after the start (the index built meanwhile, or not yet): what a daemon that clustered publishes.
+    await pollRound(kept, 5);
+    const afterPoll = bodies(kept.publication!);
+    expect(afterPoll).not.toEqual(feed);
+    await stop(kept);
+
+    // The same store from before that poll, started without the file: it clusters, then polls the same.
+    const { dir: other } = await storeWithWords();
+    await rm(keptClustersPath(path.join(other, 'store.json')));
+    clearStoryTextShelf();
+    const clustered = await startDaemon(other);
+    expect(bodies(clustered.publication!)).toEqual(feed);
+    await pollRound(clustered, 5);
+    expect(bodies(clustered.publication!)).toEqual(afterPoll);
+  });
+
+  it('refuses a torn, stale or other-code clusters file with its reason, clusters the window, serves the same bytes and writes the file anew', { timeout: 120_000 }, async () => {
+    const { dir, feed } = await storeWithWords();
+    const file = keptClustersPath(path.join(dir, 'store.json'));
+    const written = await readFile(file, 'utf8');
+    const doc = JSON.parse(written) as { window: string; fingerprint: string };
+    const spoiled: [string, string, string][] = [
+      ['torn', written.slice(0, written.length - 10), 'is not valid JSON'],
+      ['stale', written.replace(doc.window, 'f'.repeat(64)), 'another window'],
+      ['other code', written.replace(doc.fingerprint, '0'.repeat(32)), 'other clustering code'],
+    ];
+    for (const [what, text, reason] of spoiled) {
+      await writeFile(file, text);
+      const log = capturingLogger();
+      clearStoryTextShelf();
+      const start = await startDaemon(dir, log.logger);
+      expect(log.lines().join(''), what).toContain(reason);
+      expect(log.lines().join(''), what).not.toContain('first publication from the kept story clusters');
+      expect(bodies(start.publication!), what).toEqual(feed);
+      await stop(start);
+      expect(await readFile(file, 'utf8'), what).toBe(written);
+    }
   });
 });

@@ -1,0 +1,169 @@
+/**
+ * The publish window's story clusters on disk, beside the JSON store's other
+ * files, so that a start without a publication snapshot serves its first
+ * answer without clustering the window (~0.3-0.7 s of CPU at 20,000 articles:
+ * BENCHMARKS.md, startup session 9); the clusterer's index is built after the
+ * first answer instead (story-clusterer.ts, warm()).
+ *
+ *   data/feedkurator.story-clusters.json
+ *   {"version":1,"fingerprint":"<hex>","day":<ms>,"frozen":true,"window":"<hex>","clusters":[["lead","other",…],…]}
+ *
+ * Clustering is a pure function of the window's inputs (of each article what
+ * the clusterer compares to tell it unchanged, and the start of its HTML), the
+ * day whose weights apply, and the code: "window" is a SHA-256 over the inputs sorted
+ * by id, "fingerprint" one over the sources of the clustering code and its
+ * data. A kept result counts only when all three are the same as now.
+ *
+ * Derived data, safe to lose: a missing file is clustered quietly; a torn,
+ * foreign or stale one is refused with a one-line reason and the window is
+ * clustered as without it. JSON: a few ids per cluster (~40 KB at 20,000
+ * articles), read by a person as easily as by the start. Written with a temp
+ * file and rename, without fsync (losing it costs time, never correctness).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONTENT_HEAD_CHARS } from '../dedupe/story-clusters.js';
+import { TimeSlice } from '../schedule/take-turn.js';
+import type { ClusterIds, ClusterInput } from './story-clusterer.js';
+
+/** Work on the event loop between yields while the window is hashed. */
+const SLICE_MS = 4;
+
+const VERSION = 1;
+
+export interface KeptClusters {
+  day: number;
+  frozen: boolean;
+  /** windowDigest of the inputs the clusters were made from. */
+  window: string;
+  clusters: ClusterIds[];
+}
+
+export type KeptClustersLoad = KeptClusters | { problem: string } | null;
+
+/** Where the story clusters of the JSON store whose manifest is `storePath` go. */
+export function keptClustersPath(storePath: string): string {
+  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.story-clusters.json`);
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * The hash of the code and data that cluster: every story-* module and data
+ * file of dedupe (reading texts, features, the model, the index) and the
+ * clusterer itself, as they are run (.js when built, .ts in tests).
+ */
+export function clusteringFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const hash = createHash('sha256').update(`story-clusters v${VERSION}\n`);
+  const here = fileURLToPath(import.meta.url);
+  const ext = here.endsWith('.ts') ? '.ts' : '.js';
+  const dedupe = join(dirname(here), '..', 'dedupe');
+  const files = [
+    ...readdirSync(dedupe)
+      .filter((name) => name.startsWith('story-') && (name.endsWith(ext) || name.endsWith('.json')))
+      .sort()
+      .map((name) => join(dedupe, name)),
+    join(dirname(here), `story-clusterer${ext}`),
+    join(dirname(here), '..', 'text', `fold${ext}`),
+    join(dirname(here), '..', 'text', `endings${ext}`),
+    join(dirname(here), '..', 'text', `strip-html${ext}`),
+  ];
+  for (const file of files) {
+    hash.update(`${basename(file)}\n`);
+    hash.update(existsSync(file) ? readFileSync(file) : 'missing');
+  }
+  fingerprint = hash.digest('hex').slice(0, 32);
+  return fingerprint;
+}
+
+/** A SHA-256 over the window's inputs as clustering reads them, sorted by id: the same inputs give the same clusters. */
+export async function windowDigest(articles: readonly ClusterInput[]): Promise<string> {
+  const sorted = [...articles].sort((a, b) => (a.head.id < b.head.id ? -1 : a.head.id > b.head.id ? 1 : 0));
+  const hash = createHash('sha256');
+  // In slices: ~2,400 articles hashed whole are 30-50 ms of CPU (a start's check); after a rebuild only the new ones are.
+  const slice = new TimeSlice(SLICE_MS);
+  const known = lastDigests;
+  const now = new Map<string, InputDigest>();
+  for (const article of sorted) {
+    const hit = known.get(article.head.id);
+    const entry = hit && hit.head === article.head && hit.content === article.content ? hit : inputDigest(article);
+    now.set(article.head.id, entry);
+    hash.update(entry.digest);
+    if (slice.due) await slice.turn();
+  }
+  lastDigests = now;
+  return hash.digest('hex');
+}
+
+interface InputDigest {
+  head: object;
+  content: string;
+  digest: Buffer;
+}
+
+/**
+ * The last window's articles hashed, by id: the next digest hashes only what is new or changed (the same head
+ * object and HTML). Replaced by every call, so it holds the window only (whose HTML the content cache holds too).
+ */
+let lastDigests = new Map<string, InputDigest>();
+
+/**
+ * One article's input as clustering reads it: what the clusterer itself compares to tell an article unchanged
+ * (story-clusterer.ts: sameForClustering and readFor — id, link, title, teaser, dates, content hash, the sources'
+ * names) and the start of the HTML its words come from. Fields joined with NUL, which none of them holds.
+ */
+function inputDigest({ head, content }: ClusterInput): InputDigest {
+  const names = head.sources.map((s) => s.name).join('\u0001');
+  const lead = content.length > CONTENT_HEAD_CHARS ? content.slice(0, CONTENT_HEAD_CHARS) : content;
+  const text = [head.id, head.link ?? '', head.title, head.summary, head.published, head.firstSeen, head.contentHash, names, lead].join('\u0000');
+  return { head, content, digest: createHash('sha256').update(text).digest() };
+}
+
+/** The kept clusters, null when there is no file, or the reason it is refused. Never rejects. */
+export async function readKeptClusters(path: string): Promise<KeptClustersLoad> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { problem: `${path} cannot be read (${(err as Error).message}); clustering the window` };
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    return { problem: `${path} is not valid JSON (${(err as Error).message}); clustering the window` };
+  }
+  if (typeof doc !== 'object' || doc === null || doc.version !== VERSION || typeof doc.fingerprint !== 'string') {
+    return { problem: `${path} is not a story clusters file of version ${VERSION}; clustering the window` };
+  }
+  if (doc.fingerprint !== clusteringFingerprint()) return { problem: `${path} was written by other clustering code; clustering the window` };
+  const clusters = doc.clusters;
+  if (typeof doc.day !== 'number' || typeof doc.frozen !== 'boolean' || typeof doc.window !== 'string' || !Array.isArray(clusters)) {
+    return { problem: `${path} is damaged (day, frozen, window or clusters missing); clustering the window` };
+  }
+  const out: ClusterIds[] = [];
+  for (const cluster of clusters) {
+    if (!Array.isArray(cluster) || cluster.length === 0 || cluster.some((id) => typeof id !== 'string')) {
+      return { problem: `${path} is damaged (a cluster is not a list of ids); clustering the window` };
+    }
+    out.push({ lead: cluster[0] as string, others: cluster.slice(1) as string[] });
+  }
+  return { day: doc.day, frozen: doc.frozen, window: doc.window, clusters: out };
+}
+
+export async function writeKeptClusters(path: string, kept: KeptClusters): Promise<void> {
+  const doc = { version: VERSION, fingerprint: clusteringFingerprint(), day: kept.day, frozen: kept.frozen, window: kept.window, clusters: kept.clusters.map((c) => [c.lead, ...c.others]) };
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(doc));
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+}
