@@ -30,18 +30,37 @@ type Dated = Pick<ArticleHead, 'id' | 'published' | 'firstSeen'>;
 
 /** The ids retention drops from these articles. */
 export function selectExpired(articles: Iterable<Dated>, limits: RetentionLimits, now: Date): string[] {
+  const scan = scanExpired(articles, limits, now);
+  for (;;) {
+    const step = scan.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Articles looked at between two steps of scanExpired (~0.3 ms at 20,000 heads). */
+const SCAN_STEP = 512;
+
+/**
+ * selectExpired in steps: pauses (yields) after every SCAN_STEP articles, and
+ * returns the same ids. A store that walks every head after each poll drives
+ * it with its time slice and gives the event loop a turn between steps: in
+ * one piece it held `serve` 10–24 ms of a poll, with the journal write after it.
+ */
+export function* scanExpired(articles: Iterable<Dated>, limits: RetentionLimits, now: Date): Generator<void, string[], void> {
   const cutoff = now.getTime() - limits.retentionDays * DAY_MS;
   const cutoffIso = new Date(cutoff).toISOString();
   const kept: Dated[] = [];
   const dropped: string[] = [];
+  let seen = 0;
   for (const article of articles) {
     // Dates as toISOString writes them compare as text: this runs over every head after each cycle, and Date.parse of each took ~10 ms at 20,000.
     const published = article.published;
     const keep = isCanonicalIso(published) ? published >= cutoffIso : Date.parse(published) >= cutoff;
     if (keep) kept.push(article);
     else dropped.push(article.id);
+    if (++seen % SCAN_STEP === 0) yield;
   }
-  if (kept.length > limits.maxItems) for (const article of oldest(kept, kept.length - limits.maxItems)) dropped.push(article.id);
+  if (kept.length > limits.maxItems) for (const article of yield* oldest(kept, kept.length - limits.maxItems)) dropped.push(article.id);
   return dropped;
 }
 
@@ -51,7 +70,7 @@ export function selectExpired(articles: Iterable<Dated>, limits: RetentionLimits
  * (this runs after every cycle; a full store is over maxItems by a few
  * hundred, and sorting 20,000 heads held the event loop for ~20 ms).
  */
-function oldest(articles: readonly Dated[], count: number): Dated[] {
+function* oldest(articles: readonly Dated[], count: number): Generator<void, Dated[], void> {
   // heap[0] is the newest of the oldest found so far: the first to give way.
   const heap: Dated[] = [];
   const down = (at: number): void => {
@@ -66,7 +85,9 @@ function oldest(articles: readonly Dated[], count: number): Dated[] {
       at = top;
     }
   };
+  let seen = 0;
   for (const article of articles) {
+    if (++seen % SCAN_STEP === 0) yield;
     if (heap.length < count) {
       heap.push(article);
       for (let at = heap.length - 1; at > 0; ) {

@@ -16,7 +16,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { dayOf, selectExpired } from '../../dedupe/retention.js';
+import { dayOf, scanExpired } from '../../dedupe/retention.js';
 import { StoreError } from '../../errors.js';
 import type { ArticleHead, CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import type { ClaimRequest, MergeRequest, RetentionLimits, Store, WriteStats } from '../store-api.js';
@@ -27,7 +27,7 @@ import { describeLayout, SCHEMA_VERSION, segmentDayOf, type JsonLayout } from '.
 import { JsonState, loadJsonState, newTopics } from './json-state.js';
 import { describeFsError, readSegment, type ManifestDoc, type TopicsDoc } from './read-json-store.js';
 import { SegmentCache } from './segment-cache.js';
-import { takeTurn } from '../../schedule/take-turn.js';
+import { takeTurn, TimeSlice } from '../../schedule/take-turn.js';
 
 export interface OpenJsonStoreOptions {
   /** No lock, no writes: for `export` and `preview` beside a running `serve`. */
@@ -36,6 +36,8 @@ export interface OpenJsonStoreOptions {
   onWarning?: (message: string, err?: unknown) => void;
   /** When a flush runs a compaction step, and how big it is (tests make it run often). */
   compaction?: Partial<CompactionPolicy>;
+  /** Work between two turns of the event loop in the store's sliced operations (SLICE_MS; tests make it 0: a turn at every step). */
+  sliceMs?: number;
 }
 
 export type { CompactionPolicy } from './compaction.js';
@@ -59,7 +61,7 @@ export async function openJsonStore(path: string, options: OpenJsonStoreOptions 
     const warn = options.onWarning ?? (() => {});
     const segments = new SegmentCache((day, wanted) => readSegment(layout, day, wanted));
     const state = await loadJsonState(layout, segments, warn);
-    return new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state);
+    return new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state, options.sliceMs);
   } catch (err) {
     await lock?.release().catch(() => {});
     throw err;
@@ -91,7 +93,18 @@ class JsonStore implements Store {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  constructor(layout: JsonLayout, lock: StoreLock | undefined, warn: (message: string, err?: unknown) => void, policy: CompactionPolicy, segments: SegmentCache, state: JsonState) {
+  readonly #sliceMs: number;
+
+  constructor(
+    layout: JsonLayout,
+    lock: StoreLock | undefined,
+    warn: (message: string, err?: unknown) => void,
+    policy: CompactionPolicy,
+    segments: SegmentCache,
+    state: JsonState,
+    sliceMs = SLICE_MS,
+  ) {
+    this.#sliceMs = sliceMs;
     this.#layout = layout;
     this.#s = state;
     this.#policy = policy;
@@ -203,29 +216,38 @@ class JsonStore implements Store {
   }
 
   /**
-   * Heads, keys and tombstones of the expired articles in slices of
-   * SLICE_MS with the event loop free between (the first poll after a long
-   * stop may retire thousands), then their keys in one pass over the index
-   * (KeyIndex.removingIds). Inside #exclusive: no merge sees a part done.
+   * Which heads expired, then their heads, keys and tombstones, in slices of
+   * SLICE_MS with the event loop free between (this walks every head after
+   * each poll; the first poll after a long stop may retire thousands), the
+   * keys in one pass over the index (KeyIndex.removingIds). Ends with a turn,
+   * so that the flush after it starts a slice of its own (the scan and the
+   * journal's first part in one turn held `serve` 10–24 ms of a poll).
+   * Inside #exclusive: no merge sees a part done, and the heads do not change.
    */
   applyRetention(limits: RetentionLimits, now: Date): Promise<{ dropped: number }> {
     return this.#exclusive(async () => {
       this.#assertWritable();
-      const dropped = selectExpired(this.#s.heads.values(), limits, now);
+      const slice = new TimeSlice(this.#sliceMs);
+      const scan = scanExpired(this.#s.heads.values(), limits, now);
+      let step = scan.next();
+      for (; !step.done; step = scan.next()) if (slice.due) await slice.turn();
+      const dropped = step.value;
       const today = dayOf(now);
       if (dropped.length > 0) {
         // Keys of retired articles leave the index below, so it must be built before any head goes (the
         // index replays the open's heads). With nothing to retire — a poll in which every source answers
         // 304 — it is not built at all (~0.3 s of CPU at 20,000 articles).
         await this.#s.keysReady();
+        slice.restart();
         const perDay = new Map<string, number>();
+        let counted = 0;
         for (const head of this.#s.heads.values()) {
           const day = segmentDayOf(head.firstSeen);
           perDay.set(day, (perDay.get(day) ?? 0) + 1);
+          if (++counted % 256 === 0 && slice.due) await slice.turn();
         }
         const droppedPerDay = new Map<string, number>();
         const gone = new Set<string>();
-        let slice = performance.now();
         for (const id of dropped) {
           const head = this.#s.heads.get(id)!;
           const day = segmentDayOf(head.firstSeen);
@@ -235,16 +257,9 @@ class JsonStore implements Store {
           this.#s.retired.list(id, today);
           // Journaled even when the whole day goes: an older journal file may list the article.
           this.#s.journal.remove(id, day);
-          if (gone.size % 256 === 0 && performance.now() - slice > SLICE_MS) {
-            await yieldToEventLoop();
-            slice = performance.now();
-          }
+          if (gone.size % 256 === 0 && slice.due) await slice.turn();
         }
-        for (const _ of this.#s.keys.removingIds(gone, 4_096)) {
-          if (performance.now() - slice <= SLICE_MS) continue;
-          await yieldToEventLoop();
-          slice = performance.now();
-        }
+        for (const _ of this.#s.keys.removingIds(gone, 4_096)) if (slice.due) await slice.turn();
         // A day whose articles are all gone loses its file at once; others are folded later.
         for (const [day, count] of droppedPerDay) if (count === perDay.get(day)) this.#segments.drop(day);
         this.#s.dirty.retired = true;
@@ -253,6 +268,7 @@ class JsonStore implements Store {
         if (this.#s.retired.prune(limits, now) > 0) this.#s.dirty.retired = true;
         this.#lastPruneDay = today;
       }
+      await slice.turn();
       return { dropped: dropped.length };
     });
   }
