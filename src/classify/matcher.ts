@@ -100,8 +100,12 @@ export class TermIndex {
    * no candidate at all.
    */
   private candidatesFor(word: string): readonly Entry[] {
-    const cached = this.cache.get(word);
-    if (cached) return cached;
+    // Small on purpose: it runs for every word of every article and gets optimized early; the
+    // look-up below runs once per distinct word, and inlined here it made each compile cost several times more.
+    return this.cache.get(word) ?? this.lookUp(word);
+  }
+
+  private lookUp(word: string): readonly Entry[] {
     const found = new Set<Entry>();
     const add = (list: Entry[] | undefined): void => {
       if (list) for (const e of list) found.add(e);

@@ -61,20 +61,21 @@ export function featuresOf(text: ClassifiableText): Set<string> {
 /**
  * Adds one field's features from the tokens the classifier already has, so a
  * rules match costs no second folding and scanning of the text. A compound is
- * a run of words joined by single hyphens or underscores.
+ * a run of words joined by single hyphens or underscores. With `only`, just
+ * the features in it (the words a model weighs: the others add nothing).
  */
-export function addFeatures(tokens: Tokens, out: Set<string>): void {
+export function addFeatures(tokens: Tokens, out: Set<string>, only?: ReadonlySet<string>): void {
   let compound = '';
   let parts = 0;
   for (let i = 0; i < tokens.count; i++) {
     const word = tokens.word(i);
     if (word === '') continue;
-    if (word.length >= MIN_LENGTH && !STOPWORDS.has(word)) out.add(word);
+    if (word.length >= MIN_LENGTH && !STOPWORDS.has(word) && (!only || only.has(word))) out.add(word);
     compound = parts > 0 ? `${compound}${tokens.separatorAfter(i - 1)}${word}` : word;
     parts++;
     const sep = tokens.separatorAfter(i);
     if (sep !== '-' && sep !== '_') {
-      if (parts > 1 && compound.length >= MIN_LENGTH && !STOPWORDS.has(compound)) out.add(compound);
+      if (parts > 1 && compound.length >= MIN_LENGTH && !STOPWORDS.has(compound) && (!only || only.has(compound))) out.add(compound);
       parts = 0;
     }
   }

@@ -282,12 +282,8 @@ export class Curation {
  * topics.
  */
 export function classifyStoredArticle(classifier: Classifier, article: ArticleHead & { content?: string }): Classification {
-  return classifier.classify({
-    title: article.title,
-    summary: article.summary,
-    ...(article.content !== undefined ? { content: article.content } : {}),
-    sources: article.sources.map((s) => s.name),
-  });
+  // One object shape whether the article brings its content or not: classify stays monomorphic.
+  return classifier.classify({ title: article.title, summary: article.summary, content: article.content, sources: article.sources.map((s) => s.name) });
 }
 
 export function newestFirst(a: ArticleHead, b: ArticleHead): number {

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { describeContribution, featuresOf, score, SHIPPED_MODEL, type TopicModel } from '../../src/classify/model.js';
+import { addFeatures, describeContribution, featuresOf, score, SHIPPED_MODEL, type TopicModel } from '../../src/classify/model.js';
+import { tokenize } from '../../src/classify/tokenize.js';
+import { foldText } from '../../src/text/fold.js';
 import { trainModel } from '../../src/classify/train-model.js';
 import type { Classifier } from '../../src/classify/classifier.js';
 import { rules } from './helpers.js';
@@ -21,6 +23,17 @@ describe('word features', () => {
   it('chains of single hyphens or underscores make one compound; other punctuation separates', () => {
     const f = featuresOf({ title: 'linux-6.12-rc1 a--b x_y-z (sched_ext) c++-container' });
     expect([...f].sort()).toEqual(['12', '12-rc1', 'container', 'ext', 'linux', 'linux-6', 'rc1', 'sched', 'sched_ext', 'x_y-z'].sort());
+  });
+
+  it('limited to a vocabulary (what the classifier veto uses): exactly the full features in it, in the same order', () => {
+    const text = 'Die Container-Images für Docker: linux-6.12-rc1, sched_ext und Kubernetes im Container';
+    const all = new Set<string>();
+    addFeatures(tokenize(foldText(text)), all);
+    const only = new Set(['container-images', 'docker', 'linux-6', 'sched_ext', 'kubernetes', 'nirgends', 'und']);
+    const limited = new Set<string>();
+    addFeatures(tokenize(foldText(text)), limited, only);
+    expect([...limited]).toEqual([...all].filter((f) => only.has(f)));
+    expect([...limited]).toEqual(['container-images', 'docker', 'linux-6', 'sched_ext', 'kubernetes']);
   });
 });
 
