@@ -7,7 +7,6 @@
  * its reason and the window is clustered; the file is refused when torn,
  * foreign or written by other clustering code.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -18,6 +17,7 @@ import { createStoryClusterer, utcDay, type ClusterInput } from '../../src/curat
 import type { StoredArticle } from '../../src/types.js';
 import { makeTempDir } from '../helpers/cli.js';
 import { toStored, type NewsArticle } from '../dedupe/story-news-pairs.js';
+import { killWriterMidWrite } from '../helpers/kill-writer.js';
 
 const HOUR = 3_600_000;
 const MIN_REFERENCE = 20;
@@ -126,20 +126,7 @@ describe('kept story clusters', () => {
     const file = keptClustersPath(path.join(makeTempDir(), 'feedkurator.json'));
     const script = fileURLToPath(new URL('./helpers/kept-clusters-writer.ts', import.meta.url));
     for (let round = 0; round < 6; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, file, '60000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      // At least one complete write, then a kill at a random moment of a later one.
-      while (!/wrote/.test(out)) {
-        if (child.exitCode !== null) throw new Error(`writer exited: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
-      child.kill('SIGKILL');
-      await exited;
+      await killWriterMidWrite(script, [file, '60000']);
       const loaded = await readKeptClusters(file);
       if (!loaded || 'problem' in loaded) throw new Error(`round ${round}: ${loaded ? loaded.problem : 'no file'}`);
       expect(loaded.clusters).toHaveLength(60_000);

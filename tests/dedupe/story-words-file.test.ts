@@ -5,7 +5,6 @@
  * the shelf (story-words-storage.ts) hands out a kept text only for the same
  * article and content.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readStoryWords, storyReadingFingerprint, storyWordsPath, writeStoryWords } from '../../src/dedupe/story-words-file.js';
 import { clearStoryTextShelf, keptStoryText, shelvedFor, shelveStoryTexts, storyInputKey, storyTextsRead, type ShelvedText } from '../../src/dedupe/story-words-storage.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
+import { killWriterMidWrite } from '../helpers/kill-writer.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -80,20 +80,7 @@ describe('story words file', () => {
     const script = fileURLToPath(new URL('./helpers/story-words-writer.ts', import.meta.url));
     const seen = new Set<string>();
     for (let round = 0; round < 6; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', script, path, '1500'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      // At least one complete write, then a kill at a random moment of a later one.
-      while (!/wrote/.test(out)) {
-        if (child.exitCode !== null) throw new Error(`writer exited: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
-      child.kill('SIGKILL');
-      await exited;
+      await killWriterMidWrite(script, [path, '1500']);
       const loaded = await readStoryWords(path);
       if (!loaded || 'problem' in loaded) throw new Error(`round ${round}: ${loaded ? loaded.problem : 'no file'}`);
       expect(loaded.texts.size).toBe(1500);

@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { takeTurn, TimeSlice } from '../../src/schedule/take-turn.js';
+import { countLoopIterations } from '../helpers/loop-iterations.js';
 
 describe('takeTurn', () => {
   it('resumes waiting tasks one per iteration of the event loop, taking turns in order', async () => {
-    // Counts iterations of the loop: one tick per check phase.
-    let iteration = 0;
-    let ticking = true;
-    const tick = (): void => {
-      iteration++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = countLoopIterations();
     const resumed: [string, number][] = [];
     const task = async (name: string): Promise<void> => {
       for (let slice = 0; slice < 20; slice++) {
         await takeTurn();
-        resumed.push([name, iteration]);
+        resumed.push([name, loop.count]);
       }
     };
     await Promise.all([task('a'), task('b'), task('c')]);
-    ticking = false;
+    loop.stop();
     expect(resumed).toHaveLength(60);
     // Never two slices in one iteration (setImmediate alone resumes all three in the same one).
     expect(new Set(resumed.map(([, at]) => at)).size).toBe(60);

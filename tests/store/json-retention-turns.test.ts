@@ -15,6 +15,7 @@ import type { Store } from '../../src/store/store-api.js';
 import type { ArticleHead } from '../../src/types.js';
 import { makeItem } from '../dedupe/make-item.js';
 import { merge } from './helpers/store-test-kit.js';
+import { countLoopIterations } from '../helpers/loop-iterations.js';
 
 const DAY = new Date('2026-11-20T10:00:00Z');
 const LIMITS = { retentionDays: 60, maxItems: 100_000 };
@@ -45,24 +46,18 @@ async function fill(count: number, expired: number): Promise<void> {
 
 /** Counts iterations of the event loop, and notes in which one each head's `published` is read, by whom. */
 function watchReads(heads: readonly ArticleHead[]): { reads: [phase: string, iteration: number][]; setPhase: (p: string) => void; stop: () => void } {
-  let iteration = 0;
-  let ticking = true;
-  const tick = (): void => {
-    iteration++;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
+  const loop = countLoopIterations();
   const reads: [string, number][] = [];
   let phase = '';
   for (const head of heads) {
     const value = head.published;
     Object.defineProperty(head, 'published', {
-      get: () => (reads.push([phase, iteration]), value),
+      get: () => (reads.push([phase, loop.count]), value),
       enumerable: true,
       configurable: true,
     });
   }
-  return { reads, setPhase: (p) => (phase = p), stop: () => (ticking = false) };
+  return { reads, setPhase: (p) => (phase = p), stop: loop.stop };
 }
 
 function perIteration(reads: [string, number][], phase: string): Map<number, number> {
