@@ -21,9 +21,7 @@ import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
 import { ContentCache, selectEntries } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
-import { keptClustersPath, readKeptClusters, writeKeptClusters } from '../curate/kept-clusters.js';
-import { readStoryWords, storyWordsPath, writeStoryWords } from '../dedupe/story-words-file.js';
-import { shelvedFor, shelveStoryTexts, type ShelvedText } from '../dedupe/story-words-storage.js';
+import { shelvedFor, type ShelvedText } from '../dedupe/story-words-storage.js';
 import { describeError, StoreError } from '../errors.js';
 import type { Fetcher } from '../fetch/fetcher.js';
 import type { Logger } from '../log/logger.js';
@@ -34,9 +32,11 @@ import { buildPublicationInSteps, compressPublication, type Publication } from '
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import { BACKGROUND_NICENESS } from '../schedule/thread-priority.js';
 import type { Store } from '../store/store-api.js';
-import type { ArticleHead, Classification, CycleRecord, SourceState, StoredArticle } from '../types.js';
+import type { Classification, CycleRecord, SourceState, StoredArticle } from '../types.js';
 import { refreshStamps, stampPublication } from './shared-validators.js';
+import { roundAll, timedClusterer, type RebuildTimings } from './rebuild-timings.js';
 import { SlicedQueue } from './sliced-queue.js';
+import { StartFiles } from './start-files.js';
 
 /**
  * Reading workers exit this long after the last body of a cycle (the reader's
@@ -94,13 +94,12 @@ export class Daemon {
   readonly #options: DaemonOptions;
   #serial: Promise<unknown> = Promise.resolve();
   #snapshotWrite: Promise<void> = Promise.resolve();
-  /** The word filters' files, written after the swap (not on a rebuild's path), one write at a time. */
+  /** Derived files (word filters, story texts, story clusters), written after the swap (not on a rebuild's path), one write at a time. */
   #wordsWrite: Promise<void> = Promise.resolve();
-  /** The publish window's story texts of the last build, to write after its swap (story-words-file.ts), and those last written. */
+  /** The publish window's story texts of the last build, to write after its swap (story-words-file.ts). */
   #storyTexts: Map<string, ShelvedText> | undefined;
-  #storyTextsWritten: Map<string, ShelvedText> | undefined;
-  /** The window digest of the story clusters last written or read (kept-clusters.ts). */
-  #clustersWritten: string | undefined;
+  /** Story texts and clusters kept for the next start without a snapshot (JSON store). */
+  readonly #startFiles: StartFiles;
   #cycleAbort: AbortController | undefined;
   /** What /healthz reads without touching the store. */
   sourceStates = new Map<string, SourceState>();
@@ -131,6 +130,7 @@ export class Daemon {
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'daemon' });
     this.#clusterer = createStoryClusterer();
+    this.#startFiles = new StartFiles({ log: this.#log, clusterer: this.#clusterer, background: (work, failure) => this.#inBackground(work, failure) });
     this.#ahead = new SlicedQueue({
       work: ({ article, curation, curated }) => this.#readAhead(article, curation, curated),
       // Read again where the rebuild needs it (applyCycle, the clusterer), where a real fault surfaces.
@@ -158,8 +158,7 @@ export class Daemon {
    */
   async start(options: { onServed?: () => Promise<unknown> } = {}): Promise<void> {
     await this.#refreshStatus();
-    await this.#loadStoryTexts();
-    await this.#loadKeptClusters();
+    if (this.store.kind === 'json') await this.#startFiles.load(this.#config.storePath);
     // Replicas: start from what the store holds now, then follow what the others write.
     if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
     await this.#exclusive(async () => {
@@ -168,7 +167,7 @@ export class Daemon {
       await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config, options.onServed);
     });
     const run = this.#clusterer.lastRun;
-    if (this.#clustersWritten !== undefined) {
+    if (this.#startFiles.clustersOffered) {
       if (run?.mode === 'kept') this.#log.info('first publication from the kept story clusters; the story index is built after it');
       else this.#log.info({ reason: run?.reason }, 'story clusters file not used; the window was clustered');
     }
@@ -462,62 +461,9 @@ export class Daemon {
         .then(() => saveSnapshot(snapshotPath(config), built, publicationConfigKey(config)))
         .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the publication snapshot (only start-up is slower)'));
     }
-    this.#saveStoryTexts(config);
-    this.#saveKeptClusters(config);
-  }
-
-  /** The story texts a JSON store's last run wrote for its publish window, on the shelf before the first build (story-words-file.ts). */
-  async #loadStoryTexts(): Promise<void> {
-    if (this.store.kind !== 'json') return;
-    const path = storyWordsPath(this.#config.storePath);
-    const loaded = await readStoryWords(path).catch((err: unknown) => ({ problem: `${path}: ${describeError(err)}` }));
-    if (loaded === null) return;
-    if ('problem' in loaded) {
-      this.#log.info({ file: path }, loaded.problem);
-      return;
-    }
-    shelveStoryTexts(loaded.texts);
-    this.#storyTextsWritten = loaded.texts;
-  }
-
-  /** The story clusters a JSON store's last run kept for its window (kept-clusters.ts), offered to the first build. */
-  async #loadKeptClusters(): Promise<void> {
-    if (this.store.kind !== 'json') return;
-    const path = keptClustersPath(this.#config.storePath);
-    const loaded = await readKeptClusters(path);
-    if (loaded === null) return;
-    if ('problem' in loaded) {
-      this.#log.info({ file: path }, loaded.problem);
-      return;
-    }
-    this.#clusterer.offer?.(loaded);
-    this.#clustersWritten = loaded.window;
-  }
-
-  /** The window's clusters, when its inputs differ from those last written; in the background, after the story words. */
-  #saveKeptClusters(config: Config): void {
-    if (this.store.kind !== 'json' || this.store.readOnly || !this.#clusterer.keptResult) return;
-    this.#wordsWrite = this.#wordsWrite
-      .then(async () => {
-        const kept = await this.#clusterer.keptResult!();
-        if (!kept || kept.window === this.#clustersWritten) return;
-        await writeKeptClusters(keptClustersPath(config.storePath), kept);
-        this.#clustersWritten = kept.window;
-      })
-      .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the story clusters (only a start without a snapshot is slower)'));
-  }
-
-  /** The window's story texts, when they differ from those last written; in the background, one write at a time. */
-  #saveStoryTexts(config: Config): void {
     const texts = this.#storyTexts;
     this.#storyTexts = undefined;
-    if (!texts || this.store.kind !== 'json' || this.store.readOnly || sameTexts(texts, this.#storyTextsWritten)) return;
-    this.#wordsWrite = this.#wordsWrite
-      .then(async () => {
-        await writeStoryWords(storyWordsPath(config.storePath), texts);
-        this.#storyTextsWritten = texts;
-      })
-      .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the story words (only a start without a snapshot is slower)'));
+    if (this.store.kind === 'json' && !this.store.readOnly) this.#startFiles.save(config.storePath, texts);
   }
 
   /** Classifications computed outside a cycle (start, rules edit) are kept for the next start, and so are the word filters. */
@@ -536,11 +482,12 @@ export class Daemon {
   #saveWords(): void {
     if (this.store.readOnly) return;
     const curation = this.#curation;
-    if (curation) {
-      this.#wordsWrite = this.#wordsWrite
-        .then(() => curation.saveWords())
-        .catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not save the word filters (only the next rules edit is slower)'));
-    }
+    if (curation) this.#inBackground(() => curation.saveWords(), 'could not save the word filters (only the next rules edit is slower)');
+  }
+
+  /** Derived files (word filters, story texts and clusters) are written after the swap, one write at a time; a failure costs only time. */
+  #inBackground(work: () => Promise<void>, failure: string): void {
+    this.#wordsWrite = this.#wordsWrite.then(work).catch((err: unknown) => this.#log.warn({ error: describeError(err) }, failure));
   }
 
   /** The JSON store keeps the word filters beside it (words-file.ts); a database store curates a window. */
@@ -562,58 +509,8 @@ export class Daemon {
   }
 }
 
-export interface RebuildTimings {
-  /** From taking the change in to the new publication swapped in (identity bodies). */
-  totalMs: number;
-  selectMs: number;
-  clusterMs: number;
-  renderMs: number;
-  /** The compression of the changed bodies, after the swap (NaN until done). */
-  compressMs: number;
-  /** From taking the change in to every body of the new publication compressed (NaN until done). */
-  compressedMs: number;
-  entries: number;
-  /** Entries rendered anew (the rest came from the previous build). */
-  rendered: number;
-}
-
-/** The clusterer, timing its calls (wall time: its slices and what runs between them). */
-function timedClusterer(clusterer: StoryClusterer): StoryClusterer & { ms: number; window: string[] | undefined } {
-  const timed = {
-    ms: 0,
-    /** The ids of the window the last call clustered. */
-    window: undefined as string[] | undefined,
-    async cluster(...args: Parameters<StoryClusterer['cluster']>) {
-      timed.window = args[0].map((a) => a.head.id);
-      const t = performance.now();
-      try {
-        return await clusterer.cluster(...args);
-      } finally {
-        timed.ms += performance.now() - t;
-      }
-    },
-    get lastRun() {
-      return clusterer.lastRun;
-    },
-    readAhead: (head: ArticleHead, content: string) => clusterer.readAhead(head, content),
-    describe: () => clusterer.describe(),
-    close: () => clusterer.close(),
-  };
-  return timed;
-}
-
-function roundAll(timings: RebuildTimings): Record<string, number> {
-  return Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
-}
-
 async function createFetcher(config: Config): Promise<Fetcher> {
   return (await import('../fetch/configure-fetcher.js')).createFetcherFromConfig(config);
-}
-
-function sameTexts(a: ReadonlyMap<string, ShelvedText>, b: ReadonlyMap<string, ShelvedText> | undefined): boolean {
-  if (!b || a.size !== b.size) return false;
-  for (const [id, entry] of a) if (b.get(id)?.key !== entry.key) return false;
-  return true;
 }
 
 function sameBodies(a: Publication, b: Publication): boolean {

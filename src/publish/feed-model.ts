@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { resolveUrl } from '../parse/resolve-url.js';
-import type { CuratedEntry, Enclosure } from '../types.js';
+import type { CuratedEntry } from '../types.js';
 import { guardHtml } from './guard-html.js';
 import { escapeMarkup, stripIllegalChars, toSafeHttpUrl } from './xml-text.js';
 

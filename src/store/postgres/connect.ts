@@ -1,10 +1,9 @@
 /**
  * Connections: one pg.Pool per store, and the one place that turns driver
  * errors into StoreErrors. Messages name host and database only; the
- * password never leaves this module (redactUrl).
+ * password never leaves this module (describe-location.ts redacts it).
  */
 import pg from 'pg';
-import { redactUrl } from '../../config/redact-url.js';
 import { StoreError } from '../../errors.js';
 import { describeLocation } from './describe-location.js';
 
@@ -99,8 +98,6 @@ export function createDatabase(url: string, options: PoolOptions = {}): Database
   const gate = createGate(max);
   return { pool, location, target, url, fail, observe: options.onQuery ?? (() => {}), acquire: gate.acquire, waiting: gate.waiting };
 }
-
-/** The URL as it may appear anywhere: password removed, user kept. */
 
 /** One line, no password, the reason a user can act on. */
 export function describePgError(err: unknown, url: string): string {
