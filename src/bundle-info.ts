@@ -12,6 +12,8 @@ export interface BundleInfo {
   storyReadingFingerprint: string;
   /** The config validator's digest (remembered-config.ts) of that build. */
   configValidatorDigest: string;
+  /** clusteringFingerprint() (kept-clusters.ts) of that build. */
+  clusteringFingerprint: string;
   /** The read worker's bundled entry, relative to the bundle's chunks (all at dist/'s top). */
   readWorker: string;
 }

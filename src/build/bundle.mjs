@@ -83,9 +83,11 @@ for (const entry of ENTRIES) {
 const importDist = (relative) => import(pathToFileURL(path.join(DIST, relative)).href);
 const { storyReadingFingerprint } = await importDist('dedupe/story-words-file.js');
 const { digestValidator } = await importDist('config/remembered-config.js');
+const { clusteringFingerprint } = await importDist('curate/kept-clusters.js');
 const info = {
   storyReadingFingerprint: storyReadingFingerprint(),
   configValidatorDigest: digestValidator(),
+  clusteringFingerprint: clusteringFingerprint(),
   readWorker: './read/read-worker.js',
 };
 

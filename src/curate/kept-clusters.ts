@@ -25,6 +25,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleInfo } from '../bundle-info.js';
 import { CONTENT_HEAD_CHARS } from '../dedupe/story-clusters.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { ClusterIds, ClusterInput } from './story-clusterer.js';
@@ -54,9 +55,12 @@ let fingerprint: string | undefined;
 /**
  * The hash of the code and data that cluster: every story-* module and data
  * file of dedupe (reading texts, features, the model, the index) and the
- * clusterer itself, as they are run (.js when built, .ts in tests).
+ * clusterer itself, as they are run (.js when built, .ts in tests). A bundle
+ * does not sit beside those files: it carries the fingerprint of the module
+ * build it was made from (src/build/bundle.mjs).
  */
 export function clusteringFingerprint(): string {
+  fingerprint ??= bundleInfo?.clusteringFingerprint;
   if (fingerprint) return fingerprint;
   const hash = createHash('sha256').update(`story-clusters v${VERSION}\n`);
   const here = fileURLToPath(import.meta.url);

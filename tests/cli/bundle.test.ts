@@ -1,15 +1,17 @@
 /**
  * `npm run build` bundles the CLI and the read worker (src/build/bundle.mjs)
  * from the module build tsc writes beside them. The bundle must carry the
- * module build's fingerprints (a story-words file or remembered config
- * written by one is taken by the other), and a command run through it must
+ * module build's fingerprints (a story-words file, kept story clusters or a
+ * remembered config written by one is taken by the other; without them the
+ * bundle would hash files that are not beside it), and a command run through it must
  * not fall back to loading the module build's files one by one.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ROOT, makeTempDir, runCli, writeTestConfig } from '../helpers/cli.js';
+import { startSampleServer } from '../../src/demo/sample-server.js';
+import { ROOT, makeTempDir, runCli, spawnCli, waitFor, waitForExit, writeTestConfig } from '../helpers/cli.js';
 
 const DIST = path.join(ROOT, 'dist');
 const MARK = '// feedkurator bundle (src/build/bundle.mjs)';
@@ -27,9 +29,11 @@ describe('the bundled entry points', () => {
     expect(readFileSync(path.join(DIST, 'read/read-worker.js'), 'utf8').slice(0, 200)).toContain(MARK);
     const { storyReadingFingerprint } = await built<typeof import('../../src/dedupe/story-words-file.js')>('dedupe/story-words-file.js');
     const { digestValidator } = await built<typeof import('../../src/config/remembered-config.js')>('config/remembered-config.js');
+    const { clusteringFingerprint } = await built<typeof import('../../src/curate/kept-clusters.js')>('curate/kept-clusters.js');
     const text = bundleText();
     expect(text).toContain(`storyReadingFingerprint: "${storyReadingFingerprint()}"`);
     expect(text).toContain(`configValidatorDigest: "${digestValidator()}"`);
+    expect(text).toContain(`clusteringFingerprint: "${clusteringFingerprint()}"`);
     expect(text).toContain('readWorker: "./read/read-worker.js"');
   });
 
@@ -55,5 +59,27 @@ describe('the bundled entry points', () => {
     expect(ours).toContain('read/read-worker.js');
     // Every other file of ours is a chunk at dist/'s top, none from dist/<folder>/.
     expect(ours.filter((file) => file !== 'read/read-worker.js' && file.includes('/'))).toEqual([]);
+  });
+
+  it('serve on the bundle keeps the story clusters for its next start, under the module build\'s fingerprint', { timeout: 60_000 }, async () => {
+    const samples = await startSampleServer();
+    const dir = makeTempDir();
+    try {
+      const config = writeTestConfig(dir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })));
+      expect((await runCli(['poll', '--config', config])).code).toBe(0);
+      const serve = spawnCli(['serve', '--config', config], { LOG_LEVEL: 'info' });
+      const file = path.join(dir, 'store.story-clusters.json');
+      try {
+        await waitFor('the story clusters file', async () => (existsSync(file) ? true : undefined), 30_000);
+      } finally {
+        serve.kill('SIGTERM');
+        await waitForExit(serve);
+      }
+      expect(serve.output()).not.toContain('could not save the story clusters');
+      const { clusteringFingerprint } = await built<typeof import('../../src/curate/kept-clusters.js')>('curate/kept-clusters.js');
+      expect(JSON.parse(readFileSync(file, 'utf8')).fingerprint).toBe(clusteringFingerprint());
+    } finally {
+      await samples.close();
+    }
   });
 });
