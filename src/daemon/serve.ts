@@ -80,9 +80,11 @@ export async function runServe(options: ServeOptions): Promise<number> {
   try {
     // node-cron is loaded after the first answer when the max-age is known without it (~30-50 ms of CPU).
     const knownMaxAge = options.cacheMaxAgeSeconds;
+    // Known from the last start, or from the schedule (set up first when not known).
+    const maxAge = (): number => knownMaxAge ?? Math.min(300, scheduler!.intervalSeconds());
     if (snapshot && knownMaxAge !== undefined) await listen(knownMaxAge);
     if (knownMaxAge === undefined) scheduler = await setUpScheduler();
-    if (snapshot) server ??= await listen(knownMaxAge ?? Math.min(300, scheduler!.intervalSeconds()));
+    if (snapshot) server ??= await listen(maxAge());
     // Loaded after listening: with a snapshot, the first answer need not wait for the engine's modules (~0.3 s of CPU).
     // The config watcher (it imports the validator: zod, ~0.4 s of CPU loaded cold) and prom-client (~0.1 s) load after
     // the first answer (below): a start without a snapshot answers only once its first publication is built.
@@ -103,9 +105,9 @@ export async function runServe(options: ServeOptions): Promise<number> {
     });
     snapshot = undefined;
     // Without a snapshot, listen as soon as the first publication is served: its compression follows.
-    await daemon.start({ onServed: async () => (server ??= await listen(knownMaxAge ?? Math.min(300, scheduler!.intervalSeconds()))) });
+    await daemon.start({ onServed: async () => (server ??= await listen(maxAge())) });
     scheduler ??= await setUpScheduler();
-    server ??= await listen(knownMaxAge ?? Math.min(300, scheduler.intervalSeconds()));
+    server ??= await listen(maxAge());
     const [watchModule] = await Promise.all([import('../config/watch.js'), metrics.load()]);
     watchConfig = watchModule.watchConfig;
     await options.beforeFirstCycle?.();

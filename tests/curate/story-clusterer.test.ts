@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createStoryClusterer, MIN_REFERENCE, utcDay, type ClusterIds, type ClusterInput } from '../../src/curate/story-clusterer.js';
+import { createStoryClusterer, MIN_REFERENCE, type ClusterIds, type ClusterInput } from '../../src/curate/story-clusterer.js';
 import { clusterStories } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
 import { toStored, type NewsArticle } from '../dedupe/story-news-pairs.js';

@@ -14,12 +14,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
-import { cleanEnv, CLI, makeTempDir, renderTestConfig, ROOT, runCli, waitFor, waitForExit } from '../helpers/cli.js';
+import { cleanEnv, findFreePort, makeTempDir, renderTestConfig, ROOT, runCli, waitFor, waitForExit } from '../helpers/cli.js';
 
 const HOOKS = `
 import { appendFileSync, existsSync } from 'node:fs';
@@ -38,15 +37,6 @@ export async function load(url, context, next) {
 const ENGINE_LATER = ['/dist/config/watch.js', '/dist/metrics/metrics.js', '/dist/pipeline.js', '/dist/read/feed-reader.js', '/node_modules/prom-client/'];
 const RECALLED_LATER = [...ENGINE_LATER, '/node_modules/zod/', '/node_modules/node-cron/'];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('serve without a snapshot: the first answer before the rest of the engine', () => {
   let samples: SampleServer;
@@ -58,7 +48,7 @@ describe('serve without a snapshot: the first answer before the rest of the engi
     samples = await startSampleServer();
     dir = makeTempDir();
     configFile = path.join(dir, 'feedkurator.yaml');
-    port = await freePort();
+    port = await findFreePort();
     const text = renderTestConfig(dir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })));
     writeFileSync(configFile, text.replace('port: 0', `port: ${port}`));
     const poll = await runCli(['poll', '--config', configFile]);
