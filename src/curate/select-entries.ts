@@ -89,6 +89,24 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
+/**
+ * A curation of part of the store (a start that reads the newest segments first, json-store.ts): every
+ * curated article it lacks was published at or before `unloadedNewest`, and every article first seen on
+ * the clock's UTC day or later is in it. The newest curated articles published after that date are then
+ * the same, in the same order, as in the whole store's curation; the selection below looks at nothing
+ * else (or throws WindowNotLoaded), so its entries are the whole store's.
+ */
+export interface LoadHorizon {
+  unloadedNewest: string;
+}
+
+/** The selection would look past what a partial curation holds (LoadHorizon): read more of the store. */
+export class WindowNotLoaded extends Error {
+  constructor(readonly stage: 'window' | 'feeds') {
+    super(`the ${stage === 'window' ? 'story window' : 'feeds'} reach past the articles loaded`);
+  }
+}
+
 export async function selectEntries(
   curation: Curation,
   store: Store,
@@ -98,6 +116,8 @@ export async function selectEntries(
   clusterer: StoryClusterer = inThread(),
   /** The clock: its UTC day fixes the window's earlier part and the word weights. */
   now: number = Date.now(),
+  /** Set when the curation holds only the newest part of the store. */
+  horizon?: LoadHorizon,
 ): Promise<CuratedEntry[]> {
   // Up to the first slice of the clustering nothing else yields (the store's reads resolve at once):
   // a rules edit at 50,000 articles ran all of it as one block of 50-75 ms. Each step gets its turn.
@@ -105,7 +125,10 @@ export async function selectEntries(
   const curated = curation.listCurated();
   await takeTurn();
   const day = utcDay(now);
-  const { window, rest } = await splitWindow(curated, new Date(day).toISOString(), feed.maxItems, feed.topics, pause);
+  const reach = horizon && new Reach(horizon.unloadedNewest);
+  const { window, rest: wholeRest } = await splitWindow(curated, new Date(day).toISOString(), feed.maxItems, feed.topics, pause, reach);
+  if (reach?.beyond) throw new WindowNotLoaded('window');
+  const rest = reach ? reach.watch(wholeRest) : wholeRest;
   await takeTurn();
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
@@ -139,6 +162,7 @@ export async function selectEntries(
   }
 
   const shown = pickShown(newestFirstEntries(), feed.maxItems, feed.topics);
+  if (reach?.beyond) throw new WindowNotLoaded('feeds');
   await fillCache(store, cache, shown.map((e) => e.lead.head));
   await takeTurn();
   cache.retain(new Set([...window.map((c) => c.head.id), ...shown.map((e) => e.lead.head.id)]));
@@ -214,6 +238,7 @@ export async function splitWindow(
   maxItems: number,
   topics: readonly string[],
   pause: () => Promise<void>,
+  reach?: Reach,
 ): Promise<{ window: Candidate[]; rest: Iterator<Candidate> }> {
   const today: number[] = [];
   for (let i = 0; i < curated.length; i++) {
@@ -232,10 +257,11 @@ export async function splitWindow(
     }
     return earlier[i]!;
   };
-  const baseEnd = findWindowEnd(curated.length - today.length, (i) => curated[earlierAt(i)]!, maxItems, topics);
+  const look = (c: Candidate): Candidate => (reach ? reach.look(c) : c);
+  const baseEnd = findWindowEnd(curated.length - today.length, (i) => look(curated[earlierAt(i)]!), maxItems, topics, reach);
   if (baseEnd < MIN_REFERENCE) {
     // A young store (or one whose articles all came today): the newest articles, as many as above, weights over them.
-    const end = findWindowEnd(curated.length, (i) => curated[i]!, maxItems, topics);
+    const end = findWindowEnd(curated.length, (i) => look(curated[i]!), maxItems, topics, reach);
     return { window: curated.slice(0, end), rest: skipping(curated, end, []) };
   }
   // Everything up to the last of the window's earlier articles is in the window (earlier or today's); after it, today's only.
@@ -266,8 +292,31 @@ function slicer(): () => Promise<void> {
   };
 }
 
+/**
+ * What the selection looked at of a partial curation (LoadHorizon): `beyond` once it looked at an article
+ * published at or before the horizon, or ran out of articles (the whole store may have more).
+ */
+class Reach {
+  beyond = false;
+  readonly #unloadedNewest: string;
+
+  constructor(unloadedNewest: string) {
+    this.#unloadedNewest = unloadedNewest;
+  }
+
+  look(c: Candidate): Candidate {
+    if (c.head.published <= this.#unloadedNewest) this.beyond = true;
+    return c;
+  }
+
+  *watch(rest: Iterator<Candidate>): Generator<Candidate> {
+    for (let next = rest.next(); !next.done; next = rest.next()) yield this.look(next.value);
+    this.beyond = true;
+  }
+}
+
 /** How many of the newest curated articles are clustered (see the file comment). */
-function findWindowEnd(length: number, at: (i: number) => Candidate, maxItems: number, topics: readonly string[]): number {
+function findWindowEnd(length: number, at: (i: number) => Candidate, maxItems: number, topics: readonly string[], reach?: Reach): number {
   const want = CLUSTER_DEPTH * maxItems;
   const counts = new Map(topics.map((t) => [t, 0]));
   let end = 0;
@@ -277,9 +326,11 @@ function findWindowEnd(length: number, at: (i: number) => Candidate, maxItems: n
     for (const t of at(end).topics) counts.set(t, (counts.get(t) ?? 0) + 1);
     end++;
   }
+  if (end >= length && reach) reach.beyond = true;
   if (end === 0 || end >= length) return end;
   const floor = Date.parse(at(end - 1).head.published) - 3 * STORY_WINDOW_HOURS * 3_600_000;
   while (end < length && Date.parse(at(end).head.published) >= floor) end++;
+  if (end >= length && reach) reach.beyond = true;
   return end;
 }
 

@@ -19,7 +19,7 @@ import type { Config } from '../config/schema.js';
 import { Curation, type CurationOptions, type Rules } from '../curate/curation.js';
 import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
-import { ContentCache, selectEntries } from '../curate/select-entries.js';
+import { ContentCache, selectEntries, type LoadHorizon } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
 import { shelvedFor, type ShelvedText } from '../dedupe/story-words-storage.js';
 import { describeError, StoreError } from '../errors.js';
@@ -31,12 +31,14 @@ import type { FeedReader } from '../read/feed-reader.js';
 import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import { BACKGROUND_NICENESS } from '../schedule/thread-priority.js';
+import type { StagedLoad } from '../store/open-store.js';
 import type { Store } from '../store/store-api.js';
 import type { Classification, CycleRecord, SourceState, StoredArticle } from '../types.js';
 import { refreshStamps, stampPublication } from './shared-validators.js';
 import { roundAll, timedClusterer, type RebuildTimings } from './rebuild-timings.js';
 import { SlicedQueue } from './sliced-queue.js';
 import { StartFiles } from './start-files.js';
+import { windowFirst } from './window-start.js';
 
 /**
  * Reading workers exit this long after the last body of a cycle (the reader's
@@ -57,6 +59,11 @@ export interface DaemonOptions {
   initialPublication?: Publication;
   /** Half the schedule's interval: see CycleContext.minPollGapMs. */
   minPollGapMs?: () => number;
+  /**
+   * A JSON store opened in stages (openStoreStaged): without an initial publication, start() builds the
+   * first one from the newest segments, serves it, then loads the rest (window-start.ts).
+   */
+  storeLoad?: StagedLoad;
 }
 
 /**
@@ -123,6 +130,8 @@ export class Daemon {
   #checking: Promise<boolean> | undefined;
   /** The publication served carries this process's dates: the store could not stamp it (database away). */
   #unstamped = false;
+  /** Settles when start() has loaded the whole store: a cycle waits for it (its merge and retention need every article). */
+  #whole: Promise<void> = Promise.resolve();
 
   constructor(options: DaemonOptions) {
     this.#options = options;
@@ -161,11 +170,29 @@ export class Daemon {
     if (this.store.kind === 'json') await this.#startFiles.load(this.#config.storePath);
     // Replicas: start from what the store holds now, then follow what the others write.
     if (this.store.changesSince) this.#cursor = await (this.store.changesCursor?.() ?? this.store.changesSince(null).then((c) => c.cursor));
-    await this.#exclusive(async () => {
-      this.#curation = await Curation.open(this.store, rulesFor(this.#config), this.#curationOptions(this.#config));
+    const whole = this.#exclusive(async () => {
+      const config = this.#config;
+      const rules = rulesFor(config);
+      const load = this.#options.storeLoad;
+      // Without a publication to serve meanwhile: the first one from the window's segments, the rest of the store after it.
+      const served =
+        load && !this.#publication
+          ? await windowFirst({ store: this.store, load, rules, log: this.#log, build: (curation, horizon) => this.#build(config, curation, undefined, horizon) })
+          : undefined;
+      if (served) await this.#swapPublication(served, config, options.onServed);
+      await load?.finish();
+      this.#curation = await Curation.open(this.store, rules, this.#curationOptions(config));
       await this.#flushDerived();
-      await this.#swapPublication(await this.#build(this.#config, this.#curation), this.#config, options.onServed);
+      if (!served) await this.#swapPublication(await this.#build(config, this.#curation), config, options.onServed);
+      else {
+        // The entries are the whole store's (window-start.ts); only the count was the window's.
+        this.articleCount = this.#curation.articleCount;
+        this.#options.metrics?.setStoreArticles(this.articleCount);
+      }
+      if (load) this.#inBackground(async () => this.store.saveSegmentDates?.(), 'could not save the segment dates (only the next start is slower)');
     });
+    this.#whole = whole.catch(() => {});
+    await whole;
     const run = this.#clusterer.lastRun;
     if (this.#startFiles.clustersOffered) {
       if (run?.mode === 'kept') this.#log.info('first publication from the kept story clusters; the story index is built after it');
@@ -258,6 +285,7 @@ export class Daemon {
     if (this.storeHealth?.ok === false && !(await this.#checkStore())) {
       throw new StoreError(this.store.location, 'poll skipped: the database does not answer (serving from memory; polls resume when it does)');
     }
+    await this.#whole;
     const abort = new AbortController();
     this.#cycleAbort = abort;
     let outcome: CycleOutcome;
@@ -396,12 +424,12 @@ export class Daemon {
    * `started`: when the change began to be taken in (lastRebuild counts
    * from there to the publication swapped in, and to its bodies compressed).
    */
-  async #build(config: Config, curation: Curation, started = performance.now()): Promise<Publication> {
+  async #build(config: Config, curation: Curation, started = performance.now(), horizon?: LoadHorizon): Promise<Publication> {
     const timed = timedClusterer(this.#clusterer);
     let t = performance.now();
     // Nothing is rendered ahead while the stories are clustered: both run on this thread, and HTML guarded for
     // articles no feed then shows was wasted (measured: BENCHMARKS.md, rebuild session 7).
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed);
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, undefined, horizon);
     const selectMs = performance.now() - t;
     // At once, before anything else reads texts: the shelf is cut to this window (story-words-storage.ts).
     if (timed.window) this.#storyTexts = shelvedFor(timed.window);

@@ -88,11 +88,13 @@ export async function runServe(options: ServeOptions): Promise<number> {
     // Loaded after listening: with a snapshot, the first answer need not wait for the engine's modules (~0.3 s of CPU).
     // The config watcher (it imports the validator: zod, ~0.4 s of CPU loaded cold) and prom-client (~0.1 s) load after
     // the first answer (below): a start without a snapshot answers only once its first publication is built.
-    const [{ openStore }, { Daemon: DaemonClass }] = await Promise.all([import('../store/open-store.js'), import('./daemon.js')]);
-    const store = await openStore(config, {
-      onWarning: (message, err) => log.warn({ error: err ? describeError(err) : undefined }, message),
-      onQuery: (ms, failed) => metrics.observeStoreQuery(ms / 1000, failed),
-    });
+    const [{ openStore, openStoreStaged }, { Daemon: DaemonClass }] = await Promise.all([import('../store/open-store.js'), import('./daemon.js')]);
+    const storeOptions = {
+      onWarning: (message: string, err?: unknown) => log.warn({ error: err ? describeError(err) : undefined }, message),
+      onQuery: (ms: number, failed: boolean) => metrics.observeStoreQuery(ms / 1000, failed),
+    };
+    // Without a snapshot, the first publication is built from the newest segments; the rest loads after it (window-start.ts).
+    const { store, load } = snapshot ? { store: await openStore(config, storeOptions), load: undefined } : await openStoreStaged(config, storeOptions);
     if (store.poolStats) metrics.watchStorePool(() => store.poolStats!());
     daemon = new DaemonClass({
       config,
@@ -100,6 +102,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
       logger: options.logger,
       metrics,
       ...(snapshot ? { initialPublication: snapshot } : {}),
+      ...(load ? { storeLoad: load } : {}),
       // Asked by the first cycle, which runs after the scheduler is set up below.
       minPollGapMs: () => (scheduler ? scheduler.intervalSeconds() * 500 : 0),
     });

@@ -3,7 +3,7 @@
  * default), or PostgreSQL at `storage.url` / DATABASE_URL.
  */
 import type { Config } from '../config/schema.js';
-import { openJsonStore } from './json/json-store.js';
+import { openJsonStore, openJsonStoreStaged, type StagedLoad } from './json/json-store.js';
 import { storeTargetOfConfig } from './open-store-at.js';
 import type { Store } from './store-api.js';
 
@@ -26,3 +26,14 @@ export async function openStore(config: Pick<Config, 'storePath'> & Partial<Pick
   }
   return openJsonStore(config.storePath, options);
 }
+
+/**
+ * The same store for a `serve` start: a JSON store in stages (json-store.ts: the window's segments
+ * first, the rest after the first answer); a database as openStore opens it.
+ */
+export async function openStoreStaged(config: Pick<Config, 'storePath'> & Partial<Pick<Config, 'storage'>>, options: OpenStoreOptions = {}): Promise<{ store: Store; load?: StagedLoad }> {
+  if (storeTargetOfConfig(config, options.env).kind === 'postgres' || options.readOnly) return { store: await openStore(config, options) };
+  return openJsonStoreStaged(config.storePath, options);
+}
+
+export type { StagedLoad } from './json/json-store.js';

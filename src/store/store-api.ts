@@ -101,6 +101,9 @@ export interface Store {
   /** Called when another process changed the store (PostgreSQL replicas: LISTEN/NOTIFY). Returns an unsubscribe. */
   watch?(onChange: (what: 'articles' | 'rules' | 'published') => void): Promise<() => void>;
 
+  /** JSON store: keep each segment's newest published date for the next start (segment-dates.ts; derived, written only when changed). */
+  saveSegmentDates?(): Promise<void>;
+
   // ---------------------------------------------------------------- optional, added for PostgreSQL (issue 12)
   /** Newest articles first (published, first seen, id): publishing without reading the whole table. */
   listNewestHeads?(options: { limit: number; publishedAfter?: Date }): Promise<ArticleHead[]>;

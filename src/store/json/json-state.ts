@@ -17,12 +17,7 @@ import type { SegmentCache } from './segment-cache.js';
 import { ShardedMap } from './sharded-map.js';
 import { TimeSlice } from '../../schedule/take-turn.js';
 import { SharedStrings } from './shared-strings.js';
-
-export async function loadJsonState(layout: JsonLayout, segments: SegmentCache, warn: (message: string, err?: unknown) => void): Promise<JsonState> {
-  const state = new JsonState(layout, warn);
-  await state.load(segments);
-  return state;
-}
+import { statSegment, type SegmentDate } from './segment-dates.js';
 
 export class JsonState {
   openedSchemaVersion: number | null = null;
@@ -55,7 +50,22 @@ export class JsonState {
     this.#warn = warn;
   }
 
+  /** Everything at once: what a store opened for a command (or a start with its snapshot) needs. */
   async load(segments: SegmentCache): Promise<void> {
+    await this.beginLoad(segments);
+    for (const day of [...this.unreadDays].sort()) await this.readDay(day);
+    this.finishLoad();
+  }
+
+  /**
+   * The first part of a load (load() does all of it): manifest, tombstones,
+   * topics and the journal, whose heads are in `heads` from here on. The
+   * segments follow through readDay, in any order, each adding the heads the
+   * journal does not replace; finishLoad then lays the heads and the key
+   * index out exactly as a load in day order builds them, so the store is the
+   * same whatever order the days came in.
+   */
+  async beginLoad(segments: SegmentCache): Promise<void> {
     const opened = await readManifest(this.#layout);
     if (opened.kind === 'legacy') {
       this.openedSchemaVersion = opened.version;
@@ -68,6 +78,7 @@ export class JsonState {
       this.journal.staleSeqs = await this.#layout.listJournalSeqs();
       this.journal.nextSeq = Math.max(0, ...this.journal.staleSeqs) + 1;
       this.#forgetLiveTombstones();
+      this.#loaded = true;
       return;
     }
     if (opened.kind === 'current') {
@@ -78,12 +89,70 @@ export class JsonState {
     const topics = await readTopics(this.#layout);
     if (topics && 'problem' in topics) this.#warn(topics.problem);
     else if (topics) this.topics = { ...newTopics(topics.fingerprint), byId: topics.topics, fileSeq: topics.journalSeq };
-    // One segment at a time: only its heads stay in memory.
-    for (const day of (await this.#layout.listSegmentDays()).sort()) {
-      for (const article of await readSegment(this.#layout, day)) this.addHead(article);
+    this.unreadDays = new Set(await this.#layout.listSegmentDays());
+    await this.#readJournal();
+  }
+
+  /** Days whose segment is not read yet (beginLoad to finishLoad). */
+  unreadDays = new Set<string>();
+  /** Whether every segment is read and the heads laid out (finishLoad). */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  #loaded = false;
+  /** Per segment read, its heads in file order, until finishLoad lays them out. */
+  #dayHeads = new Map<string, ArticleHead[]>();
+  /** The journal's heads and removals per file, in order, for finishLoad. */
+  #journalOps: { heads: ArticleHead[]; removed: string[] }[] = [];
+  /** Ids the journal replaces or removes: a segment's copy of them is not current. */
+  #journalIds = new Set<string>();
+  /** Each segment read: its file's size and time then, and the newest published date in it (segment-dates.ts). */
+  readonly segmentDates = new Map<string, SegmentDate>();
+
+  /** One segment's articles: their heads join `heads` (those the journal does not replace). */
+  async readDay(day: string): Promise<void> {
+    if (!this.unreadDays.delete(day)) return;
+    const before = await statSegment(this.#layout.segment(day));
+    const heads: ArticleHead[] = [];
+    let newest = '';
+    for (const article of await readSegment(this.#layout, day)) {
+      const head = this.#headOf(article);
+      heads.push(head);
+      if (head.published > newest) newest = head.published;
+      if (!this.#journalIds.has(head.id)) this.heads.set(head.id, head);
     }
-    await this.#replayJournal();
+    this.#dayHeads.set(day, heads);
+    if (before) this.segmentDates.set(day, { ...before, newest });
+  }
+
+  /** Every segment read: heads and key index as a load in day order, then the journal, makes them. */
+  finishLoad(): void {
+    if (this.#loaded) return;
+    if (this.unreadDays.size > 0) throw new Error(`finishLoad with ${this.unreadDays.size} segments unread`);
+    this.heads.clear();
+    this.#pendingKeys = [];
+    for (const day of [...this.#dayHeads.keys()].sort()) {
+      for (const head of this.#dayHeads.get(day)!) {
+        this.heads.set(head.id, head);
+        this.#addKeys(head);
+      }
+    }
+    for (const { heads, removed } of this.#journalOps) {
+      for (const head of heads) {
+        this.heads.set(head.id, head);
+        this.#addKeys(head);
+      }
+      const gone = new Set<string>();
+      for (const id of removed) if (this.heads.delete(id)) gone.add(id);
+      // One pass over the index per file, before a later file may store an id again.
+      if (gone.size > 0) this.#pendingKeys.push(gone);
+    }
+    this.#dayHeads = new Map();
+    this.#journalOps = [];
+    this.#journalIds = new Set();
     this.#forgetLiveTombstones();
+    this.#loaded = true;
   }
 
   /** A live article needs no tombstone (Tombstones.prune counts on it); an older version may have left some. */
@@ -92,7 +161,12 @@ export class JsonState {
     for (const id of this.heads.keys()) if (this.retired.delete(id)) this.dirty.retired = true;
   }
 
-  async #replayJournal(): Promise<void> {
+  /**
+   * The journal files: their fetch state, topics and entries now; their heads
+   * into `heads` as the current version of those articles (a later file wins),
+   * and kept in order for finishLoad.
+   */
+  async #readJournal(): Promise<void> {
     const seqs = await this.#layout.listJournalSeqs();
     const docs: JournalDoc[] = [];
     for (const seq of seqs) {
@@ -108,21 +182,22 @@ export class JsonState {
         journal.staleSeqs.push(doc.seq);
         continue;
       }
+      const heads: ArticleHead[] = [];
       for (const record of doc.articles) {
         const { content: _content, ...head } = record;
         this.strings.share(head);
+        heads.push(head);
         this.heads.set(head.id, head);
-        this.#addKeys(head);
+        this.#journalIds.add(head.id);
         journal.replay(record, segmentDayOf(head.firstSeen));
       }
-      const removed = new Set<string>();
+      const removed = Object.keys(doc.removed);
       for (const [id, day] of Object.entries(doc.removed)) {
-        if (this.heads.delete(id)) removed.add(id);
+        this.heads.delete(id);
+        this.#journalIds.add(id);
         journal.remove(id, day);
       }
-      // One pass over the index per file, before a later file may store an id again.
-      if (this.#keys) this.#keys.removeIds(removed);
-      else if (removed.size > 0) this.#pendingKeys!.push(removed);
+      this.#journalOps.push({ heads, removed });
       // Fetch state the manifest already covers is older than the manifest's.
       if (doc.seq > this.manifestSeq) {
         for (const [name, state] of Object.entries(doc.sources ?? {})) this.sources.set(name, state);
@@ -146,10 +221,15 @@ export class JsonState {
   }
 
   addHead(article: StoredArticle): ArticleHead {
-    const { content: _content, ...head } = article;
-    this.strings.share(head);
+    const head = this.#headOf(article);
     this.heads.set(head.id, head);
     this.#addKeys(head);
+    return head;
+  }
+
+  #headOf(article: StoredArticle): ArticleHead {
+    const { content: _content, ...head } = article;
+    this.strings.share(head);
     return head;
   }
 

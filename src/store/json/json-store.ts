@@ -24,8 +24,9 @@ import { acquireStoreLock, type StoreLock } from '../store-lock.js';
 import { compactionDue, compactStep, DEFAULT_COMPACTION, type CompactionPolicy } from './compaction.js';
 import { JsonFiles } from './json-files.js';
 import { describeLayout, SCHEMA_VERSION, segmentDayOf, type JsonLayout } from './json-layout.js';
-import { JsonState, loadJsonState, newTopics } from './json-state.js';
+import { JsonState, newTopics } from './json-state.js';
 import { describeFsError, readSegment, type ManifestDoc, type TopicsDoc } from './read-json-store.js';
+import { readSegmentDates, statSegment, writeSegmentDates, type SegmentDate } from './segment-dates.js';
 import { SegmentCache } from './segment-cache.js';
 import { takeTurn, TimeSlice } from '../../schedule/take-turn.js';
 
@@ -48,6 +49,38 @@ const TOPICS_PER_CHUNK = 1_000;
 const SLICE_MS = 8;
 
 export async function openJsonStore(path: string, options: OpenJsonStoreOptions = {}): Promise<Store> {
+  return (await openJson(path, options, false)).store;
+}
+
+/**
+ * A store a `serve` start opens in stages: the manifest, tombstones, topics
+ * and journal, then the segments one by one as the caller asks (readMore:
+ * those whose newest date is not known first, then the newest days), so that
+ * the first publication can be built from the window's heads; then the rest
+ * (finish). Until then the store answers getArticles, getClassifications and
+ * the fetch state from what is loaded; every other operation first finishes
+ * the load, so no merge, retention or write ever sees a part of the store.
+ */
+export async function openJsonStoreStaged(path: string, options: OpenJsonStoreOptions = {}): Promise<{ store: Store; load: StagedLoad }> {
+  const { store, load } = await openJson(path, options, true);
+  return { store, load: load! };
+}
+
+export interface StagedLoad {
+  /** The heads loaded so far: the journal's and those of the segments read (in no particular order). */
+  loadedHeads(): ArticleHead[];
+  /**
+   * What is not read yet: nothing, or the newest unread day and the newest published date an unread article
+   * can carry (undefined while a segment whose newest date is not known is unread: segment-dates.ts).
+   */
+  horizon(): { done: true } | { done: false; newestDay: string; newestPublished: string | undefined };
+  /** Read one more segment. */
+  readMore(): Promise<void>;
+  /** Read the rest and lay the store out whole (every other store operation waits for it). */
+  finish(): Promise<void>;
+}
+
+async function openJson(path: string, options: OpenJsonStoreOptions, staged: boolean): Promise<{ store: JsonStore; load?: StagedLoad }> {
   const file = resolve(path);
   const layout = describeLayout(file);
   let lock: StoreLock | undefined;
@@ -60,12 +93,44 @@ export async function openJsonStore(path: string, options: OpenJsonStoreOptions 
   try {
     const warn = options.onWarning ?? (() => {});
     const segments = new SegmentCache((day, wanted) => readSegment(layout, day, wanted));
-    const state = await loadJsonState(layout, segments, warn);
-    return new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state, options.sliceMs);
+    const state = new JsonState(layout, warn);
+    if (!staged) await state.load(segments);
+    else await state.beginLoad(segments);
+    const store = new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state, options.sliceMs);
+    if (!staged) return { store };
+    const known = await readSegmentDates(layout, [...state.unreadDays]);
+    store.datesRead(known);
+    return { store, load: stagedLoad(state, known, () => store.whole()) };
   } catch (err) {
     await lock?.release().catch(() => {});
     throw err;
   }
+}
+
+function stagedLoad(state: JsonState, known: ReadonlyMap<string, SegmentDate>, whole: () => Promise<void>): StagedLoad {
+  const newestFirst = (days: Iterable<string>): string[] => [...days].sort().reverse();
+  return {
+    loadedHeads: () => [...state.heads.values()],
+    horizon() {
+      if (state.loaded || state.unreadDays.size === 0) return { done: true };
+      let newestPublished: string | undefined = '';
+      for (const day of state.unreadDays) {
+        const entry = known.get(day);
+        if (!entry) {
+          newestPublished = undefined;
+          break;
+        }
+        if (entry.newest > newestPublished) newestPublished = entry.newest;
+      }
+      return { done: false, newestDay: newestFirst(state.unreadDays)[0]!, newestPublished };
+    },
+    async readMore() {
+      const unread = newestFirst(state.unreadDays);
+      const next = unread.find((day) => !known.has(day)) ?? unread[0];
+      if (next !== undefined) await state.readDay(next);
+    },
+    finish: whole,
+  };
 }
 
 class JsonStore implements Store {
@@ -118,16 +183,59 @@ class JsonStore implements Store {
 
   /** One change at a time: a merge's lookup, plan and apply see no other change in between. */
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(work);
+    const next = this.#queue.then(() => this.whole()).then(work);
     this.#queue = next.catch(() => {});
     return next;
   }
 
+  /** The rest of a staged load (openJsonStoreStaged), read in slices and laid out; at once when it is done. */
+  whole(): Promise<void> {
+    if (this.#s.loaded) return Promise.resolve();
+    this.#finishing ??= (async () => {
+      for (const day of [...this.#s.unreadDays].sort().reverse()) {
+        await this.#s.readDay(day);
+        await takeTurn();
+      }
+      this.#s.finishLoad();
+    })();
+    return this.#finishing;
+  }
+
+  #finishing: Promise<void> | undefined;
+  /** The segment dates as last read or written (segment-dates.ts): written again only when they changed. */
+  #datesKept = '';
+
+  datesRead(known: ReadonlyMap<string, SegmentDate>): void {
+    this.#datesKept = JSON.stringify([...known].sort());
+  }
+
+  /**
+   * Keep the newest date of each segment read by this load whose file is unchanged since, for the next
+   * start (segment-dates.ts); a segment this process wrote is left out (read first by that start).
+   */
+  async saveSegmentDates(): Promise<void> {
+    if (this.readOnly || this.#closed) return;
+    await this.whole();
+    const kept = new Map<string, SegmentDate>();
+    await Promise.all(
+      [...this.#s.segmentDates].map(async ([day, entry]) => {
+        const now = await statSegment(this.#layout.segment(day));
+        if (now && now.size === entry.size && now.mtimeMs === entry.mtimeMs) kept.set(day, entry);
+      }),
+    );
+    const text = JSON.stringify([...kept].sort());
+    if (text === this.#datesKept) return;
+    await writeSegmentDates(this.#layout, kept);
+    this.#datesKept = text;
+  }
+
   async countArticles(): Promise<number> {
+    await this.whole();
     return this.#s.heads.size;
   }
 
   async listHeads(): Promise<ArticleHead[]> {
+    await this.whole();
     return [...this.#s.heads.values()];
   }
 
@@ -138,6 +246,8 @@ class JsonStore implements Store {
    * loop 20–40 ms each.
    */
   async getArticles(ids: readonly string[]): Promise<StoredArticle[]> {
+    // During a staged load: only what is loaded can be answered from it.
+    if (!this.#s.loaded && ids.some((id) => !this.#s.heads.has(id))) await this.whole();
     const byDay = new Map<string, string[]>();
     for (const id of ids) {
       const head = this.#s.heads.get(id);
@@ -173,6 +283,7 @@ class JsonStore implements Store {
   }
 
   async *streamArticles(batchSize = 500): AsyncIterable<StoredArticle[]> {
+    await this.whole();
     const days = new Set<string>();
     for (const head of this.#s.heads.values()) days.add(segmentDayOf(head.firstSeen));
     for (const day of [...days].sort().reverse()) {
@@ -278,6 +389,7 @@ class JsonStore implements Store {
   }
 
   async putSourceState(state: SourceState): Promise<void> {
+    await this.whole();
     this.#assertWritable();
     this.#s.sources.set(state.name, state);
     this.#changedSources.add(state.name);
@@ -287,12 +399,21 @@ class JsonStore implements Store {
     return [...request.names];
   }
 
-  async getClassifications(fingerprint: string): Promise<Map<string, string[]>> {
-    return fingerprint === this.#s.topics.fingerprint ? new Map(this.#s.topics.byId) : new Map();
+  async getClassifications(fingerprint: string, ids?: readonly string[]): Promise<Map<string, string[]>> {
+    if (fingerprint !== this.#s.topics.fingerprint) return new Map();
+    if (!ids) return new Map(this.#s.topics.byId);
+    // A few ids (a start's window): not a copy of every article's topics.
+    const found = new Map<string, string[]>();
+    for (const id of ids) {
+      const topics = this.#s.topics.byId.get(id);
+      if (topics) found.set(id, topics);
+    }
+    return found;
   }
 
   async putClassifications(fingerprint: string, topics: ReadonlyMap<string, readonly string[]>): Promise<void> {
     if (this.readOnly) return; // derived data: a read-only reader simply does not keep it
+    await this.whole();
     const current = fingerprint === this.#s.topics.fingerprint ? this.#s.topics : (this.#s.topics = { ...newTopics(fingerprint), whole: true });
     // forEach, not for-of: no iterator result and entry pair per id (a rules edit at 50,000 puts every id).
     topics.forEach((list, id) => {
@@ -317,12 +438,14 @@ class JsonStore implements Store {
   }
 
   async putLastCycle(record: CycleRecord): Promise<void> {
+    await this.whole();
     this.#assertWritable();
     this.#s.lastCycle = record;
     this.#cycleChanged = true;
   }
 
   async listRetired(): Promise<Map<string, string>> {
+    await this.whole();
     return new Map(this.#s.retired.entries());
   }
 
@@ -492,6 +615,7 @@ class JsonStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#finishing?.catch(() => {});
     await this.#queue;
     this.#segments.close();
     await this.#lock?.release();

@@ -1,0 +1,232 @@
+/**
+ * A start without a publication snapshot builds its first publication from
+ * the newest segments of the JSON store (window-start.ts) and loads the rest
+ * after it: the same bytes and ETags as a start that loads everything first,
+ * also when an old segment holds an article whose date moved forward; a poll
+ * and a rules edit issued before the rest is loaded wait for it; a damaged
+ * segment is refused with the message of a whole load. Real JSON stores in
+ * temp dirs, the real daemon.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import type { Logger } from '../../src/log/logger.js';
+import { createSilentLogger } from '../../src/log/logger.js';
+import type { Publication } from '../../src/publish/build-publication.js';
+import { openJsonStore } from '../../src/store/json/json-store.js';
+import { openStoreStaged } from '../../src/store/open-store.js';
+import type { StoredArticle } from '../../src/types.js';
+import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const TODAY = Math.floor(Date.now() / DAY) * DAY;
+const DAYS = 30;
+const TITLES = [
+  (n: number) => `Linux-Kernel 6.${n} bringt neue Treiber`,
+  (n: number) => `Kubernetes ${n}: Container-Orchestrierung mit neuen Funktionen`,
+  (n: number) => `Webhoster ${n} senkt die Preise für Server-Hosting`,
+  (n: number) => `Gartenmesse ${n} eröffnet`,
+];
+
+function stored(n: number, seen: number, published: number, title = TITLES[n % TITLES.length]!(n)): StoredArticle {
+  const at = new Date(seen).toISOString();
+  return {
+    id: `w${n}`,
+    key: `url:https://news${n % 5}.example.test/${n}`,
+    link: `https://news${n % 5}.example.test/${n}`,
+    title,
+    summary: `${title}: die Einzelheiten.`,
+    content: `<p>${title}.</p><p>Ausführlich, Nummer ${n}.</p>`,
+    contentHash: `hash-w${n}`,
+    categories: [],
+    enclosures: [],
+    published: new Date(published).toISOString(),
+    firstSeen: at,
+    sources: [{ name: `Quelle ${n % 5}`, firstSeen: at }],
+  };
+}
+
+/** Thirty days before today, a dozen articles a day; an old one whose date a source corrected to yesterday; one published long before it was seen. */
+function articles(): StoredArticle[] {
+  const all: StoredArticle[] = [];
+  let n = 0;
+  for (let d = DAYS; d >= 1; d--) {
+    for (let k = 0; k < 12; k++, n++) {
+      const seen = TODAY - d * DAY + k * HOUR;
+      all.push(stored(n, seen, seen - (k % 3) * 20 * 60_000));
+    }
+  }
+  all.push(stored(n++, TODAY - 20 * DAY, TODAY - 6 * HOUR, 'Kernel-Entwickler korrigieren das Datum einer alten Meldung'));
+  all.push(stored(n++, TODAY - 2 * DAY, TODAY - 40 * DAY, 'Linux-Kernel-Archiv: ein Bericht von früher'));
+  return all;
+}
+
+/** The shipped rules, five entries a feed; `keep`: storage.maxItems; `edit`: one more kernel term (a rules edit). */
+function configOf(dir: string, options: { keep?: number; edit?: boolean } = {}): Config {
+  let yaml = renderTestConfig(dir, [{ name: 'unreachable', url: 'http://127.0.0.1:9/feed.xml' }], 'feed:\n  maxItems: 5');
+  if (options.keep) yaml = yaml.replace('storage:\n', `storage:\n  maxItems: ${options.keep}\n`);
+  if (options.edit) yaml = yaml.replace(/^( {4}include:\n)/m, '$1      - gartenmesse*\n');
+  return parseConfig(yaml, path.join(dir, 'feedkurator.yaml'), { env: {} });
+}
+
+async function storeDir(): Promise<string> {
+  const dir = makeTempDir();
+  const store = await openJsonStore(configOf(dir).storePath);
+  await store.importData({ articles: articles() });
+  await store.flush();
+  await store.close();
+  return dir;
+}
+
+/** A logger whose lines the test reads. */
+function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream) as unknown as Logger, lines };
+}
+
+async function whole(config: Config): Promise<Daemon> {
+  const daemon = new Daemon({ config, store: await openJsonStore(config.storePath), logger: createSilentLogger() });
+  await daemon.start();
+  return daemon;
+}
+
+async function staged(config: Config, logger: Logger = createSilentLogger(), onServed?: (d: Daemon) => Promise<unknown>): Promise<Daemon> {
+  const { store, load } = await openStoreStaged(config);
+  const daemon = new Daemon({ config, store, logger, ...(load ? { storeLoad: load } : {}) });
+  await daemon.start(onServed ? { onServed: () => onServed(daemon) } : {});
+  return daemon;
+}
+
+async function stop(daemon: Daemon): Promise<void> {
+  await daemon.close();
+  await daemon.store.close();
+}
+
+const served = (p: Publication): Record<string, { body: string; etag: string }> =>
+  Object.fromEntries([...p.resources].map(([route, r]) => [route, { body: r.bodies.identity.toString('utf8'), etag: r.etags.identity }]));
+
+const segmentCount = (dir: string): number => readdirSync(dir).filter((f) => /^store\.articles-.*\.json$/.test(f)).length;
+
+describe('a start from the newest segments', () => {
+  it('serves the bytes and ETags of a start that loads everything first, reading only the newest segments', async () => {
+    const dir = await storeDir();
+    const config = configOf(dir);
+    // The first staged start finds no segment dates: it reads everything, builds as before and keeps the dates.
+    const first = await staged(config);
+    const reference = served(first.publication!);
+    await stop(first);
+    const full = await whole(config);
+    expect(served(full.publication!)).toEqual(reference);
+    await stop(full);
+
+    const { logger, lines } = recordingLogger();
+    const second = await staged(config, logger);
+    expect(served(second.publication!)).toEqual(reference);
+    const windowed = lines.find((l) => l.msg === 'first publication from the newest segments');
+    expect(windowed, 'the window path was taken').toBeDefined();
+    expect(windowed!.segments as number).toBeGreaterThanOrEqual(20);
+    expect(windowed!.segments as number).toBeLessThan(segmentCount(dir));
+    // The corrected article (stored in a segment 20 days old) leads the feed: its segment was read for it.
+    expect(reference['/feed.xml']!.body).toContain('Kernel-Entwickler korrigieren das Datum');
+    // After the start the store is whole.
+    expect(second.articleCount).toBe(articles().length);
+    expect((await second.store.listHeads()).map((h) => h.id)).toEqual((await (await openJsonStore(config.storePath, { readOnly: true })).listHeads()).map((h) => h.id));
+    await stop(second);
+  });
+
+  it('takes a poll and a rules edit issued before the rest is loaded only after it', async () => {
+    const dir = await storeDir();
+    // Retention keeps the newest 300 of 362 articles: a cycle on a part of the store would drop other ones.
+    const config = configOf(dir, { keep: 300 });
+    await stop(await staged(config));
+    const edited = configOf(dir, { keep: 300, edit: true });
+    expect(JSON.stringify(edited.topics)).not.toBe(JSON.stringify(config.topics));
+
+    const events: string[] = [];
+    let cycle: Promise<unknown> | undefined;
+    let edit: Promise<unknown> | undefined;
+    const daemon = await staged(config, createSilentLogger(), async (d) => {
+      events.push('served');
+      cycle = d.cycle().then((outcome) => events.push(`cycle dropped ${outcome.dropped}`));
+      edit = d.applyConfig(edited).then(() => events.push('edit applied'));
+    });
+    events.push('start done');
+    await Promise.all([cycle, edit]);
+    await daemon.settled();
+    expect(events[0]).toBe('served');
+    expect(events[1]).toBe('start done');
+    expect(events.slice(2).sort()).toEqual(['cycle dropped 62', 'edit applied'].sort());
+    expect(await daemon.store.countArticles()).toBe(300);
+
+    // The same poll and edit on a daemon that loaded everything first: the same store and the same bytes.
+    const dir2 = await storeDir();
+    const reference = await whole(configOf(dir2, { keep: 300 }));
+    await reference.cycle();
+    await reference.applyConfig(configOf(dir2, { keep: 300, edit: true }));
+    await reference.settled();
+    expect((await daemon.store.listHeads()).map((h) => h.id).sort()).toEqual((await reference.store.listHeads()).map((h) => h.id).sort());
+    expect(served(daemon.publication!)).toEqual(served(reference.publication!));
+    await stop(reference);
+    await stop(daemon);
+  });
+
+  it('refuses a store whose newest segment is damaged with the message of a whole load, before serving', async () => {
+    const dir = await storeDir();
+    const config = configOf(dir);
+    await stop(await staged(config));
+    const newest = readdirSync(dir).filter((f) => /^store\.articles-.*\.json$/.test(f)).sort().at(-1)!;
+    writeFileSync(path.join(dir, newest), '{"schemaVersion":3,"day":"tor');
+    const message = await openJsonStore(config.storePath).then(
+      () => 'opened',
+      (err: Error) => err.message,
+    );
+    expect(message).toContain(newest);
+    let servedFirst = false;
+    const { store, load } = await openStoreStaged(config);
+    const daemon = new Daemon({ config, store, logger: createSilentLogger(), ...(load ? { storeLoad: load } : {}) });
+    await expect(daemon.start({ onServed: async () => (servedFirst = true) })).rejects.toThrow(message);
+    expect(servedFirst).toBe(false);
+    await store.close();
+  });
+
+  it('refuses a store whose old segment is damaged (its size and time unchanged) with the same message once the rest is read', async () => {
+    const dir = await storeDir();
+    const config = configOf(dir);
+    await stop(await staged(config));
+    const oldest = readdirSync(dir).filter((f) => /^store\.articles-.*\.json$/.test(f)).sort()[1]!;
+    // Damage on disk that keeps the size (the dates file's entry is refreshed to the file's new time, as if the bytes rotted in place).
+    const file = path.join(dir, oldest);
+    const bytes = readFileSync(file);
+    bytes.fill(0x78, 40, 80);
+    writeFileSync(file, bytes);
+    const datesFile = path.join(dir, 'store.segment-dates.json');
+    const dates = JSON.parse(readFileSync(datesFile, 'utf8')) as { segments: Record<string, { mtimeMs: number; size: number }> };
+    const day = oldest.slice('store.articles-'.length, -'.json'.length);
+    dates.segments[day]!.mtimeMs = Number((statSync(file, { bigint: true }).mtimeNs + 500_000n) / 1_000_000n);
+    writeFileSync(datesFile, JSON.stringify(dates));
+    const message = await openJsonStore(config.storePath).then(
+      () => 'opened',
+      (err: Error) => err.message,
+    );
+    expect(message).toContain(oldest);
+    let servedFirst = false;
+    const { store, load } = await openStoreStaged(config);
+    const daemon = new Daemon({ config, store, logger: createSilentLogger(), ...(load ? { storeLoad: load } : {}) });
+    // As a start from the snapshot does: the first answer, then the store refused (serve exits 1 with this message).
+    await expect(daemon.start({ onServed: async () => (servedFirst = true) })).rejects.toThrow(message);
+    expect(servedFirst).toBe(true);
+    await store.close();
+  });
+});
