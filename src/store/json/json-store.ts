@@ -99,7 +99,6 @@ async function openJson(path: string, options: OpenJsonStoreOptions, staged: boo
     const store = new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state, options.sliceMs);
     if (!staged) return { store };
     const known = await readSegmentDates(layout, [...state.unreadDays]);
-    store.datesRead(known);
     return { store, load: stagedLoad(state, known, () => store.whole()) };
   } catch (err) {
     await lock?.release().catch(() => {});
@@ -202,12 +201,6 @@ class JsonStore implements Store {
   }
 
   #finishing: Promise<void> | undefined;
-  /** The segment dates as last read or written (segment-dates.ts): written again only when they changed. */
-  #datesKept = '';
-
-  datesRead(known: ReadonlyMap<string, SegmentDate>): void {
-    this.#datesKept = JSON.stringify([...known].sort());
-  }
 
   /**
    * Keep the newest date of each segment read by this load whose file is unchanged since, for the next
@@ -223,10 +216,7 @@ class JsonStore implements Store {
         if (now && now.size === entry.size && now.mtimeMs === entry.mtimeMs) kept.set(day, entry);
       }),
     );
-    const text = JSON.stringify([...kept].sort());
-    if (text === this.#datesKept) return;
     await writeSegmentDates(this.#layout, kept);
-    this.#datesKept = text;
   }
 
   async countArticles(): Promise<number> {

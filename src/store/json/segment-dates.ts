@@ -76,9 +76,16 @@ export async function readSegmentDates(layout: JsonLayout, days: readonly string
   return valid;
 }
 
-/** Write the entries (those whose file is unchanged since they were measured: the caller checks). */
+/**
+ * Write the entries (those whose file is unchanged since they were measured: the caller checks), unless the
+ * file already says exactly that (a poll that changed no segment writes nothing); none and no file: nothing.
+ */
 export async function writeSegmentDates(layout: JsonLayout, entries: ReadonlyMap<string, SegmentDate>): Promise<void> {
   const segments: Record<string, SegmentDate> = {};
   for (const day of [...entries.keys()].sort()) segments[day] = entries.get(day)!;
-  await new DurableJsonFile<SegmentDatesDoc>(segmentDatesPath(layout), { keepBackup: false }).write({ version: VERSION, segments });
+  const file = new DurableJsonFile<SegmentDatesDoc>(segmentDatesPath(layout), { keepBackup: false });
+  const doc: SegmentDatesDoc = { version: VERSION, segments };
+  const written = await file.readText().catch(() => null);
+  if (written === null ? entries.size === 0 : written === JSON.stringify(doc)) return;
+  await file.write(doc);
 }
