@@ -52,6 +52,10 @@ for (let s = 0; s < sizes.length; s++) {
   await store.flush();
   const articles = await store.countArticles();
   await store.close();
+  // What the last `poll` on such a store leaves beside it: each segment's newest date (segment-dates.ts; builds without it skip this).
+  const polled = await openStore({ storePath: storePathOf(size), storage: {} });
+  await polled.saveSegmentDates?.();
+  await polled.close();
   const { bytes, files } = measureStoreDir(storePathOf(size));
   process.stdout.write(`${JSON.stringify({ size, articles, sources: index, storePath: storePathOf(size), bytes, files, ms: performance.now() - started })}\n`);
   const next = sizes[s + 1];

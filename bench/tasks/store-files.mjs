@@ -22,6 +22,7 @@ export function measureStoreDir(storePath) {
 /** Copy a store's files into another directory, under the manifest name `feedkurator.json`. */
 export function copyStore(storePath, toDir) {
   const stem = basename(storePath).replace(/\.json$/, '');
-  for (const file of listStoreFiles(storePath)) cpSync(file, join(toDir, basename(file).replace(stem, 'feedkurator')));
+  // With their times, as `cp -a` copies: the segment dates file (segment-dates.ts) holds only for unchanged files.
+  for (const file of listStoreFiles(storePath)) cpSync(file, join(toDir, basename(file).replace(stem, 'feedkurator')), { preserveTimestamps: true });
   return join(toDir, 'feedkurator.json');
 }
