@@ -100,6 +100,13 @@ describe('a JSON store opened in stages', () => {
       expect(await snapshot(store), order).toEqual(expected);
       await store.close();
     }
+    // The rest of the load started while a segment is being read (a whole-store operation meanwhile): that read is awaited, not lost.
+    const { store, load } = await openJsonStoreStaged(path);
+    await load.readMore();
+    const reading = load.readMore();
+    await Promise.all([reading, store.countArticles(), load.readMore()]);
+    expect(await snapshot(store), 'racing').toEqual(expected);
+    await store.close();
   });
 
   it('never leaves unread an article published after the horizon, and knows nothing of a segment changed since', async () => {

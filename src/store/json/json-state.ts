@@ -110,9 +110,25 @@ export class JsonState {
   /** Each segment read: its file's size and time then, and the newest published date in it (segment-dates.ts). */
   readonly segmentDates = new Map<string, SegmentDate>();
 
+  /** Segments being read now: a second reader of the same day waits for the first. */
+  readonly #reading = new Map<string, Promise<void>>();
+
+  /** Days read or being read now, not yet all in: finishLoad must wait for them. */
+  pendingDays(): string[] {
+    return [...this.unreadDays, ...this.#reading.keys()];
+  }
+
   /** One segment's articles: their heads join `heads` (those the journal does not replace). */
-  async readDay(day: string): Promise<void> {
-    if (!this.unreadDays.delete(day)) return;
+  readDay(day: string): Promise<void> {
+    const running = this.#reading.get(day);
+    if (running) return running;
+    if (!this.unreadDays.delete(day)) return Promise.resolve();
+    const reading = this.#readDay(day).finally(() => this.#reading.delete(day));
+    this.#reading.set(day, reading);
+    return reading;
+  }
+
+  async #readDay(day: string): Promise<void> {
     const before = await statSegment(this.#layout.segment(day));
     const heads: ArticleHead[] = [];
     let newest = '';
@@ -129,7 +145,7 @@ export class JsonState {
   /** Every segment read: heads and key index as a load in day order, then the journal, makes them. */
   finishLoad(): void {
     if (this.#loaded) return;
-    if (this.unreadDays.size > 0) throw new Error(`finishLoad with ${this.unreadDays.size} segments unread`);
+    if (this.unreadDays.size > 0 || this.#reading.size > 0) throw new Error(`finishLoad with ${this.unreadDays.size + this.#reading.size} segments not read`);
     this.heads.clear();
     this.#pendingKeys = [];
     for (const day of [...this.#dayHeads.keys()].sort()) {

@@ -191,7 +191,8 @@ class JsonStore implements Store {
   whole(): Promise<void> {
     if (this.#s.loaded) return Promise.resolve();
     this.#finishing ??= (async () => {
-      for (const day of [...this.#s.unreadDays].sort().reverse()) {
+      // Also a day the caller is reading now (readMore): its read is awaited, not started again.
+      for (const day of this.#s.pendingDays().sort().reverse()) {
         await this.#s.readDay(day);
         await takeTurn();
       }
