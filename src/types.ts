@@ -104,7 +104,10 @@ export interface StoredArticle {
   sources: ArticleSource[];
 }
 
-/** An article without its HTML: what dedupe, retention and curation read. */
+/**
+ * An article without its HTML: what dedupe, retention and curation read. Heads a merge makes have
+ * one shape: an absent optional field is an undefined property (JSON, and so the store, leaves it out).
+ */
 export type ArticleHead = Omit<StoredArticle, 'content'>;
 
 /** One article to write: its head, and its content when the content is new or changed. */

@@ -81,23 +81,26 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
       const tokens: Tokens[] = [];
       // Each topic's hits, per field in field order: a topic no term of which occurs is never looked at,
       // and a topic's decision walks only its own hits (a cold poll classifies ~10,000 new articles).
-      const hitsByTopic: FieldHits[][] = compiled.map(() => []);
+      // A topic's list is made with its first hit: an empty list ([], small-integer elements) and a filled
+      // one (object elements) have different maps, and reading both threw classify's optimized code away.
+      const hitsByTopic: (FieldHits[] | undefined)[] = new Array<FieldHits[] | undefined>(compiled.length).fill(undefined);
       for (const [field, value] of fields) {
         if (!value) continue;
         const t = tokenize(foldText(value));
         tokens.push(t);
         for (const hit of index.findHits(t)) {
-          const lists = hitsByTopic[hit.term.topic]!;
-          const last = lists[lists.length - 1];
+          const lists = hitsByTopic[hit.term.topic];
+          const last = lists?.[lists.length - 1];
           if (last && last.field === field) last.hits.push(hit);
-          else lists.push({ field, hits: [hit] });
+          else if (lists) lists.push({ field, hits: [hit] });
+          else hitsByTopic[hit.term.topic] = [{ field, hits: [hit] }];
         }
       }
       const decided: Decisions = { topics: [], matches: [], excluded: [] };
       compiled.forEach((topic, t) => {
         if (allowed && !allowed.has(topic.name)) return;
-        const hitsByField = hitsByTopic[t]!;
-        if (hitsByField.length > 0) decideTopic(topic, hitsByField, decided);
+        const hitsByField = hitsByTopic[t];
+        if (hitsByField) decideTopic(topic, hitsByField, decided);
       });
       if (usesModel && decided.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, tokens, decided, vocabulary);
       return { topics: decided.topics, matches: Object.fromEntries(decided.matches), excluded: Object.fromEntries(decided.excluded) };
@@ -259,7 +262,8 @@ export function restrictionsBySource(sources?: readonly SourceConfig[]): Map<str
 
 /** The union of what the article's sources allow; undefined means no restriction. */
 export function allowedTopics(names: readonly string[] | undefined, restrictions: Map<string, ReadonlySet<string>>): Set<string> | undefined {
-  if (!names || names.length === 0 || restrictions.size === 0) return undefined;
+  // Without restrictions the names are not looked at (nor their array's map, which differs by caller).
+  if (restrictions.size === 0 || !names || names.length === 0) return undefined;
   const allowed = new Set<string>();
   for (const name of names) {
     const only = restrictions.get(name.toLowerCase());

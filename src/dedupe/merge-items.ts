@@ -180,36 +180,60 @@ function withoutLink(item: NormalizedItem): NormalizedItem {
   return rest;
 }
 
+/**
+ * A working copy in the one shape, whatever shape the store's copy has (JSON
+ * gives each combination of present fields its own). Fields keep the order of
+ * a stored head, so the JSON of an unchanged field set is the same bytes.
+ */
 function cloneHead(head: ArticleHead): ArticleHead {
   return {
-    ...head,
+    id: head.id,
+    key: head.key,
+    title: head.title,
+    link: head.link,
+    summary: head.summary,
+    author: head.author,
     categories: [...head.categories],
     enclosures: head.enclosures.map((e) => ({ ...e })),
-    sources: head.sources.map((s) => ({ ...s })),
+    published: head.published,
+    dateProblem: head.dateProblem,
+    firstSeen: head.firstSeen,
+    contentHash: head.contentHash,
+    sources: head.sources.map((s) => sourceEntry(s.name, s.firstSeen, s.guid, s.link)),
+    updated: head.updated,
   };
+}
+
+/**
+ * A source entry in its one shape (the order of a stored entry: name, firstSeen, guid, link).
+ * Absent fields are undefined properties; JSON leaves them out, as it left out the missing ones.
+ */
+function sourceEntry(name: string, firstSeen: string, guid: string | undefined, link: string | undefined): ArticleSource {
+  return { name, firstSeen, guid, link };
 }
 
 function createArticle(identity: ItemIdentity, item: NormalizedItem, sourceName: string, nowIso: string): { head: ArticleHead; content: string } {
   const text = cappedText(item);
-  const source: ArticleSource = { name: sourceName, firstSeen: nowIso };
-  const guid = item.guid?.trim();
-  if (guid) source.guid = guid;
-  if (item.link) source.link = item.link;
+  const source = sourceEntry(sourceName, nowIso, item.guid?.trim() || undefined, item.link || undefined);
   const dateProblem = item.published ? undefined : (item.dateProblem ?? 'missing');
+  // Every head in one shape, absent fields as undefined properties (the JSON is the same: it leaves both
+  // out). Dedupe, the store and classification read heads on every merge; a shape per combination of
+  // optional fields made those reads megamorphic and threw their optimized code away again and again.
   const head: ArticleHead = {
     id: identity.id,
     key: identity.key,
     title: text.title,
-    ...(item.link ? { link: item.link } : {}),
+    link: item.link || undefined,
     summary: text.summary,
-    ...(item.author ? { author: item.author } : {}),
+    author: item.author || undefined,
     categories: [...item.categories],
     enclosures: item.enclosures.map((e) => ({ ...e })),
     published: item.published ?? nowIso,
-    ...(dateProblem ? { dateProblem } : {}),
+    dateProblem,
     firstSeen: nowIso,
     contentHash: hashContent(text.title, text.summary, text.content),
     sources: [source],
+    updated: undefined,
   };
   return { head, content: text.content };
 }
@@ -227,7 +251,7 @@ function updateArticle(article: ArticleHead, item: NormalizedItem, sourceName: s
   const guid = item.guid?.trim();
   let source = article.sources.find((s) => s.name === sourceName);
   if (!source) {
-    source = { name: sourceName, firstSeen: nowIso };
+    source = sourceEntry(sourceName, nowIso, undefined, undefined);
     article.sources.push(source);
     changed = true;
   }
@@ -246,7 +270,8 @@ function updateArticle(article: ArticleHead, item: NormalizedItem, sourceName: s
   // A source that later supplies a real date corrects the first-seen stand-in.
   if (article.dateProblem && item.published) {
     article.published = item.published;
-    delete article.dateProblem;
+    // Not deleted: a deleted property leaves the head a slow dictionary object, unlike every other head.
+    article.dateProblem = undefined;
     changed = true;
   }
   const text = cappedText(item);

@@ -90,7 +90,7 @@ export function decodeBody(body: Buffer, contentType?: string): DecodedBody {
 function finish(bytes: Buffer, encoding: string, source: Source, declared: string | undefined, warnings: string[]): DecodedBody {
   let text: string;
   try {
-    text = iconv.decode(bytes, encoding, { stripBOM: true });
+    text = encoding === 'utf-8' && isUtf8(bytes) ? decodeValidUtf8(bytes) : iconv.decode(bytes, encoding, { stripBOM: true });
   } catch (cause) {
     throw new DecodeError(`cannot decode the body as ${encoding}: ${(cause as Error).message}`, { cause });
   }
@@ -114,6 +114,16 @@ function finish(bytes: Buffer, encoding: string, source: Source, declared: strin
   const result: DecodedBody = { text, charset: encoding, charsetSource: source, warnings };
   if (declared && declared !== encoding) result.declaredCharset = declared;
   return result;
+}
+
+/**
+ * Valid UTF-8 (checked by the caller) as iconv-lite decodes it with stripBOM, at Node's native
+ * speed: iconv-lite's UTF-8 path cost ~30 % more per body. Bytes that are not valid UTF-8 still go
+ * through iconv-lite, so the handling of bad bytes (U+FFFD, the warning) is unchanged.
+ */
+function decodeValidUtf8(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

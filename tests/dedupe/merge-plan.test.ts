@@ -56,15 +56,21 @@ describe('planMerge: a new article', () => {
     const { published: _p, ...undated } = makeItem();
     expect(stored('s', undated)).toMatchObject({ published: T0.toISOString(), dateProblem: 'missing' });
     expect(stored('s', { ...undated, dateProblem: 'future' })).toMatchObject({ published: T0.toISOString(), dateProblem: 'future' });
-    expect(stored('s', makeItem())).not.toHaveProperty('dateProblem');
+    // In memory an absent field is an undefined property (one shape for every head); it is not written.
+    expect(stored('s', makeItem()).dateProblem).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(stored('s', makeItem())))).not.toHaveProperty('dateProblem');
   });
 
-  it('without link, author or guid: none of them is set', () => {
+  it('without link, author or guid: none of them is set, nor written', () => {
     const { link: _l, guid: _g, ...bare } = makeItem();
     const head = stored('s', bare);
-    expect(head).not.toHaveProperty('link');
-    expect(head).not.toHaveProperty('author');
+    expect(head.link).toBeUndefined();
+    expect(head.author).toBeUndefined();
     expect(head.sources).toEqual([{ name: 's', firstSeen: T0.toISOString() }]);
+    const json = JSON.parse(JSON.stringify(head)) as ArticleHead;
+    expect(json).not.toHaveProperty('link');
+    expect(json).not.toHaveProperty('author');
+    expect(json.sources).toStrictEqual([{ name: 's', firstSeen: T0.toISOString() }]);
   });
 
   it('caps title and summary', () => {
@@ -155,7 +161,8 @@ describe('planMerge: an article already stored', () => {
     const before = stored('outlet', undated);
     const dated = plan('outlet', [{ ...undated, published: '2026-11-19T08:00:00.000Z' }], [before], T1).merge.writes[0]!.head;
     expect(dated.published).toBe('2026-11-19T08:00:00.000Z');
-    expect(dated).not.toHaveProperty('dateProblem');
+    expect(dated.dateProblem).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(dated))).not.toHaveProperty('dateProblem');
     // From a second source, the stand-in stays.
     const other = plan('other', [{ ...undated, guid: 'x', published: '2026-11-19T08:00:00.000Z' }], [before], T1).merge.writes[0]!.head;
     expect(other.dateProblem).toBe('missing');
