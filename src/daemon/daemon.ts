@@ -125,7 +125,9 @@ export class Daemon {
   #unstamped = false;
 
   constructor(options: DaemonOptions) {
-    this.#options = options;
+    // Not kept in #options: the snapshot's bodies of every route the first build changes would stay alive with it.
+    const { initialPublication, ...kept } = options;
+    this.#options = kept;
     this.store = options.store;
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'daemon' });
@@ -136,7 +138,7 @@ export class Daemon {
       // Read again where the rebuild needs it (applyCycle, the clusterer), where a real fault surfaces.
       onError: (err, { article }) => this.#log.warn({ id: article.id, error: describeError(err) }, 'could not read a merged article\'s words ahead; read at the rebuild'),
     });
-    this.#publication = options.initialPublication;
+    this.#publication = initialPublication;
   }
 
   get config(): Config {
