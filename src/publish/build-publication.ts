@@ -42,6 +42,9 @@ export interface Publication {
   readonly fragments?: FragmentCache;
 }
 
+/** Entries converted between two yields, in ms (as curation.ts's SLICE_MS). */
+const CONVERT_SLICE_MS = 5;
+
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
 const EXTENSIONS: Record<FeedFormat, string> = { rss: 'xml', atom: 'atom', json: 'json' };
@@ -107,7 +110,7 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   for (const entry of sorted) {
     if (!shownIds.has(entry.article.id)) continue;
     piecesOf(entry);
-    if (performance.now() - converting > 8) {
+    if (performance.now() - converting > CONVERT_SLICE_MS) {
       yield;
       converting = performance.now();
     }
