@@ -119,7 +119,7 @@ export async function selectEntries(
   }
   const clusters = await clusterer.cluster(inputs, day);
   await takeTurn();
-  // In slices: a rules edit at 50,000 articles has thousands of clusters, one block of ~20 ms made whole.
+  // In slices: at 50,000 articles the window has thousands of clusters (a rules edit's block profile named this step).
   const entries: HeadEntry[] = [];
   const slice = new TimeSlice(SLICE_MS);
   for (const { lead, others } of clusters) {
