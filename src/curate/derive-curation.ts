@@ -125,7 +125,13 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
   // Day by day (the JSON store reads a day's texts at once), oldest first.
   const ids: string[] = [];
   let count = 0;
-  for (const day of [...openByDay.keys()].sort()) for (const id of openByDay.get(day)!) (ids.push(id), count++);
+  for (const day of [...openByDay.keys()].sort()) {
+    for (const id of openByDay.get(day)!) {
+      ids.push(id);
+      count++;
+      if (slice.due) await slice.turn();
+    }
+  }
   // Streaming reads every day; looking up reads the days of these ids only.
   await readArticles(store, ids, !before.window && count > heads.size * 0.9, take, options.signal);
   // Heads the store no longer had (removed meanwhile) stay without topics, as `open` leaves them.

@@ -23,8 +23,8 @@ import { classifyStoredArticle, newestFirst, type Curation } from './curation.js
 import { createStoryClusterer, MIN_REFERENCE, utcDay, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
-/** Work on the event loop between yields. */
-const SLICE_MS = 8;
+/** Work on the event loop between yields (as curation.ts's SLICE_MS, and why). */
+const SLICE_MS = 5;
 const WINDOW_CAP = 10;
 
 export interface Candidate {
@@ -133,15 +133,25 @@ export async function selectEntries(
   // Story evidence includes the start of each body: only the window's HTML is read, each article once.
   await fillCache(store, cache, window.map((c) => c.head));
   await takeTurn();
-  const byId = new Map(window.map((c) => [c.head.id, c]));
-  const inputs = window.map((c) => ({ head: c.head, content: cache.get(c.head) ?? '' }));
+  // Plain loops: a Map built from [id, candidate] pairs went through the iterator protocol and a pair per article.
+  const byId = new Map<string, Candidate>();
+  const inputs: { head: ArticleHead; content: string }[] = [];
+  for (const c of window) {
+    byId.set(c.head.id, c);
+    inputs.push({ head: c.head, content: cache.get(c.head) ?? '' });
+  }
   const clusters = await clusterer.cluster(inputs, day);
   await takeTurn();
-  const entries: HeadEntry[] = clusters.map(({ lead, others }) => {
+  // In slices: at 50,000 articles the window has thousands of clusters (a rules edit's block profile named this step).
+  const entries: HeadEntry[] = [];
+  const slice = new TimeSlice(SLICE_MS);
+  for (const { lead, others } of clusters) {
     const topics = new Set(byId.get(lead)!.topics);
     for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
-    return { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
-  });
+    entries.push({ lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics });
+    if (slice.due) await slice.turn();
+  }
+  await takeTurn();
   entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
   await takeTurn();
   // The articles outside the window stand alone, merged in by date (both lists are newest first):
@@ -165,11 +175,14 @@ export async function selectEntries(
   if (reach?.beyond) throw new WindowNotLoaded('feeds');
   await fillCache(store, cache, shown.map((e) => e.lead.head));
   await takeTurn();
-  cache.retain(new Set([...window.map((c) => c.head.id), ...shown.map((e) => e.lead.head.id)]));
+  const kept = new Set<string>();
+  for (const c of window) kept.add(c.head.id);
+  for (const e of shown) kept.add(e.lead.head.id);
+  cache.retain(kept);
   await takeTurn();
 
   const selected: CuratedEntry[] = [];
-  const slice = new TimeSlice(SLICE_MS);
+  slice.restart();
   for (const entry of shown) {
     const lead = entry.lead.head;
     const content = cache.get(lead);

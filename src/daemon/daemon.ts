@@ -101,6 +101,8 @@ export class Daemon {
   readonly #options: DaemonOptions;
   #serial: Promise<unknown> = Promise.resolve();
   #snapshotWrite: Promise<void> = Promise.resolve();
+  /** The story index built after a start from kept clusters. */
+  #warming: Promise<void> | undefined;
   /** Derived files (word filters, story texts, story clusters), written after the swap (not on a rebuild's path), one write at a time. */
   #wordsWrite: Promise<void> = Promise.resolve();
   /** The publish window's story texts of the last build, to write after its swap (story-words-file.ts). */
@@ -134,7 +136,9 @@ export class Daemon {
   #whole: Promise<void> = Promise.resolve();
 
   constructor(options: DaemonOptions) {
-    this.#options = options;
+    // Not kept in #options: the snapshot's bodies of every route the first build changes would stay alive with it.
+    const { initialPublication, ...kept } = options;
+    this.#options = kept;
     this.store = options.store;
     this.#config = options.config;
     this.#log = options.logger.child({ component: 'daemon' });
@@ -145,7 +149,7 @@ export class Daemon {
       // Read again where the rebuild needs it (applyCycle, the clusterer), where a real fault surfaces.
       onError: (err, { article }) => this.#log.warn({ id: article.id, error: describeError(err) }, 'could not read a merged article\'s words ahead; read at the rebuild'),
     });
-    this.#publication = options.initialPublication;
+    this.#publication = initialPublication;
   }
 
   get config(): Config {
@@ -198,8 +202,8 @@ export class Daemon {
       if (run?.mode === 'kept') this.#log.info('first publication from the kept story clusters; the story index is built after it');
       else this.#log.info({ reason: run?.reason }, 'story clusters file not used; the window was clustered');
     }
-    // A first build from kept clusters left the story index unbuilt: built now, before a cycle extends it.
-    void this.#clusterer.warm?.().catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not build the story index ahead; built at the next rebuild'));
+    // A first build from kept clusters left the story index unbuilt: built now, before a cycle extends it (settled() waits for it).
+    this.#warming = this.#clusterer.warm?.().catch((err: unknown) => this.#log.warn({ error: describeError(err) }, 'could not build the story index ahead; built at the next rebuild'));
     await this.#reportRules();
     if (this.store.checkHealth) {
       this.#healthTimer = setInterval(() => void this.#checkStore(), STORE_CHECK_MS);
@@ -408,6 +412,7 @@ export class Daemon {
     await this.#serial;
     await this.#snapshotWrite;
     await this.#wordsWrite;
+    await this.#warming;
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@
 import type { Config } from '../config/schema.js';
 import { takeTurn } from '../schedule/take-turn.js';
 import type { CuratedEntry } from '../types.js';
-import { FragmentCache, joinPieces, type EntryFragments } from './entry-fragments.js';
+import { FragmentCache, joinPieces, placePieces, type EntryFragments } from './entry-fragments.js';
 import { ATOM_TAIL, renderAtomHead, renderRssHead, RSS_TAIL, type FeedUrls } from './render-xml-feeds.js';
 import { listTopics, siteUrl, sortEntries, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
 import { PAGE_CSP } from './page-style.js';
@@ -41,6 +41,9 @@ export interface Publication {
   /** The rendered entries, for the next build to reuse (absent in a publication loaded from a snapshot). */
   readonly fragments?: FragmentCache;
 }
+
+/** Entries converted between two yields, in ms (as curation.ts's SLICE_MS). */
+const CONVERT_SLICE_MS = 5;
 
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
@@ -107,16 +110,24 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   for (const entry of sorted) {
     if (!shownIds.has(entry.article.id)) continue;
     piecesOf(entry);
-    if (performance.now() - converting > 8) {
+    if (performance.now() - converting > CONVERT_SLICE_MS) {
       yield;
       converting = performance.now();
     }
   }
 
   const resources = new Map<string, Resource>();
-  const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): void => {
+  const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): Resource => {
     const resource = createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) });
     resources.set(path, resource);
+    return resource;
+  };
+  // A feed joined from the entries' pieces; the pieces then point into the body served (placePieces).
+  const addFeed = (format: FeedFormat, topic: string | undefined, head: string, model: { pieces: EntryFragments[]; updated: Date }, tail: string): void => {
+    const offsets: number[] = [];
+    const joined = joinPieces(format, head, model.pieces, tail, offsets);
+    const resource = addResource(feedPath(format, topic), CONTENT_TYPES[format], joined, model.updated);
+    placePieces(format, resource.bodies.identity, joined, model.pieces, offsets);
   };
 
   const makeModel = (selected: CuratedEntry[], topic?: TopicRef): FeedModel & { pieces: EntryFragments[] } => {
@@ -141,11 +152,11 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
       atom: siteUrl(config.server.baseUrl, feedPath('atom', topic)),
       json: siteUrl(config.server.baseUrl, feedPath('json', topic)),
     };
-    addResource(feedPath('rss', topic), CONTENT_TYPES.rss, joinPieces('rss', renderRssHead(model, urls), model.pieces, RSS_TAIL), model.updated);
+    addFeed('rss', topic, renderRssHead(model, urls), model, RSS_TAIL);
     yield;
-    addResource(feedPath('atom', topic), CONTENT_TYPES.atom, joinPieces('atom', renderAtomHead(model, urls), model.pieces, ATOM_TAIL), model.updated);
+    addFeed('atom', topic, renderAtomHead(model, urls), model, ATOM_TAIL);
     yield;
-    addResource(feedPath('json', topic), CONTENT_TYPES.json, joinPieces('json', renderJsonFeedHead(model, urls), model.pieces, ''), model.updated);
+    addFeed('json', topic, renderJsonFeedHead(model, urls), model, '');
     yield;
   }
 

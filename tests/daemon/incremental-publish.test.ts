@@ -5,6 +5,8 @@
  * daemon starting from scratch on the same store builds.
  */
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
@@ -13,7 +15,7 @@ import { mergeIntoStore } from '../../src/dedupe/merge-source.js';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { readFeedBody } from '../../src/pipeline.js';
-import type { Publication } from '../../src/publish/build-publication.js';
+import { buildPublication, type Publication } from '../../src/publish/build-publication.js';
 import { loadSnapshot, publicationConfigKey, snapshotPath } from '../../src/publish/publication-snapshot.js';
 import { startServer } from '../../src/server/http-server.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
@@ -156,5 +158,27 @@ describe('rebuild after a poll', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('lets the publication it started from (the snapshot) go once its first build is served', { timeout: 60_000 }, async () => {
+    const dir = makeTempDir();
+    const sources = SOURCES.map((name) => ({ name, url: `http://127.0.0.1:9/${name}.xml` }));
+    const config = parseConfig(renderTestConfig(dir, sources, 'feed:\n  maxItems: 6'), path.join(dir, 'feedkurator.yaml'), { env: {} });
+    // A snapshot whose bodies the first build changes (another feed title): kept alive, they would be memory for nothing.
+    let snapshot: Publication | undefined = buildPublication({ entries: [], config: { ...config, feed: { ...config.feed, title: 'Alt' } }, generatedAt: new Date(0) });
+    const gone = new WeakRef(snapshot);
+    const daemon = new Daemon({ config, store: await openJsonStore(config.storePath), logger: createSilentLogger(), initialPublication: snapshot });
+    open.push({ daemon });
+    expect(daemon.publication).toBe(snapshot);
+    snapshot = undefined;
+    await daemon.start();
+    await daemon.settled();
+    expect(daemon.publication!.resources.get('/feed.xml')!.bodies.identity.toString('utf8')).not.toContain('<title>Alt</title>');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    setFlagsFromString('--no-expose-gc');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    gc();
+    expect(gone.deref()).toBeUndefined();
   });
 });

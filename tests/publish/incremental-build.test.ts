@@ -124,6 +124,26 @@ describe('incremental rebuild', () => {
     );
   }, 120_000);
 
+  it('keeps no copy of the pieces it joins: each cached piece is a view of a body the publication serves', () => {
+    const entries = [...manyEntries(70), ...ALL_ENTRIES];
+    const first = buildPublication({ entries, config, generatedAt: new Date(START) });
+    const changed = apply(entries, { kind: 'add', n: 1, topics: ['hosting'] }, 0);
+    const second = buildPublication({ entries: changed, config, generatedAt: new Date(START + 60_000), previous: first });
+    const served = new Set([...second.resources.values()].map((r) => r.bodies.identity.buffer));
+    // Every shown entry's pieces, asked from the cache as the next build asks (the same objects come back); the others are rendered now.
+    const shown = second.fragments!.size;
+    let inServed = 0;
+    for (const entry of changed) {
+      const pieces = second.fragments!.get(entry, config, new Date(START + 60_000));
+      if ((['rss', 'atom', 'json'] as const).every((format) => served.has(pieces[format].buffer))) inServed++;
+    }
+    expect(shown).toBeGreaterThan(12);
+    expect(inServed).toBe(shown);
+    // And none points into the first publication's bodies that the second one does not serve: those can be freed.
+    const gone = [...first.resources.values()].map((r) => r.bodies.identity.buffer).filter((b) => !served.has(b));
+    expect(gone.length).toBeGreaterThan(0);
+  });
+
   it('renders only the new and changed entries', () => {
     const entries = [...manyEntries(70), ...ALL_ENTRIES];
     const first = buildPublication({ entries, config, generatedAt: new Date(START) });
