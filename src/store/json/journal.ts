@@ -120,9 +120,27 @@ export class Journal {
     this.put(record.id, day, record.content);
   }
 
-  /** The day was folded into its segment file: its entries are no longer needed. */
-  forgetDay(day: string): void {
+  /**
+   * The day was folded into its segment file: its entries are no longer
+   * needed, but for those in `keep`, newer than the file (true: content
+   * too; false: the head only, the file's content is current).
+   */
+  forgetDay(day: string, keep?: ReadonlyMap<string, boolean>): void {
+    const entries = this.#byDay.get(day);
     this.#byDay.delete(day);
+    if (!entries || !keep || keep.size === 0) return;
+    const kept = new Map<string, JournalEntry>();
+    for (const [id, withContent] of keep) {
+      const entry = entries.get(id);
+      if (entry) kept.set(id, withContent || entry.removed ? entry : { day });
+    }
+    this.#byDay.set(day, kept);
+  }
+
+  /** Whether every entry of the day was put since the last flush (none comes from a journal file on disk). */
+  onlyPending(day: string): boolean {
+    for (const id of this.#byDay.get(day)?.keys() ?? []) if (!this.#pending.has(id)) return false;
+    return true;
   }
 
   /** After replay at open: nothing is pending, the files hold it all. */
