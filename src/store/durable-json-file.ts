@@ -129,7 +129,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
 }
 
 /** Appended bytes between two fdatasyncs of a streamed write, so that its commit syncs a tail, not the whole file. */
-const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
+const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
 
 /** See DurableJsonFile.stream(). Appends run one after another on libuv's threads; the caller does not wait for them. */
 export class StreamedWrite {

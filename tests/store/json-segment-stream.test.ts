@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
+import { DurableJsonFile } from '../../src/store/durable-json-file.js';
+import type { JournalEntry } from '../../src/store/json/journal.js';
+import { SegmentStream } from '../../src/store/json/segment-stream.js';
+import type { ArticleHead, StoredArticle } from '../../src/types.js';
 import { openJsonStore, type CompactionPolicy } from '../../src/store/json/json-store.js';
 import type { Store } from '../../src/store/store-api.js';
 import { makeItem } from '../dedupe/make-item.js';
@@ -30,6 +34,23 @@ async function open(compaction: Partial<CompactionPolicy>, path = file): Promise
   const store = await openJsonStore(path, { compaction });
   opened.push(store);
   return store;
+}
+
+/** A stored article with 6 KB of content, as a merge would keep it. */
+function makeStored(n: number): StoredArticle {
+  return {
+    id: `id-${n}`, key: `url:x.example/${n}`, title: `Artikel ${n}`, link: `https://x.example/${n}`, published: DAY.toISOString(), firstSeen: DAY.toISOString(),
+    lastSeen: DAY.toISOString(), summary: 'Zusammenfassung', content: `<p>${'Kernel und Container '.repeat(300)}${n}</p>`, contentHash: 'h', categories: [], sources: [],
+  } as unknown as StoredArticle;
+}
+
+/** Whether the file appears within a few seconds (a stream opens its temp file on libuv's threads, later than the merge that started it). */
+async function appears(path: string): Promise<boolean> {
+  for (let waited = 0; waited < 5_000; waited += 10) {
+    if (existsSync(path)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
 }
 
 const item = (n: number, extra = {}) =>
@@ -65,7 +86,7 @@ describe('a new day written while the cycle merges', () => {
     const store = await open(STREAMING);
     await poll(store);
     // Written meanwhile, but only as the temp file.
-    expect(existsSync(join(dir, TEMP))).toBe(true);
+    expect(await appears(join(dir, TEMP))).toBe(true);
     expect(existsSync(join(dir, SEGMENT))).toBe(false);
     const stats = await store.flush();
     expect(existsSync(join(dir, TEMP))).toBe(false);
@@ -130,7 +151,7 @@ describe('a new day written while the cycle merges', () => {
         if (s === 30) await store.applyRetention({ retentionDays: 36_500, maxItems: 300 }, DAY);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const streamed = existsSync(join(path, '..', TEMP));
+      const streamed = compaction === STREAMING ? await appears(join(path, '..', TEMP)) : existsSync(join(path, '..', TEMP));
       await store.flush();
       await store.close();
       const reopened = await open(compaction, path);
@@ -161,7 +182,7 @@ describe('a new day written while the cycle merges', () => {
   it('a store closed without a flush leaves no temp file; a temp file a kill left is removed at the next open', async () => {
     const store = await open(STREAMING);
     await poll(store);
-    expect(existsSync(join(dir, TEMP))).toBe(true);
+    expect(await appears(join(dir, TEMP))).toBe(true);
     await store.close();
     expect(await readdir(dir)).toEqual([]);
 
@@ -169,6 +190,45 @@ describe('a new day written while the cycle merges', () => {
     const next = await open(STREAMING);
     expect(existsSync(join(dir, TEMP))).toBe(false);
     expect(await next.countArticles()).toBe(0);
+  });
+
+  it('a flush that ends up not folding (retention shrank it) drops the stream and writes a journal file', async () => {
+    const store = await open({ maxJournalBytes: 150_000, streamDayBytes: 5_000 });
+    await poll(store);
+    expect(await appears(join(dir, TEMP))).toBe(true);
+    await store.applyRetention({ retentionDays: 36_500, maxItems: 10 }, DAY);
+    await store.flush();
+    const names = await readdir(dir);
+    expect(names.filter((n) => n.endsWith('.tmp') || n.includes('.articles-'))).toEqual([]);
+    expect(names.filter((n) => n.includes('.journal-'))).toHaveLength(1);
+    await store.close();
+    expect(await (await open(STREAMING)).countArticles()).toBe(10);
+  });
+
+  it('a store closed while a stream is still serializing stops it cleanly', async () => {
+    const store = await open(STREAMING);
+    // One merge of 2,000 large articles: the stream needs many slices, and the close comes in the middle.
+    const items = Array.from({ length: 2_000 }, (_, n) => item(n, { content: `<p>${'Kernel und Container '.repeat(300)}${n}</p>` }));
+    await merge(store, 'big', items, DAY);
+    expect(await appears(join(dir, TEMP))).toBe(true);
+    await store.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a stream aborted while it serializes stops before its next slice, and its temp file goes', async () => {
+    const entries = new Map<string, JournalEntry>();
+    const heads = new Map<string, ArticleHead>();
+    for (let n = 0; n < 3_000; n++) {
+      const { content, ...head } = { ...(makeStored(n) as StoredArticle) };
+      heads.set(head.id, head);
+      entries.set(head.id, { day: '2026-11-20', content });
+    }
+    const target = join(dir, SEGMENT);
+    const stream = new SegmentStream('2026-11-20', new DurableJsonFile(target).stream(), (id) => entries.get(id), (id) => heads.get(id));
+    stream.add(entries.keys()); // the first slice runs now, the rest after turns of the event loop
+    await stream.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a slice that ran on would append now, and throw
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('a day that cannot be streamed is written the usual way, and its error names the file; the next flush writes it', async () => {

@@ -38,6 +38,7 @@ export class SegmentStream {
   #queue: string[] = [];
   #pump: Promise<void> | undefined;
   #finishing = false;
+  #broken = false;
 
   constructor(day: string, write: StreamedWrite, entryOf: (id: string) => JournalEntry | undefined, headOf: (id: string) => ArticleHead | undefined) {
     this.day = day;
@@ -53,7 +54,24 @@ export class SegmentStream {
   /** Articles of this day just merged: appended in the background. */
   add(ids: Iterable<string>): void {
     for (const id of ids) this.#queue.push(id);
-    if (!this.#pump && !this.#finishing) this.#pump = this.#run().finally(() => (this.#pump = undefined));
+    if (this.#pump || this.#finishing) return;
+    this.#pump = this.#run()
+      .catch(() => {
+        this.#broken = true; // a bug of ours: the fold writes the day the usual way
+      })
+      .finally(() => (this.#pump = undefined));
+  }
+
+  /** Whether the file cannot be used: an append failed (a full disk). The fold writes the day the usual way. */
+  get failed(): boolean {
+    return this.#broken || this.write.failed;
+  }
+
+  /** The flush does not fold this day, or the store closes: stop, and the temp file goes. */
+  async abort(): Promise<void> {
+    this.#finishing = true;
+    await this.#pump;
+    await this.write.abort();
   }
 
   async #run(): Promise<void> {

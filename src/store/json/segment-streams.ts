@@ -85,6 +85,6 @@ export class SegmentStreams {
     this.#fresh.clear();
     this.#freshTotal = 0;
     this.#unfit.clear();
-    for (const stream of left) await stream.write.abort();
+    for (const stream of left) await stream.abort();
   }
 }
