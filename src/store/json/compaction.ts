@@ -23,11 +23,11 @@ export interface CompactionPolicy {
   /** Days folded into their segments per step, those with the most changes first. */
   daysPerStep: number;
   /**
-   * A flush that will fold (its changes exceed maxJournalBytes) has a day
-   * written while the cycle merges once the day's changes hold about this
-   * many characters (segment-stream.ts). Above the largest day of a store
-   * built by regular polls (~1.3 MB at 20,000 articles): a cold poll of 50
-   * sources (4 MB) streams, a day of regular polls never does.
+   * A day is written while the cycle merges once its changes since the
+   * last flush hold about this many characters (segment-streams.ts). Above
+   * the largest day of a store built by regular polls (~1.3 MB at 20,000
+   * articles): a cold poll of 50 sources (4.3 MB) streams, a day of regular
+   * polls never does.
    */
   streamDayBytes: number;
 }
