@@ -132,6 +132,26 @@ describe('a new day written while the cycle merges', () => {
     expect(picked!.content).toContain('Inhalt');
   });
 
+  it('the newer state of articles changed after they were appended is on disk before the manifest', async () => {
+    // The compaction's replacement journal file (written after the manifest) cannot be written: what is on
+    // disk then is the segment, the file of the changed articles, and the manifest with the sources' fetch state.
+    await mkdir(join(dir, '.feedkurator.journal-000002.json.tmp'));
+    const store = await open(STREAMING);
+    await poll(store);
+    expect(await appears(join(dir, TEMP))).toBe(true);
+    const failure = await store.flush().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as Error).message).toContain('feedkurator.journal-000002.json');
+    await store.close();
+    expect(existsSync(join(dir, 'feedkurator.json'))).toBe(true);
+    const reopened = await open(STREAMING);
+    const all = await allArticles(reopened);
+    expect(all).toHaveLength(100);
+    // The sources count as fetched (the manifest landed), so these changes would never come back.
+    expect(all.filter((a) => a.sources.length === 2)).toHaveLength(1);
+    expect(all.filter((a) => a.content === CHANGED)).toHaveLength(1);
+  });
+
   it('reads back exactly what the same merges give without streaming: overlapping sources, rewrites, retention', async () => {
     // A seeded mix: 40 sources of 25 items drawn from 600 (many articles carried by several sources), some
     // sources rewriting texts, retention dropping some in between; fed identically to both stores.

@@ -79,6 +79,14 @@ export async function compactStep(ctx: CompactionContext, stats: WriteStats, mus
       } else await ctx.files.commit(layout.segment(day), stream.write, stats);
       journal.forgetDay(day, stale ?? undefined);
       ctx.segments.forget(day);
+      // The file holds older copies of these: their newer state lands before the manifest records the
+      // fetch state that brought it (the replacement file below comes after the manifest).
+      if (stale && stale.size > 0) {
+        const seq = journal.nextSeq;
+        const bytes = await ctx.files.write(layout.journal(seq), journal.buildDoc(seq, ctx.headOf, { day }), stats, false);
+        journal.nextSeq = seq + 1;
+        journal.files.push({ seq, bytes });
+      }
       continue;
     }
     // A stream that could not write (a full disk) is dropped: the day is written the usual way, which reports the problem.

@@ -150,9 +150,10 @@ export class Journal {
 
   /**
    * The journal file of this flush (pending changes only), or with `all`
-   * every change not folded (a compaction's replacement file).
+   * every change not folded (a compaction's replacement file), or those of
+   * one day.
    */
-  buildDoc(seq: number, headOf: (id: string) => ArticleHead | undefined, all: boolean): JournalDoc {
+  buildDoc(seq: number, headOf: (id: string) => ArticleHead | undefined, all: boolean | { day: string }): JournalDoc {
     const articles: JournalRecord[] = [];
     const removed: Record<string, string> = {};
     const add = (id: string, entry: JournalEntry, withContent: boolean): void => {
@@ -163,8 +164,10 @@ export class Journal {
       }
       articles.push(withContent && entry.content !== undefined ? { ...head, content: entry.content } : { ...head });
     };
-    if (all) {
+    if (all === true) {
       for (const entries of this.#byDay.values()) for (const [id, entry] of entries) add(id, entry, true);
+    } else if (all !== false) {
+      for (const [id, entry] of this.#byDay.get(all.day) ?? []) add(id, entry, true);
     } else {
       for (const [id, { day, contentChanged }] of this.#pending) {
         const entry = this.#byDay.get(day)?.get(id);
