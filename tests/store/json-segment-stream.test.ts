@@ -269,6 +269,16 @@ describe('a new day written while the cycle merges', () => {
     expect((await allArticles(reopened)).every((a) => a.content.includes('Inhalt') || a.content === CHANGED)).toBe(true);
   });
 
+  it('only what grows the day counts: the same articles carried by many sources do not start a stream', async () => {
+    const store = await open({ maxJournalBytes: 20_000, streamDayBytes: 30_000 });
+    const items = Array.from({ length: 10 }, (_, k) => item(k)); // ~24 KB with their content
+    for (let s = 0; s < 30; s++) await merge(store, `source-${s}`, items, DAY); // then 29 head-only changes each
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(join(dir, TEMP))).toBe(false);
+    await store.flush();
+    expect((await allArticles(store)).find((a) => a.link === 'https://x.example/3')!.sources).toHaveLength(30);
+  });
+
   it('a day that already has a segment file is not streamed (its file is folded as before)', async () => {
     const store = await open(STREAMING);
     await merge(store, 'early', [item(1000)], DAY);

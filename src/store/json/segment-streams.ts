@@ -50,8 +50,10 @@ export class SegmentStreams {
         stream.add([write.head.id]);
         continue;
       }
-      const chars = HEAD_CHARS + (write.content?.length ?? 0);
-      this.#fresh.set(day, (this.#fresh.get(day) ?? 0) + chars);
+      // What the day's file grows by: an article with its content. A head-only change (another source
+      // carrying it) does not (counted, it made days of a store built in one flush stream).
+      if (write.content === undefined) continue;
+      this.#fresh.set(day, (this.#fresh.get(day) ?? 0) + HEAD_CHARS + write.content.length);
       grown = true;
     }
     if (!grown) return;
