@@ -15,7 +15,7 @@
  * read() returns the raw text: parsing, validation and migration belong to
  * the store, which must report problems without touching the file.
  */
-import { copyFile, link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
@@ -91,6 +91,22 @@ export class DurableJsonFile<T> implements Adapter<T> {
     await syncDirectory(dirname(this.path), this.#onWarning);
   }
 
+  /**
+   * A replacement written piece by piece while the caller still works (a
+   * cold poll's day segment, appended as sources merge): the same temp file,
+   * fsync, backup, rename and directory fsync as write(), only spread out.
+   * Nothing is visible at `path` before commit(); abort() removes the temp
+   * file. Not queued with write(): the caller writes this path no other way
+   * meanwhile.
+   */
+  stream(): StreamedWrite {
+    return new StreamedWrite(this.tempPath, async () => {
+      if (this.#keepsBackup) await this.#keepBackup();
+      await rename(this.tempPath, this.path);
+      await syncDirectory(dirname(this.path), this.#onWarning);
+    });
+  }
+
   /** Remove the file and its backup (a segment that retention emptied). */
   async remove(): Promise<void> {
     await removeFiles([this.path], this.#onWarning);
@@ -109,6 +125,84 @@ export class DurableJsonFile<T> implements Adapter<T> {
       await copyFile(this.path, staging);
     }
     await rename(staging, this.backupPath);
+  }
+}
+
+/** Appended bytes between two fdatasyncs of a streamed write, so that its commit syncs a tail, not the whole file. */
+const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
+
+/** See DurableJsonFile.stream(). Appends run one after another on libuv's threads; the caller does not wait for them. */
+export class StreamedWrite {
+  readonly #tempPath: string;
+  readonly #land: () => Promise<void>;
+  #chain: Promise<unknown>;
+  #handle: FileHandle | undefined;
+  #failure: unknown;
+  #bytes = 0;
+  #unsynced = 0;
+  #ended = false;
+
+  constructor(tempPath: string, land: () => Promise<void>) {
+    this.#tempPath = tempPath;
+    this.#land = land;
+    this.#chain = open(tempPath, 'w', 0o644).then(
+      (handle) => (this.#handle = handle),
+      (err: unknown) => (this.#failure = err),
+    );
+  }
+
+  /** Whether an append failed (a full disk): commit() will throw, abort() cleans up. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  append(text: string): void {
+    if (this.#ended) throw new Error('append after the streamed write ended');
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failure !== undefined || !this.#handle) return;
+      try {
+        const written = (await this.#handle.write(text, null, 'utf8')).bytesWritten;
+        this.#bytes += written;
+        this.#unsynced += written;
+        if (this.#unsynced >= SYNC_EVERY_BYTES) {
+          this.#unsynced = 0;
+          await this.#handle.datasync();
+        }
+      } catch (err) {
+        this.#failure = err;
+      }
+    });
+  }
+
+  /** fsync, then the file replaces `path` atomically. Returns the bytes written. On failure the temp file is gone and `path` as it was. */
+  async commit(): Promise<number> {
+    this.#ended = true;
+    await this.#chain;
+    try {
+      if (this.#failure !== undefined) throw this.#failure;
+      await this.#handle!.sync();
+      await this.#close();
+      await this.#land();
+    } catch (err) {
+      await this.#close().catch(() => {});
+      await unlink(this.#tempPath).catch(() => {});
+      throw err;
+    }
+    return this.#bytes;
+  }
+
+  /** Drop what was written: the temp file goes, `path` is untouched. */
+  async abort(): Promise<void> {
+    this.#ended = true;
+    await this.#chain;
+    await this.#close().catch(() => {});
+    await unlink(this.#tempPath).catch(() => {});
+  }
+
+  async #close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close();
   }
 }
 

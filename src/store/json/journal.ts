@@ -120,9 +120,27 @@ export class Journal {
     this.put(record.id, day, record.content);
   }
 
-  /** The day was folded into its segment file: its entries are no longer needed. */
-  forgetDay(day: string): void {
+  /**
+   * The day was folded into its segment file: its entries are no longer
+   * needed, but for those in `keep`, newer than the file (true: content
+   * too; false: the head only, the file's content is current).
+   */
+  forgetDay(day: string, keep?: ReadonlyMap<string, boolean>): void {
+    const entries = this.#byDay.get(day);
     this.#byDay.delete(day);
+    if (!entries || !keep || keep.size === 0) return;
+    const kept = new Map<string, JournalEntry>();
+    for (const [id, withContent] of keep) {
+      const entry = entries.get(id);
+      if (entry) kept.set(id, withContent || entry.removed ? entry : { day });
+    }
+    this.#byDay.set(day, kept);
+  }
+
+  /** Whether every entry of the day was put since the last flush (none comes from a journal file on disk). */
+  onlyPending(day: string): boolean {
+    for (const id of this.#byDay.get(day)?.keys() ?? []) if (!this.#pending.has(id)) return false;
+    return true;
   }
 
   /** After replay at open: nothing is pending, the files hold it all. */
@@ -132,9 +150,10 @@ export class Journal {
 
   /**
    * The journal file of this flush (pending changes only), or with `all`
-   * every change not folded (a compaction's replacement file).
+   * every change not folded (a compaction's replacement file), or those of
+   * one day.
    */
-  buildDoc(seq: number, headOf: (id: string) => ArticleHead | undefined, all: boolean): JournalDoc {
+  buildDoc(seq: number, headOf: (id: string) => ArticleHead | undefined, all: boolean | { day: string }): JournalDoc {
     const articles: JournalRecord[] = [];
     const removed: Record<string, string> = {};
     const add = (id: string, entry: JournalEntry, withContent: boolean): void => {
@@ -145,8 +164,10 @@ export class Journal {
       }
       articles.push(withContent && entry.content !== undefined ? { ...head, content: entry.content } : { ...head });
     };
-    if (all) {
+    if (all === true) {
       for (const entries of this.#byDay.values()) for (const [id, entry] of entries) add(id, entry, true);
+    } else if (all !== false) {
+      for (const [id, entry] of this.#byDay.get(all.day) ?? []) add(id, entry, true);
     } else {
       for (const [id, { day, contentChanged }] of this.#pending) {
         const entry = this.#byDay.get(day)?.get(id);

@@ -5,7 +5,7 @@
  */
 import { Low } from 'lowdb';
 import { StoreError } from '../../errors.js';
-import { DurableJsonFile, serializeInChunks } from '../durable-json-file.js';
+import { DurableJsonFile, serializeInChunks, type StreamedWrite } from '../durable-json-file.js';
 import type { WriteStats } from '../store-api.js';
 import { describeFsError } from './read-json-store.js';
 import { TimeSlice } from '../../schedule/take-turn.js';
@@ -34,6 +34,24 @@ export class JsonFiles {
   async writeSerialized(file: string, chunks: string[], stats: WriteStats): Promise<number> {
     const adapter = new DurableJsonFile<unknown>(file, { onWarning: this.#warn });
     return this.#written(file, adapter, () => adapter.writeSerialized(chunks), stats);
+  }
+
+  /** A replacement of `file` written piece by piece (DurableJsonFile.stream), landed by commit(). */
+  stream(file: string): StreamedWrite {
+    return new DurableJsonFile<unknown>(file, { onWarning: this.#warn }).stream();
+  }
+
+  /** Land a streamed write (segment-stream.ts) atomically; a failure is named like write()'s. */
+  async commit(file: string, streamed: StreamedWrite, stats: WriteStats): Promise<number> {
+    let bytes: number;
+    try {
+      bytes = await streamed.commit();
+    } catch (err) {
+      throw new StoreError(file, `cannot be written: ${describeFsError(err)}; the store is as it was before this write`, { cause: err });
+    }
+    stats.bytes += bytes;
+    stats.files++;
+    return bytes;
   }
 
   async #written(file: string, adapter: DurableJsonFile<unknown>, write: () => Promise<void>, stats: WriteStats): Promise<number> {

@@ -31,6 +31,8 @@ export interface JsonLayout {
   listSegmentDays(): Promise<string[]>;
   /** Sequence numbers of the journal files present, ascending. */
   listJournalSeqs(): Promise<number[]>;
+  /** Temp files of segment writes a kill left behind (a streamed day can be large). */
+  listSegmentTemps(): Promise<string[]>;
 }
 
 export function describeLayout(manifestPath: string): JsonLayout {
@@ -40,6 +42,7 @@ export function describeLayout(manifestPath: string): JsonLayout {
   const quoted = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(`^${quoted}\\.articles-(\\d{4}-\\d{2}-\\d{2})\\.json$`);
   const journalPattern = new RegExp(`^${quoted}\\.journal-(\\d{6,})\\.json$`);
+  const tempPattern = new RegExp(`^\\.${quoted}\\.articles-\\d{4}-\\d{2}-\\d{2}\\.json\\.tmp$`);
   return {
     dir,
     manifest: manifestPath,
@@ -52,6 +55,9 @@ export function describeLayout(manifestPath: string): JsonLayout {
     },
     async listJournalSeqs() {
       return (await listMatches(dir, journalPattern)).map((m) => Number(m[1])).sort((a, b) => a - b);
+    },
+    async listSegmentTemps() {
+      return (await listMatches(dir, tempPattern)).map((m) => join(dir, m[0]));
     },
   };
 }

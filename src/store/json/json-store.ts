@@ -13,8 +13,13 @@
  * topics file, then one journal file replacing the others: compaction.ts),
  * then a topics file of a new rules fingerprint. Merging is idempotent: a
  * crash before a journal file lands re-fetches those sources.
+ *
+ * A flush too large for the journal (a first poll) folds its days at once;
+ * a new day that holds much of it is serialized and written to its temp
+ * file while the cycle still merges (segment-streams.ts), and only lands,
+ * renamed, at the fold.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { dayOf, scanExpired } from '../../dedupe/retention.js';
 import { StoreError } from '../../errors.js';
@@ -28,6 +33,7 @@ import { JsonState, newTopics } from './json-state.js';
 import { describeFsError, readSegment, type ManifestDoc, type TopicsDoc } from './read-json-store.js';
 import { readSegmentDates, statSegment, writeSegmentDates, type SegmentDate } from './segment-dates.js';
 import { SegmentCache } from './segment-cache.js';
+import { SegmentStreams } from './segment-streams.js';
 import { takeTurn, TimeSlice } from '../../schedule/take-turn.js';
 
 export interface OpenJsonStoreOptions {
@@ -96,6 +102,8 @@ async function openJson(path: string, options: OpenJsonStoreOptions, staged: boo
     const state = new JsonState(layout, warn);
     if (!staged) await state.load(segments);
     else await state.beginLoad(segments);
+    // Under the lock no write is under way: a temp file is what a kill left (a streamed day's may be large).
+    if (lock) for (const temp of await layout.listSegmentTemps()) await unlink(temp).catch((err: unknown) => warn(`cannot remove the leftover ${temp}`, err));
     const store = new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state, options.sliceMs);
     if (!staged) return { store };
     const known = await readSegmentDates(layout, [...state.unreadDays]);
@@ -154,6 +162,8 @@ class JsonStore implements Store {
   readonly #lists = new Map<string, string[]>();
   readonly #policy: CompactionPolicy;
   #lastPruneDay = '';
+  /** Days' segments written while the cycle merges, until the flush folds them. */
+  readonly #streams: SegmentStreams;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -178,6 +188,14 @@ class JsonStore implements Store {
     this.readOnly = lock === undefined;
     this.#segments = segments;
     this.#files = new JsonFiles(warn);
+    this.#streams = new SegmentStreams({
+      policy,
+      journal: state.journal,
+      segments,
+      files: this.#files,
+      segmentPath: (day) => layout.segment(day),
+      headOf: (id) => state.heads.get(id),
+    });
   }
 
   /** One change at a time: a merge's lookup, plan and apply see no other change in between. */
@@ -311,6 +329,7 @@ class JsonStore implements Store {
         this.#s.journal.put(write.head.id, segmentDayOf(write.head.firstSeen), write.content);
       }
       for (const id of merge.retiredSeen) if (this.#s.retired.list(id, merge.day)) this.#s.dirty.retired = true;
+      if (merge.writes.length > 0) this.#streams.merged(merge.writes);
       this.#s.sources.set(request.state.name, request.state);
       this.#changedSources.add(request.state.name);
       return result;
@@ -468,14 +487,21 @@ class JsonStore implements Store {
       // Their days are folded before the manifest records the fetch state that brought them.
       const mustFold = large ? this.#s.journal.pendingDays() : new Set<string>();
       if (large) this.#keepInSegments();
-      else await this.#writeJournal(stats);
+      else {
+        await this.#streams.dropAll();
+        await this.#writeJournal(stats);
+      }
       for (const day of this.#segments.dirtyDays()) {
         const articles = this.#segments.dirtyArticles(day);
         if (articles.length === 0) await this.#files.remove(this.#layout.segment(day));
         else await this.#files.write(this.#layout.segment(day), { schemaVersion: SCHEMA_VERSION, day, articles }, stats);
         this.#segments.markClean(day);
       }
-      if (large || compactionDue(this.#s.journal, this.#policy)) await compactStep(this.#compaction(), stats, mustFold);
+      try {
+        if (large || compactionDue(this.#s.journal, this.#policy)) await compactStep(this.#compaction(), stats, mustFold);
+      } finally {
+        await this.#streams.dropAll();
+      }
       if (this.#s.topics.whole) await this.#writeTopics(stats);
       if (this.#s.dirty.manifest) await this.#writeManifest(stats);
       if (this.#s.migrated) {
@@ -529,6 +555,7 @@ class JsonStore implements Store {
       files: this.#files,
       segments: this.#segments,
       headOf: (id) => this.#s.heads.get(id),
+      takeStream: (day) => this.#streams.take(day),
       saveCovering: async (stats) => {
         if (this.#s.manifestUnsaved) await this.#writeManifest(stats);
         if (this.#s.topics.unsaved) await this.#writeTopics(stats);
@@ -608,6 +635,7 @@ class JsonStore implements Store {
     this.#closed = true;
     await this.#finishing?.catch(() => {});
     await this.#queue;
+    await this.#streams.dropAll();
     this.#segments.close();
     await this.#lock?.release();
   }

@@ -102,6 +102,10 @@ export class SegmentCache {
     this.#clean.delete(day);
   }
 
+  isDirty(day: string): boolean {
+    return this.#dirty.has(day);
+  }
+
   dirtyDays(): string[] {
     return [...this.#dirty.keys()].sort();
   }

@@ -1,0 +1,158 @@
+/**
+ * A new day's segment written while the cycle still merges. A cold poll puts
+ * every new article into today's segment: at 1,000 sources one 80 MB file,
+ * serialized and written after the cycle, ~3 s of the main thread while
+ * nothing else ran (BENCHMARKS.md, pollwrite session 10). Streamed, each
+ * article is serialized and appended to the segment's temp file in slices
+ * between the merges (the main thread waits on the read worker there), the
+ * bytes go to disk on libuv's threads, and the flush only appends the
+ * articles merged since, fsyncs the tail and renames: the same atomic
+ * replace as any other write (durable-json-file.ts), so nothing is visible
+ * before the flush's fold, in the fold's order.
+ *
+ * Only a day with no segment file and no journal entries from an earlier
+ * flush is streamed: the file is then exactly these entries. An article
+ * changed or removed after it was appended (a later source adds itself, or
+ * retention drops it) stays in the file as it was; the fold keeps its
+ * journal entry on top (`stale`), as for any segment the journal overrides.
+ */
+import type { ArticleHead } from '../../types.js';
+import { serializeInChunks, type StreamedWrite } from '../durable-json-file.js';
+import { TimeSlice } from '../../schedule/take-turn.js';
+import type { JournalEntry } from './journal.js';
+import { SCHEMA_VERSION } from './json-layout.js';
+
+/** Serializing between two turns of the event loop. */
+const SLICE_MS = 4;
+/** Characters collected before one append (one write on a libuv thread). */
+const APPEND_CHARS = 512 * 1024;
+
+export class SegmentStream {
+  readonly day: string;
+  readonly write: StreamedWrite;
+  readonly #entryOf: (id: string) => JournalEntry | undefined;
+  readonly #headOf: (id: string) => ArticleHead | undefined;
+  /** What each appended article was made of: if either changed since, the file's copy is stale. */
+  readonly #appended = new Map<string, { head: ArticleHead; entry: JournalEntry }>();
+  readonly #close: string;
+  #queue: string[] = [];
+  #pump: Promise<void> | undefined;
+  #finishing = false;
+  #broken = false;
+
+  constructor(day: string, write: StreamedWrite, entryOf: (id: string) => JournalEntry | undefined, headOf: (id: string) => ArticleHead | undefined) {
+    this.day = day;
+    this.write = write;
+    this.#entryOf = entryOf;
+    this.#headOf = headOf;
+    // The header and trailer serializeInSlices writes for {schemaVersion, day, articles}: the same bytes as a fold's.
+    const [open, close] = serializeInChunks({ schemaVersion: SCHEMA_VERSION, day, articles: [] });
+    this.#close = close!;
+    write.append(open!);
+  }
+
+  /** Articles of this day just merged: appended in the background. */
+  add(ids: Iterable<string>): void {
+    for (const id of ids) this.#queue.push(id);
+    if (this.#pump || this.#finishing) return;
+    this.#pump = this.#run()
+      .catch(() => {
+        this.#broken = true; // a bug of ours: the fold writes the day the usual way
+      })
+      .finally(() => (this.#pump = undefined));
+  }
+
+  /** Whether the file cannot be used: an append failed (a full disk). The fold writes the day the usual way. */
+  get failed(): boolean {
+    return this.#broken || this.write.failed;
+  }
+
+  /** The flush does not fold this day, or the store closes: stop, and the temp file goes. */
+  async abort(): Promise<void> {
+    this.#finishing = true;
+    await this.#pump;
+    await this.write.abort();
+  }
+
+  async #run(): Promise<void> {
+    const slice = new TimeSlice(SLICE_MS);
+    while (this.#queue.length > 0 && !this.#finishing) {
+      const ids = this.#queue;
+      this.#queue = [];
+      let i = 0;
+      while (i < ids.length && !this.#finishing) {
+        i = this.#appendSome(ids, i, slice);
+        if (i < ids.length) await slice.turn();
+      }
+      // Stopped by finish() midway: the rest is its tail.
+      if (i < ids.length) this.#queue = ids.slice(i).concat(this.#queue);
+    }
+  }
+
+  /** Appends ids[from…] until the slice is used up; returns where it stopped. */
+  #appendSome(ids: readonly string[], from: number, slice: TimeSlice): number {
+    const parts: string[] = [];
+    let chars = 0;
+    let i = from;
+    for (; i < ids.length; i++) {
+      const json = this.#serialize(ids[i]!);
+      if (json !== undefined) {
+        parts.push(json);
+        chars += json.length;
+      }
+      if (chars >= APPEND_CHARS || slice.due) {
+        i++;
+        break;
+      }
+    }
+    this.#append(parts);
+    return i;
+  }
+
+  #append(parts: string[]): void {
+    if (parts.length === 0) return;
+    const text = parts.join(',');
+    this.write.append(this.#appended.size > parts.length ? `,${text}` : text);
+  }
+
+  /** The article as a fold writes it (`{...head, content}`), once; undefined when removed, gone or already appended. */
+  #serialize(id: string): string | undefined {
+    if (this.#appended.has(id)) return undefined;
+    const entry = this.#entryOf(id);
+    const head = entry && !entry.removed ? this.#headOf(id) : undefined;
+    if (!entry || !head) return undefined;
+    this.#appended.set(id, { head, entry });
+    return JSON.stringify({ ...head, content: entry.content ?? '' });
+  }
+
+  /**
+   * The flush folds this day: append the day's articles not appended yet
+   * (`entries`: the journal's entries of the day) and the trailer. Returns
+   * the ids whose appended copy is stale (their journal entry stays; true
+   * when the content changed too), or null when no article of the day is
+   * left (nothing to commit: abort).
+   * The caller then commits `write`.
+   */
+  async finish(entries: ReadonlyMap<string, JournalEntry>): Promise<Map<string, boolean> | null> {
+    this.#finishing = true;
+    await this.#pump;
+    let live = 0;
+    for (const [id, entry] of entries) if (!entry.removed && this.#headOf(id)) live++;
+    if (live === 0) return null;
+    const rest = [...entries.keys()];
+    const slice = new TimeSlice(SLICE_MS);
+    for (let i = 0; i < rest.length; ) {
+      i = this.#appendSome(rest, i, slice);
+      if (i < rest.length && slice.due) await slice.turn();
+    }
+    this.write.append(this.#close);
+    const stale = new Map<string, boolean>();
+    for (const [id, made] of this.#appended) {
+      const entry = entries.get(id);
+      if (entry === made.entry && this.#headOf(id) === made.head) continue;
+      // Mostly another source carrying the article: a new head, the same content (no need to write it twice).
+      stale.set(id, entry?.content !== made.entry.content);
+    }
+    return stale;
+  }
+}
