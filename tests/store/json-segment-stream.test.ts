@@ -244,10 +244,37 @@ describe('a new day written while the cycle merges', () => {
       entries.set(head.id, { day: '2026-11-20', content });
     }
     const target = join(dir, SEGMENT);
-    const stream = new SegmentStream('2026-11-20', new DurableJsonFile(target).stream(), (id) => entries.get(id), (id) => heads.get(id));
+    const bugs: unknown[] = [];
+    const stream = new SegmentStream('2026-11-20', new DurableJsonFile(target).stream(), (id) => entries.get(id), (id) => heads.get(id), (err) => bugs.push(err));
     stream.add(entries.keys()); // the first slice runs now, the rest after turns of the event loop
     await stream.abort();
     await new Promise((resolve) => setTimeout(resolve, 50)); // a slice that ran on would append now, and throw
+    expect(await readdir(dir)).toEqual([]);
+    expect(bugs).toEqual([]);
+  });
+
+  it('a bug while serializing ahead is reported with its error, and the stream is marked failed (the fold writes the day whole)', async () => {
+    const heads = new Map<string, ArticleHead>();
+    for (let n = 0; n < 3; n++) {
+      const { content: _content, ...head } = { ...(makeStored(n) as StoredArticle) };
+      heads.set(head.id, head);
+    }
+    const bugs: unknown[] = [];
+    const broken = new Error('entry lookup broke');
+    const stream = new SegmentStream(
+      '2026-11-20',
+      new DurableJsonFile(join(dir, SEGMENT)).stream(),
+      () => {
+        throw broken;
+      },
+      (id) => heads.get(id),
+      (err) => bugs.push(err),
+    );
+    stream.add(heads.keys());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(bugs).toEqual([broken]);
+    expect(stream.failed).toBe(true);
+    await stream.abort();
     expect(await readdir(dir)).toEqual([]);
   });
 

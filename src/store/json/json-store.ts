@@ -195,6 +195,7 @@ class JsonStore implements Store {
       files: this.#files,
       segmentPath: (day) => layout.segment(day),
       headOf: (id) => state.heads.get(id),
+      warn,
     });
   }
 

@@ -35,13 +35,21 @@ export class SegmentStream {
   /** What each appended article was made of: if either changed since, the file's copy is stale. */
   readonly #appended = new Map<string, { head: ArticleHead; entry: JournalEntry }>();
   readonly #close: string;
+  readonly #onBug: (err: unknown) => void;
   #queue: string[] = [];
   #pump: Promise<void> | undefined;
   #finishing = false;
   #broken = false;
 
-  constructor(day: string, write: StreamedWrite, entryOf: (id: string) => JournalEntry | undefined, headOf: (id: string) => ArticleHead | undefined) {
+  constructor(
+    day: string,
+    write: StreamedWrite,
+    entryOf: (id: string) => JournalEntry | undefined,
+    headOf: (id: string) => ArticleHead | undefined,
+    onBug: (err: unknown) => void,
+  ) {
     this.day = day;
+    this.#onBug = onBug;
     this.write = write;
     this.#entryOf = entryOf;
     this.#headOf = headOf;
@@ -56,8 +64,10 @@ export class SegmentStream {
     for (const id of ids) this.#queue.push(id);
     if (this.#pump || this.#finishing) return;
     this.#pump = this.#run()
-      .catch(() => {
-        this.#broken = true; // a bug of ours: the fold writes the day the usual way
+      .catch((err: unknown) => {
+        // A bug of ours, not the disk (write.failed says that): logged with its stack; the fold writes the day the usual way.
+        this.#broken = true;
+        this.#onBug(err);
       })
       .finally(() => (this.#pump = undefined));
   }

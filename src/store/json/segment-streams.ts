@@ -27,6 +27,7 @@ export interface SegmentStreamsContext {
   files: JsonFiles;
   segmentPath: (day: string) => string;
   headOf: (id: string) => ArticleHead | undefined;
+  warn: (message: string, err?: unknown) => void;
 }
 
 export class SegmentStreams {
@@ -64,13 +65,15 @@ export class SegmentStreams {
 
   /** No segment file, nothing from an earlier flush, not rewritten whole (migration, import): the file is this flush's entries. */
   #start(day: string): void {
-    const { journal, segments, files, segmentPath, headOf } = this.#ctx;
+    const { journal, segments, files, segmentPath, headOf, warn } = this.#ctx;
     const file = segmentPath(day);
     if (segments.isDirty(day) || !journal.onlyPending(day) || existsSync(file)) {
       this.#unfit.add(day);
       return;
     }
-    const stream = new SegmentStream(day, files.stream(file), (id) => journal.entriesOf(day)?.get(id), headOf);
+    const stream = new SegmentStream(day, files.stream(file), (id) => journal.entriesOf(day)?.get(id), headOf, (err) =>
+      warn(`internal error while writing ${file} ahead of the flush; the flush writes it whole`, err),
+    );
     this.#streams.set(day, stream);
     stream.add(journal.entriesOf(day)?.keys() ?? []);
   }
