@@ -11,16 +11,14 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import { mergeIntoStore } from '../../src/dedupe/merge-source.js';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { readFeedBody } from '../../src/pipeline.js';
 import { buildPublication, type Publication } from '../../src/publish/build-publication.js';
 import { loadSnapshot, publicationConfigKey, snapshotPath } from '../../src/publish/publication-snapshot.js';
 import { startServer } from '../../src/server/http-server.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
-import type { StoredArticle } from '../../src/types.js';
 import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
+import { mergeAndClassify } from '../helpers/merge-round.js';
 import { request } from '../server/raw-http.js';
 
 const SOURCES = ['kernelblog', 'containerwoche', 'hostingnews'];
@@ -68,14 +66,7 @@ async function startDaemon(dir: string): Promise<Daemon> {
 /** One poll's worth: every source's items for this round merged and classified as runCycle does, then published. */
 async function pollRound(daemon: Daemon, round: number, now: Date): Promise<number> {
   const curation = daemon.curation!;
-  const written: StoredArticle[] = [];
-  for (const name of SOURCES) {
-    const url = `http://127.0.0.1:9/${name}.xml`;
-    const { items } = await readFeedBody(Buffer.from(rss(name, round, now)), 'application/rss+xml', url, now);
-    const plan = await mergeIntoStore(daemon.store, items, { name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
-    for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
-  }
-  await daemon.store.putClassifications(curation.rules.fingerprint, new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics])));
+  const written = await mergeAndClassify(daemon, SOURCES.map((name) => ({ name, rss: rss(name, round, now) })), now);
   await daemon.store.flush();
   await daemon.publishCycle({ written, touched: [], dropped: 0 }, curation.rules.fingerprint);
   return written.length;

@@ -13,15 +13,13 @@ import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
 import { keptClustersPath } from '../../src/curate/kept-clusters.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import { mergeIntoStore } from '../../src/dedupe/merge-source.js';
 import { readStoryWords, storyReadingFingerprint, storyWordsPath } from '../../src/dedupe/story-words-file.js';
 import { clearStoryTextShelf, storyTextsRead } from '../../src/dedupe/story-words-storage.js';
 import { createSilentLogger, type Logger } from '../../src/log/logger.js';
-import { readFeedBody } from '../../src/pipeline.js';
 import type { Publication } from '../../src/publish/build-publication.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
-import type { StoredArticle } from '../../src/types.js';
 import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
+import { mergeAndClassify } from '../helpers/merge-round.js';
 
 const SOURCES = ['kernelblog', 'containerwoche', 'hostingnews'];
 const STORIES = [
@@ -81,17 +79,9 @@ const START = Date.now() - 5 * 3_600_000;
 /** One poll of the three sources as a cycle merges, classifies, writes and publishes it. */
 async function pollRound(daemon: Daemon, round: number): Promise<void> {
   const now = new Date(START + round * 3_600_000);
-  const written: StoredArticle[] = [];
-  for (const name of SOURCES) {
-    const url = `http://127.0.0.1:9/${name}.xml`;
-    const { items } = await readFeedBody(Buffer.from(rss(name, round, now)), 'application/rss+xml', url, now);
-    const plan = await mergeIntoStore(daemon.store, items, { name, url, consecutiveErrors: 0, lastSuccess: now.toISOString() }, now);
-    for (const w of plan.merge.writes) if (w.content !== undefined) written.push({ ...w.head, content: w.content });
-  }
-  const fingerprint = daemon.curation!.rules.fingerprint;
-  await daemon.store.putClassifications(fingerprint, new Map(written.map((a) => [a.id, daemon.classifyMerged(a).topics])));
+  const written = await mergeAndClassify(daemon, SOURCES.map((name) => ({ name, rss: rss(name, round, now) })), now);
   await daemon.store.flush();
-  await daemon.publishCycle({ written, touched: [], dropped: 0 }, fingerprint);
+  await daemon.publishCycle({ written, touched: [], dropped: 0 }, daemon.curation!.rules.fingerprint);
 }
 
 /** A logger keeping the messages it was given, with their reasons. */
