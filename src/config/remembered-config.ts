@@ -31,6 +31,7 @@ import { DEFAULTS } from './defaults.js';
 import type { LoadOptions } from './read-config.js';
 import type { Config } from './schema.js';
 import { deepFreeze } from './deep-freeze.js';
+import { besideStore } from '../store/beside-store.js';
 
 const RECORD_VERSION = 1;
 /** Every environment variable parseConfig reads. */
@@ -101,7 +102,7 @@ export async function forgetConfig(storePath: string): Promise<void> {
 
 /** `data/feedkurator.json` → `data/feedkurator.config-checked.json`. */
 export function rememberedPath(storePath: string): string {
-  return path.join(path.dirname(storePath), `${path.basename(storePath).replace(/\.json$/, '')}.config-checked.json`);
+  return besideStore(storePath, '.config-checked.json');
 }
 
 /**

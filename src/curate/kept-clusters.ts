@@ -29,6 +29,7 @@ import { bundleInfo } from '../bundle-info.js';
 import { CONTENT_HEAD_CHARS } from '../dedupe/story-clusters.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { ClusterIds, ClusterInput } from './story-clusterer.js';
+import { besideStore } from '../store/beside-store.js';
 
 /** Work on the event loop between yields while the window is hashed. */
 const SLICE_MS = 4;
@@ -47,7 +48,7 @@ export type KeptClustersLoad = KeptClusters | { problem: string } | null;
 
 /** Where the story clusters of the JSON store whose manifest is `storePath` go. */
 export function keptClustersPath(storePath: string): string {
-  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.story-clusters.json`);
+  return besideStore(storePath, '.story-clusters.json');
 }
 
 let fingerprint: string | undefined;

@@ -17,6 +17,7 @@
  */
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { besideStore } from '../store/beside-store.js';
 
 const VERSION = 1;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -35,7 +36,7 @@ export function contentKey(contentHash: string): string {
 
 /** Where the filters of the JSON store whose manifest is `storePath` go: `<dir>/<stem>.words-DAY.json`. */
 export function wordsPrefixOf(storePath: string): string {
-  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.words-`);
+  return besideStore(storePath, '.words-');
 }
 
 export class WordsFiles {

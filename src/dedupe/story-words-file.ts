@@ -42,6 +42,7 @@ import type { StoredArticle } from '../types.js';
 import { bodyLeadOf, CONTENT_HEAD_CHARS } from './story-clusters.js';
 import { readStoryText, type StoryText } from './story-text.js';
 import { storyInputKey, type ShelvedText } from './story-words-storage.js';
+import { besideStore } from '../store/beside-store.js';
 
 const VERSION = 1;
 /** What reads a story text from an article (relative to this module): their sources are the fingerprint. */
@@ -50,7 +51,7 @@ const READER_DATA = ['story-aliases.json', 'story-events.json'];
 
 /** Where the story texts of the JSON store whose manifest is `storePath` go. */
 export function storyWordsPath(storePath: string): string {
-  return join(dirname(storePath), `${basename(storePath).replace(/\.json$/, '')}.story-words.json`);
+  return besideStore(storePath, '.story-words.json');
 }
 
 let fingerprint: string | undefined;

@@ -24,6 +24,7 @@ import { DurableJsonFile } from '../store/durable-json-file.js';
 import type { Publication } from './build-publication.js';
 import type { Bodies, ContentCoding, Resource } from './resource.js';
 import { TimeSlice } from '../schedule/take-turn.js';
+import { besideStore } from '../store/beside-store.js';
 
 const SNAPSHOT_VERSION = 2;
 /** Hashing between two turns of the event loop at most (SHA-256 runs ~2 GB/s here: a body or two). */
@@ -56,11 +57,7 @@ interface SnapshotIndex {
 }
 
 export function snapshotPath(config: Pick<Config, 'storePath'>): string {
-  return join(dirname(config.storePath), `${snapshotStem(config.storePath)}.publication.json`);
-}
-
-function snapshotStem(storePath: string): string {
-  return basename(storePath).replace(/\.json$/, '');
+  return besideStore(config.storePath, '.publication.json');
 }
 
 /** `feedkurator.publication.json` → `feedkurator.publication-`: the prefix of its body files. */

@@ -21,6 +21,7 @@
 import { stat } from 'node:fs/promises';
 import { DurableJsonFile } from '../durable-json-file.js';
 import type { JsonLayout } from './json-layout.js';
+import { besideStore } from '../beside-store.js';
 
 const VERSION = 1;
 
@@ -41,7 +42,7 @@ interface SegmentDatesDoc {
 }
 
 export function segmentDatesPath(layout: JsonLayout): string {
-  return `${layout.manifest.replace(/\.json$/, '')}.segment-dates.json`;
+  return besideStore(layout.manifest, '.segment-dates.json');
 }
 
 /** The file's size and modification time now, or null when it is gone. */
