@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleInfo } from '../bundle-info.js';
+import { filesBeside, fingerprintFiles, moduleExtension } from '../code-fingerprint.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import { readVersion } from '../version.js';
 import { DEFAULTS } from './defaults.js';
@@ -37,7 +38,7 @@ const RECORD_VERSION = 1;
 /** Every environment variable parseConfig reads. */
 const ENV_KEYS = ['PORT', 'HOST', 'BASE_URL', 'DATA_DIR', 'LOG_LEVEL', 'LOG_FORMAT'] as const;
 /** The modules whose code decides what a config means (siblings of this one, .ts in tests, .js when built). */
-const VALIDATOR_FILES = ['schema', 'defaults', 'load'].map((name) => `./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`);
+const VALIDATOR_FILES = ['schema', 'defaults', 'load'].map((name) => `./${name}${moduleExtension(import.meta.url)}`);
 
 export interface ConfigInput {
   file: string;
@@ -133,11 +134,7 @@ let validatorDigest: string | undefined;
 /** Exported for src/build/bundle.mjs, which writes the module build's digest into the bundle (its code is the same). */
 export function digestValidator(): string {
   validatorDigest ??= bundleInfo?.configValidatorDigest;
-  if (validatorDigest === undefined) {
-    const hash = createHash('sha256');
-    for (const name of VALIDATOR_FILES) hash.update(readFileSync(new URL(name, import.meta.url)));
-    validatorDigest = hash.digest('hex');
-  }
+  validatorDigest ??= fingerprintFiles('config validator', filesBeside(import.meta.url, VALIDATOR_FILES));
   return validatorDigest;
 }
 

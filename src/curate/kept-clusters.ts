@@ -21,11 +21,12 @@
  * file and rename, without fsync (losing it costs time, never correctness).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleInfo } from '../bundle-info.js';
+import { filesBeside, fingerprintFiles, moduleExtension } from '../code-fingerprint.js';
 import { CONTENT_HEAD_CHARS } from '../dedupe/story-clusters.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { ClusterIds, ClusterInput } from './story-clusterer.js';
@@ -63,25 +64,15 @@ let fingerprint: string | undefined;
 export function clusteringFingerprint(): string {
   fingerprint ??= bundleInfo?.clusteringFingerprint;
   if (fingerprint) return fingerprint;
-  const hash = createHash('sha256').update(`story-clusters v${VERSION}\n`);
   const here = fileURLToPath(import.meta.url);
-  const ext = here.endsWith('.ts') ? '.ts' : '.js';
+  const ext = moduleExtension(import.meta.url);
   const dedupe = join(dirname(here), '..', 'dedupe');
-  const files = [
-    ...readdirSync(dedupe)
-      .filter((name) => name.startsWith('story-') && (name.endsWith(ext) || name.endsWith('.json')))
-      .sort()
-      .map((name) => join(dedupe, name)),
-    join(dirname(here), `story-clusterer${ext}`),
-    join(dirname(here), '..', 'text', `fold${ext}`),
-    join(dirname(here), '..', 'text', `endings${ext}`),
-    join(dirname(here), '..', 'text', `strip-html${ext}`),
-  ];
-  for (const file of files) {
-    hash.update(`${basename(file)}\n`);
-    hash.update(existsSync(file) ? readFileSync(file) : 'missing');
-  }
-  fingerprint = hash.digest('hex').slice(0, 32);
+  const storyFiles = readdirSync(dedupe)
+    .filter((name) => name.startsWith('story-') && (name.endsWith(ext) || name.endsWith('.json')))
+    .sort()
+    .map((name) => join(dedupe, name));
+  const others = filesBeside(import.meta.url, [`./story-clusterer${ext}`, `../text/fold${ext}`, `../text/endings${ext}`, `../text/strip-html${ext}`]);
+  fingerprint = fingerprintFiles(`story-clusters v${VERSION}`, [...storyFiles, ...others]);
   return fingerprint;
 }
 

@@ -31,12 +31,11 @@
  * a temp file and rename, without fsync (losing it costs time, never
  * correctness), serialized in pieces with turns of the event loop between.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bundleInfo } from '../bundle-info.js';
+import { filesBeside, fingerprintFiles, moduleExtension } from '../code-fingerprint.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { StoredArticle } from '../types.js';
 import { bodyLeadOf, CONTENT_HEAD_CHARS } from './story-clusters.js';
@@ -61,19 +60,9 @@ export function storyReadingFingerprint(): string {
   // A bundle carries the fingerprint of the module files it was bundled from (src/build/bundle.mjs).
   fingerprint ??= bundleInfo?.storyReadingFingerprint;
   if (fingerprint) return fingerprint;
-  const hash = createHash('sha256').update(`story-words v${VERSION}\n`);
-  const read = (name: string): void => {
-    try {
-      hash.update(name).update(readFileSync(fileURLToPath(new URL(name, import.meta.url))));
-    } catch {
-      hash.update(`${name}: missing\n`);
-    }
-  };
-  // Built (.js) or run from the sources (.ts, tests): whichever is beside this module.
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  for (const reader of READERS) read(`./${reader}${ext}`);
-  for (const data of READER_DATA) read(`./${data}`);
-  fingerprint = hash.digest('hex').slice(0, 32);
+  const ext = moduleExtension(import.meta.url);
+  const names = [...READERS.map((reader) => `./${reader}${ext}`), ...READER_DATA.map((data) => `./${data}`)];
+  fingerprint = fingerprintFiles(`story-words v${VERSION}`, filesBeside(import.meta.url, names));
   return fingerprint;
 }
 
