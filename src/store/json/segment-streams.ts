@@ -48,8 +48,10 @@ export class SegmentStreams {
     let grown = false;
     for (const write of writes) {
       const day = segmentDayOf(write.head.firstSeen);
-      if (write.contentJson !== undefined && write.content !== undefined && !this.#unfit.has(day)) {
-        this.#knownOf(day).set(write.head.id, { content: write.content, json: write.contentJson });
+      if (write.contentJson !== undefined) {
+        if (write.content !== undefined && !this.#unfit.has(day)) this.#knownOf(day).set(write.head.id, { content: write.content, json: write.contentJson });
+        // Taken: the cycle keeps its writes until it ends (80 MB of these bytes at 1,000 sources); appended, they can go.
+        write.contentJson = undefined;
       }
       const stream = this.#streams.get(day);
       if (stream) {
