@@ -70,6 +70,8 @@ export interface NormalizedItem {
   author?: string;
   categories: string[];
   enclosures: Enclosure[];
+  /** `content` as JSON text in UTF-8, when a read worker made it (src/read/content-json.ts): the JSON store appends it as is. */
+  contentJson?: Uint8Array;
 }
 
 /** One source that carried an article. */
@@ -115,6 +117,8 @@ export interface ArticleWrite {
   head: ArticleHead;
   /** Absent: keep the stored content (only the head changed, e.g. a second source listed it). */
   content?: string;
+  /** `content` as JSON text in UTF-8, when the reader made it (NormalizedItem.contentJson). */
+  contentJson?: Uint8Array;
 }
 
 /** What the store holds for the keys and ids a merge asked about. */

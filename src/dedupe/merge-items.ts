@@ -74,7 +74,7 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
   const nowIso = now.toISOString();
   const sourceName = prepared.source;
   // Working copies of the articles this batch touches, and keys they gained in it.
-  const touched = new Map<string, { head: ArticleHead; content?: string; isNew: boolean; changed: boolean }>();
+  const touched = new Map<string, { head: ArticleHead; content?: string; contentJson?: Uint8Array; isNew: boolean; changed: boolean }>();
   const batchKeys = new Map<string, string>();
   const keysInBatch = new Set<string>();
   const articlesInBatch = new Set<string>();
@@ -105,7 +105,10 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
       articlesInBatch.add(existing.id);
       const entry = touched.get(existing.id) ?? { head: cloneHead(existing), isNew: false, changed: false };
       const outcome = updateArticle(entry.head, item, sourceName, nowIso);
-      if (outcome.text) entry.content = outcome.text.content;
+      if (outcome.text) {
+        entry.content = outcome.text.content;
+        entry.contentJson = undefined;
+      }
       if (outcome.changed) entry.changed = true;
       if (entry.changed) {
         touched.set(existing.id, entry);
@@ -122,8 +125,8 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
       continue;
     }
 
-    const { head, content } = createArticle(identity, item, sourceName, nowIso);
-    touched.set(head.id, { head, content, isNew: true, changed: true });
+    const { head, content, contentJson } = createArticle(identity, item, sourceName, nowIso);
+    touched.set(head.id, { head, content, contentJson, isNew: true, changed: true });
     for (const key of indexKeysOf(head)) if (!batchKeys.has(key)) batchKeys.set(key, head.id);
     articlesInBatch.add(head.id);
     counts.new++;
@@ -132,7 +135,9 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
   const writes: ArticleWrite[] = [];
   for (const entry of touched.values()) {
     if (!entry.changed) continue;
-    writes.push(entry.content === undefined ? { head: entry.head } : { head: entry.head, content: entry.content });
+    if (entry.content === undefined) writes.push({ head: entry.head });
+    else if (entry.contentJson === undefined) writes.push({ head: entry.head, content: entry.content });
+    else writes.push({ head: entry.head, content: entry.content, contentJson: entry.contentJson });
   }
   return { merge: { writes, retiredSeen: [...retiredSeen], day: dayOf(now) }, counts };
 }
@@ -212,7 +217,12 @@ function sourceEntry(name: string, firstSeen: string, guid: string | undefined, 
   return { name, firstSeen, guid, link };
 }
 
-function createArticle(identity: ItemIdentity, item: NormalizedItem, sourceName: string, nowIso: string): { head: ArticleHead; content: string } {
+function createArticle(
+  identity: ItemIdentity,
+  item: NormalizedItem,
+  sourceName: string,
+  nowIso: string,
+): { head: ArticleHead; content: string; contentJson: Uint8Array | undefined } {
   const text = cappedText(item);
   const source = sourceEntry(sourceName, nowIso, item.guid?.trim() || undefined, item.link || undefined);
   const dateProblem = item.published ? undefined : (item.dateProblem ?? 'missing');
@@ -235,7 +245,8 @@ function createArticle(identity: ItemIdentity, item: NormalizedItem, sourceName:
     sources: [source],
     updated: undefined,
   };
-  return { head, content: text.content };
+  // The reader's JSON of the content holds only while the content was not cut here.
+  return { head, content: text.content, contentJson: text.content === item.content ? item.contentJson : undefined };
 }
 
 interface UpdateOutcome {

@@ -3,6 +3,7 @@
  * export per task). It must never reject: every error goes back as a value
  * (read-task.ts) so that the caller can rebuild it as the right class.
  */
+import { attachContentJson } from './content-json.js';
 import { readFeedBody } from './read-feed-body.js';
 import { lowerThreadPriority } from '../schedule/thread-priority.js';
 import { carryError, type ReadOutcome, type ReadTask } from './read-task.js';
@@ -19,7 +20,9 @@ export default async function readInWorker(task: ReadTask): Promise<ReadOutcome>
   try {
     // A view on the transferred bytes, no copy.
     const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
-    return { ok: true, feed: await readFeedBody(body, task.contentType, task.url, new Date(task.now), task.contentLocation) };
+    const feed = await readFeedBody(body, task.contentType, task.url, new Date(task.now), task.contentLocation);
+    attachContentJson(feed.items);
+    return { ok: true, feed };
   } catch (err) {
     return { ok: false, error: carryError(err) };
   }

@@ -156,12 +156,12 @@ export class StreamedWrite {
     return this.#failure !== undefined;
   }
 
-  append(text: string): void {
+  append(text: string | Uint8Array): void {
     if (this.#ended) throw new Error('append after the streamed write ended');
     this.#chain = this.#chain.then(async () => {
       if (this.#failure !== undefined || !this.#handle) return;
       try {
-        const written = (await this.#handle.write(text, null, 'utf8')).bytesWritten;
+        const written = (typeof text === 'string' ? await this.#handle.write(text, null, 'utf8') : await this.#handle.write(text)).bytesWritten;
         this.#bytes += written;
         this.#unsynced += written;
         if (this.#unsynced >= SYNC_EVERY_BYTES) {

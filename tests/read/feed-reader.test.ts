@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AbortedError, DecodeError, FeedkuratorError, NotAFeedError, ParseError, SourceError } from '../../src/errors.js';
 import { createFeedReader, defaultThreads, locateWorkerEntry, type FeedReader } from '../../src/read/feed-reader.js';
-import { readFeedBody } from '../../src/read/read-feed-body.js';
+import { readFeedBody, type ReadFeed } from '../../src/read/read-feed-body.js';
 import { carryError, reviveError } from '../../src/read/read-task.js';
 import { listFixtures, readFixtureBytes, type FixtureInput } from '../parse/run-fixture.js';
 
@@ -65,11 +65,16 @@ describe('a pooled reader', () => {
     expect(locateWorkerEntry()?.pathname).toMatch(/src\/read\/read-worker-from-source\.mjs$/);
   });
 
-  it.each(listFixtures())('reads $name exactly as the calling thread does', async ({ input, expected }) => {
+  it.each(listFixtures())('reads $name exactly as the calling thread does, each content also as its JSON text', async ({ input, expected }) => {
     const meta = JSON.parse(readFileSync(new URL(`../fixtures/feeds/${expected}`, import.meta.url), 'utf8')) as FixtureInput;
     const now = new Date(meta.now);
     const here = await outcomeOf(readFeedBody(readFixtureBytes(input), meta.contentType, meta.url, now));
     const there = await outcomeOf(reader.read(readFixtureBytes(input), meta.contentType, meta.url, now));
+    // The worker adds each item's content as JSON text in UTF-8, for the JSON store to append as is.
+    for (const item of (there as { feed?: ReadFeed }).feed?.items ?? []) {
+      expect(Buffer.from(item.contentJson!).toString('utf8')).toBe(JSON.stringify(item.content));
+      delete item.contentJson;
+    }
     expect(there).toEqual(here);
     expect(reader.describe()).toBe('2 worker threads');
   });

@@ -18,6 +18,8 @@ import type { ArticleHead, StoredArticle } from '../../src/types.js';
 import { openJsonStore, type CompactionPolicy } from '../../src/store/json/json-store.js';
 import type { Store } from '../../src/store/store-api.js';
 import { makeItem } from '../dedupe/make-item.js';
+import { MAX_CONTENT_CHARS } from '../../src/dedupe/merge-items.js';
+import { attachContentJson } from '../../src/read/content-json.js';
 import { allArticles, merge } from './helpers/store-test-kit.js';
 
 let dir: string;
@@ -130,6 +132,33 @@ describe('a new day written while the cycle merges', () => {
     const [picked] = await reopened.getArticles([three.id]);
     expect(picked!.sources).toHaveLength(2);
     expect(picked!.content).toContain('Inhalt');
+  });
+
+  it('appends contents whose JSON text the read worker made as they came: the same bytes as serializing them here', async () => {
+    // Quotes, a backslash, control and line separators, a character outside the BMP and a lone surrogate;
+    // and a content the merge cuts (its JSON no longer fits: serialized here).
+    const odd = '<p>„Zitat“ mit "Anführung", \\ Backslash, Zeilen\numbruch\t\u0001, \u2028, 😀 und ein einzelnes \ud800</p>';
+    const long = `<p>${'Kernel '.repeat(MAX_CONTENT_CHARS / 5)}</p>`;
+    const segmentOf = async (path: string, withJson: boolean): Promise<Buffer> => {
+      await mkdir(join(path, '..'), { recursive: true });
+      const store = await open(STREAMING, path);
+      for (let s = 0; s < 10; s++) {
+        const items = Array.from({ length: 10 }, (_, k) => item(s * 10 + k, k === 1 ? { content: odd } : k === 2 ? { content: long } : {}));
+        if (withJson) attachContentJson(items);
+        await merge(store, `source-${s}`, items, DAY);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await appears(join(path, '..', TEMP))).toBe(true);
+      await store.flush();
+      return readFile(join(path, '..', SEGMENT));
+    };
+    const streamed = await segmentOf(join(dir, 'json', 'feedkurator.json'), true);
+    const serialized = await segmentOf(join(dir, 'plain', 'feedkurator.json'), false);
+    expect(streamed.equals(serialized)).toBe(true);
+    const articles = (JSON.parse(streamed.toString('utf8')) as { articles: { content: string }[] }).articles;
+    expect(articles).toHaveLength(100);
+    expect(articles[1]!.content).toBe(odd);
+    expect(articles[2]!.content.endsWith('…')).toBe(true);
   });
 
   it('the newer state of articles changed after they were appended is on disk before the manifest', async () => {

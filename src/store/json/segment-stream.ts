@@ -24,8 +24,15 @@ import { SCHEMA_VERSION } from './json-layout.js';
 
 /** Serializing between two turns of the event loop. */
 const SLICE_MS = 4;
-/** Characters collected before one append (one write on a libuv thread). */
-const APPEND_CHARS = 512 * 1024;
+/** Bytes collected before one append (one write on a libuv thread). */
+const APPEND_BYTES = 512 * 1024;
+const CLOSE_BRACE = Buffer.from('}');
+
+/** An article's content with its JSON text as the read worker made it (src/read/content-json.ts). */
+export interface KnownJson {
+  content: string;
+  json: Uint8Array;
+}
 
 export class SegmentStream {
   readonly day: string;
@@ -35,6 +42,8 @@ export class SegmentStream {
   /** What each appended article was made of: if either changed since, the file's copy is stale. */
   readonly #appended = new Map<string, { head: ArticleHead; entry: JournalEntry }>();
   readonly #close: string;
+  /** Contents of this day whose JSON text came with them: appended as they are, taken once. */
+  readonly #known: Map<string, KnownJson>;
   readonly #onBug: (err: unknown) => void;
   #queue: string[] = [];
   #pump: Promise<void> | undefined;
@@ -47,8 +56,10 @@ export class SegmentStream {
     entryOf: (id: string) => JournalEntry | undefined,
     headOf: (id: string) => ArticleHead | undefined,
     onBug: (err: unknown) => void,
+    known: Map<string, KnownJson> = new Map(),
   ) {
     this.day = day;
+    this.#known = known;
     this.#onBug = onBug;
     this.write = write;
     this.#entryOf = entryOf;
@@ -101,38 +112,45 @@ export class SegmentStream {
 
   /** Appends ids[from…] until the slice is used up; returns where it stopped. */
   #appendSome(ids: readonly string[], from: number, slice: TimeSlice): number {
-    const parts: string[] = [];
-    let chars = 0;
+    const parts: Uint8Array[] = [];
+    let bytes = 0;
     let i = from;
     for (; i < ids.length; i++) {
-      const json = this.#serialize(ids[i]!);
-      if (json !== undefined) {
-        parts.push(json);
-        chars += json.length;
-      }
-      if (chars >= APPEND_CHARS || slice.due) {
+      bytes += this.#serialize(ids[i]!, parts);
+      if (bytes >= APPEND_BYTES || slice.due) {
         i++;
         break;
       }
     }
-    this.#append(parts);
+    if (parts.length > 0) this.write.append(Buffer.concat(parts, bytes));
     return i;
   }
 
-  #append(parts: string[]): void {
-    if (parts.length === 0) return;
-    const text = parts.join(',');
-    this.write.append(this.#appended.size > parts.length ? `,${text}` : text);
-  }
-
-  /** The article as a fold writes it (`{...head, content}`), once; undefined when removed, gone or already appended. */
-  #serialize(id: string): string | undefined {
-    if (this.#appended.has(id)) return undefined;
+  /**
+   * The article as a fold writes it (`{...head, content}`, after a comma
+   * unless it is the first), once, into `parts`; returns its bytes, 0 when
+   * it is removed, gone or already appended.
+   */
+  #serialize(id: string, parts: Uint8Array[]): number {
+    if (this.#appended.has(id)) return 0;
     const entry = this.#entryOf(id);
     const head = entry && !entry.removed ? this.#headOf(id) : undefined;
-    if (!entry || !head) return undefined;
+    if (!entry || !head) return 0;
     this.#appended.set(id, { head, entry });
-    return JSON.stringify({ ...head, content: entry.content ?? '' });
+    const separator = this.#appended.size > 1 ? ',' : '';
+    const known = this.#known.get(id);
+    this.#known.delete(id);
+    if (known !== undefined && known.content === entry.content) {
+      // The head's members, then the content's JSON text as it came: the same bytes as JSON.stringify of the
+      // whole (a head has no member "content"; its JSON is never "{}", it has an id).
+      const headText = JSON.stringify(head);
+      const open = Buffer.from(`${separator}${headText.slice(0, -1)},"content":`);
+      parts.push(open, known.json, CLOSE_BRACE);
+      return open.length + known.json.length + 1;
+    }
+    const text = Buffer.from(`${separator}${JSON.stringify({ ...head, content: entry.content ?? '' })}`);
+    parts.push(text);
+    return text.length;
   }
 
   /**

@@ -15,7 +15,7 @@ import type { JsonFiles } from './json-files.js';
 import { segmentDayOf } from './json-layout.js';
 import type { Journal } from './journal.js';
 import type { SegmentCache } from './segment-cache.js';
-import { SegmentStream } from './segment-stream.js';
+import { SegmentStream, type KnownJson } from './segment-stream.js';
 
 /** About what a head takes as JSON (journal.ts counts the same). */
 const HEAD_CHARS = 1_000;
@@ -36,16 +36,23 @@ export class SegmentStreams {
   /** Characters merged per day since the last flush (about), and days found unfit: what decides a stream. */
   readonly #fresh = new Map<string, number>();
   readonly #unfit = new Set<string>();
+  /** Per day that may stream: contents merged with their JSON text (ArticleWrite.contentJson), for its stream. */
+  readonly #known = new Map<string, Map<string, KnownJson>>();
 
   constructor(ctx: SegmentStreamsContext) {
     this.#ctx = ctx;
   }
 
   /** A merge's writes, after the journal took them. */
-  merged(writes: readonly { head: ArticleHead; content?: string }[]): void {
+  merged(writes: readonly { head: ArticleHead; content?: string; contentJson?: Uint8Array }[]): void {
     let grown = false;
     for (const write of writes) {
       const day = segmentDayOf(write.head.firstSeen);
+      if (write.contentJson !== undefined) {
+        if (write.content !== undefined && !this.#unfit.has(day)) this.#knownOf(day).set(write.head.id, { content: write.content, json: write.contentJson });
+        // Taken: the cycle keeps its writes until it ends (80 MB of these bytes at 1,000 sources); appended, they can go.
+        write.contentJson = undefined;
+      }
       const stream = this.#streams.get(day);
       if (stream) {
         stream.add([write.head.id]);
@@ -69,13 +76,25 @@ export class SegmentStreams {
     const file = segmentPath(day);
     if (segments.isDirty(day) || !journal.onlyPending(day) || existsSync(file)) {
       this.#unfit.add(day);
+      this.#known.delete(day);
       return;
     }
-    const stream = new SegmentStream(day, files.stream(file), (id) => journal.entriesOf(day)?.get(id), headOf, (err) =>
-      warn(`internal error while writing ${file} ahead of the flush; the flush writes it whole`, err),
+    const stream = new SegmentStream(
+      day,
+      files.stream(file),
+      (id) => journal.entriesOf(day)?.get(id),
+      headOf,
+      (err) => warn(`internal error while writing ${file} ahead of the flush; the flush writes it whole`, err),
+      this.#knownOf(day),
     );
     this.#streams.set(day, stream);
     stream.add(journal.entriesOf(day)?.keys() ?? []);
+  }
+
+  #knownOf(day: string): Map<string, KnownJson> {
+    let known = this.#known.get(day);
+    if (!known) this.#known.set(day, (known = new Map()));
+    return known;
   }
 
   /** The day's stream, handed over to the fold once. */
@@ -91,6 +110,7 @@ export class SegmentStreams {
     this.#streams.clear();
     this.#fresh.clear();
     this.#unfit.clear();
+    this.#known.clear();
     for (const stream of left) await stream.abort();
   }
 }
