@@ -67,9 +67,9 @@ export class IdleMemory {
     const gc = majorCollection();
     if (!gc) return false;
     const started = performance.now();
-    trickle = Array.from({ length: 256 }, (_, i) => ({ i }));
+    for (let i = 0; i < 256; i++) trickle.push({ i });
     gc({ type: 'major', execution: 'sync' });
-    trickle = undefined;
+    trickle.length = 0;
     this.#onCollected?.(performance.now() - started);
     return true;
   }
@@ -81,4 +81,4 @@ export class IdleMemory {
 }
 
 /** The few kilobytes that make the allocation rate low rather than unknown. */
-let trickle: unknown;
+const trickle: object[] = [];

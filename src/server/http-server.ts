@@ -72,7 +72,7 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       let answered = true;
       try {
         const publication = deps.getPublication();
-        const route = resolveRoute(req.method, req.url, (path) => publication.resources.has(path));
+        const route = resolveRoute(req.method, req.url, publication.resources);
         label = route.label;
         // Feeds and the page, the hot path, are answered synchronously; only /metrics awaits.
         if (route.kind === 'resource') serveResource(route.path, publication, req, res);
@@ -126,10 +126,8 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     // A publication still being compressed (just after start or a rebuild) answers uncompressed for a moment.
     const coding = resource.bodies[chosen] ? chosen : 'identity';
     const answers = answersOf(resource);
-    const notModified = isNotModified(
-      { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] },
-      { etags: answers.etags, lastModified: resource.lastModified },
-    );
+    const headersIn = req.headers;
+    const notModified = isNotModified(headersIn['if-none-match'], headersIn['if-modified-since'], answers.etags, resource.lastModified);
     const headers = answers.byCoding[coding] ?? buildHeaders(resource, coding, answers);
     if (notModified) {
       res.writeHead(304, headers.notModified);

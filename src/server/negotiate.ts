@@ -57,18 +57,20 @@ function negotiateEncoding(acceptEncoding: string): ContentCoding {
  * tags compare weakly and match any coding's tag of the same content.
  */
 export function isNotModified(
-  headers: { ifNoneMatch?: string | undefined; ifModifiedSince?: string | undefined },
-  validators: { etags: readonly string[]; lastModified: Date },
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+  etags: readonly string[],
+  lastModified: Date,
 ): boolean {
-  if (headers.ifNoneMatch !== undefined) {
-    const value = headers.ifNoneMatch.trim();
-    if (value === '*' || validators.etags.includes(value)) return true;
-    return value.split(',').some((tag) => validators.etags.includes(stripWeak(tag.trim())));
+  if (ifNoneMatch !== undefined) {
+    const value = ifNoneMatch.trim();
+    if (value === '*' || etags.includes(value)) return true;
+    return value.split(',').some((tag) => etags.includes(stripWeak(tag.trim())));
   }
-  if (headers.ifModifiedSince !== undefined) {
-    const since = Date.parse(headers.ifModifiedSince);
+  if (ifModifiedSince !== undefined) {
+    const since = Date.parse(ifModifiedSince);
     if (!Number.isFinite(since)) return false;
-    return validators.lastModified.getTime() <= since;
+    return lastModified.getTime() <= since;
   }
   return false;
 }

@@ -21,24 +21,26 @@ describe('chooseEncoding', () => {
 });
 
 describe('isNotModified', () => {
-  const validators = { etags: ['"abc"', '"abc-gz"', '"abc-br"'], lastModified: new Date('2026-11-21T20:00:00Z') };
+  const etags = ['"abc"', '"abc-gz"', '"abc-br"'];
+  const lastModified = new Date('2026-11-21T20:00:00Z');
   it('compares entity tags weakly and ignores If-Modified-Since when If-None-Match is present', () => {
-    expect(isNotModified({ ifNoneMatch: 'W/"abc-br"' }, validators)).toBe(true);
-    expect(isNotModified({ ifNoneMatch: '"abc" ' }, validators)).toBe(true);
-    expect(isNotModified({ ifNoneMatch: 'abc' }, validators)).toBe(false);
-    expect(isNotModified({ ifNoneMatch: '"x"', ifModifiedSince: 'Sun, 22 Nov 2026 00:00:00 GMT' }, validators)).toBe(false);
-    expect(isNotModified({ ifModifiedSince: 'Sat, 21 Nov 2026 20:00:00 GMT' }, validators)).toBe(true);
-    expect(isNotModified({ ifModifiedSince: 'Sat, 21 Nov 2026 19:59:59 GMT' }, validators)).toBe(false);
-    expect(isNotModified({}, validators)).toBe(false);
+    expect(isNotModified('W/"abc-br"', undefined, etags, lastModified)).toBe(true);
+    expect(isNotModified('"abc" ', undefined, etags, lastModified)).toBe(true);
+    expect(isNotModified('abc', undefined, etags, lastModified)).toBe(false);
+    expect(isNotModified('"x"', 'Sun, 22 Nov 2026 00:00:00 GMT', etags, lastModified)).toBe(false);
+    expect(isNotModified(undefined, 'Sat, 21 Nov 2026 20:00:00 GMT', etags, lastModified)).toBe(true);
+    expect(isNotModified(undefined, 'Sat, 21 Nov 2026 19:59:59 GMT', etags, lastModified)).toBe(false);
+    expect(isNotModified(undefined, undefined, etags, lastModified)).toBe(false);
   });
 });
 
 describe('routes', () => {
-  const has = (path: string): boolean => ['/', '/feed.xml', '/topics/kernel.atom'].includes(path);
+  const has = new Set(['/', '/feed.xml', '/topics/kernel.atom']);
   it('routes by exact path, ignoring query and fragment, for absolute-form targets too', () => {
     expect(pathOf('/feed.xml?x=1#y')).toBe('/feed.xml');
     expect(pathOf('http://example.org/topics/kernel.atom?a')).toBe('/topics/kernel.atom');
     expect(pathOf('*')).toBe('');
+    expect(pathOf('/feed.xml#a?b')).toBe('/feed.xml');
     expect(resolveRoute('GET', 'http://example.org/feed.xml', has)).toEqual({ kind: 'resource', path: '/feed.xml', label: '/feed.xml' });
     expect(resolveRoute('HEAD', '/index.html', has)).toEqual({ kind: 'resource', path: '/', label: '/' });
     expect(resolveRoute('GET', '/healthz?verbose', has).kind).toBe('healthz');
@@ -46,5 +48,9 @@ describe('routes', () => {
     expect(resolveRoute('GET', '/topics/../feed.xml', has).kind).toBe('not-found');
     expect(resolveRoute('PROPFIND', '/feed.xml', has).kind).toBe('method-not-allowed');
     expect(resolveRoute('get', '/feed.xml', has).kind).toBe('method-not-allowed');
+  });
+  it('answers a path with the same route object each time (no allocation per request)', () => {
+    expect(resolveRoute('GET', '/feed.xml?a', has)).toBe(resolveRoute('HEAD', '/feed.xml', has));
+    expect(resolveRoute('GET', '/nothing', has)).toBe(resolveRoute('GET', '/nothing-else', has));
   });
 });
