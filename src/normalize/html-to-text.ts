@@ -1,6 +1,6 @@
 import { decode } from 'html-entities';
 import { Parser } from './html-parser.js';
-import { runHtmlPass, TextCollector } from './sanitize-html.js';
+import { plainHtmlPass, runHtmlPass, TextCollector } from './sanitize-html.js';
 
 /** Safe HTML and its plain text, read from one walk of the markup; the text is finished only when asked for. */
 export class SanitizedWithText {
@@ -70,6 +70,9 @@ export function htmlToText(html: string): string {
   if (!html) return '';
   // Most titles, authors and categories are plain text: nothing to parse.
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
+  // Clean markup (a teaser's <p>…</p>) goes through the sanitizer's shortcut, which reads the same text without a tokenizer.
+  const plain = plainHtmlPass(html);
+  if (plain) return finishText(plain.text);
   const collector = new TextCollector();
   const parser = new Parser(
     {
