@@ -74,7 +74,10 @@ function withSearch(url: URL, search: string): string {
 }
 
 function decodeName(pair: string): string {
-  const name = pair.split('=', 1)[0]!;
+  const equals = pair.indexOf('=');
+  const name = equals === -1 ? pair : pair.slice(0, equals);
+  // Most names are plain words ("utm_source", "id"): nothing to decode, no exception to guard against.
+  if (!name.includes('%') && !name.includes('+')) return name;
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
   } catch {

@@ -1,6 +1,6 @@
 import { decode } from 'html-entities';
 import { Parser } from './html-parser.js';
-import { runHtmlPass, TextCollector } from './sanitize-html.js';
+import { plainHtmlPass, runHtmlPass, TextCollector } from './sanitize-html.js';
 
 /** Safe HTML and its plain text, read from one walk of the markup; the text is finished only when asked for. */
 export class SanitizedWithText {
@@ -17,6 +17,41 @@ export class SanitizedWithText {
     this.finished ??= finishText(this.rawText);
     return this.finished;
   }
+
+  /**
+   * Text that truncateText cuts exactly as it cuts `text`, with any limit up
+   * to `maxChars`: of a long article only a first part, finished as in the
+   * whole (a summary needs 300 characters of a text that runs to thousands).
+   * The part ends before a whitespace character, where no entity can be cut,
+   * and must hold more than maxChars + 1 characters once finished: only its
+   * last one (a space trimmed, or a soft hyphen's run) can read otherwise.
+   */
+  textFor(maxChars: number): string {
+    if (this.finished !== undefined) return this.finished;
+    const raw = this.rawText;
+    const decodeAll = ENTITY.test(raw);
+    for (let size = 2 * maxChars + 256; size < raw.length; size *= 4) {
+      WHITESPACE.lastIndex = size;
+      const cut = WHITESPACE.exec(raw);
+      if (cut === null) break;
+      const head = finishText(raw.slice(0, cut.index), decodeAll);
+      if (hasMoreCodePoints(head, maxChars + 1)) return head;
+    }
+    return this.text;
+  }
+}
+
+const WHITESPACE = /\s/g;
+
+/** More than `count` code points (a surrogate pair counts once)? */
+function hasMoreCodePoints(text: string, count: number): boolean {
+  if (text.length > 2 * count) return true;
+  let index = 0;
+  for (let n = 0; n < count; n++) {
+    if (index >= text.length) return false;
+    index += (text.codePointAt(index) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return index < text.length;
 }
 
 export function sanitizeWithText(html: string, baseUrl: string | undefined): SanitizedWithText {
@@ -35,6 +70,9 @@ export function htmlToText(html: string): string {
   if (!html) return '';
   // Most titles, authors and categories are plain text: nothing to parse.
   if (!/[<&]/.test(html)) return collapseWhitespace(html);
+  // Clean markup (a teaser's <p>…</p>) goes through the sanitizer's shortcut, which reads the same text without a tokenizer.
+  const plain = plainHtmlPass(html);
+  if (plain) return finishText(plain.text);
   const collector = new TextCollector();
   const parser = new Parser(
     {
@@ -55,8 +93,12 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/[\s\u00ad\u200b]+/g, (match) => (/^[\u00ad\u200b]+$/.test(match) ? '' : ' ')).trim();
 }
 
-function finishText(text: string): string {
+/** An entity with its semicolon: where a text has none, its "&"s stay as written (see finishText). */
+const ENTITY = /&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/;
+
+/** `decodeAll` is decided on the whole text: a part of it is finished as the whole would be. */
+function finishText(text: string, decodeAll = ENTITY.test(text)): string {
   // Feeds often escape twice ("&amp;auml;"): a reader wants "ä", not the entity.
-  const decoded = /&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/.test(text) ? decode(text, { level: 'html5' }) : text;
+  const decoded = decodeAll ? decode(text, { level: 'html5' }) : text;
   return collapseWhitespace(decoded);
 }

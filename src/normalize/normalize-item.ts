@@ -25,8 +25,11 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): NormalizedIt
   // One walk of the body gives the safe HTML and, where the feed wrote no separate summary, the summary's text.
   const body = sanitizeWithText(raw.content ?? raw.summary ?? '', base);
   const content = body.html;
-  const summaryText = raw.content === undefined ? body.text : htmlToText(raw.summary ?? '') || body.text;
-  const summary = truncateText(summaryText, ctx.summaryMaxChars ?? DEFAULT_SUMMARY_MAX_CHARS);
+  const summaryMaxChars = ctx.summaryMaxChars ?? DEFAULT_SUMMARY_MAX_CHARS;
+  // Only ever cut to the summary's or a title's length (pickTitle): of a long body, the part those need.
+  const textChars = Math.max(summaryMaxChars, TITLE_FROM_TEXT_CHARS);
+  const summaryText = raw.content === undefined ? body.textFor(textChars) : htmlToText(raw.summary ?? '') || body.textFor(textChars);
+  const summary = truncateText(summaryText, summaryMaxChars);
 
   const item: NormalizedItem = {
     title: pickTitle(raw.title, summaryText, link),

@@ -206,12 +206,13 @@ const ATTRIBUTED_TAGS = new Set(['a', 'img']);
 
 /**
  * The same result as the full walk, without sanitize-html, for HTML that is
- * already clean: text without `<`, `>`, `&`, and properly nested PLAIN_TAGS
- * without attributes (teasers like `<p>…</p>`, `<strong>`, lists), plus links
- * and images with plain attributes (article bodies). Each call of
- * sanitize-html costs a fixed ~30-60 µs of option handling and garbage, and
- * its walk about twice this one's, which dominated the poll's normalize
- * stage. Anything else (an attribute elsewhere, an entity, a stray bracket,
+ * already clean: text without `<`, `>` and `&` but for character references
+ * (plainEntity), and properly nested PLAIN_TAGS without attributes (teasers
+ * like `<p>…</p>`, `<strong>`, lists), plus links and images with plain
+ * attributes (article bodies). Each call of sanitize-html costs a fixed
+ * ~30-60 µs of option handling and garbage, and its walk about twice this
+ * one's, which dominated the poll's normalize stage. Anything else (an
+ * attribute elsewhere, another entity, a stray bracket,
  * an implied close, a link or image the full walk would rewrite or drop)
  * returns undefined and takes the full walk; a property test holds both to
  * the same output.
@@ -224,7 +225,17 @@ export function plainHtmlPass(html: string, baseUrl?: string): HtmlPass | undefi
   PLAIN_MARKUP.lastIndex = 0;
   for (let m = PLAIN_MARKUP.exec(html); m !== null; m = PLAIN_MARKUP.exec(html)) {
     const [whole, closing, name, attributes, selfClosing] = m;
-    if (name === undefined) return undefined;
+    if (name === undefined) {
+      // A character reference in text, as the full walk reads and writes it back; anything else only the full walk may judge.
+      const entity = whole === '&' ? plainEntity(html, m.index) : undefined;
+      if (entity === undefined) return undefined;
+      const text = html.slice(last, m.index);
+      out += text + entity.html;
+      collector.text(text + entity.text);
+      last = m.index + entity.length;
+      PLAIN_MARKUP.lastIndex = last;
+      continue;
+    }
     if (!closing && !selfClosing && (name === 'script' || name === 'iframe')) {
       // Goes whole, attributes, content and all: only where the full walk would see it end is it skipped here.
       const end = endOfDropped(html, name, m.index + whole.length);
@@ -292,6 +303,35 @@ export function plainHtmlPass(html: string, baseUrl?: string): HtmlPass | undefi
     collector.text(text);
   }
   return { html: out.trim(), text: collector.read() };
+}
+
+const PLAIN_ENTITY = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|nbsp));/y;
+/** The named references the shortcut reads: their text, and how the full walk writes that text back (escaped for HTML). */
+const NAMED: Record<string, { text: string; html: string }> = {
+  amp: { text: '&', html: '&amp;' },
+  lt: { text: '<', html: '&lt;' },
+  gt: { text: '>', html: '&gt;' },
+  quot: { text: '"', html: '"' },
+  nbsp: { text: '\u00a0', html: '\u00a0' },
+};
+
+/**
+ * `&#8211;`, `&#x201E;`, `&amp;` … at `at`: htmlparser2 decodes it, and
+ * sanitize-html writes the character back, escaping only &, < and >. Numeric
+ * ones only from U+00A0 to U+D7FF, which htmlparser2 takes as they are (it
+ * remaps NUL, C1 controls, surrogates and code points past U+10FFFF); with
+ * their semicolon only.
+ */
+function plainEntity(html: string, at: number): { text: string; html: string; length: number } | undefined {
+  PLAIN_ENTITY.lastIndex = at;
+  const m = PLAIN_ENTITY.exec(html);
+  if (m === null) return undefined;
+  const [whole, decimal, hex, name] = m;
+  if (name !== undefined) return { ...NAMED[name]!, length: whole.length };
+  const code = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+  if (code < 0xa0 || code > 0xd7ff) return undefined;
+  const char = String.fromCharCode(code);
+  return { text: char, html: char, length: whole.length };
 }
 
 /** Where to continue after a `<script>` (its raw text up to the first `</script>`) or an empty `<iframe …></iframe>`. */

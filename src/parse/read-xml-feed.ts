@@ -1,6 +1,7 @@
 import Parser from 'rss-parser';
 import { ParseError } from '../errors.js';
 import type { XmlNode } from './read-xml-node.js';
+import { readPlainXml } from './read-plain-xml.js';
 
 /**
  * The one place rss-parser is used: it reads the XML (via xml2js/sax) and
@@ -94,16 +95,31 @@ function copyRawFields(element: XmlObject): XmlObject {
   return item;
 }
 
+/** What rss-parser calls on its xml2js parser. */
+interface TreeReader {
+  parseString(xml: string, done: (err: unknown, tree: unknown) => void): unknown;
+}
+
 export async function readXmlFeed(xml: string, options: ReadOptions): Promise<XmlFeedTree> {
+  const name = nameElement(options);
   // A fresh parser per document: a reused one misbehaves after an error.
   const parser = new RawItemParser({
-    xml2js: { tagNameProcessors: [nameElement(options)] },
+    xml2js: { tagNameProcessors: [name] },
     defaultRSS: 2,
     customFields: {
-      feed: FEED_FIELDS.map((name) => [name, `raw:${name}`, RAW]) as never,
-      item: ITEM_FIELDS.map((name) => [name, `raw:${name}`, RAW]) as never,
+      feed: FEED_FIELDS.map((field) => [field, `raw:${field}`, RAW]) as never,
+      item: ITEM_FIELDS.map((field) => [field, `raw:${field}`, RAW]) as never,
     },
   });
+  // rss-parser interprets whatever tree its xml2js parser hands it: plain XML's tree is built without sax (read-plain-xml.ts).
+  const holder = parser as unknown as { xmlParser: TreeReader };
+  const xml2js = holder.xmlParser;
+  holder.xmlParser = {
+    parseString: (text, done) => {
+      const tree = readPlainXml(text, name);
+      return tree === undefined ? xml2js.parseString(text, done) : done(null, tree);
+    },
+  };
   let output: Record<string, unknown>;
   try {
     output = (await parser.parseString(xml)) as unknown as Record<string, unknown>;

@@ -37,6 +37,12 @@ describe('the bundled entry points', () => {
     expect(text).toContain('readWorker: "./read/read-worker.js"');
   });
 
+  it('leaves out postcss, which sanitize-html loads only to parse style attributes (the e2e tests sanitize through the bundle)', () => {
+    const text = bundleText();
+    expect(text).toContain('postcss is left out of the bundle');
+    expect(text).not.toContain('class LazyResult');
+  });
+
   it('poll runs on the bundle alone: no file of the module build is loaded, in the main thread or the read worker', async () => {
     const dir = makeTempDir();
     const log = path.join(dir, 'loaded.txt');

@@ -117,6 +117,9 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
     '<img alt="ohne Quelle">', '<img src="data:image/gif;base64,R0" data-src="/lazy.jpg">', '<img src="/b.png" data-src="/lazy.jpg">',
     '<img src="ftp://e.example/b.png">', '<img src="mailto:r@e.example">', '<img src="/b.png" title="t" dir="ltr">', '</img>', '<img  src="/c.png"  >',
     'Kernel', 'Container ', ' Hosting', '\n', '  ', 'Straße „Zitat“', '"q"', "'s'", '&amp;', '&auml;', '&', '<', '>', 'a < b', '\u00a0',
+    // Character references the shortcut reads, and ones it leaves (C1 controls, NUL, markup characters, no semicolon).
+    '&#8211;', '&#x201E;', '&#X201c;', '&#00228;', '&#160;', '&#xD7FF;', '&#xE000;', '&#150;', '&#0;', '&#60;', '&#x110000;', '&#8211',
+    '&lt;', '&gt;', '&quot;', '&nbsp;', '&amp;amp;', '&amp;lt;', '&lt;script&gt;', '&NBSP;', '&Amp;',
   ];
   const html = fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }).map((parts) => parts.join(''));
 
@@ -174,7 +177,12 @@ describe('plainHtmlPass (the shortcut for clean markup)', () => {
   it('takes clean teasers and lists, and leaves attributes, entities, stray brackets and implied closes to the full walk', () => {
     expect(plainHtmlPass('<p>Kernel 6.12 ist <strong>fertig</strong>.</p>\n')).toEqual({ html: '<p>Kernel 6.12 ist <strong>fertig</strong>.</p>', text: ' Kernel 6.12 ist fertig. \n' });
     expect(plainHtmlPass('<ul><li>a</li><li>b<br>c</li></ul>')?.html).toBe('<ul><li>a</li><li>b<br />c</li></ul>');
-    for (const markup of ['<p class="x">a</p>', '<p>a &amp; b</p>', '<p>a < b</p>', '<p>a<div>b</div></p>', '<li>a<li>b', '<p>offen', '<b>a</i>', '<P>a</P>']) {
+    // Character references are read as the full walk reads them, and written back as it writes them.
+    expect(plainHtmlPass('<p>Linux &#8211; „Kernel&#x201C; &amp; &lt;b&gt;&nbsp;&quot;x&quot;</p>')).toEqual({
+      html: '<p>Linux – „Kernel“ &amp; &lt;b&gt;\u00a0"x"</p>',
+      text: ' Linux – „Kernel“ & <b>\u00a0"x" ',
+    });
+    for (const markup of ['<p class="x">a</p>', '<p>a &auml; b</p>', '<p>a &#150; b</p>', '<p>a &#8211 b</p>', '<p>a < b</p>', '<p>a<div>b</div></p>', '<li>a<li>b', '<p>offen', '<b>a</i>', '<P>a</P>']) {
       expect(plainHtmlPass(markup, base), markup).toBeUndefined();
     }
   });
