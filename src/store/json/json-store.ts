@@ -134,7 +134,7 @@ function stagedLoad(state: JsonState, known: ReadonlyMap<string, SegmentDate>, w
     async readMore() {
       const unread = newestFirst(state.unreadDays);
       const next = unread.find((day) => !known.has(day)) ?? unread[0];
-      if (next !== undefined) await state.readDay(next);
+      if (next !== undefined) await state.readDay(next, true);
     },
     finish: whole,
   };
@@ -210,6 +210,7 @@ class JsonStore implements Store {
   whole(): Promise<void> {
     if (this.#s.loaded) return Promise.resolve();
     this.#finishing ??= (async () => {
+      this.#s.dropStagedContent();
       // Also a day the caller is reading now (readMore): its read is awaited, not started again.
       for (const day of this.#s.pendingDays().sort().reverse()) {
         await this.#s.readDay(day);
@@ -272,7 +273,8 @@ class JsonStore implements Store {
       const entries = this.#s.journal.entriesOf(day);
       const fromFile = new Set<string>();
       for (const id of dayIds) {
-        const content = entries?.get(id)?.content;
+        // During a staged load, the HTML its first segments held (json-state.ts: stagedContent), unless the journal's is newer.
+        const content = entries?.get(id)?.content ?? this.#s.stagedContent(id);
         if (content !== undefined) found.set(id, { ...this.#s.heads.get(id)!, content });
         else fromFile.add(id);
       }
