@@ -171,7 +171,7 @@ export async function readJournal(layout: JsonLayout, seq: number): Promise<Jour
  * parsed whole. Every article returned
  * is checked; a lookup checks only those it parsed (the open read every one).
  */
-export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string>): Promise<StoredArticle[]> {
+export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string> | { has(id: string): boolean }): Promise<StoredArticle[]> {
   const file = layout.segment(day);
   let bytes: Buffer | null;
   try {
@@ -180,7 +180,7 @@ export async function readSegment(layout: JsonLayout, day: string, wanted?: Read
     throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
   }
   if (bytes === null) return [];
-  let articles: unknown[] | null = wanted ? pickArticles(bytes, wanted) : null;
+  let articles: unknown[] | null = wanted instanceof Set ? pickArticles(bytes, wanted) : null;
   // Cut in the bytes and decoded article by article: the whole day is never one string.
   const parts = articles === null ? splitSegment(bytes) : null;
   if (parts && parts.header.schemaVersion === SCHEMA_VERSION) articles = await parseSegmentParts(bytes, parts, wanted);
