@@ -75,6 +75,11 @@ export interface StoryClusterer {
    * it is for the same inputs, day and weights; once, and only while no index is kept.
    */
   offer?(kept: KeptClusters): void;
+  /**
+   * Work to finish before the first call that reads any article's story words (a start's story words file:
+   * start-files.ts), awaited there: a first build that takes a kept result reads none and does without it.
+   */
+  beforeReading?(work: () => Promise<void>): void;
   /** Build the index a kept result stood in for (in slices, queued like cluster()), so that the next call extends it. */
   warm?(): Promise<void>;
   /** The last call's result with the digest of its inputs, to keep on disk; undefined before any call. */
@@ -122,6 +127,7 @@ class IncrementalClusterer implements StoryClusterer {
   /** Calls run one after the other: a call that yields must not see the index half extended by another. */
   #queue: Promise<unknown> = Promise.resolve();
   #offered: KeptClusters | undefined;
+  #beforeReading: (() => Promise<void>) | undefined;
   /** The inputs a kept result was taken for, until warm() builds their index. */
   #unbuilt: { articles: readonly ClusterInput[]; day: number } | undefined;
   #last: { articles: readonly ClusterInput[]; day: number; frozen: boolean; clusters: ClusterIds[]; kept?: KeptClusters } | undefined;
@@ -136,6 +142,10 @@ class IncrementalClusterer implements StoryClusterer {
 
   offer(kept: KeptClusters): void {
     this.#offered = kept;
+  }
+
+  beforeReading(work: () => Promise<void>): void {
+    this.#beforeReading = work;
   }
 
   warm(): Promise<void> {
@@ -186,6 +196,9 @@ class IncrementalClusterer implements StoryClusterer {
         return offered.clusters;
       }
     }
+    const before = this.#beforeReading;
+    this.#beforeReading = undefined;
+    await before?.();
     const inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
     const inputOf = ({ head, content }: ClusterInput): StoredArticle => {
       const hit = inputs.get(head.id) ?? this.#inputs.get(head.id);

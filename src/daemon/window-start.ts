@@ -41,7 +41,7 @@ export async function windowFirst({ store, load, rules, log, build }: WindowFirs
     if (horizon.done) return undefined; // everything is read: the ordinary build
     // Today's articles (first seen today or later) must all be there, and every unread segment's dates known.
     if (horizon.newestPublished === undefined || horizon.newestDay >= today) {
-      await load.readMore();
+      await load.readMore(rules.fingerprint);
       read++;
       continue;
     }
@@ -65,7 +65,7 @@ export async function windowFirst({ store, load, rules, log, build }: WindowFirs
     }
     // The window reaches further: half as many segments again as read so far (a few retries, little read past it).
     for (let more = Math.max(2, Math.ceil(read / 2)); more > 0 && !load.horizon().done; more--) {
-      await load.readMore();
+      await load.readMore(rules.fingerprint);
       read++;
     }
   }

@@ -43,6 +43,8 @@ async function startFresh(config: string): Promise<{ feed: string; read: number 
   const daemon = new Daemon({ config: parsed, store: await openJsonStore(parsed.storePath), logger: createSilentLogger() });
   try {
     await daemon.start();
+    // Counted once the story index is built too (after a first build from kept clusters, it reads the texts).
+    await daemon.settled();
     return { feed: daemon.publication!.resources.get('/feed.xml')!.bodies.identity.toString('utf8'), read: storyTextsRead() - before };
   } finally {
     await daemon.close();

@@ -190,6 +190,26 @@ describe('story clusters across a start without snapshot', () => {
     expect(bodies(clustered.publication!)).toEqual(afterPoll);
   });
 
+  it('reads the story words file only after a first publication from the kept clusters is served', { timeout: 120_000 }, async () => {
+    const { dir, file, feed } = await storeWithWords();
+    // A torn words file says so in the log when it is read: not before the first answer, which needs no text.
+    await writeFile(file, (await readFile(file, 'utf8')).slice(0, 100));
+    const log = capturingLogger();
+    clearStoryTextShelf();
+    const sources = SOURCES.map((name) => ({ name, url: `http://127.0.0.1:9/${name}.xml` }));
+    const config = parseConfig(renderTestConfig(dir, sources, 'feed:\n  maxItems: 6'), path.join(dir, 'feedkurator.yaml'), { env: {} });
+    const daemon = new Daemon({ config, store: await openJsonStore(config.storePath), logger: log.logger });
+    running.push(daemon);
+    let atServed = '';
+    await daemon.start({ onServed: async () => void (atServed = log.lines().join('')) });
+    await daemon.settled();
+    expect(log.lines().join('')).toContain('first publication from the kept story clusters');
+    expect(atServed).not.toContain('story-words.json');
+    // Read when the story index was built after it (and refused: the texts were read from the articles).
+    expect(log.lines().join('')).toContain('story-words.json');
+    expect(bodies(daemon.publication!)).toEqual(feed);
+  });
+
   it('refuses a torn, stale or other-code clusters file with its reason, clusters the window, serves the same bytes and writes the file anew', { timeout: 120_000 }, async () => {
     const { dir, feed } = await storeWithWords();
     const file = keptClustersPath(path.join(dir, 'store.json'));

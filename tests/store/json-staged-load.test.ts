@@ -109,6 +109,47 @@ describe('a JSON store opened in stages', () => {
     await store.close();
   });
 
+  it('reads of a day only what a curation under the given rules can show, and the rest when it finishes: the same store', async () => {
+    const path = await build();
+    const whole = await openJsonStore(path);
+    const expected = await snapshot(whole);
+    const allTopics = await whole.getClassifications('fp');
+    await whole.close();
+    const { store, load } = await openJsonStoreStaged(path);
+    for (let i = 0; i < 5; i++) await load.readMore('fp');
+    const loaded = load.loadedHeads();
+    // Of the days read, the articles without topics for these rules are not parsed (the journal's heads are all there).
+    const uncurated = loaded.filter((h) => allTopics.get(h.id)?.length === 0 && !['s3', 's700'].includes(h.id));
+    expect(uncurated).toEqual([]);
+    expect(loaded.length).toBeGreaterThan(20);
+    expect(load.horizon()).toMatchObject({ done: false });
+    await load.finish();
+    expect(load.horizon()).toEqual({ done: true });
+    expect(await snapshot(store)).toEqual(expected);
+    await store.close();
+    // Other rules than the stored topics': every article of a day is read.
+    const other = await openJsonStoreStaged(path);
+    await other.load.readMore('another');
+    expect(other.load.loadedHeads().some((h) => allTopics.get(h.id)?.length === 0 && !['s3', 's700'].includes(h.id))).toBe(true);
+    await other.store.close();
+  });
+
+  it('answers for the loaded articles with their HTML from the segments it read, without reading those files again', async () => {
+    const path = await build();
+    const whole = await openJsonStore(path, { readOnly: true });
+    const { store, load } = await openJsonStoreStaged(path);
+    for (let i = 0; i < 3; i++) await load.readMore();
+    const ids = load.loadedHeads().map((h) => h.id);
+    expect(ids.length).toBeGreaterThan(20);
+    const expected = await whole.getArticles(ids);
+    expect(expected.map((a) => a.id).sort()).toEqual([...ids].sort());
+    // The files read are gone: what is answered comes from the load (and the journal, for what it holds).
+    for (const day of new Set(load.loadedHeads().map((h) => h.firstSeen.slice(0, 10)))) rmSync(join(path, '..', `feedkurator.articles-${day}.json`), { force: true });
+    expect(await store.getArticles(ids)).toEqual(expected);
+    await store.close();
+    await whole.close();
+  });
+
   it('never leaves unread an article published after the horizon, and knows nothing of a segment changed since', async () => {
     const path = await build();
     // No dates yet: the horizon is unknown while any segment is unread.

@@ -110,42 +110,76 @@ export class JsonState {
   /** Each segment read: its file's size and time then, and the newest published date in it (segment-dates.ts). */
   readonly segmentDates = new Map<string, SegmentDate>();
 
+  /**
+   * The HTML of the articles in the segments a staged load read before the rest (readDay's `keepContent`), until
+   * finishLoad: the first publication reads the window's HTML (its stories compare the start of each body, its
+   * feeds show it), and reading those days' files a second time for it was most of the window's segment reads.
+   */
+  #stagedContent = new Map<string, string>();
+
   /** Segments being read now: a second reader of the same day waits for the first. */
   readonly #reading = new Map<string, Promise<void>>();
 
-  /** Days read or being read now, not yet all in: finishLoad must wait for them. */
+  /**
+   * Days a staged load read in part (readDay's `only`: the articles a first publication can show), with the
+   * heads read: read whole before finishLoad, those heads kept as they are (the first publication holds them).
+   */
+  readonly #partial = new Map<string, Map<string, ArticleHead>>();
+
+  /** Days read or being read now, or read in part, not yet all in: finishLoad must wait for them. */
   pendingDays(): string[] {
-    return [...this.unreadDays, ...this.#reading.keys()];
+    return [...this.unreadDays, ...this.#reading.keys(), ...this.#partial.keys()];
   }
 
-  /** One segment's articles: their heads join `heads` (those the journal does not replace). */
-  readDay(day: string): Promise<void> {
+  /**
+   * One segment's articles: their heads join `heads` (those the journal does not replace). `keepContent`:
+   * their HTML is kept too, until finishLoad (stagedContent). `only`: only the articles it accepts are parsed,
+   * the day stays pending (pendingDays) and is read whole later; its newest date is known only then.
+   */
+  readDay(day: string, keepContent = false, only?: (id: string) => boolean): Promise<void> {
     const running = this.#reading.get(day);
     if (running) return running;
-    if (!this.unreadDays.delete(day)) return Promise.resolve();
-    const reading = this.#readDay(day).finally(() => this.#reading.delete(day));
+    if (!this.unreadDays.delete(day) && !this.#partial.has(day)) return Promise.resolve();
+    const reading = this.#readDay(day, keepContent, this.#partial.has(day) ? undefined : only).finally(() => this.#reading.delete(day));
     this.#reading.set(day, reading);
     return reading;
   }
 
-  async #readDay(day: string): Promise<void> {
+  async #readDay(day: string, keepContent: boolean, only: ((id: string) => boolean) | undefined): Promise<void> {
     const before = await statSegment(this.#layout.segment(day));
     const heads: ArticleHead[] = [];
     let newest = '';
-    for (const article of await readSegment(this.#layout, day)) {
-      const head = this.#headOf(article);
+    const known = this.#partial.get(day);
+    for (const article of await readSegment(this.#layout, day, only && { has: only })) {
+      const head = known?.get(article.id) ?? this.#headOf(article);
+      if (keepContent && !known) this.#stagedContent.set(head.id, article.content);
       heads.push(head);
       if (head.published > newest) newest = head.published;
       if (!this.#journalIds.has(head.id)) this.heads.set(head.id, head);
     }
     this.#dayHeads.set(day, heads);
+    if (only) {
+      this.#partial.set(day, new Map(heads.map((h) => [h.id, h])));
+      return;
+    }
+    this.#partial.delete(day);
     if (before) this.segmentDates.set(day, { ...before, newest });
+  }
+
+  /** The HTML of an article as its segment file held it when a staged load read it first (readDay's `keepContent`). */
+  stagedContent(id: string): string | undefined {
+    return this.#stagedContent.get(id);
+  }
+
+  /** The first publication is built: what the load reads from here on is not kept (finishLoad drops it too). */
+  dropStagedContent(): void {
+    if (this.#stagedContent.size > 0) this.#stagedContent = new Map();
   }
 
   /** Every segment read: heads and key index as a load in day order, then the journal, makes them. */
   finishLoad(): void {
     if (this.#loaded) return;
-    if (this.unreadDays.size > 0 || this.#reading.size > 0) throw new Error(`finishLoad with ${this.unreadDays.size + this.#reading.size} segments not read`);
+    if (this.pendingDays().length > 0) throw new Error(`finishLoad with ${this.pendingDays().length} segments not read`);
     this.heads.clear();
     this.#pendingKeys = [];
     for (const day of [...this.#dayHeads.keys()].sort()) {
@@ -165,6 +199,7 @@ export class JsonState {
       if (gone.size > 0) this.#pendingKeys.push(gone);
     }
     this.#dayHeads = new Map();
+    this.dropStagedContent();
     this.#journalOps = [];
     this.#journalIds = new Set();
     this.#forgetLiveTombstones();

@@ -80,8 +80,11 @@ export interface StagedLoad {
    * can carry (undefined while a segment whose newest date is not known is unread: segment-dates.ts).
    */
   horizon(): { done: true } | { done: false; newestDay: string; newestPublished: string | undefined };
-  /** Read one more segment. */
-  readMore(): Promise<void>;
+  /**
+   * Read one more segment; `curatedUnder` (a rules fingerprint): of it only the articles a curation under those
+   * rules can show, those whose stored topics for them are not empty (or not stored); the rest is read by finish.
+   */
+  readMore(curatedUnder?: string): Promise<void>;
   /** Read the rest and lay the store out whole (every other store operation waits for it). */
   finish(): Promise<void>;
 }
@@ -131,10 +134,13 @@ function stagedLoad(state: JsonState, known: ReadonlyMap<string, SegmentDate>, w
       }
       return { done: false, newestDay: newestFirst(state.unreadDays)[0]!, newestPublished };
     },
-    async readMore() {
+    async readMore(curatedUnder?: string) {
       const unread = newestFirst(state.unreadDays);
       const next = unread.find((day) => !known.has(day)) ?? unread[0];
-      if (next !== undefined) await state.readDay(next);
+      // Only what a curation under these rules can show: articles with topics stored for them, or none stored.
+      const topics = state.topics.fingerprint === curatedUnder ? state.topics.byId : undefined;
+      const only = topics && ((id: string) => topics.get(id)?.length !== 0);
+      if (next !== undefined) await state.readDay(next, true, only);
     },
     finish: whole,
   };
@@ -210,10 +216,13 @@ class JsonStore implements Store {
   whole(): Promise<void> {
     if (this.#s.loaded) return Promise.resolve();
     this.#finishing ??= (async () => {
-      // Also a day the caller is reading now (readMore): its read is awaited, not started again.
-      for (const day of this.#s.pendingDays().sort().reverse()) {
-        await this.#s.readDay(day);
-        await takeTurn();
+      this.#s.dropStagedContent();
+      // Also a day the caller is reading now (readMore): its read is awaited, not started again (and read whole after, if in part).
+      for (let days = this.#s.pendingDays(); days.length > 0; days = this.#s.pendingDays()) {
+        for (const day of days.sort().reverse()) {
+          await this.#s.readDay(day);
+          await takeTurn();
+        }
       }
       this.#s.finishLoad();
     })();
@@ -272,7 +281,8 @@ class JsonStore implements Store {
       const entries = this.#s.journal.entriesOf(day);
       const fromFile = new Set<string>();
       for (const id of dayIds) {
-        const content = entries?.get(id)?.content;
+        // During a staged load, the HTML its first segments held (json-state.ts: stagedContent), unless the journal's is newer.
+        const content = entries?.get(id)?.content ?? this.#s.stagedContent(id);
         if (content !== undefined) found.set(id, { ...this.#s.heads.get(id)!, content });
         else fromFile.add(id);
       }

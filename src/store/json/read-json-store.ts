@@ -12,6 +12,7 @@ import { checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocum
 import type { JournalDoc, JournalRecord } from './journal.js';
 import { readOptional, readOptionalBytes, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
 import { parseSegmentParts, pickArticles, splitSegment } from './segment-text.js';
+import { cutTopicsText } from './topics-text.js';
 import { takeTurn } from '../../schedule/take-turn.js';
 
 /** Articles of a segment checked between two turns of the event loop. */
@@ -92,15 +93,20 @@ export async function readRetired(layout: JsonLayout): Promise<Tombstones> {
 /** Classifications are derived data: a damaged file is recomputed, not fatal. */
 export async function readTopics(layout: JsonLayout): Promise<{ fingerprint: string; journalSeq: number; topics: Map<string, string[]> } | { problem: string } | null> {
   let parsed: Record<string, unknown> | null;
+  let byId: Map<string, string[]> | undefined;
   try {
-    parsed = await readJson(layout.topics, false);
+    const text = await readText(layout.topics);
+    // In the written form, cut without one JSON.parse of the whole file (topics-text.ts); else parsed whole.
+    const cut = text === null ? null : cutTopicsText(text);
+    if (cut) byId = cut.byId;
+    parsed = cut ? { ...cut.head, topics: {} } : text === null ? null : parseJson(text, layout.topics, false);
   } catch (err) {
     return { problem: (err as Error).message };
   }
   if (parsed === null) return null;
   if (typeof parsed.fingerprint !== 'string' || !isPlainObject(parsed.topics)) return { problem: `${layout.topics} is damaged; the topics will be computed again` };
   const journalSeq = typeof parsed.journalSeq === 'number' ? parsed.journalSeq : 0;
-  return { fingerprint: parsed.fingerprint, journalSeq, topics: shareTopicLists(new Map(Object.entries(parsed.topics as Record<string, string[]>))) };
+  return { fingerprint: parsed.fingerprint, journalSeq, topics: byId ?? shareTopicLists(new Map(Object.entries(parsed.topics as Record<string, string[]>))) };
 }
 
 /**
@@ -165,7 +171,7 @@ export async function readJournal(layout: JsonLayout, seq: number): Promise<Jour
  * parsed whole. Every article returned
  * is checked; a lookup checks only those it parsed (the open read every one).
  */
-export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string>): Promise<StoredArticle[]> {
+export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string> | { has(id: string): boolean }): Promise<StoredArticle[]> {
   const file = layout.segment(day);
   let bytes: Buffer | null;
   try {
@@ -174,7 +180,7 @@ export async function readSegment(layout: JsonLayout, day: string, wanted?: Read
     throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
   }
   if (bytes === null) return [];
-  let articles: unknown[] | null = wanted ? pickArticles(bytes, wanted) : null;
+  let articles: unknown[] | null = wanted instanceof Set ? pickArticles(bytes, wanted) : null;
   // Cut in the bytes and decoded article by article: the whole day is never one string.
   const parts = articles === null ? splitSegment(bytes) : null;
   if (parts && parts.header.schemaVersion === SCHEMA_VERSION) articles = await parseSegmentParts(bytes, parts, wanted);

@@ -99,7 +99,7 @@ export function splitSegment(source: Source): SegmentParts | null {
  * not parse to an object of its id (the cut was wrong: parse whole).
  * `source`: what the parts were cut from.
  */
-export async function parseSegmentParts(source: Source, parts: SegmentParts, wanted?: ReadonlySet<string>): Promise<Record<string, unknown>[] | null> {
+export async function parseSegmentParts(source: Source, parts: SegmentParts, wanted?: { has(id: string): boolean }): Promise<Record<string, unknown>[] | null> {
   const found: Record<string, unknown>[] = [];
   const slice = new TimeSlice(SLICE_MS);
   for (const { id, start, end } of parts.articles) {
