@@ -241,6 +241,20 @@ describe('a new day written while the cycle merges', () => {
     expect(await next.countArticles()).toBe(0);
   });
 
+  it('the temp files of every store file a kill left (writes and backup copies) are removed at the next open; others stay', async () => {
+    const store = await open(STREAMING);
+    await poll(store);
+    await store.flush();
+    await store.close();
+    const leftovers = [`${SEGMENT}.bak.tmp`, 'feedkurator.json.bak.tmp', '.feedkurator.json.tmp', '.feedkurator.topics.json.tmp', '.feedkurator.journal-000007.json.tmp'];
+    const others = ['notes.json.bak.tmp', '.other.json.tmp', 'feedkurator.story-words.json.bak.tmp'];
+    for (const name of [...leftovers, ...others]) await writeFile(join(dir, name), '{"torn');
+    const next = await open(STREAMING);
+    const names = await readdir(dir);
+    expect(names.filter((n) => n.endsWith('.tmp')).sort()).toEqual([...others].sort());
+    expect(await next.countArticles()).toBeGreaterThan(0);
+  });
+
   it('a flush that ends up not folding (retention shrank it) drops the stream and writes a journal file', async () => {
     const store = await open({ maxJournalBytes: 150_000, streamDayBytes: 5_000 });
     await poll(store);

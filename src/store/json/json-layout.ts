@@ -31,8 +31,8 @@ export interface JsonLayout {
   listSegmentDays(): Promise<string[]>;
   /** Sequence numbers of the journal files present, ascending. */
   listJournalSeqs(): Promise<number[]>;
-  /** Temp files of segment writes a kill left behind (a streamed day can be large). */
-  listSegmentTemps(): Promise<string[]>;
+  /** Temp files of the store's own files a kill left behind: writes (a streamed day's can be large) and backup copies. */
+  listLeftoverTemps(): Promise<string[]>;
 }
 
 export function describeLayout(manifestPath: string): JsonLayout {
@@ -42,7 +42,9 @@ export function describeLayout(manifestPath: string): JsonLayout {
   const quoted = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(`^${quoted}\\.articles-(\\d{4}-\\d{2}-\\d{2})\\.json$`);
   const journalPattern = new RegExp(`^${quoted}\\.journal-(\\d{6,})\\.json$`);
-  const tempPattern = new RegExp(`^\\.${quoted}\\.articles-\\d{4}-\\d{2}-\\d{2}\\.json\\.tmp$`);
+  // The manifest, segments, journals, topics and tombstones: `.<name>.tmp` while written, `<name>.bak.tmp` while backed up.
+  const own = `${quoted}(?:\\.articles-\\d{4}-\\d{2}-\\d{2}|\\.journal-\\d{6,}|\\.topics|\\.retired)?\\.json`;
+  const tempPattern = new RegExp(`^(?:\\.${own}\\.tmp|${own}\\.bak\\.tmp)$`);
   return {
     dir,
     manifest: manifestPath,
@@ -56,7 +58,7 @@ export function describeLayout(manifestPath: string): JsonLayout {
     async listJournalSeqs() {
       return (await listMatches(dir, journalPattern)).map((m) => Number(m[1])).sort((a, b) => a - b);
     },
-    async listSegmentTemps() {
+    async listLeftoverTemps() {
       return (await listMatches(dir, tempPattern)).map((m) => join(dir, m[0]));
     },
   };

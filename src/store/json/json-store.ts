@@ -106,7 +106,7 @@ async function openJson(path: string, options: OpenJsonStoreOptions, staged: boo
     if (!staged) await state.load(segments);
     else await state.beginLoad(segments);
     // Under the lock no write is under way: a temp file is what a kill left (a streamed day's may be large).
-    if (lock) for (const temp of await layout.listSegmentTemps()) await unlink(temp).catch((err: unknown) => warn(`cannot remove the leftover ${temp}`, err));
+    if (lock) for (const temp of await layout.listLeftoverTemps()) await unlink(temp).catch((err: unknown) => warn(`cannot remove the leftover ${temp}`, err));
     const store = new JsonStore(layout, lock, warn, { ...DEFAULT_COMPACTION, ...options.compaction }, segments, state, options.sliceMs);
     if (!staged) return { store };
     const known = await readSegmentDates(layout, [...state.unreadDays]);
