@@ -95,6 +95,29 @@ const sanitizeHtmlWithoutPostcss = {
   },
 };
 
+/**
+ * zod's `z` namespace re-exports every locale (`z.locales`, ~70 languages,
+ * ~370 KB of the config chunk) although only English, the default, is ever
+ * used: feedkurator words its config problems itself and never calls
+ * z.config() with another locale. Every command that validates a config
+ * (poll, serve, check, …) parsed them all at load. In the bundle the locale
+ * index keeps English and gets, for every other name, a function that says so
+ * if anything ever calls it.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const names = [...text.matchAll(/^export \{ default as (\w+) \} from "\.\/[\w-]+\.js";$/gm)].map((m) => m[1]);
+      if (!names.includes('en') || names.length < 10) throw new Error(`${args.path} no longer lists its locales as expected: update src/build/bundle.mjs`);
+      const others = names.filter((name) => name !== 'en');
+      const stub = (name) => `export function ${name}() { throw new Error('zod locale "${name}" is left out of the bundle: feedkurator uses English only'); }`;
+      return { contents: ['export { default as en } from "./en.js";', ...others.map(stub)].join('\n'), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 for (const entry of ENTRIES) {
   if (readFileSync(path.join(DIST, entry), 'utf8').slice(0, 200).includes(MARK)) {
     throw new Error(`dist/${entry} is a bundle already: run tsc first (npm run build does both)`);
@@ -135,7 +158,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [oneHtmlparser2, rssParserWithoutHttp, sanitizeHtmlWithoutPostcss],
+  plugins: [oneHtmlparser2, rssParserWithoutHttp, sanitizeHtmlWithoutPostcss, zodEnglishOnly],
 });
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));

@@ -43,6 +43,13 @@ describe('the bundled entry points', () => {
     expect(text).not.toContain('class LazyResult');
   });
 
+  it("keeps zod's English messages and leaves out its other locales, which nothing selects", () => {
+    const text = bundleText();
+    expect(text).toContain('zod locale "de" is left out of the bundle');
+    expect(text).not.toContain('Eingabe');
+    expect(text).toContain('Invalid input');
+  });
+
   it('poll runs on the bundle alone: no file of the module build is loaded, in the main thread or the read worker', async () => {
     const dir = makeTempDir();
     const log = path.join(dir, 'loaded.txt');
