@@ -1,4 +1,5 @@
 import { decode } from 'html-entities';
+import { afterCodePoints } from '../text/truncate.js';
 import { Parser } from './html-parser.js';
 import { plainHtmlPass, runHtmlPass, TextCollector } from './sanitize-html.js';
 
@@ -35,24 +36,13 @@ export class SanitizedWithText {
       const cut = WHITESPACE.exec(raw);
       if (cut === null) break;
       const head = finishText(raw.slice(0, cut.index), decodeAll);
-      if (hasMoreCodePoints(head, maxChars + 1)) return head;
+      if (afterCodePoints(head, maxChars + 1) < head.length) return head;
     }
     return this.text;
   }
 }
 
 const WHITESPACE = /\s/g;
-
-/** More than `count` code points (a surrogate pair counts once)? */
-function hasMoreCodePoints(text: string, count: number): boolean {
-  if (text.length > 2 * count) return true;
-  let index = 0;
-  for (let n = 0; n < count; n++) {
-    if (index >= text.length) return false;
-    index += (text.codePointAt(index) ?? 0) > 0xffff ? 2 : 1;
-  }
-  return index < text.length;
-}
 
 export function sanitizeWithText(html: string, baseUrl: string | undefined): SanitizedWithText {
   if (!html.trim()) return new SanitizedWithText('', '');

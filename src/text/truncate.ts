@@ -20,7 +20,7 @@ export function truncateText(text: string, maxChars: number): string {
  * iterator counts them (a surrogate pair is one, a lone surrogate too), or its
  * length when it has no more.
  */
-function afterCodePoints(text: string, count: number): number {
+export function afterCodePoints(text: string, count: number): number {
   let index = 0;
   for (let n = 0; n < count && index < text.length; n++) index += (text.codePointAt(index) ?? 0) > 0xffff ? 2 : 1;
   return index;
