@@ -111,15 +111,7 @@ export async function readXmlFeed(xml: string, options: ReadOptions): Promise<Xm
       item: ITEM_FIELDS.map((field) => [field, `raw:${field}`, RAW]) as never,
     },
   });
-  // rss-parser interprets whatever tree its xml2js parser hands it: plain XML's tree is built without sax (read-plain-xml.ts).
-  const holder = parser as unknown as { xmlParser: TreeReader };
-  const xml2js = holder.xmlParser;
-  holder.xmlParser = {
-    parseString: (text, done) => {
-      const tree = readPlainXml(text, name);
-      return tree === undefined ? xml2js.parseString(text, done) : done(null, tree);
-    },
-  };
+  readPlainXmlFirst(parser, name);
   let output: Record<string, unknown>;
   try {
     output = (await parser.parseString(xml)) as unknown as Record<string, unknown>;
@@ -128,6 +120,30 @@ export async function readXmlFeed(xml: string, options: ReadOptions): Promise<Xm
   }
   const items = Array.isArray(output.items) ? (output.items as Record<string, unknown>[]) : [];
   return { feed: pickRaw(output), items: items.map(pickRaw) };
+}
+
+/**
+ * rss-parser interprets whatever tree its xml2js parser hands it: plain XML's
+ * tree is built without sax (read-plain-xml.ts). The holder is rss-parser's
+ * own field, not its API: should a release rename it, documents are read by
+ * xml2js as before (same trees, slower), and the parse tests say so.
+ */
+function readPlainXmlFirst(parser: Parser<unknown, unknown>, name: (written: string) => string): void {
+  const holder = parser as unknown as { xmlParser?: TreeReader };
+  const xml2js = holder.xmlParser;
+  if (typeof xml2js?.parseString !== 'function') return;
+  holder.xmlParser = {
+    parseString: (text, done) => {
+      const tree = readPlainXml(text, name);
+      return tree === undefined ? xml2js.parseString(text, done) : done(null, tree);
+    },
+  };
+}
+
+/** Whether this rss-parser still has the field readPlainXmlFirst replaces. */
+export function canReadPlainXmlFirst(): boolean {
+  const holder = new Parser() as unknown as { xmlParser?: TreeReader };
+  return typeof holder.xmlParser?.parseString === 'function';
 }
 
 function pickRaw(object: Record<string, unknown>): Record<string, XmlNode> {
