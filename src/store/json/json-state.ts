@@ -53,7 +53,12 @@ export class JsonState {
   /** Everything at once: what a store opened for a command (or a start with its snapshot) needs. */
   async load(segments: SegmentCache): Promise<void> {
     await this.beginLoad(segments);
-    for (const day of [...this.unreadDays].sort()) await this.readDay(day);
+    // finishLoad lays every head out in day order: read this way, the days' heads need not join `heads` first (a
+    // 20,000-entry Map built only to be cleared, its tables garbage in old space).
+    for (const day of [...this.unreadDays].sort()) {
+      this.unreadDays.delete(day);
+      await this.#readDay(day, false, undefined, false);
+    }
     this.finishLoad();
   }
 
@@ -145,17 +150,19 @@ export class JsonState {
     return reading;
   }
 
-  async #readDay(day: string, keepContent: boolean, only: ((id: string) => boolean) | undefined): Promise<void> {
+  async #readDay(day: string, keepContent: boolean, only: ((id: string) => boolean) | undefined, intoHeads = true): Promise<void> {
     const before = await statSegment(this.#layout.segment(day));
-    const heads: ArticleHead[] = [];
     let newest = '';
     const known = this.#partial.get(day);
-    for (const article of await readSegment(this.#layout, day, only && { has: only })) {
+    // Each article made a head as it is parsed: its HTML (unless kept) dies young (readSegment).
+    const heads = await readSegment(this.#layout, day, only && { has: only }, (article) => {
       const head = known?.get(article.id) ?? this.#headOf(article);
       if (keepContent && !known) this.#stagedContent.set(head.id, article.content);
-      heads.push(head);
+      return head;
+    });
+    for (const head of heads) {
       if (head.published > newest) newest = head.published;
-      if (!this.#journalIds.has(head.id)) this.heads.set(head.id, head);
+      if (intoHeads && !this.#journalIds.has(head.id)) this.heads.set(head.id, head);
     }
     this.#dayHeads.set(day, heads);
     if (only) {

@@ -75,19 +75,25 @@ function checkCurrentShape(doc: Doc): string | undefined {
  */
 export function checkArticles(articles: unknown[], where: string, from = 0, to = articles.length): string | undefined {
   for (let i = from; i < Math.min(to, articles.length); i++) {
-    const a = articles[i];
-    if (!isPlainObject(a)) return `is damaged (${where}[${i}] is not an object)`;
-    for (const field of requiredStrings) {
-      if (typeof a[field] !== 'string') return `is damaged (${where}[${i}].${field} is missing or not text)`;
-    }
-    if (Number.isNaN(Date.parse(a.published as string))) return `is damaged (${where}[${i}].published is not a date)`;
-    if (typeof a.summary !== 'string') a.summary = '';
-    if (typeof a.content !== 'string') a.content = '';
-    if (!Array.isArray(a.categories)) a.categories = [];
-    if (!Array.isArray(a.enclosures)) a.enclosures = [];
-    if (!Array.isArray(a.sources) || a.sources.some((s) => !isPlainObject(s) || typeof s.name !== 'string')) {
-      return `is damaged (${where}[${i}].sources is not a list of sources)`;
-    }
+    const problem = checkArticle(articles[i], where, i);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** checkArticles for one article, `where[i]` in the list: for a reader that checks each article as it is parsed. */
+export function checkArticle(a: unknown, where: string, i: number): string | undefined {
+  if (!isPlainObject(a)) return `is damaged (${where}[${i}] is not an object)`;
+  for (const field of requiredStrings) {
+    if (typeof a[field] !== 'string') return `is damaged (${where}[${i}].${field} is missing or not text)`;
+  }
+  if (Number.isNaN(Date.parse(a.published as string))) return `is damaged (${where}[${i}].published is not a date)`;
+  if (typeof a.summary !== 'string') a.summary = '';
+  if (typeof a.content !== 'string') a.content = '';
+  if (!Array.isArray(a.categories)) a.categories = [];
+  if (!Array.isArray(a.enclosures)) a.enclosures = [];
+  if (!Array.isArray(a.sources) || a.sources.some((s) => !isPlainObject(s) || typeof s.name !== 'string')) {
+    return `is damaged (${where}[${i}].sources is not a list of sources)`;
   }
   return undefined;
 }

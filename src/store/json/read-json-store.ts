@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { Tombstones } from '../../dedupe/retention.js';
 import { StoreError } from '../../errors.js';
 import type { CycleRecord, SourceState, StoredArticle } from '../../types.js';
-import { checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocument } from './legacy-document.js';
+import { checkArticle, checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocument } from './legacy-document.js';
 import type { JournalDoc, JournalRecord } from './journal.js';
 import { readOptional, readOptionalBytes, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
 import { parseSegmentParts, pickArticles, splitSegment } from './segment-text.js';
@@ -170,8 +170,27 @@ export async function readJournal(layout: JsonLayout, seq: number): Promise<Jour
  * free in between (segment-text.ts); a segment not in the written form is
  * parsed whole. Every article returned
  * is checked; a lookup checks only those it parsed (the open read every one).
+ *
+ * `keep`: what the caller keeps of each article (the open: its head, not its
+ * HTML), made as each is parsed and checked. A day's articles held whole
+ * until the last was parsed lived through young-generation collections and
+ * were promoted, HTML and all, to die in old space beside the heads kept: a
+ * start from the snapshot, which then ran no full collection, idled with
+ * that garbage in its heap.
  */
-export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string> | { has(id: string): boolean }): Promise<StoredArticle[]> {
+export async function readSegment(layout: JsonLayout, day: string, wanted?: ReadonlySet<string> | { has(id: string): boolean }): Promise<StoredArticle[]>;
+export async function readSegment<T>(
+  layout: JsonLayout,
+  day: string,
+  wanted: ReadonlySet<string> | { has(id: string): boolean } | undefined,
+  keep: (article: StoredArticle) => T,
+): Promise<T[]>;
+export async function readSegment(
+  layout: JsonLayout,
+  day: string,
+  wanted?: ReadonlySet<string> | { has(id: string): boolean },
+  keep: (article: StoredArticle) => unknown = (article) => article,
+): Promise<unknown[]> {
   const file = layout.segment(day);
   let bytes: Buffer | null;
   try {
@@ -180,24 +199,31 @@ export async function readSegment(layout: JsonLayout, day: string, wanted?: Read
     throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
   }
   if (bytes === null) return [];
-  let articles: unknown[] | null = wanted instanceof Set ? pickArticles(bytes, wanted) : null;
-  // Cut in the bytes and decoded article by article: the whole day is never one string.
-  const parts = articles === null ? splitSegment(bytes) : null;
-  if (parts && parts.header.schemaVersion === SCHEMA_VERSION) articles = await parseSegmentParts(bytes, parts, wanted);
-  if (articles === null) {
-    const parsed = parseJson(bytes.toString('utf8'), file, false);
-    if (parsed.schemaVersion !== SCHEMA_VERSION || !Array.isArray(parsed.articles)) {
-      throw damaged(file, 'is not a feedkurator article segment (schemaVersion 3 with an "articles" list)');
-    }
-    articles = wanted ? (parsed.articles as unknown[]).filter((a) => wanted.has((a as { id?: string } | null)?.id as string)) : (parsed.articles as unknown[]);
-  }
-  // In slices too: a day of 1,500 articles checked at once took a few ms more.
-  for (let from = 0; from < articles.length; from += CHECK_PART) {
-    const problem = checkArticles(articles, 'articles', from, from + CHECK_PART);
+  const checked = (article: unknown, i: number): unknown => {
+    const problem = checkArticle(article, 'articles', i);
     if (problem) throw damaged(file, problem);
-    if (from + CHECK_PART < articles.length) await takeTurn();
+    return keep(article as StoredArticle);
+  };
+  let articles: unknown[] | null = wanted instanceof Set ? pickArticles(bytes, wanted) : null;
+  if (articles !== null) return articles.map(checked);
+  // Cut in the bytes and decoded article by article: the whole day is never one string.
+  const parts = splitSegment(bytes);
+  if (parts && parts.header.schemaVersion === SCHEMA_VERSION) {
+    const kept = await parseSegmentParts(bytes, parts, wanted, checked);
+    if (kept) return kept;
   }
-  return articles as StoredArticle[];
+  const parsed = parseJson(bytes.toString('utf8'), file, false);
+  if (parsed.schemaVersion !== SCHEMA_VERSION || !Array.isArray(parsed.articles)) {
+    throw damaged(file, 'is not a feedkurator article segment (schemaVersion 3 with an "articles" list)');
+  }
+  articles = wanted ? (parsed.articles as unknown[]).filter((a) => wanted.has((a as { id?: string } | null)?.id as string)) : (parsed.articles as unknown[]);
+  // In slices too: a day of 1,500 articles checked at once took a few ms more.
+  const kept: unknown[] = [];
+  for (let i = 0; i < articles.length; i++) {
+    kept.push(checked(articles[i], i));
+    if ((i + 1) % CHECK_PART === 0 && i + 1 < articles.length) await takeTurn();
+  }
+  return kept;
 }
 
 async function readText(file: string): Promise<string | null> {

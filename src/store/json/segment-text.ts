@@ -97,10 +97,24 @@ export function splitSegment(source: Source): SegmentParts | null {
  * The articles of these parts (those in `wanted`, or all), parsed one by one
  * with the event loop free every few milliseconds; null when a part does
  * not parse to an object of its id (the cut was wrong: parse whole).
- * `source`: what the parts were cut from.
+ * `source`: what the parts were cut from. `keep`: what to keep of each
+ * article (its index among those returned), made as soon as it is parsed,
+ * so that what is not kept dies young (read-json-store.ts); it may throw.
  */
-export async function parseSegmentParts(source: Source, parts: SegmentParts, wanted?: { has(id: string): boolean }): Promise<Record<string, unknown>[] | null> {
-  const found: Record<string, unknown>[] = [];
+export async function parseSegmentParts(source: Source, parts: SegmentParts, wanted?: { has(id: string): boolean }): Promise<Record<string, unknown>[] | null>;
+export async function parseSegmentParts<T>(
+  source: Source,
+  parts: SegmentParts,
+  wanted: { has(id: string): boolean } | undefined,
+  keep: (article: Record<string, unknown>, index: number) => T,
+): Promise<T[] | null>;
+export async function parseSegmentParts(
+  source: Source,
+  parts: SegmentParts,
+  wanted?: { has(id: string): boolean },
+  keep?: (article: Record<string, unknown>, index: number) => unknown,
+): Promise<unknown[] | null> {
+  const found: unknown[] = [];
   const slice = new TimeSlice(SLICE_MS);
   for (const { id, start, end } of parts.articles) {
     if (wanted && !wanted.has(id)) continue;
@@ -111,7 +125,7 @@ export async function parseSegmentParts(source: Source, parts: SegmentParts, wan
       return null;
     }
     if (typeof article !== 'object' || article === null || (article as { id?: unknown }).id !== id) return null;
-    found.push(article as Record<string, unknown>);
+    found.push(keep ? keep(article as Record<string, unknown>, found.length) : article);
     if (slice.due) await slice.turn();
   }
   return found;
