@@ -61,7 +61,14 @@ export class IdleMemory {
     }, 200).unref();
   }
 
-  /** False when no collection could be run. */
+  /**
+   * False when no collection could be run. On Node 20's V8 the typed
+   * `{ type: 'major', execution: 'sync' }` runs a scavenge, not a full
+   * collection (`--trace-gc` says "Scavenge … testing"; only `gc()` or an
+   * async major one mark the old generation): the figures above were
+   * measured with that scavenge, and a full one freed no RSS at idle while
+   * pausing far longer (BENCHMARKS.md, session 11 snapidle, session 12 idlemem).
+   */
   collectNow(): boolean {
     this.#timer = undefined;
     const gc = majorCollection();
