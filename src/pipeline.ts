@@ -172,10 +172,7 @@ interface Written {
 
 /**
  * The cycle's record and its written and touched articles, from each source's outcome in config
- * order (a later source's write of an id replaces an earlier one's). Its own function, as is
- * topicsOfWritten: inside runCycle these loops ran only after the sources, so runCycle's optimized
- * code (compiled while it waited for them) was thrown away and compiled again for them, at 1,000
- * sources three times.
+ * order (a later source's write of an id replaces an earlier one's).
  */
 function collectOutcomes(
   sources: readonly SourceConfig[],
