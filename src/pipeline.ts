@@ -124,55 +124,9 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
   const storeFailure = [...outcomes.values()].find((o) => o.kind === 'store-failed');
   if (storeFailure) throw storeFailure.error;
 
-  const errors: CycleError[] = [];
-  const record: CycleRecord = {
-    sources: ctx.config.sources.length,
-    ok: 0,
-    notModified: 0,
-    failed: 0,
-    skipped: 0,
-    new: 0,
-    updated: 0,
-    duplicates: 0,
-    curated: 0,
-    durationMs: 0,
-    errors,
-    startedAt: started.toISOString(),
-    finishedAt: '',
-  };
-  const written = new Map<string, StoredArticle>();
-  const classified = new Map<string, string[] | undefined>();
-  const touched = new Set<string>();
-  for (const source of ctx.config.sources) {
-    const outcome = outcomes.get(source.name)!;
-    if (outcome.kind === 'ok') {
-      record.ok++;
-      record.new += outcome.new;
-      record.updated += outcome.updated;
-      record.duplicates += outcome.duplicates;
-      for (const write of outcome.writes) {
-        if (write.content !== undefined) {
-          written.set(write.head.id, { ...write.head, content: write.content });
-          classified.set(write.head.id, outcome.topics.get(write));
-        } else touched.add(write.head.id);
-      }
-    } else if (outcome.kind === 'not-modified') {
-      record.notModified++;
-    } else if (outcome.kind === 'failed' || outcome.kind === 'skipped') {
-      if (outcome.kind === 'failed') record.failed++;
-      else record.skipped++;
-      errors.push({ source: source.name, code: outcome.code, error: outcome.error });
-    }
-  }
-  for (const id of written.keys()) touched.delete(id);
-
+  const { record, written, touched } = collectOutcomes(ctx.config.sources, outcomes, started);
   const { dropped } = await ctx.store.applyRetention(ctx.config.storage, now());
-  const topics = new Map<string, string[]>();
-  for (const article of written.values()) {
-    const found = classified.get(article.id) ?? ctx.classify(article).topics;
-    topics.set(article.id, found);
-    if (found.length > 0) record.curated++;
-  }
+  const topics = topicsOfWritten(ctx, written, record);
   if (ctx.rulesFingerprint !== undefined && topics.size > 0) await ctx.store.putClassifications(ctx.rulesFingerprint, topics);
   const finished = now();
   record.finishedAt = finished.toISOString();
@@ -207,7 +161,75 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
     },
     'poll cycle finished',
   );
-  return { record, written: [...written.values()], touched: [...touched], dropped, writeStats, ...(writeError ? { writeError } : {}) };
+  return { record, written: Array.from(written.values(), (w) => w.article), touched: [...touched], dropped, writeStats, ...(writeError ? { writeError } : {}) };
+}
+
+/** A new or changed article of the cycle, with its topics when they were found as it was merged. */
+interface Written {
+  article: StoredArticle;
+  topics: string[] | undefined;
+}
+
+/**
+ * The cycle's record and its written and touched articles, from each source's outcome in config
+ * order (a later source's write of an id replaces an earlier one's).
+ */
+function collectOutcomes(
+  sources: readonly SourceConfig[],
+  outcomes: ReadonlyMap<string, SourceOutcome>,
+  started: Date,
+): { record: CycleRecord; written: Map<string, Written>; touched: Set<string> } {
+  const errors: CycleError[] = [];
+  const record: CycleRecord = {
+    sources: sources.length,
+    ok: 0,
+    notModified: 0,
+    failed: 0,
+    skipped: 0,
+    new: 0,
+    updated: 0,
+    duplicates: 0,
+    curated: 0,
+    durationMs: 0,
+    errors,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+  };
+  // One Map for the article and its topics: a cold poll puts ~50,000 ids into it.
+  const written = new Map<string, Written>();
+  const touched = new Set<string>();
+  for (const source of sources) {
+    const outcome = outcomes.get(source.name)!;
+    if (outcome.kind === 'ok') {
+      record.ok++;
+      record.new += outcome.new;
+      record.updated += outcome.updated;
+      record.duplicates += outcome.duplicates;
+      for (const write of outcome.writes) {
+        if (write.content !== undefined) written.set(write.head.id, { article: { ...write.head, content: write.content }, topics: outcome.topics.get(write) });
+        else touched.add(write.head.id);
+      }
+    } else if (outcome.kind === 'not-modified') {
+      record.notModified++;
+    } else if (outcome.kind === 'failed' || outcome.kind === 'skipped') {
+      if (outcome.kind === 'failed') record.failed++;
+      else record.skipped++;
+      errors.push({ source: source.name, code: outcome.code, error: outcome.error });
+    }
+  }
+  for (const id of written.keys()) touched.delete(id);
+  return { record, written, touched };
+}
+
+/** Each written article's topics (classified now when its merge could not), counted into the record. */
+function topicsOfWritten(ctx: CycleContext, written: ReadonlyMap<string, Written>, record: CycleRecord): Map<string, string[]> {
+  const topics = new Map<string, string[]>();
+  for (const { article, topics: found } of written.values()) {
+    const list = found ?? ctx.classify(article).topics;
+    topics.set(article.id, list);
+    if (list.length > 0) record.curated++;
+  }
+  return topics;
 }
 
 async function pollSource(ctx: CycleContext, source: SourceConfig, state: SourceState | undefined, now: () => Date): Promise<SourceOutcome> {

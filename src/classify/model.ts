@@ -70,12 +70,13 @@ export function addFeatures(tokens: Tokens, out: Set<string>, only?: ReadonlySet
   for (let i = 0; i < tokens.count; i++) {
     const word = tokens.word(i);
     if (word === '') continue;
-    if (word.length >= MIN_LENGTH && !STOPWORDS.has(word) && (!only || only.has(word))) out.add(word);
+    // `only` first: with it (the classifier's veto) most words are in neither set, and one look-up rules them out.
+    if ((!only || only.has(word)) && word.length >= MIN_LENGTH && !STOPWORDS.has(word)) out.add(word);
     compound = parts > 0 ? `${compound}${tokens.separatorAfter(i - 1)}${word}` : word;
     parts++;
     const sep = tokens.separatorAfter(i);
     if (sep !== '-' && sep !== '_') {
-      if (parts > 1 && compound.length >= MIN_LENGTH && !STOPWORDS.has(compound) && (!only || only.has(compound))) out.add(compound);
+      if (parts > 1 && (!only || only.has(compound)) && compound.length >= MIN_LENGTH && !STOPWORDS.has(compound)) out.add(compound);
       parts = 0;
     }
   }
