@@ -17,6 +17,8 @@ import type { Config } from '../../src/config/schema.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import type { Logger } from '../../src/log/logger.js';
 import { createSilentLogger } from '../../src/log/logger.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import type { Publication } from '../../src/publish/build-publication.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
 import { openStoreStaged } from '../../src/store/open-store.js';
@@ -144,6 +146,61 @@ describe('a start from the newest segments', () => {
     expect(second.articleCount).toBe(articles().length);
     expect((await second.store.listHeads()).map((h) => h.id)).toEqual((await (await openJsonStore(config.storePath, { readOnly: true })).listHeads()).map((h) => h.id));
     await stop(second);
+  });
+
+  it('answers /feed.xml before the other routes are rendered; a request for one of them waits and gets the whole start\'s bytes', async () => {
+    const dir = await storeDir();
+    const config = configOf(dir);
+    await stop(await staged(config));
+    const full = await whole(config);
+    const reference = served(full.publication!);
+    await stop(full);
+    // "Why shown" is on the page: filled in after the first answer, it must still be there.
+    expect(reference['/']!.body).toContain('Warum hier?');
+
+    let server: RunningServer | undefined;
+    let dispatched = 0;
+    let atFirstAnswer: string[] = [];
+    let firstAnswer: { route: string; status: number; body: string; etag: string | null } | undefined;
+    const waiting: Promise<{ route: string; status: number; body: string; etag: string | null }>[] = [];
+    const get = async (route: string) => {
+      const r = await fetch(`${server!.url}${route}`, { headers: { 'accept-encoding': 'identity' } });
+      return { route, status: r.status, body: await r.text(), etag: r.headers.get('etag') };
+    };
+    const daemon = await staged(config, createSilentLogger(), async (d) => {
+      server = await startServer(
+        {
+          getPublication: () => (dispatched++, d.publication!),
+          getHealth: () => ({ httpStatus: 200, body: {} }),
+          metrics: createMetrics({ processMetrics: false }),
+          logger: createSilentLogger(),
+        },
+        { host: '127.0.0.1', port: 0 },
+      );
+      firstAnswer = await get('/feed.xml');
+      atFirstAnswer = [...d.publication!.resources.keys()];
+      // Asked while they are still to be rendered (the rest is rendered once this returns): held, not refused.
+      for (const route of ['/', '/topics/kernel.atom', '/index.html', '/feed.json']) {
+        const before = dispatched;
+        waiting.push(get(route));
+        while (dispatched === before) await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    try {
+      expect(atFirstAnswer).toEqual(['/feed.xml']);
+      expect(firstAnswer).toEqual({ route: '/feed.xml', status: 200, body: reference['/feed.xml']!.body, etag: reference['/feed.xml']!.etag });
+      for (const answer of await Promise.all(waiting)) {
+        const route = answer.route === '/index.html' ? '/' : answer.route;
+        expect(answer, answer.route).toEqual({ route: answer.route, status: 200, body: reference[route]!.body, etag: reference[route]!.etag });
+      }
+      expect(daemon.publication!.rendering).toBeUndefined();
+      expect(served(daemon.publication!)).toEqual(reference);
+      // An unknown route is still unknown.
+      expect((await get('/topics/nope.xml')).status).toBe(404);
+    } finally {
+      await server?.close();
+      await stop(daemon);
+    }
   });
 
   it('takes a poll and a rules edit issued before the rest is loaded only after it', async () => {
