@@ -38,6 +38,7 @@ import { refreshStamps, stampPublication } from './shared-validators.js';
 import { roundAll, timedClusterer, type RebuildTimings } from './rebuild-timings.js';
 import { SlicedQueue } from './sliced-queue.js';
 import { StartFiles } from './start-files.js';
+import { windowHintPath } from './window-hint.js';
 import { windowFirst } from './window-start.js';
 
 /**
@@ -181,7 +182,14 @@ export class Daemon {
       // Without a publication to serve meanwhile: the first one from the window's segments, the rest of the store after it.
       const served =
         load && !this.#publication
-          ? await windowFirst({ store: this.store, load, rules, log: this.#log, build: (curation, horizon) => this.#build(config, curation, undefined, horizon, true) })
+          ? await windowFirst({
+              store: this.store,
+              load,
+              rules,
+              log: this.#log,
+              build: (curation, horizon) => this.#build(config, curation, undefined, horizon, true),
+              ...(this.store.readOnly ? {} : { hint: { path: windowHintPath(config.storePath), save: (work: () => Promise<void>) => this.#inBackground(work, 'could not save the first window\'s segment count (only a start without a snapshot is slower)') } }),
+            })
           : undefined;
       if (served) await this.#swapPublication(served, config, options.onServed);
       await load?.finish();
