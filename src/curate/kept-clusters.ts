@@ -20,7 +20,7 @@
  * articles), read by a person as easily as by the start. Written with a temp
  * file and rename, without fsync (losing it costs time, never correctness).
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as hashOnce } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -116,7 +116,8 @@ function inputDigest({ head, content }: ClusterInput): InputDigest {
   const names = head.sources.map((s) => s.name).join('\u0001');
   const lead = content.length > CONTENT_HEAD_CHARS ? content.slice(0, CONTENT_HEAD_CHARS) : content;
   const text = [head.id, head.link ?? '', head.title, head.summary, head.published, head.firstSeen, head.contentHash, names, lead].join('\u0000');
-  return { head, content, digest: createHash('sha256').update(text).digest() };
+  // One-shot: a Hash object per article cost ~3× the hashing itself (27 against 10 µs per text at load 20, session 12).
+  return { head, content, digest: hashOnce('sha256', text, 'buffer') };
 }
 
 /** The kept clusters, null when there is no file, or the reason it is refused. Never rejects. */

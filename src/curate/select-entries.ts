@@ -118,6 +118,8 @@ export async function selectEntries(
   now: number = Date.now(),
   /** Set when the curation holds only the newest part of the store. */
   horizon?: LoadHorizon,
+  /** Given: the new entries' "why shown" is left to it (filled by its fill()), not computed here. */
+  whyLater?: WhyLater,
 ): Promise<CuratedEntry[]> {
   // Up to the first slice of the clustering nothing else yields (the store's reads resolve at once):
   // a rules edit at 50,000 articles ran all of it as one block of 50-75 ms. Each step gets its turn.
@@ -190,22 +192,49 @@ export async function selectEntries(
     const topics = feed.topics.filter((t) => entry.topics.has(t));
     const same = cache.sameEntry(lead, content, entry.others, topics, curation.rules);
     if (same) {
+      // Made by an earlier feed-first selection whose fill() has not run: it is this one's to fill.
+      if (same.matches === undefined) {
+        if (whyLater) whyLater.add(same, curation, entry.others);
+        else same.matches = whyShown(curation, same.article, entry.others);
+      }
       selected.push(same);
       continue;
     }
     const article = { ...lead, content };
-    const made: CuratedEntry = {
-      article,
-      topics,
-      alsoAt: entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) })),
-      matches: whyShown(curation, article, entry.others),
-    };
+    const alsoAt = entry.others.map((o) => ({ id: o.id, source: o.sources[0]?.name ?? '', title: o.title, ...(o.link ? { link: o.link } : {}) }));
+    let made: CuratedEntry;
+    if (whyLater) {
+      made = { article, topics, alsoAt };
+      whyLater.add(made, curation, entry.others);
+    } else made = { article, topics, alsoAt, matches: whyShown(curation, article, entry.others) };
     cache.made(made, lead, entry.others, curation.rules);
     selected.push(made);
     // Classifying the new outlets' teasers adds up: requests go on in between (the caller holds the state still).
     if (slice.due) await slice.turn();
   }
   return selected;
+}
+
+/**
+ * The entries' "why shown", computed after the selection: a start without a snapshot answers /feed.xml
+ * first, and only the page prints it (classifying each shown lead with its HTML: ~0.3 s of a refused
+ * start's CPU at 20,000 articles, BENCHMARKS.md session 11). fill() sets each entry's `matches` to what
+ * selectEntries would have made it, in slices; until then the entries lack it.
+ */
+export class WhyLater {
+  #pending: { entry: CuratedEntry; curation: Curation; others: readonly ArticleHead[] }[] = [];
+
+  add(entry: CuratedEntry, curation: Curation, others: readonly ArticleHead[]): void {
+    this.#pending.push({ entry, curation, others });
+  }
+
+  async fill(): Promise<void> {
+    const slice = new TimeSlice(SLICE_MS);
+    for (const { entry, curation, others } of this.#pending.splice(0)) {
+      entry.matches = whyShown(curation, entry.article, others);
+      if (slice.due) await slice.turn();
+    }
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Config } from '../config/schema.js';
 import { Curation, type CurationOptions, type Rules } from '../curate/curation.js';
 import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
-import { ContentCache, selectEntries, type LoadHorizon } from '../curate/select-entries.js';
+import { ContentCache, selectEntries, WhyLater, type LoadHorizon } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
 import { shelvedFor, type ShelvedText } from '../dedupe/story-words-storage.js';
 import { describeError, StoreError } from '../errors.js';
@@ -28,7 +28,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { CycleOutcome } from '../pipeline.js';
 import type { FeedReader } from '../read/feed-reader.js';
-import { buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
+import { buildFeedFirst, buildPublicationInSteps, compressPublication, type Publication } from '../publish/build-publication.js';
 import { publicationConfigKey, saveSnapshot, snapshotPath } from '../publish/publication-snapshot.js';
 import { BACKGROUND_NICENESS } from '../schedule/thread-priority.js';
 import type { StagedLoad } from '../store/open-store.js';
@@ -38,6 +38,7 @@ import { refreshStamps, stampPublication } from './shared-validators.js';
 import { roundAll, timedClusterer, type RebuildTimings } from './rebuild-timings.js';
 import { SlicedQueue } from './sliced-queue.js';
 import { StartFiles } from './start-files.js';
+import { windowHintPath } from './window-hint.js';
 import { windowFirst } from './window-start.js';
 
 /**
@@ -181,7 +182,14 @@ export class Daemon {
       // Without a publication to serve meanwhile: the first one from the window's segments, the rest of the store after it.
       const served =
         load && !this.#publication
-          ? await windowFirst({ store: this.store, load, rules, log: this.#log, build: (curation, horizon) => this.#build(config, curation, undefined, horizon) })
+          ? await windowFirst({
+              store: this.store,
+              load,
+              rules,
+              log: this.#log,
+              build: (curation, horizon) => this.#build(config, curation, undefined, horizon, true),
+              ...(this.store.readOnly ? {} : { hint: { path: windowHintPath(config.storePath), save: (work: () => Promise<void>) => this.#inBackground(work, 'could not save the first window\'s segment count (only a start without a snapshot is slower)') } }),
+            })
           : undefined;
       if (served) await this.#swapPublication(served, config, options.onServed);
       await load?.finish();
@@ -429,17 +437,20 @@ export class Daemon {
    * `started`: when the change began to be taken in (lastRebuild counts
    * from there to the publication swapped in, and to its bodies compressed).
    */
-  async #build(config: Config, curation: Curation, started = performance.now(), horizon?: LoadHorizon): Promise<Publication> {
+  async #build(config: Config, curation: Curation, started = performance.now(), horizon?: LoadHorizon, feedFirst = false): Promise<Publication> {
     const timed = timedClusterer(this.#clusterer);
     let t = performance.now();
+    // A feed-first build (a start's first publication, JSON store: nothing to stamp) leaves "why shown" to after listening.
+    const whyLater = feedFirst && !this.store.stampPublication ? new WhyLater() : undefined;
     // Nothing is rendered ahead while the stories are clustered: both run on this thread, and HTML guarded for
     // articles no feed then shows was wasted (measured: BENCHMARKS.md, rebuild session 7).
-    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, undefined, horizon);
+    const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, undefined, horizon, whyLater);
     const selectMs = performance.now() - t;
     // At once, before anything else reads texts: the shelf is cut to this window (story-words-storage.ts).
     if (timed.window) this.#storyTexts = shelvedFor(timed.window);
     t = performance.now();
-    const built = await this.#stamp(await buildPublicationInSteps({ entries, config, generatedAt: new Date(), previous: this.#publication }));
+    const input = { entries, config, generatedAt: new Date(), previous: this.#publication };
+    const built = whyLater ? await buildFeedFirst(input, () => whyLater.fill()) : await this.#stamp(await buildPublicationInSteps(input));
     const renderMs = performance.now() - t;
     // A windowed curation holds the newest heads only: the count comes from the store.
     this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
@@ -477,6 +488,8 @@ export class Daemon {
     this.#options.metrics?.setStoreArticles(this.articleCount);
     const rebuild = this.#started.get(built);
     await onServed?.();
+    // A feed-first publication answers /feed.xml now; its other routes are answered once rendered (requests wait).
+    await built.rendering?.finish();
     const t = performance.now();
     try {
       await compressPublication(built);

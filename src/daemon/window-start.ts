@@ -22,6 +22,7 @@ import type { Logger } from '../log/logger.js';
 import type { Publication } from '../publish/build-publication.js';
 import type { StagedLoad } from '../store/open-store.js';
 import type { Store } from '../store/store-api.js';
+import { readWindowHint, writeWindowHint } from './window-hint.js';
 
 export interface WindowFirstOptions {
   store: Store;
@@ -30,17 +31,21 @@ export interface WindowFirstOptions {
   log: Logger;
   /** The daemon's build, from a curation of the loaded part. */
   build: (curation: Curation, horizon: LoadHorizon) => Promise<Publication>;
+  /** The segment count hint beside the store (window-hint.ts): read first, and kept when this start needed another count. */
+  hint?: { path: string; save: (work: () => Promise<void>) => void };
 }
 
 /** The first publication from the newest segments, or undefined: build it from the whole store instead. */
-export async function windowFirst({ store, load, rules, log, build }: WindowFirstOptions): Promise<Publication | undefined> {
+export async function windowFirst({ store, load, rules, log, build, hint }: WindowFirstOptions): Promise<Publication | undefined> {
   const today = new Date().toISOString().slice(0, 10);
+  // As many segments as the last first publication needed today, before the first try (no tries below it).
+  const hinted = hint ? await readWindowHint(hint.path, rules.fingerprint, today) : undefined;
   let read = 0;
   for (;;) {
     const horizon = load.horizon();
     if (horizon.done) return undefined; // everything is read: the ordinary build
     // Today's articles (first seen today or later) must all be there, and every unread segment's dates known.
-    if (horizon.newestPublished === undefined || horizon.newestDay >= today) {
+    if (horizon.newestPublished === undefined || horizon.newestDay >= today || read < (hinted?.segments ?? 0)) {
       await load.readMore(rules.fingerprint);
       read++;
       continue;
@@ -54,7 +59,8 @@ export async function windowFirst({ store, load, rules, log, build }: WindowFirs
     const curation = await Curation.open(loadedView(store, heads, stored), rules);
     try {
       const built = await build(curation, { unloadedNewest: horizon.newestPublished });
-      log.debug({ segments: read, articles: heads.length }, 'first publication from the newest segments');
+      log.debug({ segments: read, articles: heads.length, hinted: hinted?.segments }, 'first publication from the newest segments');
+      if (hint && read !== hinted?.segments) hint.save(() => writeWindowHint(hint.path, rules.fingerprint, { segments: read, day: today }));
       return built;
     } catch (err) {
       if (!(err instanceof WindowNotLoaded)) throw err;

@@ -40,6 +40,21 @@ export interface Publication {
   readonly topics: readonly TopicRef[];
   /** The rendered entries, for the next build to reuse (absent in a publication loaded from a snapshot). */
   readonly fragments?: FragmentCache;
+  /**
+   * Set while the rest of a feed-first publication is still being rendered (buildFeedFirst): its other
+   * routes exist, but are answered once they are ready. Cleared when `resources` holds every route.
+   */
+  rendering?: RestOfRoutes;
+}
+
+/** The routes of a feed-first publication not rendered yet (buildFeedFirst). */
+export interface RestOfRoutes {
+  /** Whether the publication has this route once whole (rendered or still to come). */
+  has(path: string): boolean;
+  /** Settles when every route is in `resources` (rejects when the rendering failed). */
+  readonly ready: Promise<void>;
+  /** Render the rest (once; later calls get the same promise): `beforeRest` first, then the other routes, in steps. */
+  finish(): Promise<void>;
 }
 
 /** Entries converted between two yields, in ms (as curation.ts's SLICE_MS). */
@@ -85,7 +100,66 @@ export async function buildPublicationInSteps(input: PublicationInput): Promise<
   return step.value;
 }
 
-function* buildSteps(input: PublicationInput): Generator<void, Publication> {
+/**
+ * A first publication that answers `/feed.xml` at once: only the main feed's entries are converted and
+ * only that route rendered; `rendering.finish()` renders the rest (the caller listens first). Whole, it
+ * is the publication buildPublicationInSteps gives for the same input, every body and validator the
+ * same. `beforeRest` runs first in finish(): what only other routes print (the entries' "why shown",
+ * which only the page shows, select-entries.ts WhyLater) can be filled into the entries then; the
+ * /feed.xml pieces do not read it.
+ */
+export async function buildFeedFirst(input: PublicationInput, beforeRest: () => Promise<void>): Promise<Publication> {
+  const steps = buildSteps(input, true);
+  let step = steps.next();
+  while (!step.done && step.value === undefined) {
+    await takeTurn();
+    step = steps.next();
+  }
+  if (step.done || step.value === undefined) return step.value as Publication;
+  const first: Publication = step.value;
+  const paths = new Set(allPaths(input.config));
+  let finishing: Promise<void> | undefined;
+  let settle: { resolve: () => void; reject: (err: unknown) => void } | undefined;
+  const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // A request waiting for a route that never comes (the start failed) is answered by the server's error path.
+  ready.catch(() => {});
+  const finish = async (): Promise<void> => {
+    await beforeRest();
+    for (let next = steps.next(); !next.done; next = steps.next()) await takeTurn();
+  };
+  first.rendering = {
+    has: (path) => paths.has(path) || first.resources.has(path),
+    ready,
+    finish() {
+      finishing ??= finish().then(
+        () => {
+          first.rendering = undefined;
+          settle!.resolve();
+        },
+        (err: unknown) => {
+          settle!.reject(err);
+          throw err;
+        },
+      );
+      return finishing;
+    },
+  };
+  return first;
+}
+
+/** Every route a publication for this config has. */
+function allPaths(config: Config): string[] {
+  const paths: string[] = [];
+  for (const topic of [undefined, ...listTopics(config).map((t) => t.name)]) for (const format of FEED_FORMATS) paths.push(feedPath(format, topic));
+  paths.push('/', '/sources.opml');
+  return paths;
+}
+
+/**
+ * The build, one resource at a time. `feedFirst`: the main RSS feed is rendered first and the publication
+ * (holding that route only) yielded; resumed, the generator renders the rest into the same publication.
+ */
+function* buildSteps(input: PublicationInput, feedFirst = false): Generator<Publication | undefined, Publication> {
   const { config, generatedAt } = input;
   const maxItems = config.feed.maxItems;
   const topics = listTopics(config);
@@ -104,17 +178,20 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   };
 
   // Converting an entry (sanitizing its HTML) is the costly part: convert the ones some feed shows, a few at a time.
-  const shownIds = new Set(sorted.slice(0, maxItems).map((e) => e.article.id));
-  for (const topic of topics) for (const e of sorted.filter((x) => x.topics.includes(topic.name)).slice(0, maxItems)) shownIds.add(e.article.id);
-  let converting = performance.now();
-  for (const entry of sorted) {
-    if (!shownIds.has(entry.article.id)) continue;
-    piecesOf(entry);
-    if (performance.now() - converting > CONVERT_SLICE_MS) {
-      yield;
-      converting = performance.now();
+  function* convert(shownIds: ReadonlySet<string>): Generator<undefined> {
+    let converting = performance.now();
+    for (const entry of sorted) {
+      if (!shownIds.has(entry.article.id)) continue;
+      piecesOf(entry);
+      if (performance.now() - converting > CONVERT_SLICE_MS) {
+        yield;
+        converting = performance.now();
+      }
     }
   }
+  const mainIds = new Set(sorted.slice(0, maxItems).map((e) => e.article.id));
+  const shownIds = new Set(mainIds);
+  for (const topic of topics) for (const e of sorted.filter((x) => x.topics.includes(topic.name)).slice(0, maxItems)) shownIds.add(e.article.id);
 
   const resources = new Map<string, Resource>();
   const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): Resource => {
@@ -146,20 +223,36 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
     };
   };
 
-  function* addFeeds(model: FeedModel & { pieces: EntryFragments[] }, topic?: string): Generator<void> {
-    const urls: FeedUrls = {
-      rss: siteUrl(config.server.baseUrl, feedPath('rss', topic)),
-      atom: siteUrl(config.server.baseUrl, feedPath('atom', topic)),
-      json: siteUrl(config.server.baseUrl, feedPath('json', topic)),
-    };
-    addFeed('rss', topic, renderRssHead(model, urls), model, RSS_TAIL);
-    yield;
+  const feedUrls = (topic?: string): FeedUrls => ({
+    rss: siteUrl(config.server.baseUrl, feedPath('rss', topic)),
+    atom: siteUrl(config.server.baseUrl, feedPath('atom', topic)),
+    json: siteUrl(config.server.baseUrl, feedPath('json', topic)),
+  });
+  function* addFeeds(model: FeedModel & { pieces: EntryFragments[] }, topic?: string): Generator<undefined> {
+    const urls = feedUrls(topic);
+    // A feed-first build rendered the main RSS feed already (the same bytes: its pieces do not read "why shown").
+    if (!resources.has(feedPath('rss', topic))) {
+      addFeed('rss', topic, renderRssHead(model, urls), model, RSS_TAIL);
+      yield;
+    }
     addFeed('atom', topic, renderAtomHead(model, urls), model, ATOM_TAIL);
     yield;
     addFeed('json', topic, renderJsonFeedHead(model, urls), model, '');
     yield;
   }
 
+  let first: Publication | undefined;
+  if (feedFirst) {
+    yield* convert(mainIds);
+    const model = makeModel(sorted);
+    addFeed('rss', undefined, renderRssHead(model, feedUrls()), model, RSS_TAIL);
+    first = { generatedAt, resources, itemCount: model.items.length, topics, fragments };
+    yield first;
+    // Resumed after beforeRest (buildFeedFirst): the entries may have changed since (their "why shown"), so
+    // their pieces are asked for again; the fragment cache renders again only what changed.
+    pieces.clear();
+  }
+  yield* convert(shownIds);
   const main = makeModel(sorted);
   yield* addFeeds(main);
   for (const topic of topics) {
@@ -172,7 +265,7 @@ function* buildSteps(input: PublicationInput): Generator<void, Publication> {
   addResource('/sources.opml', CONTENT_TYPES.opml, renderOpml(config), generatedAt);
 
   fragments.prune();
-  return { generatedAt, resources, itemCount: main.items.length, topics, fragments };
+  return first ?? { generatedAt, resources, itemCount: main.items.length, topics, fragments };
 }
 
 /** Compress every resource that lacks its gzip and br bodies, off the event loop; resolves with the same publication. */

@@ -36,6 +36,8 @@ export interface EntryFragments {
 interface Cached {
   /** The entry object rendered: the same object again (select-entries hands unchanged entries on) is the same data. */
   entry: CuratedEntry;
+  /** Its "why shown" when rendered: the one thing filled into an entry later (a feed-first build, select-entries.ts WhyLater). */
+  matches: CuratedEntry['matches'];
   /** The entry's data apart from its content. */
   key: string;
   content: string;
@@ -65,10 +67,11 @@ export class FragmentCache {
     const first = !this.#used.has(article.id);
     this.#used.add(article.id);
     const hit = this.#entries.get(article.id);
-    // Entries are never changed once made; one without a first-seen date depends on the build's clock (keyOf).
-    const key = hit?.entry === entry && validDate(article.firstSeen) ? hit.key : keyOf(entry, generatedAt);
+    // Entries are not changed once made but for their matches, filled in once; one without a first-seen date depends on the build's clock (keyOf).
+    const key = hit?.entry === entry && hit.matches === entry.matches && validDate(article.firstSeen) ? hit.key : keyOf(entry, generatedAt);
     if (hit && hit.key === key && hit.content === article.content) {
       hit.entry = entry;
+      hit.matches = entry.matches;
       if (first) this.#reused++;
       return hit.fragments;
     }
@@ -81,7 +84,7 @@ export class FragmentCache {
       atom: Buffer.from(renderAtomEntry(item), 'utf8'),
       json: Buffer.from(renderJsonFeedItem(item, config.feed.language), 'utf8'),
     };
-    this.#entries.set(article.id, { entry, key, content: article.content, guarded, fragments });
+    this.#entries.set(article.id, { entry, matches: entry.matches, key, content: article.content, guarded, fragments });
     return fragments;
   }
 

@@ -72,11 +72,20 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       let answered = true;
       try {
         const publication = deps.getPublication();
-        const route = resolveRoute(req.method, req.url, publication.resources);
+        let route = resolveRoute(req.method, req.url, publication.resources);
+        // A route of a feed-first publication not rendered yet (a start without a snapshot): answered once it is.
+        const rendering = route.kind === 'not-found' ? publication.rendering : undefined;
+        if (rendering) route = resolveRoute(req.method, req.url, rendering);
         label = route.label;
-        // Feeds and the page, the hot path, are answered synchronously; only /metrics awaits.
-        if (route.kind === 'resource') serveResource(route.path, publication, req, res);
-        else {
+        // Feeds and the page, the hot path, are answered synchronously; only /metrics and routes still rendered await.
+        if (route.kind === 'resource' && !rendering) serveResource(route.path, publication, req, res);
+        else if (route.kind === 'resource') {
+          answered = false;
+          res.once('close', () => record(label, req, res, started));
+          const path = route.path;
+          // Served from the publication in force once the route is rendered: what any request then gets (no 503, no partial body).
+          rendering!.ready.then(() => serveResource(path, deps.getPublication(), req, res)).catch((err: unknown) => fail(res, err));
+        } else {
           answered = false;
           res.once('close', () => record(label, req, res, started));
           handle(route, publication, req, res).catch((err: unknown) => fail(res, err));

@@ -7,7 +7,7 @@
  * segment is refused with the message of a whole load. Real JSON stores in
  * temp dirs, the real daemon.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -17,6 +17,10 @@ import type { Config } from '../../src/config/schema.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import type { Logger } from '../../src/log/logger.js';
 import { createSilentLogger } from '../../src/log/logger.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import { rulesFor } from '../../src/daemon/daemon.js';
+import { windowHintPath } from '../../src/daemon/window-hint.js';
+import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import type { Publication } from '../../src/publish/build-publication.js';
 import { openJsonStore } from '../../src/store/json/json-store.js';
 import { openStoreStaged } from '../../src/store/open-store.js';
@@ -144,6 +148,119 @@ describe('a start from the newest segments', () => {
     expect(second.articleCount).toBe(articles().length);
     expect((await second.store.listHeads()).map((h) => h.id)).toEqual((await (await openJsonStore(config.storePath, { readOnly: true })).listHeads()).map((h) => h.id));
     await stop(second);
+  });
+
+  it('answers /feed.xml before the other routes are rendered; a request for one of them waits and gets the whole start\'s bytes', async () => {
+    const dir = await storeDir();
+    const config = configOf(dir);
+    await stop(await staged(config));
+    const full = await whole(config);
+    const reference = served(full.publication!);
+    await stop(full);
+    // "Why shown" is on the page: filled in after the first answer, it must still be there.
+    expect(reference['/']!.body).toContain('Warum hier?');
+
+    let server: RunningServer | undefined;
+    let dispatched = 0;
+    let atFirstAnswer: string[] = [];
+    let firstAnswer: { route: string; status: number; body: string; etag: string | null } | undefined;
+    const waiting: Promise<{ route: string; status: number; body: string; etag: string | null }>[] = [];
+    const get = async (route: string) => {
+      const r = await fetch(`${server!.url}${route}`, { headers: { 'accept-encoding': 'identity' } });
+      return { route, status: r.status, body: await r.text(), etag: r.headers.get('etag') };
+    };
+    const daemon = await staged(config, createSilentLogger(), async (d) => {
+      server = await startServer(
+        {
+          getPublication: () => (dispatched++, d.publication!),
+          getHealth: () => ({ httpStatus: 200, body: {} }),
+          metrics: createMetrics({ processMetrics: false }),
+          logger: createSilentLogger(),
+        },
+        { host: '127.0.0.1', port: 0 },
+      );
+      firstAnswer = await get('/feed.xml');
+      atFirstAnswer = [...d.publication!.resources.keys()];
+      // Asked while they are still to be rendered (the rest is rendered once this returns): held, not refused.
+      for (const route of ['/', '/topics/kernel.atom', '/index.html', '/feed.json']) {
+        const before = dispatched;
+        waiting.push(get(route));
+        while (dispatched === before) await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
+    try {
+      expect(atFirstAnswer).toEqual(['/feed.xml']);
+      expect(firstAnswer).toEqual({ route: '/feed.xml', status: 200, body: reference['/feed.xml']!.body, etag: reference['/feed.xml']!.etag });
+      for (const answer of await Promise.all(waiting)) {
+        const route = answer.route === '/index.html' ? '/' : answer.route;
+        expect(answer, answer.route).toEqual({ route: answer.route, status: 200, body: reference[route]!.body, etag: reference[route]!.etag });
+      }
+      expect(daemon.publication!.rendering).toBeUndefined();
+      expect(served(daemon.publication!)).toEqual(reference);
+      // An unknown route is still unknown.
+      expect((await get('/topics/nope.xml')).status).toBe(404);
+    } finally {
+      await server?.close();
+      await stop(daemon);
+    }
+  });
+
+  it('reads as many segments as the last first publication needed before its first try, and ignores a hint that does not fit', async () => {
+    const dir = await storeDir();
+    const config = configOf(dir);
+    await stop(await staged(config));
+    const hintFile = windowHintPath(config.storePath);
+    expect(existsSync(hintFile), 'a start that read everything leaves no hint').toBe(false);
+    const { logger, lines } = recordingLogger();
+    const measured = await staged(config, logger);
+    const reference = served(measured.publication!);
+    await measured.settled();
+    await stop(measured);
+    const needed = lines.find((l) => l.msg === 'first publication from the newest segments')!.segments as number;
+    const today = new Date().toISOString().slice(0, 10);
+    expect(JSON.parse(readFileSync(hintFile, 'utf8'))).toEqual({ version: 1, rules: rulesFor(config).fingerprint, day: today, segments: needed });
+
+    // Tries (each asks the store for the loaded articles' topics) before the first answer, and what was served.
+    const start = async (): Promise<{ tries: number; segments: number; body: Record<string, { body: string; etag: string }> }> => {
+      const { store, load } = await openStoreStaged(config);
+      let tries = 0;
+      let served_ = false;
+      const counting = new Proxy(store, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key, target);
+          if (key === 'getClassifications' && !served_) tries++;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const rec = recordingLogger();
+      const daemon = new Daemon({ config, store: counting, logger: rec.logger, ...(load ? { storeLoad: load } : {}) });
+      await daemon.start({ onServed: async () => (served_ = true) });
+      const body = served(daemon.publication!);
+      await daemon.settled();
+      await stop(daemon);
+      return { tries, segments: rec.lines.find((l) => l.msg === 'first publication from the newest segments')!.segments as number, body };
+    };
+    const hinted = await start();
+    expect(hinted).toEqual({ tries: 1, segments: needed, body: reference });
+    for (const wrong of [
+      'not json',
+      JSON.stringify({ version: 1, rules: 'other rules', day: today, segments: needed }),
+      JSON.stringify({ version: 1, rules: rulesFor(config).fingerprint, day: '2001-01-01', segments: needed }),
+      JSON.stringify({ version: 1, rules: rulesFor(config).fingerprint, day: today, segments: -3 }),
+    ]) {
+      writeFileSync(hintFile, wrong);
+      const ignored = await start();
+      expect(ignored.tries, wrong).toBeGreaterThan(1);
+      expect(ignored.segments).toBe(needed);
+      expect(ignored.body).toEqual(reference);
+      // Written anew, as measured.
+      expect(JSON.parse(readFileSync(hintFile, 'utf8')).segments).toBe(needed);
+    }
+    // Too few: the tries go on from there, and the count needed is kept.
+    writeFileSync(hintFile, JSON.stringify({ version: 1, rules: rulesFor(config).fingerprint, day: today, segments: 1 }));
+    const short = await start();
+    expect(short.body).toEqual(reference);
+    expect(JSON.parse(readFileSync(hintFile, 'utf8')).segments).toBe(short.segments);
   });
 
   it('takes a poll and a rules edit issued before the rest is loaded only after it', async () => {
