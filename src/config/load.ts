@@ -2,6 +2,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { readConfigText, type LoadOptions } from './read-config.js';
+import { parsePlainConfig } from './quick-load.js';
 import type { Config } from './schema.js';
 import { validateConfig } from './validate.js';
 
@@ -15,6 +16,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
 /** Validate config text; `file` is used for messages and to resolve nothing else. */
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
+  // Most configs are plain block YAML, read without running yaml's parser cold (quick-load.ts).
+  return parsePlainConfig(text, file, options) ?? parseConfigWithYaml(text, file, options);
+}
+
+/** parseConfig through yaml's document: every YAML text, and the lines of every problem. */
+export function parseConfigWithYaml(text: string, file: string, options: LoadOptions = {}): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
