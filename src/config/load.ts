@@ -1,12 +1,10 @@
-import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { LOG_FORMATS, type LogFormat } from '../log/logger.js';
-import { DEFAULTS } from './defaults.js';
 import { readConfigText, type LoadOptions } from './read-config.js';
-import { configSchema, type Config } from './schema.js';
-import { deepFreeze } from './deep-freeze.js';
+import { parsePlainConfig } from './quick-load.js';
+import type { Config } from './schema.js';
+import { validateConfig } from './validate.js';
 
 export { resolveConfigPath, type LoadOptions } from './read-config.js';
 
@@ -18,8 +16,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
 
 /** Validate config text; `file` is used for messages and to resolve nothing else. */
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
+  // Most configs are plain block YAML, read without running yaml's parser cold (quick-load.ts).
+  return parsePlainConfig(text, file, options) ?? parseConfigWithYaml(text, file, options);
+}
+
+/** parseConfig through yaml's document: every YAML text, and the lines of every problem. */
+export function parseConfigWithYaml(text: string, file: string, options: LoadOptions = {}): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -37,45 +39,10 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     throw new ConfigError(file, [{ path: '', message: 'the config must be a YAML mapping (key: value)' }]);
   }
 
-  const problems: ConfigProblem[] = [];
-  const overridden = applyEnvOverrides(raw as Record<string, unknown>, env, problems);
-  const result = configSchema.safeParse(overridden);
-  if (!result.success) problems.push(...describeZodError(result.error, doc, lineCounter));
-  if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
-
-  const data = result.data;
-  const storePath = env.DATA_DIR
-    ? path.resolve(cwd, env.DATA_DIR, path.basename(data.storage.path))
-    : path.resolve(cwd, data.storage.path);
-  const logFormat = env.LOG_FORMAT ? (env.LOG_FORMAT as LogFormat) : undefined;
-  return deepFreeze({ ...data, file, storePath, logLevel: env.LOG_LEVEL || DEFAULTS.logLevel, ...(logFormat ? { logFormat } : {}) });
-}
-
-const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
-
-function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Record<string, unknown> {
-  const server = { ...(isPlainObject(raw.server) ? raw.server : {}) } as Record<string, unknown>;
-  if (env.PORT !== undefined && env.PORT !== '') {
-    const port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      problems.push({ path: 'PORT (environment)', message: `"${env.PORT}" is not a port number (0-65535)` });
-    } else {
-      server.port = port;
-    }
-  }
-  if (env.HOST) server.host = env.HOST;
-  if (env.BASE_URL) server.baseUrl = env.BASE_URL;
-  if (env.LOG_LEVEL && !LOG_LEVELS.has(env.LOG_LEVEL)) {
-    problems.push({ path: 'LOG_LEVEL (environment)', message: `"${env.LOG_LEVEL}" is not one of ${[...LOG_LEVELS].join(', ')}` });
-  }
-  if (env.LOG_FORMAT && !LOG_FORMATS.includes(env.LOG_FORMAT as LogFormat)) {
-    problems.push({ path: 'LOG_FORMAT (environment)', message: `"${env.LOG_FORMAT}" is not one of ${LOG_FORMATS.join(', ')}` });
-  }
-  return Object.keys(server).length > 0 || raw.server !== undefined ? { ...raw, server } : raw;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  const validated = validateConfig(raw as Record<string, unknown>, file, options);
+  if (validated.ok) return validated.config;
+  const problems = validated.zodError ? [...validated.problems, ...describeZodError(validated.zodError, doc, lineCounter)] : validated.problems;
+  throw new ConfigError(file, problems);
 }
 
 /** `topics.kernel.include[3]` style path. */

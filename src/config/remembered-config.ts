@@ -38,7 +38,7 @@ const RECORD_VERSION = 1;
 /** Every environment variable parseConfig reads. */
 const ENV_KEYS = ['PORT', 'HOST', 'BASE_URL', 'DATA_DIR', 'LOG_LEVEL', 'LOG_FORMAT'] as const;
 /** The modules whose code decides what a config means (siblings of this one, .ts in tests, .js when built). */
-const VALIDATOR_FILES = ['schema', 'defaults', 'load'].map((name) => `./${name}${moduleExtension(import.meta.url)}`);
+const VALIDATOR_FILES = ['schema', 'defaults', 'load', 'validate', 'plain-yaml', 'quick-load'].map((name) => `./${name}${moduleExtension(import.meta.url)}`);
 
 export interface ConfigInput {
   file: string;

@@ -72,6 +72,10 @@ describe('the bundled entry points', () => {
     expect(ours).toContain('read/read-worker.js');
     // Every other file of ours is a chunk at dist/'s top, none from dist/<folder>/.
     expect(ours.filter((file) => file !== 'read/read-worker.js' && file.includes('/'))).toEqual([]);
+    // A plain config is read without the yaml package (src/config/quick-load.ts): none of its chunk is loaded.
+    const yamlChunks = readdirSync(DIST).filter((name) => /-[A-Z0-9]{8}\.js$/.test(name) && readFileSync(path.join(DIST, name), 'utf8').includes('Nested mappings are not allowed in compact mappings'));
+    expect(yamlChunks).toHaveLength(1);
+    expect(ours.filter((file) => yamlChunks.includes(file))).toEqual([]);
   });
 
   it('serve on the bundle keeps the story clusters for its next start, under the module build\'s fingerprint', { timeout: 60_000 }, async () => {
