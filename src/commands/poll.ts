@@ -1,3 +1,4 @@
+import type { ConfigInput } from '../config/remembered-config.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
@@ -17,18 +18,19 @@ export async function runPoll(options: { configPath: string | undefined; json: b
     },
   });
   try {
-    const [{ loadConfig }, { createLogger }] = await Promise.all([import('../config/load.js'), import('../log/logger.js')]);
-    const config = loadConfig({ configPath: options.configPath });
+    const [{ parseConfig }, { readConfigText }, { createLogger }] = await Promise.all([import('../config/load.js'), import('../config/read-config.js'), import('../log/logger.js')]);
+    const input = readConfigText({ configPath: options.configPath });
+    const config = parseConfig(input.text, input.file);
     logger = createLogger({ level: config.logLevel, destination: 'stderr', format: config.logFormat });
     for (const [level, obj, msg] of early.splice(0)) logger[level](obj, msg);
-    return await pollWith(config, logger, reader, options.json);
+    return await pollWith(config, input, logger, reader, options.json);
   } finally {
     await reader.close();
   }
 }
 
-async function pollWith(config: Config, logger: Logger, reader: FeedReader, json: boolean): Promise<number> {
-  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }, { PolledStoryWords }] = await Promise.all([
+async function pollWith(config: Config, input: ConfigInput, logger: Logger, reader: FeedReader, json: boolean): Promise<number> {
+  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }, { PolledStoryWords }, { rememberValidated }] = await Promise.all([
     import('../classify/classifier.js'),
     import('../curate/curation.js'),
     import('../curate/rules-fingerprint.js'),
@@ -36,6 +38,7 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
     import('../pipeline.js'),
     import('../store/open-store.js'),
     import('../dedupe/story-words-file.js'),
+    import('../config/remembered-config.js'),
   ]);
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   // The story texts of the curated new articles, for the next `serve` start (story-words-file.ts).
@@ -73,6 +76,10 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
     }
     // Each segment's newest date, for the next start's window-first load (segment-dates.ts): ~60 stats and a small file.
     await store.saveSegmentDates?.().catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the segment dates (only the next start is slower)'));
+    // The config as validated, for the next `serve` with this very input: it then skips the YAML parser and zod (remembered-config.ts).
+    if (!store.readOnly) {
+      await rememberValidated(input, config).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not remember the validated config (only the next start is slower)'));
+    }
     process.stdout.write(json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
     return 0;
   } finally {
