@@ -74,12 +74,14 @@ async function pollWith(config: Config, input: ConfigInput, logger: Logger, read
       const stored = new Set((await store.listHeads()).map((h) => h.id));
       await storyWords.save((id) => stored.has(id)).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the story words (only the next start without a snapshot is slower)'));
     }
-    // Each segment's newest date, for the next start's window-first load (segment-dates.ts): ~60 stats and a small file.
-    await store.saveSegmentDates?.().catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the segment dates (only the next start is slower)'));
-    // The config as validated, for the next `serve` with this very input: it then skips the YAML parser and zod (remembered-config.ts).
-    if (!store.readOnly) {
-      await rememberValidated(input, config).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not remember the validated config (only the next start is slower)'));
-    }
+    await Promise.all([
+      // Each segment's newest date, for the next start's window-first load (segment-dates.ts): ~60 stats and a small file.
+      store.saveSegmentDates?.().catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the segment dates (only the next start is slower)')),
+      // The config as validated, for the next `serve` with this very input: it then skips the YAML parser and zod (remembered-config.ts).
+      store.readOnly
+        ? undefined
+        : rememberValidated(input, config).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not remember the validated config (only the next start is slower)')),
+    ]);
     process.stdout.write(json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
     return 0;
   } finally {
