@@ -1,3 +1,4 @@
+import type { ConfigInput } from '../config/remembered-config.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { createFeedReader, type FeedReader } from '../read/feed-reader.js';
@@ -23,14 +24,14 @@ export async function runPoll(options: { configPath: string | undefined; json: b
     const config = await parseConfigQuickly(input.text, input.file);
     logger = createLogger({ level: config.logLevel, destination: 'stderr', format: config.logFormat });
     for (const [level, obj, msg] of early.splice(0)) logger[level](obj, msg);
-    return await pollWith(config, logger, reader, options.json);
+    return await pollWith(config, input, logger, reader, options.json);
   } finally {
     await reader.close();
   }
 }
 
-async function pollWith(config: Config, logger: Logger, reader: FeedReader, json: boolean): Promise<number> {
-  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }, { PolledStoryWords }] = await Promise.all([
+async function pollWith(config: Config, input: ConfigInput, logger: Logger, reader: FeedReader, json: boolean): Promise<number> {
+  const [{ compileRules }, { classifyStoredArticle }, { fingerprintRules }, { createFetcherFromConfig }, { runCycle }, { openStore }, { PolledStoryWords }, { rememberValidated }] = await Promise.all([
     import('../classify/classifier.js'),
     import('../curate/curation.js'),
     import('../curate/rules-fingerprint.js'),
@@ -38,6 +39,7 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
     import('../pipeline.js'),
     import('../store/open-store.js'),
     import('../dedupe/story-words-file.js'),
+    import('../config/remembered-config.js'),
   ]);
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   // The story texts of the curated new articles, for the next `serve` start (story-words-file.ts).
@@ -73,8 +75,14 @@ async function pollWith(config: Config, logger: Logger, reader: FeedReader, json
       const stored = new Set((await store.listHeads()).map((h) => h.id));
       await storyWords.save((id) => stored.has(id)).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the story words (only the next start without a snapshot is slower)'));
     }
-    // Each segment's newest date, for the next start's window-first load (segment-dates.ts): ~60 stats and a small file.
-    await store.saveSegmentDates?.().catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the segment dates (only the next start is slower)'));
+    await Promise.all([
+      // Each segment's newest date, for the next start's window-first load (segment-dates.ts): ~60 stats and a small file.
+      store.saveSegmentDates?.().catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not save the segment dates (only the next start is slower)')),
+      // The config as validated, for the next `serve` with this very input: it then skips the YAML parser and zod (remembered-config.ts).
+      store.readOnly
+        ? undefined
+        : rememberValidated(input, config).catch((err: unknown) => logger.warn({ error: (err as Error).message }, 'could not remember the validated config (only the next start is slower)')),
+    ]);
     process.stdout.write(json ? `${JSON.stringify(toSummary(record))}\n` : formatSummary(record));
     return 0;
   } finally {

@@ -16,11 +16,12 @@ export async function runServeCommand(options: { configPath: string | undefined 
     config,
     logger,
     version: readVersion(),
-    ...(recalled ? { cacheMaxAgeSeconds: recalled.cacheMaxAgeSeconds } : {}),
+    ...(recalled?.cacheMaxAgeSeconds !== undefined ? { cacheMaxAgeSeconds: recalled.cacheMaxAgeSeconds } : {}),
     // A recalled config is validated again once the store is loaded: not while the first requests come in.
     ...(recalled ? { beforeFirstCycle: () => confirmRecalled(input, recalled.config) } : {}),
     async afterListen({ cacheMaxAgeSeconds }) {
-      if (recalled) return;
+      // A record poll left lacks the max-age: written anew with it (the config as recalled, confirmed before the first cycle).
+      if (recalled?.cacheMaxAgeSeconds !== undefined) return;
       await rememberConfig(input, config, cacheMaxAgeSeconds).catch((err: unknown) =>
         logger.warn({ error: describeError(err) }, 'could not remember the validated config (only start-up is slower)'),
       );

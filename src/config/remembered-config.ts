@@ -19,10 +19,16 @@
  * Only when no guess holds is the YAML parsed (loading and running the parser
  * cold is ~0.1 s of CPU, a fifth of a start from the snapshot); a config the
  * parser finds fault with never takes the shortcut.
+ *
+ * `poll` validates the config too, and leaves the same record when none for
+ * this input is there (rememberValidated), without the max-age (it has no
+ * schedule): the first `serve` after it with the same file, text and
+ * environment skips the YAML parser and zod before its first answer, sets the
+ * schedule up first, and writes the record anew with the max-age.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleInfo } from '../bundle-info.js';
 import { filesBeside, fingerprintFiles, moduleExtension } from '../code-fingerprint.js';
@@ -49,13 +55,14 @@ interface RememberedDoc {
   version: number;
   key: string;
   config: Config;
-  /** What serve derived from the config and needs before the schedule is set up. */
-  cacheMaxAgeSeconds: number;
+  /** What serve derived from the config and needs before the schedule is set up (absent in poll's record). */
+  cacheMaxAgeSeconds?: number;
 }
 
 export interface Recalled {
   config: Config;
-  cacheMaxAgeSeconds: number;
+  /** Undefined when `poll` made the record: serve then learns it from the schedule and remembers it. */
+  cacheMaxAgeSeconds?: number;
 }
 
 /** The remembered result for exactly this input, or undefined (then validate as usual). Never rejects. */
@@ -84,7 +91,8 @@ function readRecord(recordPath: string, input: ConfigInput, options: LoadOptions
     const doc = JSON.parse(readFileSync(recordPath, 'utf8')) as RememberedDoc;
     if (doc.version !== RECORD_VERSION || doc.key !== inputKey(input, options) || doc.config?.storePath === undefined) return undefined;
     if (rememberedPath(doc.config.storePath) !== recordPath) return undefined;
-    return { config: deepFreeze(doc.config), cacheMaxAgeSeconds: doc.cacheMaxAgeSeconds };
+    const config = deepFreeze(doc.config);
+    return typeof doc.cacheMaxAgeSeconds === 'number' ? { config, cacheMaxAgeSeconds: doc.cacheMaxAgeSeconds } : { config };
   } catch {
     return undefined; // no record, or a damaged one: it is only a shortcut
   }
@@ -94,6 +102,23 @@ function readRecord(recordPath: string, input: ConfigInput, options: LoadOptions
 export async function rememberConfig(input: ConfigInput, config: Config, cacheMaxAgeSeconds: number, options: LoadOptions = {}): Promise<void> {
   const doc: RememberedDoc = { version: RECORD_VERSION, key: inputKey(input, options), config, cacheMaxAgeSeconds };
   await new DurableJsonFile<RememberedDoc>(rememberedPath(config.storePath), { keepBackup: false }).write(doc);
+}
+
+/**
+ * What `poll` leaves after validating: this config for the next serve start, unless the record for
+ * exactly this input is there already (serve's, with the max-age, or an earlier poll's). Resolves
+ * whether it wrote.
+ */
+export async function rememberValidated(input: ConfigInput, config: Config, options: LoadOptions = {}): Promise<boolean> {
+  const recordPath = rememberedPath(config.storePath);
+  if (readRecord(recordPath, input, options)) return false;
+  const doc: RememberedDoc = { version: RECORD_VERSION, key: inputKey(input, options), config };
+  // Temp file and rename without fsync: on poll's way to its exit, the two fsyncs took 0.2-0.36 s of wall time on a
+  // busy disk (session 12). Losing or tearing the record costs the next start its shortcut, never correctness (readRecord).
+  const temp = path.join(path.dirname(recordPath), `.${path.basename(recordPath)}.tmp`);
+  await writeFile(temp, JSON.stringify(doc));
+  await rename(temp, recordPath);
+  return true;
 }
 
 /** Drop the record (it proved wrong): the next start validates as usual. */

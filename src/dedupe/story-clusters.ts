@@ -170,8 +170,9 @@ export function storyWordsOf(article: StoredArticle): StoryWords {
   // Held compactly (story-words-storage.ts): the index keeps these for the whole window.
   // The text from the shelf when this content's was read before (story-words-file.ts: kept across starts).
   const head = article.content.length > CONTENT_HEAD_CHARS ? article.content.slice(0, CONTENT_HEAD_CHARS) : article.content;
-  const key = storyInputKey(article.title, article.summary, head);
-  const words = compactStoryWords(internStory(keptStoryText(article.id, key, () => readStoryText(article.title, article.summary, bodyLeadOf(head)))));
+  const { title, summary } = article;
+  const keyOf = (): string => storyInputKey(title, summary, head);
+  const words = compactStoryWords(internStory(keptStoryText(article.id, keyOf, () => readStoryText(title, summary, bodyLeadOf(head)))));
   textCache.set(article, { hash: article.contentHash, generation: currentVocabulary(), words });
   return words;
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { forgetConfig, recallConfig, rememberConfig, rememberedPath } from '../../src/config/remembered-config.js';
+import { forgetConfig, recallConfig, rememberConfig, rememberedPath, rememberValidated } from '../../src/config/remembered-config.js';
 import { makeTempDir, renderTestConfig } from '../helpers/cli.js';
 
 function setUp() {
@@ -26,6 +26,24 @@ describe('remembered config (serve start-up)', () => {
     expect(recalled?.config).toEqual(config);
     expect(recalled?.cacheMaxAgeSeconds).toBe(300);
     expect(Object.isFrozen(recalled!.config.server)).toBe(true);
+  });
+
+  it("keeps poll's validated config without a max-age, and leaves a record for the same input as it is", async () => {
+    const { dir, file, text, env, config } = setUp();
+    expect(await rememberValidated({ file, text }, config, { env, cwd: dir })).toBe(true);
+    const recalled = await recallConfig({ file, text }, { env, cwd: dir });
+    expect(recalled?.config).toEqual(config);
+    expect(recalled && 'cacheMaxAgeSeconds' in recalled).toBe(false);
+    // Once there (poll's own, or serve's with the max-age), the same input writes nothing.
+    expect(await rememberValidated({ file, text }, config, { env, cwd: dir })).toBe(false);
+    await rememberConfig({ file, text }, config, 120, { env, cwd: dir });
+    expect(await rememberValidated({ file, text }, config, { env, cwd: dir })).toBe(false);
+    expect((await recallConfig({ file, text }, { env, cwd: dir }))?.cacheMaxAgeSeconds).toBe(120);
+    // Another text: poll's record replaces serve's.
+    const edited = `${text}\n# edited\n`;
+    expect(await rememberValidated({ file, text: edited }, parseConfig(edited, file, { env, cwd: dir }), { env, cwd: dir })).toBe(true);
+    expect(await recallConfig({ file, text }, { env, cwd: dir })).toBeUndefined();
+    expect((await recallConfig({ file, text: edited }, { env, cwd: dir }))?.cacheMaxAgeSeconds).toBeUndefined();
   });
 
   it('recalls nothing when the text, an environment override or the working directory differ', async () => {

@@ -121,4 +121,24 @@ describe('serve without a snapshot: the first answer before the rest of the engi
     expect(after).toMatch(/^loaded .*node_modules\/zod\//m);
     expect(after).toMatch(/^loaded .*node_modules\/node-cron\//m);
   });
+
+  it('answers the first start after a poll with the same config and environment before zod loads (poll left the validated config)', { timeout: 120_000 }, async () => {
+    dir = makeTempDir();
+    configFile = path.join(dir, 'feedkurator.yaml');
+    port = await findFreePort();
+    const text = renderTestConfig(dir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })));
+    writeFileSync(configFile, text.replace('port: 0', `port: ${port}`));
+    const poll = await runCli(['poll', '--config', configFile], { env: { LOG_LEVEL: 'info' } });
+    expect(poll.code, poll.stderr).toBe(0);
+    const record = path.join(dir, 'store.config-checked.json');
+    expect(JSON.parse(readFileSync(record, 'utf8')).cacheMaxAgeSeconds).toBeUndefined();
+    expect(existsSync(path.join(dir, 'store.publication.json'))).toBe(false);
+    const started = await startHolding([...ENGINE_LATER, '/node_modules/zod/'], 'after-poll');
+    expect(started.body).toContain('<rss');
+    expect(started.modules).not.toMatch(/^loaded .*node_modules\/zod\//m);
+    const after = await releaseAndStop(started);
+    // Validated again before the first cycle, and remembered anew with the max-age the schedule gave.
+    expect(after).toMatch(/^loaded .*node_modules\/zod\//m);
+    expect(JSON.parse(readFileSync(record, 'utf8')).cacheMaxAgeSeconds).toBe(300);
+  });
 });
