@@ -20,7 +20,7 @@ import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { Store } from '../store/store-api.js';
 import type { ArticleHead, Classification, CuratedEntry, StoredArticle } from '../types.js';
 import { classifyStoredArticle, newestFirst, type Curation } from './curation.js';
-import { createStoryClusterer, MIN_REFERENCE, utcDay, type StoryClusterer } from './story-clusterer.js';
+import { createStoryClusterer, MIN_REFERENCE, utcDay, type ClusterIds, type StoryClusterer } from './story-clusterer.js';
 
 const CLUSTER_DEPTH = 2;
 /** Work on the event loop between yields (as curation.ts's SLICE_MS, and why). */
@@ -54,6 +54,24 @@ interface MadeEntry {
 export class ContentCache {
   #entries = new Map<string, { hash: string; content: string }>();
   #made = new Map<string, MadeEntry>();
+  /** The window's entries as the last selection sorted them: the next sort starts from that order. */
+  #order: HeadEntry[] = [];
+
+  /**
+   * The same entries, sorted newest first. Those of the last sort come first, in its order, then the
+   * others: a poll's rebuild sorts a run that is already in order plus its few new clusters, which the
+   * sort (a merge sort that finds runs) takes nearly in one pass. The order is total (no two entries
+   * share a lead), so the result does not depend on the order given.
+   */
+  sortEntries(entries: readonly HeadEntry[]): HeadEntry[] {
+    const left = new Set(entries);
+    const sorted: HeadEntry[] = [];
+    for (const entry of this.#order) if (left.delete(entry)) sorted.push(entry);
+    for (const entry of left) sorted.push(entry);
+    sorted.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
+    this.#order = sorted;
+    return sorted;
+  }
 
   /** The entry made last time from the same lead (same head object and content), outlets and rules, with these topics. */
   sameEntry(lead: ArticleHead, content: string, others: readonly ArticleHead[], topics: readonly string[], rules: Curation['rules']): CuratedEntry | undefined {
@@ -145,16 +163,14 @@ export async function selectEntries(
   const clusters = await clusterer.cluster(inputs, day);
   await takeTurn();
   // In slices: at 50,000 articles the window has thousands of clusters (a rules edit's block profile named this step).
-  const entries: HeadEntry[] = [];
+  const unsorted: HeadEntry[] = [];
   const slice = new TimeSlice(SLICE_MS);
-  for (const { lead, others } of clusters) {
-    const topics = new Set(byId.get(lead)!.topics);
-    for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
-    entries.push({ lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics });
+  for (const ids of clusters) {
+    unsorted.push(headEntry(ids, byId));
     if (slice.due) await slice.turn();
   }
   await takeTurn();
-  entries.sort((a, b) => newestFirst(a.lead.head, b.lead.head));
+  const entries = cache.sortEntries(unsorted);
   await takeTurn();
   // The articles outside the window stand alone, merged in by date (both lists are newest first):
   // made into entries only as far as the feeds reach, not the whole store's worth on every rebuild.
@@ -263,6 +279,27 @@ function classifyHead(curation: Curation, head: ArticleHead): Classification {
   return result;
 }
 
+// An unchanged cluster comes as the same ids object (story-clusterer.ts): its entry is the one made for it
+// last time when every member is still the same candidate object (same head, same topics).
+const headEntries = new WeakMap<ClusterIds, { members: Candidate[]; entry: HeadEntry }>();
+
+function headEntry(ids: ClusterIds, byId: ReadonlyMap<string, Candidate>): HeadEntry {
+  const hit = headEntries.get(ids);
+  if (hit && sameMembers(hit.members, ids, byId)) return hit.entry;
+  const { lead, others } = ids;
+  const topics = new Set(byId.get(lead)!.topics);
+  for (const other of others) for (const t of byId.get(other)?.topics ?? []) topics.add(t);
+  const entry = { lead: byId.get(lead)!, others: others.map((o) => byId.get(o)!.head), topics };
+  headEntries.set(ids, { members: [entry.lead, ...others.map((o) => byId.get(o)!)], entry });
+  return entry;
+}
+
+function sameMembers(members: readonly Candidate[], ids: ClusterIds, byId: ReadonlyMap<string, Candidate>): boolean {
+  if (members[0] !== byId.get(ids.lead)) return false;
+  for (let i = 0; i < ids.others.length; i++) if (members[i + 1] !== byId.get(ids.others[i]!)) return false;
+  return true;
+}
+
 function alone(c: Candidate): HeadEntry {
   return { lead: c, others: [], topics: new Set(c.topics) };
 }
@@ -361,11 +398,19 @@ class Reach {
 function findWindowEnd(length: number, at: (i: number) => Candidate, maxItems: number, topics: readonly string[], reach?: Reach): number {
   const want = CLUSTER_DEPTH * maxItems;
   const counts = new Map(topics.map((t) => [t, 0]));
+  // How many counted topics have fewer than `want` articles so far (every one counted, as the feeds' start at 0;
+  // want is at least 2): kept as the counts change instead of read from all of them after every article.
+  let short = counts.size;
   let end = 0;
   while (end < length && end < WINDOW_CAP * maxItems) {
-    const enough = end >= want && [...counts.values()].every((n) => n >= want);
-    if (enough) break;
-    for (const t of at(end).topics) counts.set(t, (counts.get(t) ?? 0) + 1);
+    if (end >= want && short === 0) break;
+    for (const t of at(end).topics) {
+      const before = counts.get(t);
+      const n = (before ?? 0) + 1;
+      counts.set(t, n);
+      if (before === undefined) short++;
+      if (n === want) short--;
+    }
     end++;
   }
   if (end >= length && reach) reach.beyond = true;

@@ -31,7 +31,7 @@
  * compares: the read words are used for exactly the head and HTML they were
  * read from (else read anew), so clusters are the same either way.
  */
-import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver } from '../dedupe/story-clusters.js';
+import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver, type StoryCluster } from '../dedupe/story-clusters.js';
 import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
 import { windowDigest, type KeptClusters } from './kept-clusters.js';
@@ -202,9 +202,10 @@ class IncrementalClusterer implements StoryClusterer {
     const inputs = new Map<string, { head: ArticleHead; input: StoredArticle }>();
     const inputOf = ({ head, content }: ClusterInput): StoredArticle => {
       const hit = inputs.get(head.id) ?? this.#inputs.get(head.id);
-      const input = hit?.head === head ? hit.input : readFor(ahead.get(head.id), head, content);
-      inputs.set(head.id, { head, input });
-      return input;
+      // The same record for the same head: a rebuild after a poll passes ~2,500 unchanged ones here.
+      const kept = hit?.head === head ? hit : { head, input: readFor(ahead.get(head.id), head, content) };
+      inputs.set(head.id, kept);
+      return kept.input;
     };
     let index = this.#index;
     let reason = refused ?? (frozen ? undefined : `${reference.length} articles first seen before the day (weights over the window)`);
@@ -242,7 +243,7 @@ class IncrementalClusterer implements StoryClusterer {
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
     await takeTurn();
-    const clusters = index!.clusters().map((c) => ({ lead: c.lead.id, others: c.others.map((o) => o.id) }));
+    const clusters = index!.clusters().map(idsOf);
     this.#last = { articles, day, frozen, clusters };
     return clusters;
   }
@@ -287,6 +288,16 @@ class IncrementalClusterer implements StoryClusterer {
   async close(): Promise<void> {
     await this.#queue;
   }
+}
+
+// An unchanged cluster is the same object from call to call (StoryIndex.clusters): so are its ids, and the
+// selection knows it unchanged without comparing them (select-entries.ts).
+const clusterIds = new WeakMap<StoryCluster, ClusterIds>();
+
+function idsOf(cluster: StoryCluster): ClusterIds {
+  let ids = clusterIds.get(cluster);
+  if (!ids) clusterIds.set(cluster, (ids = { lead: cluster.lead.id, others: cluster.others.map((o) => o.id) }));
+  return ids;
 }
 
 /** Why a kept result does not stand for clustering these inputs now, or undefined when it does. */

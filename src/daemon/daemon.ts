@@ -93,6 +93,8 @@ export class Daemon {
   #publication: Publication | undefined;
   /** When each built publication's rebuild began, for its timings (#swapPublication adds the compression's). */
   readonly #started = new WeakMap<Publication, { started: number; timings: RebuildTimings }>();
+  /** The ids of the story window each built publication was selected from (#swapPublication cuts the story-text shelf to it). */
+  readonly #windows = new WeakMap<Publication, readonly string[]>();
   readonly #cache = new ContentCache();
   /** Story clustering, kept from rebuild to rebuild, in slices on this thread: requests keep flowing meanwhile. */
   readonly #clusterer: StoryClusterer;
@@ -446,11 +448,12 @@ export class Daemon {
     // articles no feed then shows was wasted (measured: BENCHMARKS.md, rebuild session 7).
     const entries = await selectEntries(curation, this.store, this.#cache, { maxItems: config.feed.maxItems, topics: Object.keys(config.topics) }, timed, undefined, horizon, whyLater);
     const selectMs = performance.now() - t;
-    // At once, before anything else reads texts: the shelf is cut to this window (story-words-storage.ts).
-    if (timed.window) this.#storyTexts = shelvedFor(timed.window);
     t = performance.now();
     const input = { entries, config, generatedAt: new Date(), previous: this.#publication };
     const built = whyLater ? await buildFeedFirst(input, () => whyLater.fill()) : await this.#stamp(await buildPublicationInSteps(input));
+    // The story-text shelf is cut to this window once the publication is swapped in, off the rebuild's path
+    // (rendering reads no story texts; story-words-storage.ts).
+    if (timed.window) this.#windows.set(built, timed.window);
     const renderMs = performance.now() - t;
     // A windowed curation holds the newest heads only: the count comes from the store.
     this.articleCount = this.store.listNewestHeads ? await this.store.countArticles().catch(() => this.articleCount) : curation.articleCount;
@@ -486,6 +489,9 @@ export class Daemon {
     const unchanged = this.#publication !== undefined && sameBodies(this.#publication, built);
     this.#publication = built;
     this.#options.metrics?.setStoreArticles(this.articleCount);
+    // At once, before anything else reads story texts: the shelf is cut to the publication's window.
+    const window = this.#windows.get(built);
+    if (window) this.#storyTexts = shelvedFor(window);
     const rebuild = this.#started.get(built);
     await onServed?.();
     // A feed-first publication answers /feed.xml now; its other routes are answered once rendered (requests wait).

@@ -60,6 +60,24 @@ async function add(store: Awaited<ReturnType<typeof openStore>>, curation: Curat
   await curation.applyRemote(articles, []);
 }
 
+describe('ContentCache.sortEntries', () => {
+  it('sorts newest first (then by id) whatever order the last sort left, entries gone and new ones included', () => {
+    const entry = (n: number, hour: number) => ({ lead: { head: linux(n, DAY, -hour * 60), topics: [] }, others: [], topics: new Set<string>() });
+    // Published at 24 distinct hours, several articles per hour (ties broken by id).
+    const all = Array.from({ length: 60 }, (_, n) => entry(n, (n * 7) % 24));
+    const plain = (list: typeof all) => [...list].sort((a, b) => (a.lead.head.published !== b.lead.head.published ? (a.lead.head.published < b.lead.head.published ? 1 : -1) : a.lead.head.id < b.lead.head.id ? -1 : 1));
+    const cache = new ContentCache();
+    let seed = 7;
+    const shuffled = (list: typeof all) => list.map((e) => ({ e, k: (seed = (seed * 48271) % 2147483647) })).sort((x, y) => x.k - y.k).map((x) => x.e);
+    for (let round = 0; round < 20; round++) {
+      // A different part of the entries each time, given in a shuffled order.
+      const some = shuffled(all).slice(0, 20 + round * 2);
+      expect(cache.sortEntries(some)).toEqual(plain(some));
+      expect(cache.sortEntries(shuffled(some))).toEqual(plain(some));
+    }
+  });
+});
+
 describe('the clustered window', () => {
   it('holds the articles first seen today and a part of earlier days that stays put all day; a poll extends the clusters', async () => {
     // Earlier days: one article every 20 minutes for three weeks.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStories } from '../../src/dedupe/story-clusters.js';
+import { clusterStories, StoryIndex, storyOrder, weightsOver } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
 import { compareStories, explainComparison, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
@@ -140,6 +140,25 @@ describe('clusterStories', () => {
     expect(clusters).toHaveLength(1);
     expect(clusters[0]!.lead.sources[0]!.name).toBe('heise online');
     expect(clusters[0]!.others.map((a) => a.sources[0]!.name)).toEqual(['golem.de', 'ip-insider.de']);
+  });
+
+  it('StoryIndex: an unchanged cluster is the same object from one clusters() to the next, a joined one is made anew', () => {
+    const input = articles(heise, ipInsider, golem, teaser('Pro-Linux', 'Debian 13 erschienen', 'Trixie ist da.', '2026-11-20T09:00:00.000Z')).sort(storyOrder);
+    // golem joins heise's cluster after the first call; Pro-Linux's stays alone.
+    const first = input.filter((a) => a.sources[0]!.name !== 'golem.de');
+    const index = new StoryIndex(weightsOver(input));
+    for (const a of first) index.add(a);
+    const before = index.clusters();
+    expect(index.clusters()).toEqual(before);
+    expect(index.clusters().every((c, k) => c === before[k])).toBe(true);
+    index.add(input.find((a) => a.sources[0]!.name === 'golem.de')!);
+    const after = index.clusters();
+    const joined = after.findIndex((c) => c.others.some((o) => o.sources[0]!.name === 'golem.de'));
+    expect(joined).toBeGreaterThanOrEqual(0);
+    expect(after[joined]).not.toBe(before[joined]);
+    expect(after.filter((c, k) => k !== joined).every((c) => before.includes(c))).toBe(true);
+    // The same clusters as clustering all of them at once.
+    expect(after.map((c) => [c.lead.id, c.others.map((o) => o.id)])).toEqual(clusterStories(input).map((c) => [c.lead.id, c.others.map((o) => o.id)]));
   });
 
   it('puts every input in exactly one cluster, whatever the input order', () => {
