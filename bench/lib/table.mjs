@@ -70,13 +70,15 @@ export function buildRows(results) {
   }
   if (results.serving) {
     for (const r of results.serving.results) {
-      const ratio = r.feedkurator.rps / r.baseline.rps;
+      // The median of the runs' paired ratios (serve.mjs), or, in results written before it, the medians' ratio.
+      const ratio = r.ratio ?? r.feedkurator.rps / r.baseline.rps;
+      const runs = r.ratios?.length > 1 ? `; runs ${r.ratios.map((x) => x.toFixed(2)).join(', ')}` : '';
       rows.push([
         `Serving ${r.scenario}`,
         `${results.serving.connections} connections, keep-alive${r.bytes ? `, ${(r.bytes / 1024).toFixed(0)} KB body` : ''}`,
         `${formatRate(r.feedkurator.rps, 'req/s')}, p50 ${r.feedkurator.p50} ms, p99 ${r.feedkurator.p99} ms${cpuPerRequest(r.feedkurator)}`,
         `bare node:http ${formatRate(r.baseline.rps, 'req/s')}, p50 ${r.baseline.p50} ms, p99 ${r.baseline.p99} ms${cpuPerRequest(r.baseline)}`,
-        `${formatRatio(ratio)}${r.feedkurator.cpuUs ? ` (CPU per request: ${formatRatio(r.baseline.cpuUs / r.feedkurator.cpuUs)})` : ''}`,
+        `${formatRatio(ratio)}${r.feedkurator.cpuUs ? ` (CPU per request: ${formatRatio(r.baseline.cpuUs / r.feedkurator.cpuUs)}${runs})` : runs ? ` (${runs.slice(2)})` : ''}`,
         '≥ 0.8×',
         verdict(ratio >= 0.8),
       ]);

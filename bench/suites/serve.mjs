@@ -162,8 +162,13 @@ export async function benchServing({ dir, store, runs, seconds, warmupSeconds = 
         );
       }
       const med = (mode, key) => median(samples[mode].map((s) => s[key]));
+      // Each run's two targets ran back to back, so each run's ratio sees the machine at one speed; the
+      // two medians of req/s may come from runs at different speeds (bare 21,650-41,187 req/s in one run).
+      const ratios = samples.feedkurator.map((s, i) => s.rps / samples.baseline[i].rps);
       results.push({
         scenario: scenario.label,
+        ratios,
+        ratio: median(ratios),
         bytes: scenario.revalidate ? 0 : Buffer.from(spec[scenario.key].body, 'base64').length,
         feedkurator: { rps: med('feedkurator', 'rps'), p50: med('feedkurator', 'p50'), p99: med('feedkurator', 'p99'), cpuUs: med('feedkurator', 'cpuUs') },
         baseline: { rps: med('baseline', 'rps'), p50: med('baseline', 'p50'), p99: med('baseline', 'p99'), cpuUs: med('baseline', 'cpuUs') },
