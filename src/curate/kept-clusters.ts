@@ -11,8 +11,9 @@
  * Clustering is a pure function of the window's inputs (of each article what
  * the clusterer compares to tell it unchanged, and the start of its HTML), the
  * day whose weights apply, and the code: "window" is a SHA-256 over the inputs sorted
- * by id, "fingerprint" one over the sources of the clustering code and its
- * data. A kept result counts only when all three are the same as now.
+ * by id (the HTML stood for by the content hash the store keeps with it), "fingerprint"
+ * one over the sources of the clustering code and its data. A kept result counts only
+ * when all three are the same as now.
  *
  * Derived data, safe to lose: a missing file is clustered quietly; a torn,
  * foreign or stale one is refused with a one-line reason and the window is
@@ -20,14 +21,13 @@
  * articles), read by a person as easily as by the start. Written with a temp
  * file and rename, without fsync (losing it costs time, never correctness).
  */
-import { createHash, hash as hashOnce } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleInfo } from '../bundle-info.js';
 import { filesBeside, fingerprintFiles, moduleExtension } from '../code-fingerprint.js';
-import { CONTENT_HEAD_CHARS } from '../dedupe/story-clusters.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import type { ClusterIds, ClusterInput } from './story-clusterer.js';
 import { besideStore } from '../store/beside-store.js';
@@ -76,48 +76,36 @@ export function clusteringFingerprint(): string {
   return fingerprint;
 }
 
-/** A SHA-256 over the window's inputs as clustering reads them, sorted by id: the same inputs give the same clusters. */
+/**
+ * A SHA-256 over the window's inputs as clustering reads them, sorted by id: the same inputs give the same clusters.
+ * One hash over the inputs' texts, NUL between them: each text is a fixed number of fields joined with NUL, which
+ * no field holds, so the hashed bytes read back into the same articles. A hash per article (kept from call to call)
+ * cost ~7 µs each at load 13, ~17 ms for a window of 2,400; the texts fed to one hash ~2 ms (session 13).
+ */
 export async function windowDigest(articles: readonly ClusterInput[]): Promise<string> {
   const sorted = [...articles].sort((a, b) => (a.head.id < b.head.id ? -1 : a.head.id > b.head.id ? 1 : 0));
   const hash = createHash('sha256');
-  // In slices: ~2,400 articles hashed whole are 30-50 ms of CPU (a start's check); after a rebuild only the new ones are.
   const slice = new TimeSlice(SLICE_MS);
-  const known = lastDigests;
-  const now = new Map<string, InputDigest>();
-  for (const article of sorted) {
-    const hit = known.get(article.head.id);
-    const entry = hit && hit.head === article.head && hit.content === article.content ? hit : inputDigest(article);
-    now.set(article.head.id, entry);
-    hash.update(entry.digest);
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0) hash.update('\u0000');
+    hash.update(inputText(sorted[i]!.head));
     if (slice.due) await slice.turn();
   }
-  lastDigests = now;
   return hash.digest('hex');
 }
-
-interface InputDigest {
-  head: object;
-  content: string;
-  digest: Buffer;
-}
-
-/**
- * The last window's articles hashed, by id: the next digest hashes only what is new or changed (the same head
- * object and HTML). Replaced by every call, so it holds the window only (whose HTML the content cache holds too).
- */
-let lastDigests = new Map<string, InputDigest>();
 
 /**
  * One article's input as clustering reads it: what the clusterer itself compares to tell an article unchanged
  * (story-clusterer.ts: sameForClustering and readFor — id, link, title, teaser, dates, content hash, the sources'
- * names) and the start of the HTML its words come from. Fields joined with NUL, which none of them holds.
+ * names). The start of the HTML its words come from is not hashed again: the content hash is the store's
+ * SHA-256 of the title, teaser and whole HTML (merge-items.ts hashContent), and the HTML is never stored anew
+ * without it. Hashing each article's first 4,000 characters cost ~4 % of a start's CPU without a snapshot at
+ * 20,000 articles (BENCHMARKS.md, session 13), and made the window's HTML a need of the first answer's check.
+ * Fields joined with NUL, which none of them holds (the sources' names with U+0001).
  */
-function inputDigest({ head, content }: ClusterInput): InputDigest {
+function inputText(head: ClusterInput['head']): string {
   const names = head.sources.map((s) => s.name).join('\u0001');
-  const lead = content.length > CONTENT_HEAD_CHARS ? content.slice(0, CONTENT_HEAD_CHARS) : content;
-  const text = [head.id, head.link ?? '', head.title, head.summary, head.published, head.firstSeen, head.contentHash, names, lead].join('\u0000');
-  // One-shot: a Hash object per article cost ~3× the hashing itself (27 against 10 µs per text at load 20, session 12).
-  return { head, content, digest: hashOnce('sha256', text, 'buffer') };
+  return `${head.id}\u0000${head.link ?? ''}\u0000${head.title}\u0000${head.summary}\u0000${head.published}\u0000${head.firstSeen}\u0000${head.contentHash}\u0000${names}`;
 }
 
 /** The kept clusters, null when there is no file, or the reason it is refused. Never rejects. */

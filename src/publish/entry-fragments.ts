@@ -21,7 +21,8 @@ import { renderJsonFeedItem } from './render-json-feed.js';
 import { renderAtomEntry, renderRssItem } from './render-xml-feeds.js';
 
 /**
- * The item's text in each format, encoded as UTF-8: documents are joined from them by copying bytes.
+ * The item's text in each format, encoded as UTF-8 (each rendered when first read: Pieces): documents are
+ * joined from them by copying bytes.
  * Once joined, each piece is made a view of the published body that holds the same bytes (placePieces):
  * the cache then holds no copy of its own (~1.8 MB at 20,000 articles, most of it in half-used 8 KB pool
  * slabs), and the previous publication's bodies are freed once no piece of the new one points into them.
@@ -31,6 +32,43 @@ export interface EntryFragments {
   rss: Buffer;
   atom: Buffer;
   json: Buffer;
+}
+
+/**
+ * An entry's pieces, each rendered when first read: a start without a snapshot answers `/feed.xml` first
+ * (build-publication.ts buildFeedFirst), so the Atom and JSON pieces of its entries are rendered after that
+ * answer, with the other routes (~2 % of that start's CPU at 20,000 articles, BENCHMARKS.md session 13).
+ * Each renderer reads the item alone (and JSON the feed's language, part of the cache's context), so the
+ * bytes do not depend on when they are made.
+ */
+class Pieces implements EntryFragments {
+  #rss: Buffer | undefined;
+  #atom: Buffer | undefined;
+  #json: Buffer | undefined;
+
+  constructor(
+    readonly item: FeedItem,
+    private readonly language: string,
+  ) {}
+
+  get rss(): Buffer {
+    return (this.#rss ??= Buffer.from(renderRssItem(this.item), 'utf8'));
+  }
+  set rss(bytes: Buffer) {
+    this.#rss = bytes;
+  }
+  get atom(): Buffer {
+    return (this.#atom ??= Buffer.from(renderAtomEntry(this.item), 'utf8'));
+  }
+  set atom(bytes: Buffer) {
+    this.#atom = bytes;
+  }
+  get json(): Buffer {
+    return (this.#json ??= Buffer.from(renderJsonFeedItem(this.item, this.language), 'utf8'));
+  }
+  set json(bytes: Buffer) {
+    this.#json = bytes;
+  }
 }
 
 interface Cached {
@@ -78,12 +116,7 @@ export class FragmentCache {
     if (first) this.#rendered++;
     const guarded = hit?.content === article.content ? hit.guarded : guardHtml(article.content);
     const item = toFeedItem(entry, config, generatedAt, guarded);
-    const fragments = {
-      item,
-      rss: Buffer.from(renderRssItem(item), 'utf8'),
-      atom: Buffer.from(renderAtomEntry(item), 'utf8'),
-      json: Buffer.from(renderJsonFeedItem(item, config.feed.language), 'utf8'),
-    };
+    const fragments = new Pieces(item, config.feed.language);
     this.#entries.set(article.id, { entry, matches: entry.matches, key, content: article.content, guarded, fragments });
     return fragments;
   }

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clusteringFingerprint, keptClustersPath, readKeptClusters, windowDigest, writeKeptClusters, type KeptClusters } from '../../src/curate/kept-clusters.js';
 import { createStoryClusterer, utcDay, type ClusterInput } from '../../src/curate/story-clusterer.js';
+import { hashContent } from '../../src/dedupe/merge-items.js';
 import type { StoredArticle } from '../../src/types.js';
 import { makeTempDir } from '../helpers/cli.js';
 import { toStored, type NewsArticle } from '../dedupe/story-news-pairs.js';
@@ -92,11 +93,18 @@ describe('kept story clusters', () => {
     expect(clusters.length).toBeGreaterThan(0);
   });
 
-  it('digests the window as clustering reads it: order does not matter, a changed title or HTML start does', async () => {
+  it('digests the window as clustering reads it: order does not matter, a changed title or HTML (its content hash) does', async () => {
     const window = windowOf(10, 2);
     const digest = await windowDigest(window);
     expect(await windowDigest([...window].reverse())).toBe(digest);
-    expect(await windowDigest(window.map((a, i) => (i === 0 ? { ...a, content: `<p>x</p>${a.content}` } : a)))).not.toBe(digest);
+    // The store never keeps new HTML without its new content hash (merge-items.ts): the hash stands for it.
+    const changed = (a: ClusterInput): ClusterInput => {
+      const content = `<p>x</p>${a.content}`;
+      return { head: { ...a.head, contentHash: hashContent(a.head.title, a.head.summary, content) }, content };
+    };
+    expect(await windowDigest(window.map((a, i) => (i === 0 ? changed(a) : a)))).not.toBe(digest);
+    // The HTML itself is not read: a window whose HTML is not at hand yet digests the same.
+    expect(await windowDigest(window.map((a) => ({ ...a, head: { ...a.head }, content: '' })))).toBe(digest);
     expect(await windowDigest(window.map((a, i) => (i === 0 ? { ...a, head: { ...a.head, published: new Date(NOW).toISOString() } } : a)))).not.toBe(digest);
   });
 
