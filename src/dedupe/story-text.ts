@@ -331,7 +331,7 @@ function tokenize(input: string): Token[] {
   const length = text.length;
   let i = 0;
   while (i < length) {
-    if (!isTokenChar(text.charCodeAt(i))) {
+    if (!isTokenChar(codeAt(text, i))) {
       i++;
       continue;
     }
@@ -339,29 +339,35 @@ function tokenize(input: string): Token[] {
     let ascii = true;
     let digits = false;
     for (;;) {
-      const c = text.charCodeAt(i);
+      const c = codeAt(text, i);
       if (isTokenChar(c)) {
         if (c >= 0xc0) ascii = false;
         else if (c <= 57) digits = true;
         i++;
-      } else if ((c === 46 || c === 95 || c === 45 || c === 47) && isTokenChar(text.charCodeAt(i + 1))) i++;
+      } else if ((c === 46 || c === 95 || c === 45 || c === 47) && isTokenChar(codeAt(text, i + 1))) i++;
       else break;
     }
     const raw = text.slice(start, i);
     const folded = ascii ? raw.toLowerCase() : foldedOf(raw);
-    const after = text.charCodeAt(i + 1);
+    const end = codeAt(text, i);
+    const after = codeAt(text, i + 1);
     tokens.push({
       raw,
       folded,
-      dotAfter: text.charCodeAt(i) === 46 && !isWordChar(after),
-      commaAfter: text.charCodeAt(i) === 44 && after >= 48 && after <= 57,
+      dotAfter: end === 46 && !isWordChar(after),
+      commaAfter: end === 44 && after >= 48 && after <= 57,
       digits,
     });
   }
   return joinReleaseCandidates(tokens);
 }
 
-/** A character of TOKEN's words (NaN, past the end, is none). */
+/** The char code at i, -1 past the end: charCodeAt's NaN there made V8 drop tokenize's optimized code again and again. */
+function codeAt(text: string, i: number): number {
+  return i < text.length ? text.charCodeAt(i) : -1;
+}
+
+/** A character of TOKEN's words (-1, past the end, is none). */
 function isTokenChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 0xc0 && code <= 0x24f);
 }
@@ -466,12 +472,22 @@ function plainWords(folded: string): readonly string[] {
   const words = new Set<string>();
   if (!folded.includes('-')) readPlainPart(folded, words);
   else for (const part of folded.split('-')) if (part) readPlainPart(part, words);
-  const list = [...words].map((w) => (w.length >= SLICED_MIN_LENGTH ? ownCopy(w) : w));
+  const list = words.size === 0 ? NO_WORDS : [...words].map((w) => (w.length >= SLICED_MIN_LENGTH ? ownCopy(w) : w));
   if (plainMemo.size >= MAX_REMEMBERED) plainMemo.clear();
   // A long key or word may be a slice that keeps its whole article text alive: the memo keeps copies.
   plainMemo.set(folded.length >= SLICED_MIN_LENGTH ? ownCopy(folded) : folded, list);
   return list;
 }
+
+/**
+ * The one empty list, of the same element kind as the lists of strings (an empty literal's differs,
+ * and readInto's optimized code was dropped at the first stop word).
+ */
+const NO_WORDS: readonly string[] = (() => {
+  const list = [''];
+  list.pop();
+  return list;
+})();
 
 /** V8 makes a substring of at least this many characters a slice of its parent. */
 const SLICED_MIN_LENGTH = 13;
