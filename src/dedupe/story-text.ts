@@ -207,7 +207,7 @@ function readNames(tokens: readonly Token[], counts: Map<string, number>): void 
     names.clear();
     const token = tokens[i]!;
     // A bare count ("20", "330 Websites") names nothing unless it is a version ("Linux 6").
-    if (INTEGER.test(token.folded) && !versionOf(token.folded, token, tokens[i - 1], tokens[i + 1])) continue;
+    if (INTEGER.test(token.folded) && !versionOf(token.folded, token, at(tokens, i - 1), at(tokens, i + 1))) continue;
     if (!isCapitalized(token.raw) && !DIGIT.test(token.raw) && !token.raw.includes('.')) continue;
     if (!token.digits) {
       const plain = plainWords(token.folded);
@@ -215,8 +215,8 @@ function readNames(tokens: readonly Token[], counts: Map<string, number>): void 
       for (let k = 0; k < plain.length; k++) if (plain.indexOf(plain[k]!) === k) counts.set(plain[k]!, (counts.get(plain[k]!) ?? 0) + 1);
       continue;
     }
-    if (!token.folded.includes('-') || CVE.test(token.folded)) readPart(token.folded, token, tokens[i - 1], tokens[i + 1], names, ids);
-    else for (const part of token.folded.split('-')) if (part) readPart(part, token, tokens[i - 1], tokens[i + 1], names, ids);
+    if (!token.folded.includes('-') || CVE.test(token.folded)) readPart(token.folded, token, at(tokens, i - 1), at(tokens, i + 1), names, ids);
+    else for (const part of token.folded.split('-')) if (part) readPart(part, token, at(tokens, i - 1), at(tokens, i + 1), names, ids);
     for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
 }
@@ -265,8 +265,8 @@ function readQuantities(tokens: readonly Token[], quantities: Set<string>): void
     let number = token.folded;
     let next = i + 1;
     // "3,3": the tokenizer splits at the comma; join digits written "N,N" back together.
-    if (token.commaAfter && INTEGER.test(tokens[next]?.folded ?? '')) number += `,${tokens[next++]!.folded}`;
-    const unit = AMOUNT_UNITS.get(tokens[next]?.folded ?? '');
+    if (token.commaAfter && INTEGER.test(at(tokens, next)?.folded ?? '')) number += `,${tokens[next++]!.folded}`;
+    const unit = AMOUNT_UNITS.get(at(tokens, next)?.folded ?? '');
     if (unit) quantities.add(`${number} ${unit}`);
     i = next - 1; // the decimals of "3,3" are not an amount of their own
   }
@@ -290,12 +290,12 @@ function readDays(tokens: readonly Token[], days: Set<string>): void {
     if (!token.digits) continue;
     // "14. März": an ordinal day before a month name
     if (token.dotAfter && DAY_OF_MONTH.test(token.folded)) {
-      const month = MONTHS.indexOf(tokens[i + 1]?.folded ?? '');
+      const month = MONTHS.indexOf(at(tokens, i + 1)?.folded ?? '');
       if (month >= 0) days.add(`date:${Number(token.folded)}.${month + 1}`);
     }
     const numeric = NUMERIC_DATE.exec(token.folded);
     if (numeric) days.add(`date:${Number(numeric[1])}.${Number(numeric[2])}`);
-    const short = shortDateOf(token, tokens[i - 1]);
+    const short = shortDateOf(token, at(tokens, i - 1));
     if (short) days.add(short);
   }
 }
@@ -362,6 +362,11 @@ function tokenize(input: string): Token[] {
   return joinReleaseCandidates(tokens);
 }
 
+/** The token at k, undefined outside the list: reading index -1 went through V8's slow, megamorphic property path. */
+function at(tokens: readonly Token[], k: number): Token | undefined {
+  return k >= 0 && k < tokens.length ? tokens[k] : undefined;
+}
+
 /** The char code at i, -1 past the end: charCodeAt's NaN there made V8 drop tokenize's optimized code again and again. */
 function codeAt(text: string, i: number): number {
   return i < text.length ? text.charCodeAt(i) : -1;
@@ -405,13 +410,13 @@ function joinReleaseCandidates(tokens: Token[]): Token[] {
       continue;
     }
     if (RC_WORD.test(t.folded)) words = 1;
-    else if (t.folded === 'release' && CANDIDATE.test(tokens[i + 1]?.folded ?? '')) words = 2;
+    else if (t.folded === 'release' && CANDIDATE.test(at(tokens, i + 1)?.folded ?? '')) words = 2;
     if (words === 0) {
       out?.push(t);
       continue;
     }
     const after = tokens[i + words];
-    const ordinal = ORDINALS.findIndex((o) => tokens[i - 1]?.folded.startsWith(o) === true && tokens[i - 1]!.folded.length <= o.length + 1);
+    const ordinal = ORDINALS.findIndex((o) => at(tokens, i - 1)?.folded.startsWith(o) === true && at(tokens, i - 1)!.folded.length <= o.length + 1);
     let number: string | undefined;
     let last = i + words - 1;
     if (after && INTEGER.test(after.folded) && after.folded.length <= 2) {
@@ -423,7 +428,7 @@ function joinReleaseCandidates(tokens: Token[]): Token[] {
       continue;
     }
     out ??= tokens.slice(0, i);
-    if (ordinal >= 0 && number === String(ordinal + 1) && out.length > 0 && out[out.length - 1] === tokens[i - 1]) out.pop();
+    if (ordinal >= 0 && number === String(ordinal + 1) && out.length > 0 && out[out.length - 1] === at(tokens, i - 1)) out.pop();
     const end = tokens[last]!;
     out.push({ raw: `rc${number}`, folded: `rc${number}`, dotAfter: end.dotAfter, commaAfter: end.commaAfter, digits: true });
     i = last;
@@ -452,8 +457,8 @@ function readInto(tokens: readonly Token[], words: Set<string>, ids: Set<string>
       continue;
     }
     // "Linux-6.12-Kernel", "K3s-Lücke": a compound of words and ids is read part by part; CVE ids stay whole.
-    if (!folded.includes('-') || CVE.test(folded)) readPart(folded, token, tokens[i - 1], tokens[i + 1], words, ids);
-    else for (const part of folded.split('-')) if (part) readPart(part, token, tokens[i - 1], tokens[i + 1], words, ids);
+    if (!folded.includes('-') || CVE.test(folded)) readPart(folded, token, at(tokens, i - 1), at(tokens, i + 1), words, ids);
+    else for (const part of folded.split('-')) if (part) readPart(part, token, at(tokens, i - 1), at(tokens, i + 1), words, ids);
   }
 }
 
