@@ -31,10 +31,10 @@
 import type { StoredArticle } from '../types.js';
 import { stripHtml } from '../text/strip-html.js';
 import {
-  compareStories,
   currentVocabulary,
   internStory,
   prepareStory,
+  sameStoryScore,
   WordWeights,
   type PreparedStory,
   type StoryCorpus,
@@ -258,7 +258,8 @@ export class StoryIndex {
       for (const id of story.words) {
         let list = this.#postings[id];
         if (!list) this.#postings[id] = list = [];
-        const at = afterTime(list, node.time, this.#times);
+        // A poll's articles are mostly the newest: then no search.
+        const at = list.length === 0 || this.#times[list[list.length - 1]!]! <= node.time ? list.length : afterTime(list, node.time, this.#times);
         if (at === list.length) list.push(i);
         else list.splice(at, 0, i);
       }
@@ -329,8 +330,8 @@ export class StoryIndex {
     touched.length = 0;
     const same = new Map<number, number>();
     for (const j of candidates) {
-      const result = compareStories(story, this.#stories[j]!, this.#corpus, (node.time - this.#nodes[j]!.time) / 3_600_000);
-      if (result.same) same.set(j, result.score);
+      const score = sameStoryScore(story, this.#stories[j]!, this.#corpus, (node.time - this.#nodes[j]!.time) / 3_600_000);
+      if (score !== undefined) same.set(j, score);
     }
     return same;
   }

@@ -31,27 +31,50 @@ const NOT_KINDS = (shipped as { notKinds?: string[] }).notKinds ?? [];
 
 /** Whether a folded word names some kind of event: such words are not actors (StoryText.actors). */
 export function namesAKind(word: string): boolean {
-  return kindsOfWord(word, () => true);
+  return kindsOfWord(word).length > 0;
 }
 
-/** Calls `found` with each kind the folded word names; returns true if any (and `found` returned true). */
-function kindsOfWord(word: string, found: (kind: string) => boolean): boolean {
-  let any = false;
-  if (NOT_KINDS.some((n) => word.includes(n))) return false;
+/**
+ * The kinds a folded word names, in the order the markers find them (repeats kept), remembered per
+ * word: every token of every title and teaser is asked, against ~90 markers, and most words recur
+ * (a cold start after `poll` reads ~2,500 texts; this was ~10 % of their CPU, session 13).
+ */
+const wordKinds = new Map<string, readonly string[]>();
+/** Past this many words the memo starts over (only time is lost, never a value). */
+const MAX_REMEMBERED = 20_000;
+const NONE: readonly string[] = Object.freeze([]);
+
+function kindsOfWord(word: string): readonly string[] {
+  const known = wordKinds.get(word);
+  if (known !== undefined) return known;
+  const kinds = findKinds(word);
+  if (wordKinds.size >= MAX_REMEMBERED) wordKinds.clear();
+  // A long key may be a slice that keeps its whole article text alive: keep a copy of it.
+  wordKinds.set(word.length >= 13 ? ownCopy(word) : word, kinds);
+  return kinds;
+}
+
+function ownCopy(word: string): string {
+  return JSON.parse(JSON.stringify(word)) as string;
+}
+
+function findKinds(word: string): readonly string[] {
+  if (NOT_KINDS.some((n) => word.includes(n))) return NONE;
+  let found: string[] | undefined;
   // "cloudflare-ausfall": each part of a hyphenated compound is a word of its own.
   const parts = word.includes('-') ? [word, ...word.split('-')] : [word];
   for (const part of parts) {
     if (!part) continue;
-    for (const m of WORDLIKE) if ((m.match === 'word' ? part === m.text : part.startsWith(m.text)) && found(m.kind)) any = true;
-    for (const m of INSIDE) if (part.includes(m.text) && found(m.kind)) any = true;
+    for (const m of WORDLIKE) if (m.match === 'word' ? part === m.text : part.startsWith(m.text)) (found ??= []).push(m.kind);
+    for (const m of INSIDE) if (part.includes(m.text)) (found ??= []).push(m.kind);
   }
-  return any;
+  return found ?? NONE;
 }
 
 /** The kinds of event the folded words of a title and teaser name, sorted. */
 export function readKinds(foldedWords: readonly string[]): string[] {
   const kinds = new Set<string>();
-  for (const word of foldedWords) kindsOfWord(word, (k) => (kinds.add(k), true));
+  for (const word of foldedWords) for (const k of kindsOfWord(word)) kinds.add(k);
   if (PHRASES.length > 0) {
     const text = ` ${foldedWords.join(' ')} `;
     for (const m of PHRASES) if (text.includes(m.text)) kinds.add(m.kind);

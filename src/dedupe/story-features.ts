@@ -92,6 +92,7 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
   const cover = titleOnly(a) && !titleOnly(b) ? aCover : titleOnly(b) && !titleOnly(a) ? bCover : Math.min(aCover, bCover);
   const { weight: shared, rare } = sharedWeight(a.words, b.words, w);
   const least = Math.min(a.totalWeight, b.totalWeight);
+  const kind = actorKind(a, b, w);
   // A plain array literal: this runs for every candidate pair, and V8 allocates these cheaply.
   return [
     shared,
@@ -106,7 +107,8 @@ export function storyFeatures(a: PreparedStory, b: PreparedStory, corpus: StoryC
     Math.min(mainCover(a, b, w), mainCover(b, a, w)),
     repeatConflict(a, b, hoursLater) ? 1 : 0,
     Math.min(MAX_DAYS_APART, Math.abs(hoursLater) / 24),
-    ...actorKind(a, b, w),
+    kind[0],
+    kind[1],
   ];
 }
 

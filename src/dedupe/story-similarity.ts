@@ -183,7 +183,19 @@ export class WordWeights {
 }
 
 export function prepareStory(story: StoryWords, weight: Float64Array): PreparedStory {
-  return { ...story, titleWeight: sumWeight(story.titleWords, weight), totalWeight: sumWeight(story.words, weight) };
+  // Field by field, not a spread: this runs for every article a rebuild adds.
+  return {
+    text: story.text,
+    words: story.words,
+    titleWords: story.titleWords,
+    titleActors: story.titleActors,
+    inTextOrder: story.inTextOrder,
+    names: story.names,
+    mainNames: story.mainNames,
+    actors: story.actors,
+    titleWeight: sumWeight(story.titleWords, weight),
+    totalWeight: sumWeight(story.words, weight),
+  };
 }
 
 export function prepareCorpus(input: readonly StoryWords[], weights: WordWeights = new WordWeights(input)): StoryCorpus {
@@ -236,6 +248,18 @@ export function compareStories(a: PreparedStory, b: PreparedStory, corpus: Story
   };
   if (veto) comparison.veto = veto;
   return comparison;
+}
+
+/**
+ * The score of a pair compareStories calls the same story, or undefined when it does not: a veto
+ * (cheap, read first) spares the features. What the clusterer asks of every candidate pair.
+ */
+export function sameStoryScore(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus, hoursLater = 0): number | undefined {
+  if (findVeto(a.text, b.text)) return undefined;
+  const features = storyFeatures(a, b, corpus, hoursLater);
+  let score = model.bias;
+  for (let k = 0; k < features.length; k++) score += model.weights[k]! * features[k]!;
+  return score >= model.threshold ? score : undefined;
 }
 
 /** What each feature added to the score of a comparison, for a person asking why. */

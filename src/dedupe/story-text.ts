@@ -110,8 +110,7 @@ const UNITS = new Set(
   september oktober november dezember`.split(/\s+/),
 );
 
-// Latin letters only: German news; a word in another script says nothing here.
-const TOKEN = /[0-9A-Za-z\u00C0-\u024F]+(?:[._\-/][0-9A-Za-z\u00C0-\u024F]+)*/g;
+// Latin letters only (tokenize): German news; a word in another script says nothing here.
 const DIGIT = /\d/;
 const YEAR = /^(19|20)\d\d$/;
 const CVE = /^cve-\d{4}-\d{4,}$/;
@@ -122,7 +121,11 @@ const DOTTED_VERSION = /^v?\d+(\.\d+)+$/;
 const NUMERIC_DATE = /^(\d{1,2})\.(\d{1,2})\.(?:19|20)\d\d$/;
 const RELEASE_CANDIDATE = /^rc\d+$/;
 const INTEGER = /^\d+$/;
-const ASCII = /^[\x00-\x7f]*$/;
+/**
+ * Text that NFC leaves as it is: below U+0300 no two characters compose and none decomposes (checked
+ * for every pair). German news is nearly all such text; normalize() cost ~7 µs per call even then.
+ */
+const NORMALIZED = /^[\u0000-\u02ff]*$/;
 
 const HOST = /^[a-z0-9]{2,}(\.[a-z0-9]+)*\.[a-z]{2,}$/;
 
@@ -133,6 +136,8 @@ interface Token {
   dotAfter: boolean;
   /** A comma right before a digit: the "3," of "3,3". */
   commaAfter: boolean;
+  /** It has a digit: read in context (versionOf); a token without one reads the same anywhere (plainWords). */
+  digits: boolean;
 }
 
 export function readStoryText(title: string, summary: string, body = ''): StoryText {
@@ -202,10 +207,16 @@ function readNames(tokens: readonly Token[], counts: Map<string, number>): void 
     names.clear();
     const token = tokens[i]!;
     // A bare count ("20", "330 Websites") names nothing unless it is a version ("Linux 6").
-    if (INTEGER.test(token.folded) && !versionOf(token.folded, token, tokens[i - 1], tokens[i + 1])) continue;
+    if (INTEGER.test(token.folded) && !versionOf(token.folded, token, at(tokens, i - 1), at(tokens, i + 1))) continue;
     if (!isCapitalized(token.raw) && !DIGIT.test(token.raw) && !token.raw.includes('.')) continue;
-    if (!token.folded.includes('-') || CVE.test(token.folded)) readPart(token.folded, token, tokens[i - 1], tokens[i + 1], names, ids);
-    else for (const part of token.folded.split('-')) if (part) readPart(part, token, tokens[i - 1], tokens[i + 1], names, ids);
+    if (!token.digits) {
+      const plain = plainWords(token.folded);
+      // A name counts once per token: the parts of "Linux-Linux" are one mention.
+      for (let k = 0; k < plain.length; k++) if (plain.indexOf(plain[k]!) === k) counts.set(plain[k]!, (counts.get(plain[k]!) ?? 0) + 1);
+      continue;
+    }
+    if (!token.folded.includes('-') || CVE.test(token.folded)) readPart(token.folded, token, at(tokens, i - 1), at(tokens, i + 1), names, ids);
+    else for (const part of token.folded.split('-')) if (part) readPart(part, token, at(tokens, i - 1), at(tokens, i + 1), names, ids);
     for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
 }
@@ -250,12 +261,12 @@ const AMOUNT_UNITS = new Map(
 function readQuantities(tokens: readonly Token[], quantities: Set<string>): void {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (!/^\d+$/.test(token.folded) || YEAR.test(token.folded)) continue;
+    if (!token.digits || !INTEGER.test(token.folded) || YEAR.test(token.folded)) continue;
     let number = token.folded;
     let next = i + 1;
     // "3,3": the tokenizer splits at the comma; join digits written "N,N" back together.
-    if (token.commaAfter && /^\d+$/.test(tokens[next]?.folded ?? '')) number += `,${tokens[next++]!.folded}`;
-    const unit = AMOUNT_UNITS.get(tokens[next]?.folded ?? '');
+    if (token.commaAfter && INTEGER.test(at(tokens, next)?.folded ?? '')) number += `,${tokens[next++]!.folded}`;
+    const unit = AMOUNT_UNITS.get(at(tokens, next)?.folded ?? '');
     if (unit) quantities.add(`${number} ${unit}`);
     i = next - 1; // the decimals of "3,3" are not an amount of their own
   }
@@ -264,18 +275,29 @@ function readQuantities(tokens: readonly Token[], quantities: Set<string>): void
 const WEEKDAY = /^(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)/;
 const MONTHS = 'januar februar maerz april mai juni juli august september oktober november dezember'.split(' ');
 
+const DAY_OF_MONTH = /^\d{1,2}$/;
+
 function readDays(tokens: readonly Token[], days: Set<string>): void {
-  tokens.forEach((token, i) => {
-    const weekday = WEEKDAY.exec(token.folded);
-    if (weekday) days.add(`weekday:${weekday[1] === 'sonnabend' ? 'samstag' : weekday[1]!}`);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    // Every weekday starts with m, d, f or s.
+    const first = token.folded.charCodeAt(0);
+    if (first === 109 || first === 100 || first === 102 || first === 115) {
+      const weekday = WEEKDAY.exec(token.folded);
+      if (weekday) days.add(`weekday:${weekday[1] === 'sonnabend' ? 'samstag' : weekday[1]!}`);
+    }
+    // Dates are digits.
+    if (!token.digits) continue;
     // "14. März": an ordinal day before a month name
-    const month = MONTHS.indexOf(tokens[i + 1]?.folded ?? '');
-    if (month >= 0 && token.dotAfter && /^\d{1,2}$/.test(token.folded)) days.add(`date:${Number(token.folded)}.${month + 1}`);
+    if (token.dotAfter && DAY_OF_MONTH.test(token.folded)) {
+      const month = MONTHS.indexOf(at(tokens, i + 1)?.folded ?? '');
+      if (month >= 0) days.add(`date:${Number(token.folded)}.${month + 1}`);
+    }
     const numeric = NUMERIC_DATE.exec(token.folded);
     if (numeric) days.add(`date:${Number(numeric[1])}.${Number(numeric[2])}`);
-    const short = shortDateOf(token, tokens[i - 1]);
+    const short = shortDateOf(token, at(tokens, i - 1));
     if (short) days.add(short);
-  });
+  }
 }
 
 const SHORT_DATE = /^(\d{1,2})\.(\d{1,2})$/;
@@ -299,23 +321,72 @@ export function shapeOf(id: string): string {
   return id.replace(/\d+/g, 'N');
 }
 
+/**
+ * The tokens of TOKEN ([0-9A-Za-z\u00C0-\u024F]+ joined by single ".", "_", "-" or "/"), found by
+ * one scan of char codes: the regex made a match array and ran a test per token.
+ */
 function tokenize(input: string): Token[] {
-  const text = ASCII.test(input) ? input : input.normalize('NFC');
+  const text = NORMALIZED.test(input) ? input : input.normalize('NFC');
   const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    const raw = m[0];
-    const end = m.index + raw.length;
-    const folded = ASCII.test(raw) ? raw.toLowerCase() : foldText(raw);
-    const after = text.charCodeAt(end + 1);
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    if (!isTokenChar(codeAt(text, i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let ascii = true;
+    let digits = false;
+    for (;;) {
+      const c = codeAt(text, i);
+      if (isTokenChar(c)) {
+        if (c >= 0xc0) ascii = false;
+        else if (c <= 57) digits = true;
+        i++;
+      } else if ((c === 46 || c === 95 || c === 45 || c === 47) && isTokenChar(codeAt(text, i + 1))) i++;
+      else break;
+    }
+    const raw = text.slice(start, i);
+    const folded = ascii ? raw.toLowerCase() : foldedOf(raw);
+    const end = codeAt(text, i);
+    const after = codeAt(text, i + 1);
     tokens.push({
       raw,
       folded,
-      dotAfter: text.charCodeAt(end) === 46 && !isWordChar(after),
-      commaAfter: text.charCodeAt(end) === 44 && after >= 48 && after <= 57,
+      dotAfter: end === 46 && !isWordChar(after),
+      commaAfter: end === 44 && after >= 48 && after <= 57,
+      digits,
     });
   }
   return joinReleaseCandidates(tokens);
+}
+
+/** The token at k, undefined outside the list: reading index -1 went through V8's slow, megamorphic property path. */
+function at(tokens: readonly Token[], k: number): Token | undefined {
+  return k >= 0 && k < tokens.length ? tokens[k] : undefined;
+}
+
+/** The char code at i, -1 past the end: charCodeAt's NaN there made V8 drop tokenize's optimized code again and again. */
+function codeAt(text: string, i: number): number {
+  return i < text.length ? text.charCodeAt(i) : -1;
+}
+
+/** A character of TOKEN's words (-1, past the end, is none). */
+function isTokenChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 0xc0 && code <= 0x24f);
+}
+
+/** foldText of tokens with umlauts or accents, remembered: the same few hundred recur ("für" is no token, "Lücke" is). */
+const foldMemo = new Map<string, string>();
+
+function foldedOf(raw: string): string {
+  let folded = foldMemo.get(raw);
+  if (folded !== undefined) return folded;
+  folded = foldText(raw);
+  if (foldMemo.size >= MAX_REMEMBERED) foldMemo.clear();
+  foldMemo.set(raw.length >= SLICED_MIN_LENGTH ? ownCopy(raw) : raw, folded.length >= SLICED_MIN_LENGTH ? (folded = ownCopy(folded)) : folded);
+  return folded;
 }
 
 /** "Release Candidate", "Release-Kandidat(en)", "RC": the words before a release candidate's number. */
@@ -333,14 +404,19 @@ function joinReleaseCandidates(tokens: Token[]): Token[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     let words = 0;
+    // Every word RC_WORD or "release" matches starts with an r.
+    if (t.folded.charCodeAt(0) !== 114) {
+      out?.push(t);
+      continue;
+    }
     if (RC_WORD.test(t.folded)) words = 1;
-    else if (t.folded === 'release' && CANDIDATE.test(tokens[i + 1]?.folded ?? '')) words = 2;
+    else if (t.folded === 'release' && CANDIDATE.test(at(tokens, i + 1)?.folded ?? '')) words = 2;
     if (words === 0) {
       out?.push(t);
       continue;
     }
     const after = tokens[i + words];
-    const ordinal = ORDINALS.findIndex((o) => tokens[i - 1]?.folded.startsWith(o) === true && tokens[i - 1]!.folded.length <= o.length + 1);
+    const ordinal = ORDINALS.findIndex((o) => at(tokens, i - 1)?.folded.startsWith(o) === true && at(tokens, i - 1)!.folded.length <= o.length + 1);
     let number: string | undefined;
     let last = i + words - 1;
     if (after && INTEGER.test(after.folded) && after.folded.length <= 2) {
@@ -352,9 +428,9 @@ function joinReleaseCandidates(tokens: Token[]): Token[] {
       continue;
     }
     out ??= tokens.slice(0, i);
-    if (ordinal >= 0 && number === String(ordinal + 1) && out.length > 0 && out[out.length - 1] === tokens[i - 1]) out.pop();
+    if (ordinal >= 0 && number === String(ordinal + 1) && out.length > 0 && out[out.length - 1] === at(tokens, i - 1)) out.pop();
     const end = tokens[last]!;
-    out.push({ raw: `rc${number}`, folded: `rc${number}`, dotAfter: end.dotAfter, commaAfter: end.commaAfter });
+    out.push({ raw: `rc${number}`, folded: `rc${number}`, dotAfter: end.dotAfter, commaAfter: end.commaAfter, digits: true });
     i = last;
   }
   return out ?? tokens;
@@ -366,6 +442,8 @@ function isWordChar(code: number): boolean {
 
 /** Starts with a capital letter: "Debian", "Ärger". */
 function isCapitalized(raw: string): boolean {
+  const code = raw.charCodeAt(0);
+  if (code < 128) return code >= 65 && code <= 90;
   const first = raw[0]!;
   return first !== first.toLowerCase();
 }
@@ -374,10 +452,53 @@ function readInto(tokens: readonly Token[], words: Set<string>, ids: Set<string>
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const { folded } = token;
+    if (!token.digits) {
+      for (const word of plainWords(folded)) words.add(word);
+      continue;
+    }
     // "Linux-6.12-Kernel", "K3s-Lücke": a compound of words and ids is read part by part; CVE ids stay whole.
-    if (!folded.includes('-') || CVE.test(folded)) readPart(folded, token, tokens[i - 1], tokens[i + 1], words, ids);
-    else for (const part of folded.split('-')) if (part) readPart(part, token, tokens[i - 1], tokens[i + 1], words, ids);
+    if (!folded.includes('-') || CVE.test(folded)) readPart(folded, token, at(tokens, i - 1), at(tokens, i + 1), words, ids);
+    else for (const part of folded.split('-')) if (part) readPart(part, token, at(tokens, i - 1), at(tokens, i + 1), words, ids);
   }
+}
+
+/**
+ * The words a token without digits gives (readInto's parts of it, in order; repeats kept), remembered
+ * per folded token: it needs no context, and most tokens recur from article to article (a cold start
+ * after `poll` reads ~2,500 texts, each token twice: as words and as names).
+ */
+const plainMemo = new Map<string, readonly string[]>();
+/** Past this many tokens the memo starts over (only time is lost, never a value). */
+const MAX_REMEMBERED = 20_000;
+
+function plainWords(folded: string): readonly string[] {
+  const known = plainMemo.get(folded);
+  if (known !== undefined) return known;
+  const words = new Set<string>();
+  if (!folded.includes('-')) readPlainPart(folded, words);
+  else for (const part of folded.split('-')) if (part) readPlainPart(part, words);
+  const list = words.size === 0 ? NO_WORDS : [...words].map((w) => (w.length >= SLICED_MIN_LENGTH ? ownCopy(w) : w));
+  if (plainMemo.size >= MAX_REMEMBERED) plainMemo.clear();
+  // A long key or word may be a slice that keeps its whole article text alive: the memo keeps copies.
+  plainMemo.set(folded.length >= SLICED_MIN_LENGTH ? ownCopy(folded) : folded, list);
+  return list;
+}
+
+/**
+ * The one empty list, of the same element kind as the lists of strings (an empty literal's differs,
+ * and readInto's optimized code was dropped at the first stop word).
+ */
+const NO_WORDS: readonly string[] = (() => {
+  const list = [''];
+  list.pop();
+  return list;
+})();
+
+/** V8 makes a substring of at least this many characters a slice of its parent. */
+const SLICED_MIN_LENGTH = 13;
+
+function ownCopy(word: string): string {
+  return JSON.parse(JSON.stringify(word)) as string;
 }
 
 function readPart(part: string, token: Token, prev: Token | undefined, next: Token | undefined, words: Set<string>, ids: Set<string>): void {
@@ -389,6 +510,10 @@ function readPart(part: string, token: Token, prev: Token | undefined, next: Tok
     } else if (!YEAR.test(part) && !THOUSANDS.test(part) && !NUMERIC_DATE.test(part)) words.add(part); // a quantity, a name with digits ("log4j")
     return;
   }
+  readPlainPart(part, words);
+}
+
+function readPlainPart(part: string, words: Set<string>): void {
   if (part.includes('.')) {
     // host names (kernel.org, git.centos.org), not abbreviations ("z.B.", "u.a.")
     if (HOST.test(part)) words.add(part);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterStories, StoryIndex, storyOrder, weightsOver } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
-import { compareStories, explainComparison, internStory, prepareCorpus } from '../../src/dedupe/story-similarity.js';
+import { compareStories, explainComparison, internStory, prepareCorpus, sameStoryScore } from '../../src/dedupe/story-similarity.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
 import { evaluateNewsPairs, newsArticle, type NewsEvaluation } from './story-news-pairs.js';
 import { evaluatePairs, loadPairs, toArticle, type Evaluation, type TeaserFixture } from './story-pairs.js';
@@ -245,6 +245,26 @@ describe('clusterStories', () => {
     expect(sum).toBeCloseTo(comparison.score, 9);
     expect(comparison.same).toBe(comparison.score >= why.threshold);
     expect(why.terms.shared.value).toBeGreaterThan(0);
+  });
+
+  it('scores a pair for the clusterer as compareStories decides it: its score when the same story, else none', () => {
+    // Every teaser of the labelled pairs against every other, at a few distances in time: vetoes, merges and misses.
+    const teasers = [...loadPairs(), ...loadPairs('holdout.json')].flatMap((p) => [p.a, p.b]);
+    const corpus = prepareCorpus(teasers.map((t) => internStory(readStoryText(t.title, t.summary))));
+    let same = 0;
+    let vetoed = 0;
+    for (const a of corpus.stories) {
+      for (const b of corpus.stories) {
+        for (const hours of [0, -30, 21]) {
+          const full = compareStories(a, b, corpus, hours);
+          expect(sameStoryScore(a, b, corpus, hours)).toBe(full.same ? full.score : undefined);
+          if (full.same) same++;
+          if (full.veto) vetoed++;
+        }
+      }
+    }
+    expect(same).toBeGreaterThan(0);
+    expect(vetoed).toBeGreaterThan(0);
   });
 
   it('does not chain: C joins the cluster of A and B only if it is the same story as both', () => {

@@ -104,3 +104,21 @@ describe('readStoryText: amounts and stages', () => {
     expect(readStoryText('Klage vor Gericht', '').stages).toEqual(['aftermath']);
   });
 });
+
+describe('readStoryText: tokens', () => {
+  it('reads decomposed umlauts (NFD) as the composed ones, and text that needs no normalizing alike', () => {
+    const composed = readStoryText('Lücke in Köln: Störung bei Hetzner', 'Die Größe des Ausfalls überrascht.');
+    const decomposed = readStoryText('Lu\u0308cke in Ko\u0308ln: Sto\u0308rung bei Hetzner', 'Die Gro\u0308ße des Ausfalls u\u0308berrascht.');
+    expect(decomposed).toEqual(composed);
+    expect(composed.words).toContain('luecke');
+  });
+
+  it('reads a token the same at the very end of a text as inside it, and each time it recurs', () => {
+    const first = readStoryText('Kernel 6.12.', 'Linux-Kernel v6.12');
+    for (let i = 0; i < 3; i++) expect(readStoryText('Kernel 6.12.', 'Linux-Kernel v6.12')).toEqual(first);
+    expect(first.ids).toEqual(['6.12']);
+    // A name counts once per token: "Hetzner-Hetzner" is one mention, a second token makes it a main name.
+    expect(readStoryText('Hetzner-Hetzner', '').mainNames).toEqual([]);
+    expect(readStoryText('Hetzner-Hetzner Hetzner', '').mainNames).toEqual(['hetz']);
+  });
+});
