@@ -29,7 +29,7 @@ interface Layout {
 const layouts = new WeakMap<Bodies, Layout>();
 
 /** More parts than this and the body is joined into one buffer again (each part costs a write when served). */
-const MAX_PARTS = 12;
+const MAX_PARTS = 24;
 /** Bytes kept alive beyond the body's own before it is joined again (old heads, changed and dropped items). */
 const MAX_SLACK = 2;
 

@@ -65,7 +65,7 @@ describe('feed bodies in parts', () => {
       for (const path of FEEDS) {
         const bodies = publication.resources.get(path)!.bodies;
         const parts = bodyParts(bodies);
-        expect(parts.length, `${path} step ${step}`).toBeLessThanOrEqual(12);
+        expect(parts.length, `${path} step ${step}`).toBeLessThanOrEqual(24);
         const kept = new Set(parts.map((p) => p.buffer));
         const keptBytes = [...kept].reduce((sum, b) => sum + b.byteLength, 0);
         expect(keptBytes, `${path} step ${step}`).toBeLessThanOrEqual(2 * identityLength(bodies) + 65_536);
