@@ -7,7 +7,7 @@
 import type { Config } from '../config/schema.js';
 import { takeTurn } from '../schedule/take-turn.js';
 import type { CuratedEntry } from '../types.js';
-import { FragmentCache, joinPieces, placePieces, type EntryFragments } from './entry-fragments.js';
+import { FragmentCache, type EntryFragments } from './entry-fragments.js';
 import { ATOM_TAIL, renderAtomHead, renderRssHead, RSS_TAIL, type FeedUrls } from './render-xml-feeds.js';
 import { listTopics, siteUrl, sortEntries, type FeedItem, type FeedModel, type TopicRef } from './feed-model.js';
 import { PAGE_CSP } from './page-style.js';
@@ -15,6 +15,7 @@ import { renderJsonFeedHead } from './render-json-feed.js';
 import { renderOpml } from './render-opml.js';
 import { renderPage } from './render-page.js';
 import { compressResource, createResource, type Resource } from './resource.js';
+import { buildRouteBody, keepLayout } from './route-body.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -194,17 +195,15 @@ function* buildSteps(input: PublicationInput, feedFirst = false): Generator<Publ
   for (const topic of topics) for (const e of sorted.filter((x) => x.topics.includes(topic.name)).slice(0, maxItems)) shownIds.add(e.article.id);
 
   const resources = new Map<string, Resource>();
-  const addResource = (path: string, contentType: string, text: string | Buffer, changed: Date, headers?: Record<string, string>): Resource => {
+  const addResource = (path: string, contentType: string, text: string | Buffer | readonly Buffer[], changed: Date, headers?: Record<string, string>): Resource => {
     const resource = createResource({ contentType, text, changed, generatedAt, headers, previous: previous?.get(path) });
     resources.set(path, resource);
     return resource;
   };
-  // A feed joined from the entries' pieces; the pieces then point into the body served (placePieces).
+  // A feed from the entries' pieces, in parts: unchanged items are not copied again (route-body.ts).
   const addFeed = (format: FeedFormat, topic: string | undefined, head: string, model: { pieces: EntryFragments[]; updated: Date }, tail: string): void => {
-    const offsets: number[] = [];
-    const joined = joinPieces(format, head, model.pieces, tail, offsets);
-    const resource = addResource(feedPath(format, topic), CONTENT_TYPES[format], joined, model.updated);
-    placePieces(format, resource.bodies.identity, joined, model.pieces, offsets);
+    const body = buildRouteBody(format, head, model.pieces, tail, previous?.get(feedPath(format, topic))?.bodies);
+    keepLayout(addResource(feedPath(format, topic), CONTENT_TYPES[format], body.parts, model.updated).bodies, body);
   };
 
   const makeModel = (selected: CuratedEntry[], topic?: TopicRef): FeedModel & { pieces: EntryFragments[] } => {

@@ -22,7 +22,7 @@ import { crc32 } from 'node:zlib';
 import type { Config } from '../config/schema.js';
 import { DurableJsonFile } from '../store/durable-json-file.js';
 import type { Publication } from './build-publication.js';
-import type { Bodies, ContentCoding, Resource } from './resource.js';
+import { bodyParts, type Bodies, type ContentCoding, type Resource } from './resource.js';
 import { TimeSlice } from '../schedule/take-turn.js';
 import { besideStore } from '../store/beside-store.js';
 
@@ -87,13 +87,17 @@ export async function saveSnapshot(path: string, publication: Publication, confi
   for (const [route, r] of publication.resources) {
     const spans: Partial<Record<ContentCoding, Span>> = {};
     for (const coding of CODINGS) {
-      const body = r.bodies[coding];
-      if (!body) continue;
-      spans[coding] = [offset, body.length];
-      chunks.push(body);
-      offset += body.length;
-      hash.update(body);
-      crc = crc32(body, crc);
+      // The plain body as the parts it is kept in (resource.ts bodyParts): written one after the other, one span.
+      const parts = coding === 'identity' ? bodyParts(r.bodies) : r.bodies[coding] ? [r.bodies[coding]] : [];
+      if (parts.length === 0) continue;
+      const start = offset;
+      for (const body of parts) {
+        chunks.push(body);
+        offset += body.length;
+        hash.update(body);
+        crc = crc32(body, crc);
+      }
+      spans[coding] = [start, offset - start];
       if (slice.due) await slice.turn();
     }
     resources.push({ path: route, contentType: r.contentType, etags: r.etags, lastModified: r.lastModified.toISOString(), headers: { ...r.headers }, bodies: spans });

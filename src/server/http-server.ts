@@ -10,7 +10,7 @@ import { describeError, ListenError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Publication } from '../publish/build-publication.js';
-import type { ContentCoding, Resource } from '../publish/resource.js';
+import { bodyParts, identityLength, type ContentCoding, type Resource } from '../publish/resource.js';
 import type { HealthReport } from '../types.js';
 import { chooseEncoding, isNotModified } from './negotiate.js';
 import { ALLOWED_METHODS, resolveRoute, type Route } from './routes.js';
@@ -133,7 +133,7 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
     if (!resource) return sendText(req, res, 404, 'Not found.\n');
     const chosen = chooseEncoding(req.headers['accept-encoding']);
     // A publication still being compressed (just after start or a rebuild) answers uncompressed for a moment.
-    const coding = resource.bodies[chosen] ? chosen : 'identity';
+    const coding = chosen !== 'identity' && resource.bodies[chosen] ? chosen : 'identity';
     const answers = answersOf(resource);
     const headersIn = req.headers;
     const notModified = isNotModified(headersIn['if-none-match'], headersIn['if-modified-since'], answers.etags, resource.lastModified);
@@ -144,7 +144,18 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       return;
     }
     res.writeHead(200, headers.ok);
-    res.end(req.method === 'HEAD' ? undefined : resource.bodies[coding]);
+    if (req.method === 'HEAD') res.end();
+    else if (coding !== 'identity') res.end(resource.bodies[coding]);
+    else sendParts(res, bodyParts(resource.bodies));
+  }
+
+  /** A plain body kept in parts (route-body.ts) goes out as they are, in one write of the socket. */
+  function sendParts(res: ServerResponse, parts: readonly Buffer[]): void {
+    if (parts.length === 1) return void res.end(parts[0]);
+    res.cork();
+    for (const part of parts) res.write(part);
+    res.end();
+    res.uncork();
   }
 
   /**
@@ -171,7 +182,7 @@ export async function startServer(deps: ServerDeps, listen: { host: string; port
       ETag: resource.etags[coding],
       Vary: 'Accept-Encoding',
     };
-    const ok: Record<string, string | number> = { ...notModified, 'Content-Type': resource.contentType, 'Content-Length': resource.bodies[coding]!.length };
+    const ok: Record<string, string | number> = { ...notModified, 'Content-Type': resource.contentType, 'Content-Length': coding === 'identity' ? identityLength(resource.bodies) : resource.bodies[coding]!.length };
     if (coding !== 'identity') ok['Content-Encoding'] = coding;
     return (answers.byCoding[coding] = { notModified, ok });
   }

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Publication } from '../../src/publish/build-publication.js';
 import { loadSnapshot, saveSnapshot } from '../../src/publish/publication-snapshot.js';
-import { compressResource, createResource } from '../../src/publish/resource.js';
+import { bodyParts, compressResource, createResource } from '../../src/publish/resource.js';
 import { makeTempDir } from '../helpers/cli.js';
 
 async function publication(text: string): Promise<Publication> {
@@ -50,6 +51,24 @@ describe('publication snapshot', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('Kernel 6.18');
     expect(bodyFiles(dir)).toHaveLength(1);
     expect(await loadSnapshot(file, 'key-b')).toBeUndefined();
+  });
+
+  it('saves a body kept in parts as its bytes in order, with the compressed bodies made from them', async () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'store.publication.json');
+    const generatedAt = new Date('2026-11-30T10:00:00.500Z');
+    const text = Buffer.from(`<rss>${'<item>Kernel – „neu“</item>\n'.repeat(500)}</rss>`);
+    const parts = [text.subarray(0, 5), text.subarray(5, 7_000), text.subarray(7_000)];
+    const feed = createResource({ contentType: 'application/rss+xml; charset=utf-8', text: parts, changed: generatedAt, generatedAt });
+    expect(bodyParts(feed.bodies)).toHaveLength(3);
+    await compressResource(feed);
+    const saved: Publication = { generatedAt, resources: new Map([['/feed.xml', feed]]), itemCount: 500, topics: [] };
+    await saveSnapshot(file, saved, 'key-a');
+    const back = (await loadSnapshot(file, 'key-a'))!.resources.get('/feed.xml')!;
+    expect(back.bodies.identity.equals(text)).toBe(true);
+    expect(back.etags).toEqual(feed.etags);
+    expect(gunzipSync(back.bodies.gzip!).equals(text)).toBe(true);
+    expect(back.bodies.br!.equals(feed.bodies.br!)).toBe(true);
   });
 
   it('keeps only the body file of the last save', async () => {

@@ -5,6 +5,7 @@ import { ListenError } from '../../src/errors.js';
 import { createSilentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { buildPublication, compressPublication, type Publication } from '../../src/publish/build-publication.js';
+import { bodyParts } from '../../src/publish/resource.js';
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import type { HealthReport } from '../../src/types.js';
 import { AKAMAI, ALL_ENTRIES, CONTAINERCON, loadTestConfig } from '../fixtures/publish/german-linux-news.js';
@@ -88,6 +89,36 @@ describe('feed routes', () => {
       const after = await request(server.url, '/feed.json');
       expect(after.headers.etag).not.toBe(before.headers.etag);
       expect((JSON.parse(after.body.toString()) as { items: unknown[] }).items).toHaveLength(2);
+    } finally {
+      publication = old;
+    }
+  });
+});
+
+describe('bodies kept in parts', () => {
+  it('sends a rebuilt feed, kept in parts, as its bytes in order with their length (GET, HEAD, before and after compression)', async () => {
+    const old = publication;
+    const added = { ...AKAMAI, article: { ...AKAMAI.article, id: 'neu-1', title: 'Neu: Kernel 6.19', published: '2026-11-22T05:30:00.000Z' } };
+    const rebuilt = buildPublication({ entries: [...ALL_ENTRIES, added], config, generatedAt: new Date('2026-11-22T06:00:00Z'), previous: old });
+    const scratch = buildPublication({ entries: [...ALL_ENTRIES, added], config, generatedAt: new Date('2026-11-22T06:00:00Z') });
+    publication = rebuilt;
+    try {
+      for (const path of ['/feed.xml', '/feed.atom', '/feed.json']) {
+        expect(bodyParts(rebuilt.resources.get(path)!.bodies).length, path).toBeGreaterThan(1);
+        const expected = scratch.resources.get(path)!.bodies.identity;
+        for (const accept of [undefined, 'gzip']) {
+          const res = await request(server.url, path, accept ? { headers: { 'Accept-Encoding': accept } } : {});
+          expect(res.status).toBe(200);
+          expect(res.body.equals(expected), path).toBe(true);
+          expect(Number(res.headers['content-length'])).toBe(expected.length);
+          const head = await request(server.url, path, { method: 'HEAD' });
+          expect(head.body.length).toBe(0);
+          expect(head.headers['content-length']).toBe(res.headers['content-length']);
+        }
+      }
+      await compressPublication(rebuilt);
+      const gz = await request(server.url, '/feed.json', { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(gunzipSync(gz.body).equals(scratch.resources.get('/feed.json')!.bodies.identity)).toBe(true);
     } finally {
       publication = old;
     }
