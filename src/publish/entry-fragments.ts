@@ -5,8 +5,8 @@
  * poll renders only the entries that are new or changed and joins the rest
  * from the previous build.
  *
- * Documents are joined from these pieces as bytes (joinPieces), the way
- * joinDocument and joinJsonFeed join text.
+ * Feed bodies are made from these pieces as bytes (route-body.ts), the
+ * way joinDocument and joinJsonFeed join text.
  *
  * A cached piece is used only when everything it was made from is the same:
  * the entry's data (compared whole, content included) and the part of the
@@ -23,7 +23,7 @@ import { renderAtomEntry, renderRssItem } from './render-xml-feeds.js';
 /**
  * The item's text in each format, encoded as UTF-8 (each rendered when first read: Pieces): documents are
  * joined from them by copying bytes.
- * Once joined, each piece is made a view of the published body that holds the same bytes (placePieces):
+ * Once a body holds it, each piece is made a view of those bytes (route-body.ts buildRouteBody):
  * the cache then holds no copy of its own (~1.8 MB at 20,000 articles, most of it in half-used 8 KB pool
  * slabs), and the previous publication's bodies are freed once no piece of the new one points into them.
  */
@@ -159,74 +159,3 @@ function keyOf(entry: CuratedEntry, generatedAt: Date): string {
   return JSON.stringify([head, entry.topics, entry.alsoAt, entry.matches ?? null, clock]);
 }
 
-const NEWLINE = Buffer.from('\n');
-const COMMA_NEWLINE = Buffer.from(',\n');
-
-/**
- * A document as bytes: what joinDocument (XML) or joinJsonFeed give as text for the same pieces.
- * `offsets`, when given, receives where each piece's bytes start in it (for placePieces).
- */
-export function joinPieces(format: 'rss' | 'atom' | 'json', head: string, pieces: readonly EntryFragments[], tail: string, offsets?: number[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(head, 'utf8')];
-  let at = parts[0]!.length;
-  const add = (piece: Buffer): void => {
-    offsets?.push(at);
-    parts.push(piece);
-    at += piece.length;
-  };
-  if (format === 'json') {
-    if (pieces.length === 0) return Buffer.from(`${head},\n  "items": []\n}\n`, 'utf8');
-    parts.push(JSON_OPEN);
-    at += JSON_OPEN.length;
-    pieces.forEach((p, i) => {
-      if (i > 0) {
-        parts.push(COMMA_NEWLINE);
-        at += COMMA_NEWLINE.length;
-      }
-      add(p.json);
-    });
-    parts.push(JSON_CLOSE);
-    return copyAll(parts);
-  }
-  for (const p of pieces) {
-    parts.push(NEWLINE);
-    at += NEWLINE.length;
-    add(p[format]);
-  }
-  parts.push(NEWLINE, Buffer.from(tail, 'utf8'));
-  return copyAll(parts);
-}
-
-/**
- * Make each piece a view of `body`, the document joinPieces made from them (or the published body
- * with the same bytes: an unchanged route keeps its previous buffer) at the `offsets` it reported.
- * A body of another length is not theirs: nothing is changed then.
- */
-export function placePieces(format: 'rss' | 'atom' | 'json', body: Buffer, joined: Buffer, pieces: readonly EntryFragments[], offsets: readonly number[]): void {
-  if (body.length !== joined.length || offsets.length !== pieces.length) return;
-  for (let i = 0; i < pieces.length; i++) {
-    const piece = pieces[i]!;
-    const at = offsets[i]!;
-    piece[format] = body.subarray(at, at + piece[format].length);
-  }
-}
-
-const JSON_OPEN = Buffer.from(',\n  "items": [\n');
-const JSON_CLOSE = Buffer.from('\n  ]\n}\n');
-
-/**
- * Buffer.concat, in half its time for a document of ~500 short pieces (its per-piece checks dominate, not the bytes).
- * TypedArray's set, not Buffer's copy: copy's argument checks cost 6× set's time for 1–2 KB pieces (2 MB of
- * pieces: 4.5 against 0.7 ms, measured), and a rebuild joins ~3,000 of them.
- */
-function copyAll(parts: readonly Buffer[]): Buffer {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = Buffer.allocUnsafeSlow(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
