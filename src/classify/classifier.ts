@@ -79,7 +79,7 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
     let first = 0;
     let parts = 0;
     for (let i = 0; i < tokens.count; i++) {
-      const actions = index.actionsFor(tokens.word(i));
+      const actions = index.actionsAt(tokens, i);
       if (usesModel) {
         if (actions.feature >= 0) features.add(actions.feature);
         // A compound (words joined by single hyphens or underscores) counts whole too, as in addFeatures.
@@ -90,7 +90,10 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
           parts = 0;
         }
       }
-      for (const entry of actions.starts) {
+      // An index loop: most words start nothing, and for-of over their (shared, empty) list still called the array iterator.
+      const starts = actions.starts;
+      for (let k = 0; k < starts.length; k++) {
+        const entry = starts[k]!;
         const last = entry.single ? i : matchRestAt(entry.variant, tokens, i);
         if (last >= 0) noteHit(field, { term: entry.owner, first: i, last });
       }
@@ -218,7 +221,8 @@ class ArticleFeatures {
   probability(topic: number, model: TopicWeights): number {
     const weights = this.#weights[topic]!;
     let logit = model.bias;
-    for (const id of this.#found) logit += weights[id]!;
+    const found = this.#found;
+    for (let k = 0; k < found.length; k++) logit += weights[found[k]!]!;
     return 1 / (1 + Math.exp(-logit));
   }
 

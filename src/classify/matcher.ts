@@ -1,6 +1,7 @@
 import { ENDINGS } from '../text/endings.js';
 import { firstWordMatches, matchRestAt, type ParsedTerm, type TermVariant } from './term.js';
 import type { Tokens } from './tokenize.js';
+import { WordMemo } from './word-memo.js';
 
 /** A term of some topic, registered in the shared index. */
 export interface IndexedTerm {
@@ -52,7 +53,7 @@ export class TermIndex {
   private readonly shortFirstParts = new Set<string>();
   private lookUpShortWords = false;
   private readonly skipsOneLetter: boolean;
-  private readonly cache = new Map<string, WordActions>();
+  private readonly cache = new WordMemo<WordActions>(CACHE_LIMIT);
 
   /** `featureIds`: the features some model weighs (already without function words), numbered. */
   constructor(terms: readonly IndexedTerm[], private readonly featureIds: ReadonlyMap<string, number> = new Map()) {
@@ -95,7 +96,9 @@ export class TermIndex {
   findHits(tokens: Tokens): Hit[] {
     const hits: Hit[] = [];
     for (let i = 0; i < tokens.count; i++) {
-      for (const entry of this.actionsFor(tokens.word(i)).starts) {
+      const starts = this.actionsAt(tokens, i).starts;
+      for (let k = 0; k < starts.length; k++) {
+        const entry = starts[k]!;
         const last = entry.single ? i : matchRestAt(entry.variant, tokens, i);
         if (last >= 0) hits.push({ term: entry.owner, first: i, last });
       }
@@ -107,21 +110,21 @@ export class TermIndex {
    * What this word starts and which feature it is. Memoised: news vocabulary
    * repeats, and most words start nothing.
    */
-  actionsFor(word: string): WordActions {
+  actionsAt(tokens: Tokens, i: number): WordActions {
     // Small on purpose: it runs for every word of every article and gets optimized early; the
     // look-up below runs once per distinct word, and inlined here it made each compile cost several times more.
-    if (word.length === 1 && this.skipsOneLetter) return NOTHING;
-    return this.cache.get(word) ?? this.lookUp(word);
+    const start = tokens.start(i);
+    const end = tokens.end(i);
+    if (end - start === 1 && this.skipsOneLetter) return NOTHING;
+    return this.cache.get(tokens.text, start, end, tokens.hash(i)) ?? this.lookUp(tokens.word(i), tokens.hash(i));
   }
 
-  private lookUp(word: string): WordActions {
+  private lookUp(word: string, hash: number): WordActions {
     const starts: Entry[] = [];
     for (const e of this.candidatesFor(word)) if (firstWordMatches(e.variant, word)) starts.push(e);
     const feature = this.featureIds.get(word) ?? -1;
     const result = starts.length === 0 && feature < 0 ? NOTHING : { starts, feature };
-    // Bounded: a flood of unique tokens (hashes, ids) must not grow memory.
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(word, result);
+    this.cache.set(word, hash, result);
     return result;
   }
 
@@ -166,7 +169,11 @@ export class TermIndex {
 
 const SHORT = 3;
 const NONE: readonly Entry[] = Object.freeze([]);
-const NOTHING: WordActions = Object.freeze({ starts: NONE, feature: -1 });
+// Empty, but of the elements kind a filled list has (made with an object, then emptied); not frozen either:
+// classify reads both kinds of list at one place, and for a second kind its optimized code was thrown away.
+const NO_STARTS: Entry[] = [{} as Entry];
+NO_STARTS.length = 0;
+const NOTHING: WordActions = { starts: NO_STARTS, feature: -1 };
 const CACHE_LIMIT = 100_000;
 
 function push(map: Map<string, Entry[]>, key: string, entry: Entry): void {

@@ -1,19 +1,21 @@
 /**
  * Word parts of folded text: runs of a-z and 0-9; hyphens, spaces and
  * punctuation separate them. Read by one pass over the character codes that
- * notes where each word starts and ends: only the words become strings, a
- * separator only when a phrase term asks for it (splitting with a capture
- * group made a string of every separator too, and was a fifth of
- * classification). Positions are word indexes, not character offsets: that is
- * all overlap checks need.
+ * notes where each word starts and ends and hashes it (WordMemo): a word
+ * becomes a string only when asked for, a separator only when a phrase term
+ * needs it (splitting with a capture group made a string of every word and
+ * separator, and was a fifth of classification). Positions are word indexes,
+ * not character offsets: that is all overlap checks need.
  */
+import { HASH_START, hashStep } from './word-memo.js';
+
 export class Tokens {
   /** The folded text the words are read from. */
   text = '';
   count = 0;
-  #words: string[] = [];
   #starts: number[] = [];
   #ends: number[] = [];
+  #hashes: number[] = [];
 
   constructor(text?: string) {
     if (text !== undefined) this.read(text);
@@ -21,19 +23,24 @@ export class Tokens {
 
   /** Reads another text into this object, reusing its arrays: the classifier keeps one per classifier. */
   read(text: string): this {
-    const words = this.#words;
+    const hashes = this.#hashes;
     const starts = this.#starts;
     const ends = this.#ends;
     let count = 0;
     let start = -1;
+    let hash = HASH_START;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       const inWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
       if (inWord) {
-        if (start < 0) start = i;
+        if (start < 0) {
+          start = i;
+          hash = HASH_START;
+        }
+        hash = hashStep(hash, c);
       } else if (start >= 0) {
-        words[count] = text.slice(start, i);
+        hashes[count] = hash;
         starts[count] = start;
         ends[count] = i;
         count++;
@@ -41,7 +48,7 @@ export class Tokens {
       }
     }
     if (start >= 0) {
-      words[count] = text.slice(start, n);
+      hashes[count] = hash;
       starts[count] = start;
       ends[count] = n;
       count++;
@@ -52,7 +59,20 @@ export class Tokens {
   }
 
   word(k: number): string {
-    return this.#words[k]!;
+    return this.text.slice(this.#starts[k], this.#ends[k]);
+  }
+
+  start(k: number): number {
+    return this.#starts[k]!;
+  }
+
+  end(k: number): number {
+    return this.#ends[k]!;
+  }
+
+  /** wordHash(word(k)), taken while reading. */
+  hash(k: number): number {
+    return this.#hashes[k]!;
   }
 
   /** The separator between word k and word k+1 (after the last word: the rest of the text). */
