@@ -3,9 +3,10 @@ import type { Classification, ClassifiableText } from '../types.js';
 import { foldText } from '../text/fold.js';
 import { stripHtml } from '../text/strip-html.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
-import { addFeatures, describeContribution, featuresOf, probabilityOf, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
+import { matchRestAt } from './term.js';
+import { describeContribution, featuresOf, isFeatureWord, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
 import { parseTerm, type ParsedTerm } from './term.js';
-import { tokenize, type Tokens } from './tokenize.js';
+import { Tokens } from './tokenize.js';
 
 export interface Classifier {
   readonly topics: readonly string[];
@@ -64,45 +65,74 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
     ...(rules.model && model.topics[rules.model] ? { model: model.topics[rules.model] } : {}),
   }));
   const usesModel = compiled.some((t) => t.model);
-  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude, ...t.senses]));
+  const features = new ArticleFeatures(compiled);
+  const index = new TermIndex(compiled.flatMap((t) => [...t.include, ...t.exclude, ...t.senses]), features.ids);
   const restrictions = restrictionsBySource(sources);
   const names = compiled.map((t) => t.name);
-  const vocabulary = modelVocabulary(compiled);
+  // One of each per classifier, reused by every article: classify runs to its end before the next starts.
+  const tokens = new Tokens();
+  const hitsByTopic: (FieldHits[] | undefined)[] = new Array<FieldHits[] | undefined>(compiled.length).fill(undefined);
+
+  /** One field's words: each looked up once, for the terms it starts and the feature it is. */
+  function scanField(field: FieldName, folded: string): void {
+    tokens.read(folded);
+    let first = 0;
+    let parts = 0;
+    for (let i = 0; i < tokens.count; i++) {
+      const actions = index.actionsAt(tokens, i);
+      if (usesModel) {
+        if (actions.feature >= 0) features.add(actions.feature);
+        // A compound (words joined by single hyphens or underscores) counts whole too, as in addFeatures.
+        if (parts === 0) first = i;
+        parts++;
+        if (!tokens.joinedAfter(i, HYPHEN) && !tokens.joinedAfter(i, UNDERSCORE)) {
+          if (parts > 1) features.addWord(tokens.span(first, i));
+          parts = 0;
+        }
+      }
+      // An index loop: most words start nothing, and for-of over their (shared, empty) list still called the array iterator.
+      const starts = actions.starts;
+      for (let k = 0; k < starts.length; k++) {
+        const entry = starts[k]!;
+        const last = entry.single ? i : matchRestAt(entry.variant, tokens, i);
+        if (last >= 0) noteHit(field, { term: entry.owner, first: i, last });
+      }
+    }
+  }
+
+  // Each topic's hits, per field in field order: a topic no term of which occurs is never looked at,
+  // and a topic's decision walks only its own hits (a cold poll classifies ~10,000 new articles).
+  // A topic's list is made with its first hit: an empty list ([], small-integer elements) and a filled
+  // one (object elements) have different maps, and reading both threw classify's optimized code away.
+  function noteHit(field: FieldName, hit: Hit): void {
+    const lists = hitsByTopic[hit.term.topic];
+    const last = lists?.[lists.length - 1];
+    if (last && last.field === field) last.hits.push(hit);
+    else if (lists) lists.push({ field, hits: [hit] });
+    else hitsByTopic[hit.term.topic] = [{ field, hits: [hit] }];
+  }
 
   return {
     topics: names,
     classify(text: ClassifiableText): Classification {
       const allowed = allowedTopics(text.sources, restrictions);
-      const fields: [FieldName, string | undefined][] = [
-        ['title', text.title],
-        ['summary', text.summary],
-        ['content', text.content ? stripHtml(text.content) : undefined],
-      ];
-      const tokens: Tokens[] = [];
-      // Each topic's hits, per field in field order: a topic no term of which occurs is never looked at,
-      // and a topic's decision walks only its own hits (a cold poll classifies ~10,000 new articles).
-      // A topic's list is made with its first hit: an empty list ([], small-integer elements) and a filled
-      // one (object elements) have different maps, and reading both threw classify's optimized code away.
-      const hitsByTopic: (FieldHits[] | undefined)[] = new Array<FieldHits[] | undefined>(compiled.length).fill(undefined);
-      for (const [field, value] of fields) {
-        if (!value) continue;
-        const t = tokenize(foldText(value));
-        tokens.push(t);
-        for (const hit of index.findHits(t)) {
-          const lists = hitsByTopic[hit.term.topic];
-          const last = lists?.[lists.length - 1];
-          if (last && last.field === field) last.hits.push(hit);
-          else if (lists) lists.push({ field, hits: [hit] });
-          else hitsByTopic[hit.term.topic] = [{ field, hits: [hit] }];
-        }
-      }
+      features.clear();
+      // Emptied as the topics are decided; here too, in case an article threw half-way through.
+      hitsByTopic.fill(undefined);
+      if (text.title) scanField('title', foldText(text.title));
+      if (text.summary) scanField('summary', foldText(text.summary));
+      const content = text.content ? stripHtml(text.content) : undefined;
+      if (content) scanField('content', foldText(content));
       const decided: Decisions = { topics: [], matches: [], excluded: [] };
-      compiled.forEach((topic, t) => {
-        if (allowed && !allowed.has(topic.name)) return;
+      for (let t = 0; t < compiled.length; t++) {
         const hitsByField = hitsByTopic[t];
-        if (hitsByField) decideTopic(topic, hitsByField, decided);
-      });
-      if (usesModel && decided.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, tokens, decided, vocabulary);
+        if (!hitsByField) continue;
+        hitsByTopic[t] = undefined;
+        const topic = compiled[t]!;
+        if (allowed && !allowed.has(topic.name)) continue;
+        decideTopic(topic, hitsByField, decided);
+      }
+      if (usesModel && decided.topics.some((name) => compiled.find((c) => c.name === name)?.model)) vetoByModel(compiled, features, decided);
       return { topics: decided.topics, matches: Object.fromEntries(decided.matches), excluded: Object.fromEntries(decided.excluded) };
     },
     modelContributions(text: ClassifiableText): Record<string, Contribution> {
@@ -114,28 +144,92 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
 }
 
 /** Drops a rules match the model finds very unlikely; the words that decided go to `excluded`. */
-function vetoByModel(compiled: readonly CompiledTopic[], tokens: readonly Tokens[], result: Decisions, vocabulary: ReadonlySet<string>): void {
-  // The features of featuresOf(text) that some model weighs, from the tokens the rules already made:
-  // a feature without a weight adds nothing to a probability or an explanation.
-  const features = new Set<string>();
-  for (const t of tokens) addFeatures(t, features, vocabulary);
-  for (const topic of compiled) {
-    if (!topic.model || !result.topics.includes(topic.name)) continue;
-    if (probabilityOf(topic.model, features) >= topic.model.drop) continue;
-    const c = score(topic.model, features);
+function vetoByModel(compiled: readonly CompiledTopic[], features: ArticleFeatures, result: Decisions): void {
+  compiled.forEach((topic, t) => {
+    if (!topic.model || !result.topics.includes(topic.name)) return;
+    if (features.probability(t, topic.model) >= topic.model.drop) return;
+    const c = score(topic.model, features.asSet());
     result.topics = result.topics.filter((name) => name !== topic.name);
     result.matches = result.matches.filter(([name]) => name !== topic.name);
     const excluded = result.excluded.find(([name]) => name === topic.name);
     if (excluded) excluded[1] = [...excluded[1], describeContribution(c)];
     else result.excluded.push([topic.name, [describeContribution(c)]]);
-  }
+  });
 }
 
-/** Every word some topic's model weighs. */
-function modelVocabulary(compiled: readonly CompiledTopic[]): Set<string> {
-  const words = new Set<string>();
-  for (const topic of compiled) if (topic.model) for (const word of Object.keys(topic.model.weights)) words.add(word);
-  return words;
+const HYPHEN = 45;
+const UNDERSCORE = 95;
+
+/**
+ * The features of featuresOf(text) that some model weighs, gathered while the rules read the words: each
+ * a number, kept once in the order first seen (the order featuresOf's Set has, so that the probability
+ * adds the same weights in the same order). A feature no model weighs adds nothing to a probability or
+ * an explanation.
+ */
+class ArticleFeatures {
+  /** Every word some topic's model weighs, numbered. */
+  readonly ids = new Map<string, number>();
+  readonly #words: string[] = [];
+  /** Per topic with a model, its weight per feature number (0 where it has none). */
+  readonly #weights: (Float64Array | undefined)[];
+  readonly #found: number[] = [];
+  readonly #seen: Int32Array;
+  #article = 1;
+
+  constructor(compiled: readonly CompiledTopic[]) {
+    for (const topic of compiled) {
+      if (!topic.model) continue;
+      for (const word of Object.keys(topic.model.weights)) {
+        if (!this.ids.has(word) && isFeatureWord(word)) {
+          this.ids.set(word, this.#words.length);
+          this.#words.push(word);
+        }
+      }
+    }
+    this.#weights = compiled.map((topic) => {
+      if (!topic.model) return undefined;
+      const weights = new Float64Array(this.#words.length);
+      // Through a Map as score() reads them: a plain object would answer "constructor" with Object.prototype's.
+      const map = new Map(Object.entries(topic.model.weights));
+      this.#words.forEach((word, id) => (weights[id] = map.get(word) ?? 0));
+      return weights;
+    });
+    this.#seen = new Int32Array(this.#words.length);
+  }
+
+  /** Before each article. */
+  clear(): void {
+    this.#found.length = 0;
+    if (++this.#article === 0x7fffffff) {
+      this.#seen.fill(0);
+      this.#article = 1;
+    }
+  }
+
+  add(id: number): void {
+    if (this.#seen[id] === this.#article) return;
+    this.#seen[id] = this.#article;
+    this.#found.push(id);
+  }
+
+  addWord(word: string): void {
+    const id = this.ids.get(word);
+    if (id !== undefined) this.add(id);
+  }
+
+  /** As probabilityOf(model, features): the same sum in the same order. */
+  probability(topic: number, model: TopicWeights): number {
+    const weights = this.#weights[topic]!;
+    let logit = model.bias;
+    const found = this.#found;
+    for (let k = 0; k < found.length; k++) logit += weights[found[k]!]!;
+    return 1 / (1 + Math.exp(-logit));
+  }
+
+  /** The features as featuresOf would give them (limited to the models' words), for score(). */
+  asSet(): Set<string> {
+    return new Set(this.#found.map((id) => this.#words[id]!));
+  }
 }
 
 /** Every indexed term from this one place: one object shape, so the matcher's loads of a hit's term stay monomorphic. */

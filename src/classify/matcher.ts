@@ -1,6 +1,7 @@
 import { ENDINGS } from '../text/endings.js';
-import { matchVariantAt, type ParsedTerm, type TermVariant } from './term.js';
+import { firstWordMatches, matchRestAt, type ParsedTerm, type TermVariant } from './term.js';
 import type { Tokens } from './tokenize.js';
+import { WordMemo } from './word-memo.js';
 
 /** A term of some topic, registered in the shared index. */
 export interface IndexedTerm {
@@ -21,12 +22,24 @@ export interface Hit {
 interface Entry {
   variant: TermVariant;
   owner: IndexedTerm;
+  /** One word part: a first word that matches is the whole hit. */
+  single: boolean;
+}
+
+/** What one word means to the classifier: found once per distinct word, then one look-up per occurrence. */
+export interface WordActions {
+  /** The term variants whose first part this word matches, in the index's order: a one-part variant is a hit here, a phrase is followed from here. */
+  readonly starts: readonly Entry[];
+  /** The word's number among the features a model weighs (featureIds), or -1. */
+  readonly feature: number;
 }
 
 /**
  * All terms of all topics in lookup tables keyed by the first word part, so
  * that classification costs a few Map lookups per word instead of one regex
- * scan per term.
+ * scan per term. What a word starts and whether a model weighs it depend on
+ * the word alone: both are found once per distinct word and memoised together,
+ * so the rules and the model's veto cost one look-up per word.
  */
 export class TermIndex {
   private readonly byWord = new Map<string, Entry[]>();
@@ -39,14 +52,16 @@ export class TermIndex {
   private readonly numeric: Entry[] = [];
   private readonly shortFirstParts = new Set<string>();
   private lookUpShortWords = false;
-  private readonly cache = new Map<string, readonly Entry[]>();
+  private readonly skipsOneLetter: boolean;
+  private readonly cache = new WordMemo<WordActions>(CACHE_LIMIT);
 
-  constructor(terms: readonly IndexedTerm[]) {
+  /** `featureIds`: the features some model weighs (already without function words), numbered. */
+  constructor(terms: readonly IndexedTerm[], private readonly featureIds: ReadonlyMap<string, number> = new Map()) {
     const prefixLengths = new Set<number>();
     const suffixLengths = new Set<number>();
     for (const owner of terms) {
       for (const variant of owner.term.variants) {
-        const entry = { variant, owner };
+        const entry: Entry = { variant, owner, single: variant.parts.length === 1 };
         const first = variant.parts[0]!;
         const single = variant.parts.length === 1;
         if (first === '#') this.numeric.push(entry);
@@ -72,6 +87,7 @@ export class TermIndex {
         }
       }
     }
+    this.skipsOneLetter = !this.lookUpShortWords && this.numeric.length === 0 && [...this.shortFirstParts].every((p) => p.length > 1) && [...featureIds.keys()].every((f) => f.length > 1);
     this.prefixLengths = [...prefixLengths].sort((a, b) => a - b);
     this.suffixLengths = [...suffixLengths].sort((a, b) => a - b);
   }
@@ -79,15 +95,11 @@ export class TermIndex {
   /** Every occurrence of every term in the tokens. */
   findHits(tokens: Tokens): Hit[] {
     const hits: Hit[] = [];
-    const numeric = this.numeric.length > 0;
     for (let i = 0; i < tokens.count; i++) {
-      const word = tokens.word(i);
-      // Short words (im, zu, 6) are a large part of any text and rarely start a term.
-      if (word.length < SHORT && !this.lookUpShortWords && !this.shortFirstParts.has(word) && !(numeric && word.length > 0 && word.charCodeAt(0) <= 57)) continue;
-      const candidates = this.candidatesFor(word);
-      if (candidates === NONE) continue;
-      for (const entry of candidates) {
-        const last = matchVariantAt(entry.variant, tokens, i);
+      const starts = this.actionsAt(tokens, i).starts;
+      for (let k = 0; k < starts.length; k++) {
+        const entry = starts[k]!;
+        const last = entry.single ? i : matchRestAt(entry.variant, tokens, i);
         if (last >= 0) hits.push({ term: entry.owner, first: i, last });
       }
     }
@@ -95,17 +107,36 @@ export class TermIndex {
   }
 
   /**
-   * The entries whose first part could match this word. Depends on the word
-   * alone, so it is memoised: news vocabulary repeats, and most words have
-   * no candidate at all.
+   * What this word starts and which feature it is. Memoised: news vocabulary
+   * repeats, and most words start nothing.
    */
-  private candidatesFor(word: string): readonly Entry[] {
+  actionsAt(tokens: Tokens, i: number): WordActions {
     // Small on purpose: it runs for every word of every article and gets optimized early; the
     // look-up below runs once per distinct word, and inlined here it made each compile cost several times more.
-    return this.cache.get(word) ?? this.lookUp(word);
+    const start = tokens.start(i);
+    const end = tokens.end(i);
+    if (end - start === 1 && this.skipsOneLetter) return NOTHING;
+    return this.cache.get(tokens.text, start, end, tokens.hash(i)) ?? this.lookUp(tokens.word(i), tokens.hash(i));
   }
 
-  private lookUp(word: string): readonly Entry[] {
+  private lookUp(word: string, hash: number): WordActions {
+    const starts: Entry[] = [];
+    for (const e of this.candidatesFor(word)) if (firstWordMatches(e.variant, word)) starts.push(e);
+    const feature = this.featureIds.get(word) ?? -1;
+    const result = starts.length === 0 && feature < 0 ? NOTHING : { starts, feature };
+    this.cache.set(word, hash, result);
+    return result;
+  }
+
+  /** The entries whose first part could match this word. */
+  private candidatesFor(word: string): readonly Entry[] {
+    // Short words (im, zu, 6) are a large part of any text and rarely start a term.
+    const numeric = this.numeric.length > 0;
+    if (word.length < SHORT && !this.lookUpShortWords && !this.shortFirstParts.has(word) && !(numeric && word.length > 0 && word.charCodeAt(0) <= 57)) return NONE;
+    return this.entriesFor(word);
+  }
+
+  private entriesFor(word: string): readonly Entry[] {
     const found = new Set<Entry>();
     const add = (list: Entry[] | undefined): void => {
       if (list) for (const e of list) found.add(e);
@@ -132,16 +163,17 @@ export class TermIndex {
     }
     for (const e of this.anywhere) if (word.includes(e.variant.parts[0]!)) found.add(e);
     if (this.numeric.length > 0 && /^[0-9]+$/.test(word)) add(this.numeric);
-    const result = found.size === 0 ? NONE : [...found];
-    // Bounded: a flood of unique tokens (hashes, ids) must not grow memory.
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(word, result);
-    return result;
+    return found.size === 0 ? NONE : [...found];
   }
 }
 
 const SHORT = 3;
 const NONE: readonly Entry[] = Object.freeze([]);
+// Empty, but of the elements kind a filled list has (made with an object, then emptied); not frozen either:
+// classify reads both kinds of list at one place, and for a second kind its optimized code was thrown away.
+const NO_STARTS: Entry[] = [{} as Entry];
+NO_STARTS.length = 0;
+const NOTHING: WordActions = { starts: NO_STARTS, feature: -1 };
 const CACHE_LIMIT = 100_000;
 
 function push(map: Map<string, Entry[]>, key: string, entry: Entry): void {

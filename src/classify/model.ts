@@ -65,21 +65,30 @@ export function featuresOf(text: ClassifiableText): Set<string> {
  * the features in it (the words a model weighs: the others add nothing).
  */
 export function addFeatures(tokens: Tokens, out: Set<string>, only?: ReadonlySet<string>): void {
-  let compound = '';
+  let first = 0;
   let parts = 0;
   for (let i = 0; i < tokens.count; i++) {
     const word = tokens.word(i);
-    if (word === '') continue;
-    // `only` first: with it (the classifier's veto) most words are in neither set, and one look-up rules them out.
-    if ((!only || only.has(word)) && word.length >= MIN_LENGTH && !STOPWORDS.has(word)) out.add(word);
-    compound = parts > 0 ? `${compound}${tokens.separatorAfter(i - 1)}${word}` : word;
+    // `only` first: with it most words are in neither set, and one look-up rules them out.
+    if ((!only || only.has(word)) && isFeatureWord(word)) out.add(word);
+    if (parts === 0) first = i;
     parts++;
-    const sep = tokens.separatorAfter(i);
-    if (sep !== '-' && sep !== '_') {
-      if (parts > 1 && (!only || only.has(compound)) && compound.length >= MIN_LENGTH && !STOPWORDS.has(compound)) out.add(compound);
+    if (!tokens.joinedAfter(i, HYPHEN) && !tokens.joinedAfter(i, UNDERSCORE)) {
+      if (parts > 1) {
+        const compound = tokens.span(first, i);
+        if ((!only || only.has(compound)) && isFeatureWord(compound)) out.add(compound);
+      }
       parts = 0;
     }
   }
+}
+
+const HYPHEN = 45;
+const UNDERSCORE = 95;
+
+/** Long enough and no function word: the test every feature passes, whether a model weighs it or not. */
+export function isFeatureWord(word: string): boolean {
+  return word.length >= MIN_LENGTH && !STOPWORDS.has(word);
 }
 
 // The weights as a Map: a plain object would answer "constructor" or "tostring" with Object.prototype's members.

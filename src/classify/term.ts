@@ -152,20 +152,30 @@ function separatorFits(sep: Separator, between: string): boolean {
   return between.length > 0 && LOOSE_SEP_RE.test(between);
 }
 
-/** If the variant matches starting at word i, the index of its last word; else -1. */
-export function matchVariantAt(v: TermVariant, tokens: Tokens, i: number): number {
+/** Does the variant's first part match this word (for a one-part variant: the whole variant)? Depends on the word alone. */
+export function firstWordMatches(v: TermVariant, word: string): boolean {
+  return v.parts.length === 1 ? matchesLastPart(word, v.parts[0]!, v, true) : matchesFirstPart(word, v.parts[0]!, v);
+}
+
+/** For a variant whose first part matches word i (firstWordMatches): the index of its last word if the rest follows, else -1. */
+export function matchRestAt(v: TermVariant, tokens: Tokens, i: number): number {
   const { parts, seps } = v;
   const n = parts.length;
   if (i + n > tokens.count) return -1;
-  if (n === 1) return matchesLastPart(tokens.word(i), parts[0]!, v, true) ? i : -1;
-  if (!matchesFirstPart(tokens.word(i), parts[0]!, v)) return -1;
   for (let k = 1; k < n; k++) {
     const j = i + k;
-    if (!separatorFits(seps[k - 1]!, tokens.separatorAfter(j - 1))) return -1;
     const word = tokens.word(j);
     const part = parts[k]!;
     const ok = k === n - 1 ? matchesLastPart(word, part, v, false) : part === '#' ? isNumber(word) : word === part;
     if (!ok) return -1;
+    // After the word: most phrases fail on it, and the separator is a string made only when asked for.
+    if (!separatorFits(seps[k - 1]!, tokens.separatorAfter(j - 1))) return -1;
   }
   return i + n - 1;
+}
+
+/** If the variant matches starting at word i, the index of its last word; else -1. */
+export function matchVariantAt(v: TermVariant, tokens: Tokens, i: number): number {
+  if (i + v.parts.length > tokens.count || !firstWordMatches(v, tokens.word(i))) return -1;
+  return v.parts.length === 1 ? i : matchRestAt(v, tokens, i);
 }
