@@ -38,8 +38,8 @@ export function readNewsSet(file: string): NewsItem[] {
   return items;
 }
 
-/** mulberry32: a tiny seeded generator, so the split is reproducible from its seed alone. */
-function random(seed: number): () => number {
+/** mulberry32: a tiny seeded generator, so the split (and a test's generated texts) is reproducible from its seed alone. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -74,7 +74,7 @@ export const SPLIT_METHOD =
   'per collection batch: stratified by label combination; mulberry32(seed) Fisher-Yates per stratum in sorted stratum order; first ceil(share*n) held out';
 
 function splitBatch(items: readonly NewsItem[], seed: number, holdoutShare: number): { tuning: string[]; holdout: string[] } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const strata = new Map<string, string[]>();
   for (const item of items) {
     const key = [...item.labels].sort().join('+') || 'none';

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { compileRules, type Classifier } from '../../src/classify/classifier.js';
 import { TermIndex } from '../../src/classify/matcher.js';
 import { addFeatures, describeContribution, featuresOf, isFeatureWord, probabilityOf, score, SHIPPED_MODEL } from '../../src/classify/model.js';
+import { seededRandom } from '../../src/classify/news-set.js';
 import { parseTerm, type ParsedTerm, type TermVariant } from '../../src/classify/term.js';
 import { tokenize } from '../../src/classify/tokenize.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -30,17 +31,6 @@ const EXTRA_TERMS = [
   'linux #.#.#', 'open source', 'kernel-modul*', 'node.js', 'c++ compiler', '# kerne', 'gpl ^0.3', '=ki', 'ki*', '*os', 'rust-code',
   'linux kernel', 'cloud/hosting', 'in der cloud', 'v #', '#', 'ab', '=xy', "ted ts'o", 'docker compose', '*hoster', 'ci/cd*',
 ];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Words the rules and the model know, with endings, joined into compounds, and filler: random texts hit often. */
 function vocabulary(terms: readonly ParsedTerm[]): string[] {
@@ -177,7 +167,7 @@ describe('the term index against a plain reading of the rules', () => {
     let hits = 0;
     sets.forEach((terms, s) => {
       const index = new TermIndex(terms.map((term, i) => ({ topic: 0, index: i, kind: 'include' as const, term })));
-      const random = mulberry32(13 + s);
+      const random = seededRandom(13 + s);
       const words = vocabulary([...terms, ...extra]);
       for (let n = 0; n < 700; n++) {
         const folded = foldText(generateText(random, words));
@@ -191,7 +181,7 @@ describe('the term index against a plain reading of the rules', () => {
 
   it('reads the same model features, in the same order, with and without a vocabulary', () => {
     const only = new Set(Object.keys(SHIPPED_MODEL.topics.kernel!.weights));
-    const random = mulberry32(14);
+    const random = seededRandom(14);
     const words = vocabulary(allTerms(topics));
     for (let n = 0; n < 2000; n++) {
       const folded = foldText(generateText(random, words));
@@ -210,7 +200,7 @@ describe('the classifier against its parts', () => {
   it('keeps a rules match exactly when the model does not veto it on featuresOf(text), and explains a veto the same way', () => {
     const withModel: Classifier = compileRules(topics);
     const rulesOnly = compileRules(Object.fromEntries(Object.entries(topics).map(([name, r]) => [name, { ...r, model: undefined }])));
-    const random = mulberry32(15);
+    const random = seededRandom(15);
     const words = vocabulary(allTerms(topics));
     let vetoes = 0;
     for (let n = 0; n < 2000; n++) {
