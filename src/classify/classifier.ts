@@ -3,9 +3,8 @@ import type { Classification, ClassifiableText } from '../types.js';
 import { foldText } from '../text/fold.js';
 import { stripHtml } from '../text/strip-html.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
-import { matchRestAt } from './term.js';
 import { describeContribution, featuresOf, isFeatureWord, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
-import { parseTerm, type ParsedTerm } from './term.js';
+import { matchRestAt, parseTerm, type ParsedTerm } from './term.js';
 import { Tokens } from './tokenize.js';
 
 export interface Classifier {
@@ -85,7 +84,7 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
         // A compound (words joined by single hyphens or underscores) counts whole too, as in addFeatures.
         if (parts === 0) first = i;
         parts++;
-        if (!tokens.joinedAfter(i, HYPHEN) && !tokens.joinedAfter(i, UNDERSCORE)) {
+        if (!tokens.joinsNext(i)) {
           if (parts > 1) features.addWord(tokens.span(first, i));
           parts = 0;
         }
@@ -156,9 +155,6 @@ function vetoByModel(compiled: readonly CompiledTopic[], features: ArticleFeatur
     else result.excluded.push([topic.name, [describeContribution(c)]]);
   });
 }
-
-const HYPHEN = 45;
-const UNDERSCORE = 95;
 
 /**
  * The features of featuresOf(text) that some model weighs, gathered while the rules read the words: each

@@ -73,7 +73,7 @@ export function addFeatures(tokens: Tokens, out: Set<string>, only?: ReadonlySet
     if ((!only || only.has(word)) && isFeatureWord(word)) out.add(word);
     if (parts === 0) first = i;
     parts++;
-    if (!tokens.joinedAfter(i, HYPHEN) && !tokens.joinedAfter(i, UNDERSCORE)) {
+    if (!tokens.joinsNext(i)) {
       if (parts > 1) {
         const compound = tokens.span(first, i);
         if ((!only || only.has(compound)) && isFeatureWord(compound)) out.add(compound);
@@ -82,9 +82,6 @@ export function addFeatures(tokens: Tokens, out: Set<string>, only?: ReadonlySet
     }
   }
 }
-
-const HYPHEN = 45;
-const UNDERSCORE = 95;
 
 /** Long enough and no function word: the test every feature passes, whether a model weighs it or not. */
 export function isFeatureWord(word: string): boolean {

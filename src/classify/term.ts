@@ -173,9 +173,3 @@ export function matchRestAt(v: TermVariant, tokens: Tokens, i: number): number {
   }
   return i + n - 1;
 }
-
-/** If the variant matches starting at word i, the index of its last word; else -1. */
-export function matchVariantAt(v: TermVariant, tokens: Tokens, i: number): number {
-  if (i + v.parts.length > tokens.count || !firstWordMatches(v, tokens.word(i))) return -1;
-  return v.parts.length === 1 ? i : matchRestAt(v, tokens, i);
-}

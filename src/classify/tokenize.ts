@@ -9,6 +9,9 @@
  */
 import { HASH_START, hashStep } from './word-memo.js';
 
+const HYPHEN = 45;
+const UNDERSCORE = 95;
+
 export class Tokens {
   /** The folded text the words are read from. */
   text = '';
@@ -80,11 +83,13 @@ export class Tokens {
     return this.text.slice(this.#ends[k], k + 1 < this.count ? this.#starts[k + 1] : this.text.length);
   }
 
-  /** Is the separator after word k exactly one character, this one (a compound's "-" or "_")? */
-  joinedAfter(k: number, code: number): boolean {
+  /** Do word k and the next form one compound: exactly one "-" or "_" between them? */
+  joinsNext(k: number): boolean {
     const end = this.#ends[k]!;
     const next = k + 1 < this.count ? this.#starts[k + 1]! : this.text.length;
-    return next === end + 1 && this.text.charCodeAt(end) === code;
+    if (next !== end + 1) return false;
+    const code = this.text.charCodeAt(end);
+    return code === HYPHEN || code === UNDERSCORE;
   }
 
   /** The text from word `first` to word `last`, separators included. */

@@ -122,7 +122,7 @@ export function dayOf(firstSeen: string): string {
 
 /**
  * The words one of which a text must contain wherever the variant hits (see
- * term.ts, matchVariantAt): a whole part in the middle of a phrase, a first
+ * term.ts, firstWordMatches and matchRestAt): a whole part in the middle of a phrase, a first
  * part without a leading star, or a plain last part with its endings. The
  * smallest such set; undefined when every part is open (a star or #).
  */
