@@ -8,6 +8,7 @@
  * apart the same actor's different kinds (an outage and a price rise the same
  * week): story-features' sameActorSameKind and sameActorOtherKind.
  */
+import { detached } from '../text/detach.js';
 import shipped from './story-events.json' with { type: 'json' };
 
 interface Marker {
@@ -50,12 +51,8 @@ function kindsOfWord(word: string): readonly string[] {
   const kinds = findKinds(word);
   if (wordKinds.size >= MAX_REMEMBERED) wordKinds.clear();
   // A long key may be a slice that keeps its whole article text alive: keep a copy of it.
-  wordKinds.set(word.length >= 13 ? ownCopy(word) : word, kinds);
+  wordKinds.set(detached(word), kinds);
   return kinds;
-}
-
-function ownCopy(word: string): string {
-  return JSON.parse(JSON.stringify(word)) as string;
 }
 
 function findKinds(word: string): readonly string[] {

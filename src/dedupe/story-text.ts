@@ -13,6 +13,7 @@
  * different releases or different CVEs apart (story-similarity), quantities
  * are ordinary words.
  */
+import { detached } from '../text/detach.js';
 import { stripEndings } from '../text/endings.js';
 import { foldText } from '../text/fold.js';
 import shippedAliases from './story-aliases.json' with { type: 'json' };
@@ -385,7 +386,7 @@ function foldedOf(raw: string): string {
   if (folded !== undefined) return folded;
   folded = foldText(raw);
   if (foldMemo.size >= MAX_REMEMBERED) foldMemo.clear();
-  foldMemo.set(raw.length >= SLICED_MIN_LENGTH ? ownCopy(raw) : raw, folded.length >= SLICED_MIN_LENGTH ? (folded = ownCopy(folded)) : folded);
+  foldMemo.set(detached(raw), (folded = detached(folded)));
   return folded;
 }
 
@@ -477,10 +478,10 @@ function plainWords(folded: string): readonly string[] {
   const words = new Set<string>();
   if (!folded.includes('-')) readPlainPart(folded, words);
   else for (const part of folded.split('-')) if (part) readPlainPart(part, words);
-  const list = words.size === 0 ? NO_WORDS : [...words].map((w) => (w.length >= SLICED_MIN_LENGTH ? ownCopy(w) : w));
+  const list = words.size === 0 ? NO_WORDS : [...words].map((w) => detached(w));
   if (plainMemo.size >= MAX_REMEMBERED) plainMemo.clear();
   // A long key or word may be a slice that keeps its whole article text alive: the memo keeps copies.
-  plainMemo.set(folded.length >= SLICED_MIN_LENGTH ? ownCopy(folded) : folded, list);
+  plainMemo.set(detached(folded), list);
   return list;
 }
 
@@ -493,13 +494,6 @@ const NO_WORDS: readonly string[] = (() => {
   list.pop();
   return list;
 })();
-
-/** V8 makes a substring of at least this many characters a slice of its parent. */
-const SLICED_MIN_LENGTH = 13;
-
-function ownCopy(word: string): string {
-  return JSON.parse(JSON.stringify(word)) as string;
-}
 
 function readPart(part: string, token: Token, prev: Token | undefined, next: Token | undefined, words: Set<string>, ids: Set<string>): void {
   if (DIGIT.test(part)) {

@@ -13,13 +13,12 @@
  * ids in the same order), so every comparison and cluster is unchanged.
  */
 import { createHash } from 'node:crypto';
+import { detached } from '../text/detach.js';
 import type { StoryWords } from './story-similarity.js';
 import type { StoryText } from './story-text.js';
 
 /** Past this many distinct words the pool starts over (only sharing is lost, never a value); German news stays far below. */
 const MAX_INTERNED = 400_000;
-/** V8 makes a substring of at least this many characters a slice that keeps its parent alive. */
-const SLICED_MIN_LENGTH = 13;
 
 let interned = new Map<string, string>();
 
@@ -28,7 +27,7 @@ export function internWord(word: string): string {
   const known = interned.get(word);
   if (known !== undefined) return known;
   if (interned.size >= MAX_INTERNED) interned = new Map();
-  const own = word.length >= SLICED_MIN_LENGTH ? ownCopy(word) : word;
+  const own = detached(word);
   interned.set(own, own);
   return own;
 }
@@ -36,14 +35,6 @@ export function internWord(word: string): string {
 /** Distinct words pooled now (tests, measurements). */
 export function internedWords(): number {
   return interned.size;
-}
-
-/**
- * A copy that does not point into a longer string: JSON.parse makes its
- * string from the few bytes of the JSON text, which is all it can keep.
- */
-function ownCopy(word: string): string {
-  return JSON.parse(JSON.stringify(word)) as string;
 }
 
 /**
