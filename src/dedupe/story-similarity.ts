@@ -235,8 +235,7 @@ export interface StoryComparison {
  */
 export function compareStories(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus, hoursLater = 0): StoryComparison {
   const features = storyFeatures(a, b, corpus, hoursLater);
-  let score = model.bias;
-  for (let k = 0; k < features.length; k++) score += model.weights[k]! * features[k]!;
+  const score = scoreOf(features);
   const veto = findVeto(a.text, b.text);
   const comparison: StoryComparison = {
     same: !veto && score >= model.threshold,
@@ -256,10 +255,15 @@ export function compareStories(a: PreparedStory, b: PreparedStory, corpus: Story
  */
 export function sameStoryScore(a: PreparedStory, b: PreparedStory, corpus: StoryCorpus, hoursLater = 0): number | undefined {
   if (findVeto(a.text, b.text)) return undefined;
-  const features = storyFeatures(a, b, corpus, hoursLater);
+  const score = scoreOf(storyFeatures(a, b, corpus, hoursLater));
+  return score >= model.threshold ? score : undefined;
+}
+
+/** The model's score of a pair's features: its bias plus each feature times its weight. */
+function scoreOf(features: readonly number[]): number {
   let score = model.bias;
   for (let k = 0; k < features.length; k++) score += model.weights[k]! * features[k]!;
-  return score >= model.threshold ? score : undefined;
+  return score;
 }
 
 /** What each feature added to the score of a comparison, for a person asking why. */
