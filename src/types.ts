@@ -72,6 +72,11 @@ export interface NormalizedItem {
   enclosures: Enclosure[];
   /** `content` as JSON text in UTF-8, when a read worker made it (src/read/content-json.ts): the JSON store appends it as is. */
   contentJson?: Uint8Array;
+  /** The hash of the capped title, summary and content, when a read worker made it (src/dedupe/item-digests.ts). */
+  contentHash?: string;
+  /** `link`'s url key and that key's id (src/dedupe/identity.ts), when a read worker made them and the link has one. */
+  linkKey?: string;
+  linkKeyId?: string;
 }
 
 /** One source that carried an article. */

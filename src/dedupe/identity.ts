@@ -36,7 +36,8 @@ export interface ItemIdentity {
 
 export function identifyItem(item: NormalizedItem, sourceName: string): ItemIdentity {
   const key = buildKey(item, sourceName);
-  return { id: idForKey(key), key };
+  // The read worker's id of the link's key, when the key is that one (item-digests.ts).
+  return { id: item.link && key === item.linkKey && item.linkKeyId !== undefined ? item.linkKeyId : idForKey(key), key };
 }
 
 export function idForKey(key: string): string {
@@ -76,6 +77,13 @@ export function urlKeyOf(link: string): string | undefined {
   if (urlKeys.size >= URL_KEY_MEMO_SIZE) urlKeys.clear();
   urlKeys.set(link, key);
   return key;
+}
+
+/** A link's url key as the read worker computed it with urlKeyOf: later look-ups of the link need no URL parse. */
+export function rememberUrlKey(link: string, key: string): void {
+  if (urlKeys.has(link)) return;
+  if (urlKeys.size >= URL_KEY_MEMO_SIZE) urlKeys.clear();
+  urlKeys.set(link, key);
 }
 
 /** Enough for the items of every source a cycle merges at once; cleared whole when full (a pure function: only speed depends on it). */

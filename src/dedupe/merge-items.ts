@@ -16,12 +16,10 @@
  * - An identity that retention dropped (a tombstone) is not stored again
  *   while a source still lists it; listing it refreshes the tombstone.
  */
-import { hash as digestOf } from 'node:crypto';
-import { capHtml } from '../text/cap-text.js';
-import { truncateText } from '../text/truncate.js';
 import type { ArticleHead, ArticleSource, ArticleWrite, MergeLookup, NormalizedItem, SourceMerge } from '../types.js';
 import { indexKeysOf } from './article-keys.js';
-import { guidKeyOf, identifyItem, urlKeyOf, type ItemIdentity } from './identity.js';
+import { guidKeyOf, identifyItem, rememberUrlKey, urlKeyOf, type ItemIdentity } from './identity.js';
+import { cappedText, contentHashOf } from './item-digests.js';
 import { dayOf } from './retention.js';
 
 export interface MergeCounts {
@@ -30,10 +28,7 @@ export interface MergeCounts {
   duplicates: number;
 }
 
-/** Stored text is capped so that one bloated feed cannot swell the store. */
-export const MAX_TITLE_CHARS = 500;
-export const MAX_SUMMARY_CHARS = 2_000;
-export const MAX_CONTENT_CHARS = 40_000;
+export { hashContent, MAX_CONTENT_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS } from './item-digests.js';
 
 /** What a merge needs to look up, before planning it. */
 export interface PreparedItems {
@@ -45,6 +40,8 @@ export interface PreparedItems {
 }
 
 export function prepareItems(sourceName: string, items: readonly NormalizedItem[]): PreparedItems {
+  // The reader's url keys spare the URL parses of every look-up of these links below and in the plan.
+  for (const item of items) if (item.link && item.linkKey !== undefined) rememberUrlKey(item.link, item.linkKey);
   const sharedLinks = findSharedLinks(items);
   const guidUses = countGuids(items);
   const keys = new Set<string>();
@@ -142,11 +139,6 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
   return { merge: { writes, retiredSeen: [...retiredSeen], day: dayOf(now) }, counts };
 }
 
-export function hashContent(title: string, summary: string, content: string): string {
-  // The one-shot hash (Node >= 20.12): a Hash object per call cost ~3 µs more.
-  return digestOf('sha256', `${title}\u0000${summary}\u0000${content}`, 'hex').slice(0, 16);
-}
-
 function countGuids(items: readonly NormalizedItem[]): Map<string, number> {
   const uses = new Map<string, number>();
   for (const item of items) {
@@ -241,7 +233,7 @@ function createArticle(
     published: item.published ?? nowIso,
     dateProblem,
     firstSeen: nowIso,
-    contentHash: hashContent(text.title, text.summary, text.content),
+    contentHash: contentHashOf(item, text),
     sources: [source],
     updated: undefined,
   };
@@ -286,7 +278,7 @@ function updateArticle(article: ArticleHead, item: NormalizedItem, sourceName: s
     changed = true;
   }
   const text = cappedText(item);
-  const hash = hashContent(text.title, text.summary, text.content);
+  const hash = contentHashOf(item, text);
   if (hash === article.contentHash) return { changed };
 
   article.title = text.title;
@@ -307,12 +299,4 @@ function preferHttps(article: ArticleHead, link: string | undefined): boolean {
   if (urlKeyOf(link) !== urlKeyOf(article.link)) return false;
   article.link = link;
   return true;
-}
-
-function cappedText(item: NormalizedItem): { title: string; summary: string; content: string } {
-  return {
-    title: truncateText(item.title, MAX_TITLE_CHARS),
-    summary: truncateText(item.summary, MAX_SUMMARY_CHARS),
-    content: capHtml(item.content, MAX_CONTENT_CHARS),
-  };
 }

@@ -3,6 +3,7 @@
  * export per task). It must never reject: every error goes back as a value
  * (read-task.ts) so that the caller can rebuild it as the right class.
  */
+import { attachItemDigests } from '../dedupe/item-digests.js';
 import { attachContentJson } from './content-json.js';
 import { readFeedBody } from './read-feed-body.js';
 import { lowerThreadPriority } from '../schedule/thread-priority.js';
@@ -22,6 +23,7 @@ export default async function readInWorker(task: ReadTask): Promise<ReadOutcome>
     const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
     const feed = await readFeedBody(body, task.contentType, task.url, new Date(task.now), task.contentLocation);
     attachContentJson(feed.items);
+    attachItemDigests(feed.items);
     return { ok: true, feed };
   } catch (err) {
     return { ok: false, error: carryError(err) };

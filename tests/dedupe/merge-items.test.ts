@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attachItemDigests } from '../../src/dedupe/item-digests.js';
 import { MAX_CONTENT_CHARS } from '../../src/dedupe/merge-items.js';
 import { makeItem } from './make-item.js';
 import { freshStore } from './store-under-test.js';
@@ -141,5 +142,28 @@ describe('merging a source into the store', () => {
     const body = stored.slice(0, -1);
     expect(body.lastIndexOf('<')).toBeLessThan(body.lastIndexOf('>'));
     expect(/&[a-z]*$/.test(body)).toBe(false);
+  });
+
+  it("takes the reader's digests of an item (text hash, link key and id) and stores what it would have computed", async () => {
+    const items = () => [
+      makeItem(),
+      makeItem({ link: 'https://www.ip-insider.de/b-2/', guid: 'b-2', title: 'Zweiter Artikel', content: `<p>${'lang '.repeat(MAX_CONTENT_CHARS / 4)}</p>` }),
+      // A front page (its link identifies nothing) and two items sharing one link: keyed by guid, not by the link's key.
+      makeItem({ link: 'https://www.kleiner-blog.example/', guid: 'post-1', title: 'Kernel 6.12 im Test' }),
+      makeItem({ link: 'https://www.kleiner-blog.example/kategorie/linux', guid: 'post-2', title: 'Podman 5' }),
+      makeItem({ link: 'https://www.kleiner-blog.example/kategorie/linux', guid: 'post-3', title: 'Debian 13' }),
+    ];
+    const plain = await freshStore();
+    await plain.merge('ip-insider', items(), T0);
+    const read = await freshStore();
+    const digested = items();
+    attachItemDigests(digested);
+    expect(digested.every((item) => item.contentHash !== undefined && item.linkKey !== undefined)).toBe(true);
+    await read.merge('ip-insider', digested, T0);
+    expect(await read.articles()).toEqual(await plain.articles());
+    // The merge uses the reader's hash rather than hashing the text again.
+    const trusted = await freshStore();
+    await trusted.merge('ip-insider', [makeItem({ contentHash: 'from-the-reader' })], T0);
+    expect((await trusted.articles())[0]!.contentHash).toBe('from-the-reader');
   });
 });

@@ -11,6 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
+import { idForKey, urlKeyOf } from '../../src/dedupe/identity.js';
+import { cappedText, hashContent } from '../../src/dedupe/item-digests.js';
 import { AbortedError, DecodeError, FeedkuratorError, NotAFeedError, ParseError, SourceError } from '../../src/errors.js';
 import { createFeedReader, defaultThreads, locateWorkerEntry, type FeedReader } from '../../src/read/feed-reader.js';
 import { readFeedBody, type ReadFeed } from '../../src/read/read-feed-body.js';
@@ -70,10 +72,19 @@ describe('a pooled reader', () => {
     const now = new Date(meta.now);
     const here = await outcomeOf(readFeedBody(readFixtureBytes(input), meta.contentType, meta.url, now));
     const there = await outcomeOf(reader.read(readFixtureBytes(input), meta.contentType, meta.url, now));
-    // The worker adds each item's content as JSON text in UTF-8, for the JSON store to append as is.
+    // The worker adds each item's content as JSON text in UTF-8, for the JSON store to append as is,
+    // and what the merge would compute of it alone: the capped text's hash, the link's url key and its id.
     for (const item of (there as { feed?: ReadFeed }).feed?.items ?? []) {
       expect(Buffer.from(item.contentJson!).toString('utf8')).toBe(JSON.stringify(item.content));
+      const text = cappedText(item);
+      expect(item.contentHash).toBe(hashContent(text.title, text.summary, text.content));
+      const linkKey = item.link ? urlKeyOf(item.link) : undefined;
+      expect(item.linkKey).toBe(linkKey);
+      expect(item.linkKeyId).toBe(linkKey === undefined ? undefined : idForKey(linkKey));
       delete item.contentJson;
+      delete item.contentHash;
+      delete item.linkKey;
+      delete item.linkKeyId;
     }
     expect(there).toEqual(here);
     expect(reader.describe()).toBe('2 worker threads');
