@@ -255,9 +255,13 @@ export class StoryIndex {
     let best: number[] | undefined;
     if (Number.isFinite(node.time)) {
       best = this.#join(i, this.#sameStoryAs(node, story, weight));
+      const postings = this.#postings;
       for (const id of story.words) {
-        let list = this.#postings[id];
-        if (!list) this.#postings[id] = list = [];
+        // Grown one slot at a time: a write far past the end (word ids run to ~40,000) made the list a
+        // dictionary, and every look-up of a word's posting a hash probe.
+        while (postings.length <= id) postings.push(undefined);
+        let list = postings[id];
+        if (!list) postings[id] = list = [];
         // A poll's articles are mostly the newest: then no search.
         const at = list.length === 0 || this.#times[list[list.length - 1]!]! <= node.time ? list.length : afterTime(list, node.time, this.#times);
         if (at === list.length) list.push(i);
