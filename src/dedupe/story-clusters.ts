@@ -255,13 +255,17 @@ export class StoryIndex {
     let best: number[] | undefined;
     if (Number.isFinite(node.time)) {
       best = this.#join(i, this.#sameStoryAs(node, story, weight));
+      const postings = this.#postings;
       for (const id of story.words) {
-        let list = this.#postings[id];
-        if (!list) this.#postings[id] = list = [];
+        // Grown one slot at a time: a write far past the end (word ids run to ~40,000) made the list a
+        // dictionary, and every look-up of a word's posting a hash probe.
+        while (postings.length <= id) postings.push(undefined);
+        let list = postings[id];
+        if (!list) postings[id] = list = [];
         // A poll's articles are mostly the newest: then no search.
         const at = list.length === 0 || this.#times[list[list.length - 1]!]! <= node.time ? list.length : afterTime(list, node.time, this.#times);
         if (at === list.length) list.push(i);
-        else list.splice(at, 0, i);
+        else insertAt(list, at, i);
       }
     }
     if (!best) this.#clusters.push((best = []));
@@ -323,8 +327,10 @@ export class StoryIndex {
       let at = candidates.length;
       while (at > 0 && reached[candidates[at - 1]!]! < r) at--;
       if (at >= MAX_COMPARE) continue;
-      candidates.splice(at, 0, j);
-      if (candidates.length > MAX_COMPARE) candidates.length = MAX_COMPARE;
+      // The last one drops out when all MAX_COMPARE are taken.
+      if (candidates.length < MAX_COMPARE) candidates.push(j);
+      for (let m = candidates.length - 1; m > at; m--) candidates[m] = candidates[m - 1]!;
+      candidates[at] = j;
     }
     for (const j of touched) reached[j] = 0;
     touched.length = 0;
@@ -384,6 +390,13 @@ export class StoryIndex {
     }
     return false;
   }
+}
+
+/** splice(at, 0, value) without the builtin's call: the lists are short (a few to a few hundred entries). */
+function insertAt(list: number[], at: number, value: number): void {
+  list.push(value);
+  for (let m = list.length - 1; m > at; m--) list[m] = list[m - 1]!;
+  list[at] = value;
 }
 
 /** Index of the first entry of the time-sorted list whose time is >= t, or its length. */

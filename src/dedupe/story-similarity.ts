@@ -104,36 +104,47 @@ export function internStory(text: StoryText): StoryWords {
     halfWeight.length = 0;
     vocabularyGeneration++;
   }
-  const inTextOrder = idsOf(text.words);
+  // Every id list a view of one buffer (as story-words-storage holds them): one allocation, not seven.
+  const { words, titleWords, titleActors, names, mainNames, actors } = text;
+  const buffer = new Int32Array(2 * words.length + titleWords.length + titleActors.length + names.length + mainNames.length + actors.length);
+  // In this order the words meet the vocabulary first (ids follow it).
+  const inTextOrder = idsInto(words, buffer, 0);
+  const sorted = buffer.subarray(words.length, 2 * words.length);
+  sorted.set(inTextOrder);
+  sorted.sort();
+  const titleIds = idsInto(titleWords, buffer, 2 * words.length).sort();
+  const actorIds = idsInto(titleActors, buffer, titleIds.byteOffset / 4 + titleIds.length).sort();
+  const nameIds = idsInto(names, buffer, actorIds.byteOffset / 4 + actorIds.length).sort();
+  const mainIds = idsInto(mainNames, buffer, nameIds.byteOffset / 4 + nameIds.length).sort();
   return {
     text,
-    words: inTextOrder.slice().sort(),
-    titleWords: toIds(text.titleWords),
-    titleActors: toIds(text.titleActors),
+    words: sorted,
+    titleWords: titleIds,
+    titleActors: actorIds,
     inTextOrder,
-    names: toIds(text.names),
-    mainNames: toIds(text.mainNames),
-    actors: toIds(text.actors),
+    names: nameIds,
+    mainNames: mainIds,
+    actors: idsInto(actors, buffer, mainIds.byteOffset / 4 + mainIds.length).sort(),
   };
 }
 
-function toIds(words: readonly string[]): Int32Array {
-  return idsOf(words).sort();
-}
-
-function idsOf(words: readonly string[]): Int32Array {
-  const ids = new Int32Array(words.length);
-  words.forEach((w, k) => {
+/** The ids of these words (new ones added to the vocabulary), written into buffer from `at`: that view. */
+function idsInto(words: readonly string[], buffer: Int32Array, at: number): Int32Array {
+  const ids = buffer.subarray(at, at + words.length);
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
     let id = vocabulary.get(w);
     if (id === undefined) {
       vocabulary.set(w, (id = vocabulary.size));
       // Bare small numbers ("Redis 8", "45 Neuerungen") name less than "6.12" or a CVE id.
-      halfWeight[id] = DOMAIN_WORDS.has(w) || /^\d{1,3}$/.test(w);
+      halfWeight[id] = DOMAIN_WORDS.has(w) || SMALL_NUMBER.test(w);
     }
     ids[k] = id;
-  });
+  }
   return ids;
 }
+
+const SMALL_NUMBER = /^\d{1,3}$/;
 
 /**
  * Word weights from document frequencies over a reference set of stories: by

@@ -13,6 +13,8 @@
  * the whole word ("gerichtet" is no court), "*ausschuss" anywhere in a
  * compound ("Heimatschutzausschuss").
  */
+import { detached } from '../text/detach.js';
+
 const STAGES: Record<string, readonly string[]> = {
   // Not yet happened: talks, rumours, insiders, plans under consideration.
   talks: ['kreise', 'insider', 'geruecht', 'verhandl', 'gespraech', 'erwaeg', 'spekul', 'sondier', 'medienbericht', 'plant$'],
@@ -62,16 +64,34 @@ export function readStages(foldedWords: readonly string[]): string[] {
   const add = (stage: string) => {
     if (!found.includes(stage)) found.push(stage);
   };
-  for (const word of foldedWords) {
-    for (const m of BY_START.get(word.slice(0, 2)) ?? []) {
-      if (m.kind === 'word' ? word === m.text : word.startsWith(m.text)) add(m.stage);
-    }
-    if (word.length >= SHORTEST_INSIDE) for (const m of INSIDE) if (word.includes(m.text)) add(m.stage);
-  }
+  for (const word of foldedWords) for (const stage of stagesOfWord(word)) add(stage);
   const text = ` ${foldedWords.join(' ')} `;
   if (RECAP_PHRASES.some((p) => text.includes(` ${p} `))) add('recap');
   if (REPEAT_PHRASES.some((p) => text.includes(` ${p} `))) add('repeat');
   return found.sort();
+}
+
+/**
+ * The stages a folded word names (repeats kept), remembered per word: every word of every title and
+ * teaser is asked, and most recur (a cold start after `poll` reads ~2,400 of them).
+ */
+const wordStages = new Map<string, readonly string[]>();
+/** Past this many words the memo starts over (only time is lost, never a value). */
+const MAX_REMEMBERED = 20_000;
+const NO_STAGES: readonly string[] = Object.freeze([]);
+
+function stagesOfWord(word: string): readonly string[] {
+  const known = wordStages.get(word);
+  if (known !== undefined) return known;
+  let found: string[] | undefined;
+  for (const m of BY_START.get(word.slice(0, 2)) ?? []) {
+    if (m.kind === 'word' ? word === m.text : word.startsWith(m.text)) (found ??= []).push(m.stage);
+  }
+  if (word.length >= SHORTEST_INSIDE) for (const m of INSIDE) if (word.includes(m.text)) (found ??= []).push(m.stage);
+  if (wordStages.size >= MAX_REMEMBERED) wordStages.clear();
+  // A long key may be a slice that keeps its whole article text alive: keep a copy of it.
+  wordStages.set(detached(word), found ?? NO_STAGES);
+  return found ?? NO_STAGES;
 }
 
 /**

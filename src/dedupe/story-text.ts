@@ -149,7 +149,8 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
   readInto(titleTokens, titleWords, titleIds);
   const words = new Set(titleWords);
   const ids = new Set(titleIds);
-  const lead = [tokenize(summary.slice(0, LEAD_CHARS)), tokenize(body.slice(0, LEAD_CHARS))];
+  const [bodyLead, bodyTokens] = bodyTokensOf(body);
+  const lead = [tokenize(summary.slice(0, LEAD_CHARS)), bodyLead];
   for (const tokens of lead) readInto(tokens, words, ids);
   for (const tokens of [titleTokens, ...lead]) addAliases(tokens, words);
   const days = new Set<string>();
@@ -162,12 +163,12 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
   const headYears = new Set<string>();
   for (const tokens of [titleTokens, lead[0]!]) {
     readDays(tokens, headDays);
-    for (const t of tokens) if (YEAR.test(t.folded)) headYears.add(t.folded);
+    for (const t of tokens) if (t.digits && YEAR.test(t.folded)) headYears.add(t.folded);
   }
   // Stages are read from what the outlet puts first, title and teaser: the body recalls earlier stages.
-  const stages = readStages([...titleTokens, ...lead[0]!].map((t) => t.folded));
+  const headWords = headWordsOf(titleTokens, lead[0]!);
+  const stages = readStages(headWords);
   const names = new Map<string, number>();
-  const bodyTokens = body.length > LEAD_CHARS ? tokenize(body.slice(0, BODY_CHARS)) : lead[1]!;
   for (const tokens of [titleTokens, lead[0]!, bodyTokens]) readNames(tokens, names);
   const mainNames = [...names].filter(([, count]) => count > 1).map(([name]) => name);
   const actorWords = [...titleWords].filter((w) => (names.get(w)! > 1 || known?.has(w)) && !INTEGER.test(w) && !namesAKind(w));
@@ -182,7 +183,7 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
     quantities: [...quantities],
     stages,
     titleActors: known ? [...titleWords].filter((w) => known.has(w)) : [],
-    kinds: kindsOf([...titleTokens, ...lead[0]!], titleIds),
+    kinds: kindsOf(headWords, titleIds),
     actors: actorWords,
     names: [...names.keys()],
     mainNames,
@@ -190,14 +191,22 @@ export function readStoryText(title: string, summary: string, body = ''): StoryT
 }
 
 /** The kinds of event of title and teaser (story-events); a version in the title ("GitLab 17.6") marks a release too. */
-function kindsOf(tokens: readonly Token[], titleIds: ReadonlySet<string>): string[] {
-  const kinds = readKinds(tokens.map((t) => t.folded));
+function kindsOf(headWords: readonly string[], titleIds: ReadonlySet<string>): string[] {
+  const kinds = readKinds(headWords);
   for (const id of titleIds) {
     if (CVE.test(id) || kinds.includes('release')) continue;
     kinds.push('release');
     kinds.sort();
   }
   return kinds;
+}
+
+/** The folded words of title and teaser in order: what stages and kinds are read from. */
+function headWordsOf(title: readonly Token[], teaser: readonly Token[]): string[] {
+  const words: string[] = [];
+  for (const t of title) words.push(t.folded);
+  for (const t of teaser) words.push(t.folded);
+  return words;
 }
 
 /** Counts the named words of `tokens` (see StoryText.names): capitalized words, ids, hosts and names with digits. */
@@ -208,8 +217,9 @@ function readNames(tokens: readonly Token[], counts: Map<string, number>): void 
     names.clear();
     const token = tokens[i]!;
     // A bare count ("20", "330 Websites") names nothing unless it is a version ("Linux 6").
-    if (INTEGER.test(token.folded) && !versionOf(token.folded, token, at(tokens, i - 1), at(tokens, i + 1))) continue;
-    if (!isCapitalized(token.raw) && !DIGIT.test(token.raw) && !token.raw.includes('.')) continue;
+    if (token.digits && INTEGER.test(token.folded) && !versionOf(token.folded, token, at(tokens, i - 1), at(tokens, i + 1))) continue;
+    // token.digits: whether the token has a digit (the scan saw one).
+    if (!token.digits && !isCapitalized(token.raw) && !token.raw.includes('.')) continue;
     if (!token.digits) {
       const plain = plainWords(token.folded);
       // A name counts once per token: the parts of "Linux-Linux" are one mention.
@@ -319,18 +329,56 @@ function shortDateOf(token: Token, prev: Token | undefined): string | undefined 
 
 /** "N.N" for "6.12", "cve-N-N" for a CVE id: ids of one shape name versions of one kind of thing. */
 export function shapeOf(id: string): string {
-  return id.replace(/\d+/g, 'N');
+  let shape = shapeMemo.get(id);
+  if (shape !== undefined) return shape;
+  shape = id.replace(/\d+/g, 'N');
+  if (shapeMemo.size >= MAX_REMEMBERED) shapeMemo.clear();
+  shapeMemo.set(detached(id), shape);
+  return shape;
 }
+
+/** Shapes by id, remembered: the clusterer's veto asks for them for every candidate pair whose titles name a version. */
+const shapeMemo = new Map<string, string>();
 
 /**
  * The tokens of TOKEN ([0-9A-Za-z\u00C0-\u024F]+ joined by single ".", "_", "-" or "/"), found by
  * one scan of char codes: the regex made a match array and ran a test per token.
  */
 function tokenize(input: string): Token[] {
-  const text = NORMALIZED.test(input) ? input : input.normalize('NFC');
   const tokens: Token[] = [];
+  scanTokens(NORMALIZED.test(input) ? input : input.normalize('NFC'), 0, tokens, undefined);
+  return joinReleaseCandidates(tokens);
+}
+
+/**
+ * The tokens of the body's lead (its first LEAD_CHARS) and of what is read of it for names (BODY_CHARS),
+ * exactly as tokenize gives them for those two cuts, from one scan of the longer: a token whose scan read
+ * no character at or past the cut is the same in both, and the lead's last few tokens are scanned again
+ * from there in the cut text (the lead was tokenized twice, ~1,000 of ~5,500 characters per article).
+ */
+function bodyTokensOf(body: string): [lead: Token[], read: Token[]] {
+  if (body.length <= LEAD_CHARS) {
+    const tokens = tokenize(body);
+    return [tokens, tokens];
+  }
+  const text = body.length > BODY_CHARS ? body.slice(0, BODY_CHARS) : body;
+  // NFC of the whole may differ from NFC of its cut at the cut: such text takes the two scans.
+  if (!NORMALIZED.test(text)) return [tokenize(body.slice(0, LEAD_CHARS)), tokenize(text)];
+  const all: Token[] = [];
+  const ends: number[] = [];
+  scanTokens(text, 0, all, ends);
+  // A scan ending at i read the characters at i and i + 1 (dotAfter, commaAfter, a joiner's next).
+  let k = 0;
+  while (k < all.length && ends[k]! + 1 < LEAD_CHARS) k++;
+  const lead = all.slice(0, k);
+  scanTokens(text.slice(0, LEAD_CHARS), k > 0 ? ends[k - 1]! : 0, lead, undefined);
+  return [joinReleaseCandidates(lead), joinReleaseCandidates(all)];
+}
+
+/** Appends the tokens of `text` from index `from` (at no token's inside) to `tokens`, and where each scan stopped to `ends`. */
+function scanTokens(text: string, from: number, tokens: Token[], ends: number[] | undefined): void {
   const length = text.length;
-  let i = 0;
+  let i = from;
   while (i < length) {
     if (!isTokenChar(codeAt(text, i))) {
       i++;
@@ -359,8 +407,8 @@ function tokenize(input: string): Token[] {
       commaAfter: end === 44 && after >= 48 && after <= 57,
       digits,
     });
+    ends?.push(i);
   }
-  return joinReleaseCandidates(tokens);
 }
 
 /** The token at k, undefined outside the list: reading index -1 went through V8's slow, megamorphic property path. */

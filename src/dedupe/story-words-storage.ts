@@ -51,6 +51,7 @@ export function compactStoryWords(words: StoryWords): StoryWords {
       if (typeof item === 'string') value[i] = internWord(item);
     }
   }
+  if (packedAlready(words)) return words;
   let total = 0;
   const packed: [keyof StoryWords, Int32Array][] = [];
   for (const [key, value] of Object.entries(words) as [keyof StoryWords, unknown][]) {
@@ -68,6 +69,18 @@ export function compactStoryWords(words: StoryWords): StoryWords {
     at += ids.length;
   }
   return out;
+}
+
+/** Every id array a view of one buffer that holds nothing else (as story-similarity's internStory makes them). */
+function packedAlready(words: StoryWords): boolean {
+  const { buffer } = words.words;
+  let total = 0;
+  for (const value of Object.values(words) as unknown[]) {
+    if (!(value instanceof Int32Array)) continue;
+    if (value.buffer !== buffer) return false;
+    total += value.length;
+  }
+  return buffer.byteLength === total * 4;
 }
 
 /**

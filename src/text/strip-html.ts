@@ -3,7 +3,8 @@
  * need words: classification and same-story merging.
  */
 const SCRIPT_STYLE_RE = /<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
-const SCRIPT_OR_STYLE_TAGS = ['<script', '<style', '<SCRIPT', '<STYLE', '<Script', '<Style'];
+// The six spellings the removal was ever asked for, in one pass (six `includes` scanned the text six times).
+const SCRIPT_OR_STYLE_TAG = /<(?:script|style|SCRIPT|STYLE|Script|Style)/;
 const TAG_RE = /<[^>]*>/g;
 const ENTITY_RE = /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi;
 const NAMED: Record<string, string> = {
@@ -21,7 +22,7 @@ export function stripHtml(html: string): string {
   let text = html;
   if (text.includes('<')) {
     // Sanitized content has no script or style left; only pay for the removal when one is there.
-    if (SCRIPT_OR_STYLE_TAGS.some((tag) => text.includes(tag))) text = text.replace(SCRIPT_STYLE_RE, ' ');
+    if (SCRIPT_OR_STYLE_TAG.test(text)) text = text.replace(SCRIPT_STYLE_RE, ' ');
     text = text.replace(TAG_RE, ' ');
   }
   if (!text.includes('&')) return text;
