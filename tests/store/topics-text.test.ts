@@ -34,6 +34,22 @@ describe('cutTopicsText: the topics file read without one JSON.parse of the whol
     expect(cutTopicsText(written({}))!.byId.size).toBe(0);
   });
 
+  it('rules with many topics: past the first distinct lists, each later one is still found and shared', () => {
+    const names = Array.from({ length: 7 }, (_, i) => `t${i}`);
+    // Every subset of 7 topics (128 distinct lists), twice over, interleaved with the usual ones.
+    const topics: Record<string, string[]> = {};
+    for (let round = 0; round < 2; round++) {
+      for (let mask = 0; mask < 128; mask++) {
+        topics[`m${round}-${mask}`] = names.filter((_, i) => mask & (1 << i));
+        topics[`k${round}-${mask}`] = mask % 2 ? ['kernel'] : [];
+      }
+    }
+    const text = written(topics);
+    const cut = cutTopicsText(text)!;
+    expect([...cut.byId]).toEqual([...whole(text)]);
+    for (let mask = 0; mask < 128; mask++) expect(cut.byId.get(`m1-${mask}`)).toBe(cut.byId.get(`m0-${mask}`));
+  });
+
   it('a duplicated id keeps its first place and its last list, as JSON.parse does', () => {
     const text = `${JSON.stringify(head).slice(0, -1)},"topics":{"a1":["kernel"],"b2":[],"a1":["hosting"]}}`;
     expect([...cutTopicsText(text)!.byId]).toEqual([...whole(text)]);

@@ -16,6 +16,7 @@
  * segments once all their articles are gone.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export const SCHEMA_VERSION = 3;
@@ -93,6 +94,22 @@ export async function readOptional(path: string): Promise<string | null> {
 export async function readOptionalBytes(path: string): Promise<Buffer | null> {
   try {
     return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * readOptionalBytes in one synchronous read, for the open's own files (manifest, tombstones, topics, journal:
+ * each parsed in one piece right after, which blocks longer than reading it) and the segments a staged start
+ * reads before its first answer. fs/promises' readFile takes a thread-pool round trip for the open, the size,
+ * each 512 KiB and the close, with the event loop idle in between: for the bench store's 15 such files 16-18 ms
+ * of wall and 6-7 ms of CPU, against 2-4.5 ms for both read at once (load ~21, 21 alternated rounds).
+ */
+export function readOptionalBytesNow(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;

@@ -155,11 +155,18 @@ export class JsonState {
     let newest = '';
     const known = this.#partial.get(day);
     // Each article made a head as it is parsed: its HTML (unless kept) dies young (readSegment).
-    const heads = await readSegment(this.#layout, day, only && { has: only }, (article) => {
-      const head = known?.get(article.id) ?? this.#headOf(article);
-      if (keepContent && !known) this.#stagedContent.set(head.id, article.content);
-      return head;
-    });
+    // A staged start's first segments (keepContent) are read before anything is served: at once, no thread-pool round trips.
+    const heads = await readSegment(
+      this.#layout,
+      day,
+      only && { has: only },
+      (article) => {
+        const head = known?.get(article.id) ?? this.#headOf(article);
+        if (keepContent && !known) this.#stagedContent.set(head.id, article.content);
+        return head;
+      },
+      keepContent,
+    );
     for (const head of heads) {
       if (head.published > newest) newest = head.published;
       if (intoHeads && !this.#journalIds.has(head.id)) this.heads.set(head.id, head);

@@ -10,7 +10,7 @@ import { StoreError } from '../../errors.js';
 import type { CycleRecord, SourceState, StoredArticle } from '../../types.js';
 import { checkArticle, checkArticles, isPlainObject, LEGACY_SCHEMA_VERSION, migrateLegacyDocument } from './legacy-document.js';
 import type { JournalDoc, JournalRecord } from './journal.js';
-import { readOptional, readOptionalBytes, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
+import { readOptionalBytes, readOptionalBytesNow, SCHEMA_VERSION, type JsonLayout } from './json-layout.js';
 import { parseSegmentParts, pickArticles, splitSegment } from './segment-text.js';
 import { cutTopicsText } from './topics-text.js';
 import { takeTurn } from '../../schedule/take-turn.js';
@@ -172,7 +172,8 @@ export async function readJournal(layout: JsonLayout, seq: number): Promise<Jour
  * is checked; a lookup checks only those it parsed (the open read every one).
  *
  * `keep`: what the caller keeps of each article (the open: its head, not its
- * HTML), made as each is parsed and checked. A day's articles held whole
+ * HTML), made as each is parsed and checked. `readNow`: the file read in one
+ * synchronous read (a staged start before its first answer: json-layout.ts). A day's articles held whole
  * until the last was parsed lived through young-generation collections and
  * were promoted, HTML and all, to die in old space beside the heads kept: a
  * start from the snapshot, which then ran no full collection, idled with
@@ -184,17 +185,19 @@ export async function readSegment<T>(
   day: string,
   wanted: ReadonlySet<string> | { has(id: string): boolean } | undefined,
   keep: (article: StoredArticle) => T,
+  readNow?: boolean,
 ): Promise<T[]>;
 export async function readSegment(
   layout: JsonLayout,
   day: string,
   wanted?: ReadonlySet<string> | { has(id: string): boolean },
   keep: (article: StoredArticle) => unknown = (article) => article,
+  readNow = false,
 ): Promise<unknown[]> {
   const file = layout.segment(day);
   let bytes: Buffer | null;
   try {
-    bytes = await readOptionalBytes(file);
+    bytes = readNow ? readOptionalBytesNow(file) : await readOptionalBytes(file);
   } catch (err) {
     throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
   }
@@ -226,9 +229,10 @@ export async function readSegment(
   return kept;
 }
 
+/** The open's files (manifest, tombstones, topics, journal), read at once: json-layout.ts readOptionalBytesNow. */
 async function readText(file: string): Promise<string | null> {
   try {
-    return await readOptional(file);
+    return readOptionalBytesNow(file)?.toString('utf8') ?? null;
   } catch (err) {
     throw new StoreError(file, `cannot be read: ${describeFsError(err)}`, { cause: err });
   }
