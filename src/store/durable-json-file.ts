@@ -40,7 +40,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   /** Raw text, or null if the file does not exist. Other errors propagate. */
   async readText(): Promise<string | null> {
     try {
-      return (await readFile(this.path)).toString('utf8'); // decoded once (json-layout.ts readOptional says why)
+      return (await readFile(this.path)).toString('utf8'); // decoded once (json-layout.ts readOptionalBytes says why)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
