@@ -118,6 +118,28 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * undici's client.js requires its HTTP/2 client at load, and that file loads
+ * node:http2 (Node's http2 core, compat and util modules) for its constants:
+ * ~10 ms of CPU of every `poll` and `serve` start. feedkurator's agents never
+ * offer h2 (no `allowH2`, so ALPN asks for http/1.1 only and a plain socket has
+ * no ALPN), so undici never calls it. In the bundle that file is a function
+ * that says so if it ever is called (client.js then fails that connection).
+ */
+const undiciWithoutHttp2 = {
+  name: 'undici-without-http2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!/^module\.exports = connectH2$/m.test(text)) throw new Error(`${args.path} no longer exports connectH2 alone: update src/build/bundle.mjs`);
+      return {
+        contents: `module.exports = function connectH2() { throw new Error('HTTP/2 is left out of the bundle: feedkurator never allows h2'); };`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 for (const entry of ENTRIES) {
   if (readFileSync(path.join(DIST, entry), 'utf8').slice(0, 200).includes(MARK)) {
     throw new Error(`dist/${entry} is a bundle already: run tsc first (npm run build does both)`);
@@ -158,7 +180,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [oneHtmlparser2, rssParserWithoutHttp, sanitizeHtmlWithoutPostcss, zodEnglishOnly],
+  plugins: [oneHtmlparser2, rssParserWithoutHttp, sanitizeHtmlWithoutPostcss, zodEnglishOnly, undiciWithoutHttp2],
 });
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
