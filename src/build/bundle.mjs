@@ -102,7 +102,8 @@ const sanitizeHtmlWithoutPostcss = {
  * z.config() with another locale. Every command that validates a config
  * (poll, serve, check, …) parsed them all at load. In the bundle the locale
  * index keeps English and gets, for every other name, a function that says so
- * if anything ever calls it.
+ * if anything ever calls it. (src/config imports zod as a namespace, so the
+ * index is no longer reached at all; this stays for any `{ z }` import.)
  */
 const zodEnglishOnly = {
   name: 'zod-english-only',
@@ -114,6 +115,28 @@ const zodEnglishOnly = {
       const others = names.filter((name) => name !== 'en');
       const stub = (name) => `export function ${name}() { throw new Error('zod locale "${name}" is left out of the bundle: feedkurator uses English only'); }`;
       return { contents: ['export { default as en } from "./en.js";', ...others.map(stub)].join('\n'), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * undici's client.js requires its HTTP/2 client at load, and that file loads
+ * node:http2 (Node's http2 core, compat and util modules) for its constants:
+ * ~10 ms of CPU of every `poll` and `serve` start. feedkurator's agents never
+ * offer h2 (no `allowH2`, so ALPN asks for http/1.1 only and a plain socket has
+ * no ALPN), so undici never calls it. In the bundle that file is a function
+ * that says so if it ever is called (client.js then fails that connection).
+ */
+const undiciWithoutHttp2 = {
+  name: 'undici-without-http2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!/^module\.exports = connectH2$/m.test(text)) throw new Error(`${args.path} no longer exports connectH2 alone: update src/build/bundle.mjs`);
+      return {
+        contents: `module.exports = function connectH2() { throw new Error('HTTP/2 is left out of the bundle: feedkurator never allows h2'); };`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -158,7 +181,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [oneHtmlparser2, rssParserWithoutHttp, sanitizeHtmlWithoutPostcss, zodEnglishOnly],
+  plugins: [oneHtmlparser2, rssParserWithoutHttp, sanitizeHtmlWithoutPostcss, zodEnglishOnly, undiciWithoutHttp2],
 });
 
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
