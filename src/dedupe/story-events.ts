@@ -8,7 +8,7 @@
  * apart the same actor's different kinds (an outage and a price rise the same
  * week): story-features' sameActorSameKind and sameActorOtherKind.
  */
-import { detached } from '../text/detach.js';
+import { WordValues } from '../text/word-values.js';
 import shipped from './story-events.json' with { type: 'json' };
 
 interface Marker {
@@ -40,19 +40,13 @@ export function namesAKind(word: string): boolean {
  * word: every token of every title and teaser is asked, against ~90 markers, and most words recur
  * (a cold start after `poll` reads ~2,500 texts; this was ~10 % of their CPU, session 13).
  */
-const wordKinds = new Map<string, readonly string[]>();
-/** Past this many words the memo starts over (only time is lost, never a value). */
-const MAX_REMEMBERED = 20_000;
+const wordKinds = new WordValues<readonly string[]>();
 const NONE: readonly string[] = Object.freeze([]);
 
 function kindsOfWord(word: string): readonly string[] {
   const known = wordKinds.get(word);
   if (known !== undefined) return known;
-  const kinds = findKinds(word);
-  if (wordKinds.size >= MAX_REMEMBERED) wordKinds.clear();
-  // A long key may be a slice that keeps its whole article text alive: keep a copy of it.
-  wordKinds.set(detached(word), kinds);
-  return kinds;
+  return wordKinds.remember(word, findKinds(word));
 }
 
 function findKinds(word: string): readonly string[] {

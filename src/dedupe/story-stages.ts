@@ -13,7 +13,7 @@
  * the whole word ("gerichtet" is no court), "*ausschuss" anywhere in a
  * compound ("Heimatschutzausschuss").
  */
-import { detached } from '../text/detach.js';
+import { WordValues } from '../text/word-values.js';
 
 const STAGES: Record<string, readonly string[]> = {
   // Not yet happened: talks, rumours, insiders, plans under consideration.
@@ -75,9 +75,7 @@ export function readStages(foldedWords: readonly string[]): string[] {
  * The stages a folded word names (repeats kept), remembered per word: every word of every title and
  * teaser is asked, and most recur (a cold start after `poll` reads ~2,400 of them).
  */
-const wordStages = new Map<string, readonly string[]>();
-/** Past this many words the memo starts over (only time is lost, never a value). */
-const MAX_REMEMBERED = 20_000;
+const wordStages = new WordValues<readonly string[]>();
 const NO_STAGES: readonly string[] = Object.freeze([]);
 
 function stagesOfWord(word: string): readonly string[] {
@@ -88,10 +86,7 @@ function stagesOfWord(word: string): readonly string[] {
     if (m.kind === 'word' ? word === m.text : word.startsWith(m.text)) (found ??= []).push(m.stage);
   }
   if (word.length >= SHORTEST_INSIDE) for (const m of INSIDE) if (word.includes(m.text)) (found ??= []).push(m.stage);
-  if (wordStages.size >= MAX_REMEMBERED) wordStages.clear();
-  // A long key may be a slice that keeps its whole article text alive: keep a copy of it.
-  wordStages.set(detached(word), found ?? NO_STAGES);
-  return found ?? NO_STAGES;
+  return wordStages.remember(word, found ?? NO_STAGES);
 }
 
 /**

@@ -14,6 +14,7 @@
  * are ordinary words.
  */
 import { detached } from '../text/detach.js';
+import { WordValues } from '../text/word-values.js';
 import { stripEndings } from '../text/endings.js';
 import { foldText } from '../text/fold.js';
 import shippedAliases from './story-aliases.json' with { type: 'json' };
@@ -329,16 +330,11 @@ function shortDateOf(token: Token, prev: Token | undefined): string | undefined 
 
 /** "N.N" for "6.12", "cve-N-N" for a CVE id: ids of one shape name versions of one kind of thing. */
 export function shapeOf(id: string): string {
-  let shape = shapeMemo.get(id);
-  if (shape !== undefined) return shape;
-  shape = id.replace(/\d+/g, 'N');
-  if (shapeMemo.size >= MAX_REMEMBERED) shapeMemo.clear();
-  shapeMemo.set(detached(id), shape);
-  return shape;
+  return shapeMemo.get(id) ?? shapeMemo.remember(id, id.replace(/\d+/g, 'N'));
 }
 
 /** Shapes by id, remembered: the clusterer's veto asks for them for every candidate pair whose titles name a version. */
-const shapeMemo = new Map<string, string>();
+const shapeMemo = new WordValues<string>();
 
 /**
  * The tokens of TOKEN ([0-9A-Za-z\u00C0-\u024F]+ joined by single ".", "_", "-" or "/"), found by
@@ -427,15 +423,10 @@ function isTokenChar(code: number): boolean {
 }
 
 /** foldText of tokens with umlauts or accents, remembered: the same few hundred recur ("für" is no token, "Lücke" is). */
-const foldMemo = new Map<string, string>();
+const foldMemo = new WordValues<string>();
 
 function foldedOf(raw: string): string {
-  let folded = foldMemo.get(raw);
-  if (folded !== undefined) return folded;
-  folded = foldText(raw);
-  if (foldMemo.size >= MAX_REMEMBERED) foldMemo.clear();
-  foldMemo.set(detached(raw), (folded = detached(folded)));
-  return folded;
+  return foldMemo.get(raw) ?? foldMemo.remember(raw, detached(foldText(raw)));
 }
 
 /** "Release Candidate", "Release-Kandidat(en)", "RC": the words before a release candidate's number. */
@@ -516,9 +507,7 @@ function readInto(tokens: readonly Token[], words: Set<string>, ids: Set<string>
  * per folded token: it needs no context, and most tokens recur from article to article (a cold start
  * after `poll` reads ~2,500 texts, each token twice: as words and as names).
  */
-const plainMemo = new Map<string, readonly string[]>();
-/** Past this many tokens the memo starts over (only time is lost, never a value). */
-const MAX_REMEMBERED = 20_000;
+const plainMemo = new WordValues<readonly string[]>();
 
 function plainWords(folded: string): readonly string[] {
   const known = plainMemo.get(folded);
@@ -526,11 +515,8 @@ function plainWords(folded: string): readonly string[] {
   const words = new Set<string>();
   if (!folded.includes('-')) readPlainPart(folded, words);
   else for (const part of folded.split('-')) if (part) readPlainPart(part, words);
-  const list = words.size === 0 ? NO_WORDS : [...words].map((w) => detached(w));
-  if (plainMemo.size >= MAX_REMEMBERED) plainMemo.clear();
-  // A long key or word may be a slice that keeps its whole article text alive: the memo keeps copies.
-  plainMemo.set(detached(folded), list);
-  return list;
+  // A long word may be a slice that keeps its whole article text alive: the memo keeps copies.
+  return plainMemo.remember(folded, words.size === 0 ? NO_WORDS : [...words].map((w) => detached(w)));
 }
 
 /**
