@@ -113,10 +113,10 @@ describe('config loading', () => {
       expect(zone('Europe/Berlin')).toBe('Europe/Berlin');
       expect(zone('Asia/Tokyo')).toBe('Asia/Tokyo');
       expect(made).toEqual([]);
-      // Not on the list, accepted by DateTimeFormat: an alias and another case, kept as written.
+      // Accepted by DateTimeFormat, kept as written: another case (never on the list) and an alias (on it in some ICU versions).
       expect(zone('UTC')).toBe('UTC');
       expect(zone('europe/berlin')).toBe('europe/berlin');
-      expect(made).toHaveLength(2);
+      expect(made).toHaveLength(Intl.supportedValuesOf('timeZone').includes('UTC') ? 1 : 2);
       expect(problemsOf(`timezone: Mars/Olympus\n${TOPICS}`)).toEqual([
         expect.objectContaining({ path: 'timezone', message: 'unknown time zone (for example Europe/Berlin)' }),
       ]);
