@@ -57,7 +57,7 @@ export class JsonState {
     // 20,000-entry Map built only to be cleared, its tables garbage in old space).
     for (const day of [...this.unreadDays].sort()) {
       this.unreadDays.delete(day);
-      await this.#readDay(day, false, undefined, false);
+      await this.#readDay(day, { intoHeads: false });
     }
     this.finishLoad();
   }
@@ -141,32 +141,30 @@ export class JsonState {
    * their HTML is kept too, until finishLoad (stagedContent). `only`: only the articles it accepts are parsed,
    * the day stays pending (pendingDays) and is read whole later; its newest date is known only then.
    */
-  readDay(day: string, keepContent = false, only?: (id: string) => boolean): Promise<void> {
+  readDay(day: string, { keepContent = false, only }: { keepContent?: boolean; only?: (id: string) => boolean } = {}): Promise<void> {
     const running = this.#reading.get(day);
     if (running) return running;
     if (!this.unreadDays.delete(day) && !this.#partial.has(day)) return Promise.resolve();
-    const reading = this.#readDay(day, keepContent, this.#partial.has(day) ? undefined : only).finally(() => this.#reading.delete(day));
+    const reading = this.#readDay(day, { keepContent, only: this.#partial.has(day) ? undefined : only }).finally(() => this.#reading.delete(day));
     this.#reading.set(day, reading);
     return reading;
   }
 
-  async #readDay(day: string, keepContent: boolean, only: ((id: string) => boolean) | undefined, intoHeads = true): Promise<void> {
+  /** `intoHeads`: the heads join `heads` (load() lays them out itself, in finishLoad). */
+  async #readDay(day: string, { keepContent = false, only, intoHeads = true }: { keepContent?: boolean; only?: (id: string) => boolean; intoHeads?: boolean }): Promise<void> {
     const before = await statSegment(this.#layout.segment(day));
     let newest = '';
     const known = this.#partial.get(day);
     // Each article made a head as it is parsed: its HTML (unless kept) dies young (readSegment).
     // A staged start's first segments (keepContent) are read before anything is served: at once, no thread-pool round trips.
-    const heads = await readSegment(
-      this.#layout,
-      day,
-      only && { has: only },
-      (article) => {
+    const heads = await readSegment(this.#layout, day, only && { has: only }, {
+      keep: (article) => {
         const head = known?.get(article.id) ?? this.#headOf(article);
         if (keepContent && !known) this.#stagedContent.set(head.id, article.content);
         return head;
       },
-      keepContent,
-    );
+      readNow: keepContent,
+    });
     for (const head of heads) {
       if (head.published > newest) newest = head.published;
       if (intoHeads && !this.#journalIds.has(head.id)) this.heads.set(head.id, head);

@@ -140,7 +140,7 @@ function stagedLoad(state: JsonState, known: ReadonlyMap<string, SegmentDate>, w
       // Only what a curation under these rules can show: articles with topics stored for them, or none stored.
       const topics = state.topics.fingerprint === curatedUnder ? state.topics.byId : undefined;
       const only = topics && ((id: string) => topics.get(id)?.length !== 0);
-      if (next !== undefined) await state.readDay(next, true, only);
+      if (next !== undefined) await state.readDay(next, { keepContent: true, only });
     },
     finish: whole,
   };

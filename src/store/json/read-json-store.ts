@@ -184,15 +184,13 @@ export async function readSegment<T>(
   layout: JsonLayout,
   day: string,
   wanted: ReadonlySet<string> | { has(id: string): boolean } | undefined,
-  keep: (article: StoredArticle) => T,
-  readNow?: boolean,
+  how: { keep: (article: StoredArticle) => T; readNow?: boolean },
 ): Promise<T[]>;
 export async function readSegment(
   layout: JsonLayout,
   day: string,
   wanted?: ReadonlySet<string> | { has(id: string): boolean },
-  keep: (article: StoredArticle) => unknown = (article) => article,
-  readNow = false,
+  { keep = (article: StoredArticle): unknown => article, readNow = false }: { keep?: (article: StoredArticle) => unknown; readNow?: boolean } = {},
 ): Promise<unknown[]> {
   const file = layout.segment(day);
   let bytes: Buffer | null;
