@@ -89,8 +89,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       try {
         // Chunk by chunk, so that no second copy of a 100 MB store exists as one buffer.
         for (let i = 0; i < chunks.length; i++) {
-          const chunk = chunks[i]!;
-          bytes += typeof chunk === 'string' ? (await handle.write(chunk, null, 'utf8')).bytesWritten : await writeAll(handle, chunk);
+          bytes += await writeChunk(handle, chunks[i]!);
           chunks[i] = '';
         }
         await handle.sync();
@@ -145,6 +144,11 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 }
 
+/** A chunk of text or of its UTF-8 bytes, written at the file's position; the bytes written. */
+async function writeChunk(handle: FileHandle, chunk: string | Uint8Array): Promise<number> {
+  return typeof chunk === 'string' ? (await handle.write(chunk, null, 'utf8')).bytesWritten : writeAll(handle, chunk);
+}
+
 /** A write(2) may take less than it was given: the rest follows, so the file never misses bytes in between. */
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<number> {
   let done = 0;
@@ -189,7 +193,7 @@ export class StreamedWrite {
     this.#chain = this.#chain.then(async () => {
       if (this.#failure !== undefined || !this.#handle) return;
       try {
-        const written = (typeof text === 'string' ? await this.#handle.write(text, null, 'utf8') : await this.#handle.write(text)).bytesWritten;
+        const written = await writeChunk(this.#handle, text);
         this.#bytes += written;
         this.#unsynced += written;
         if (this.#unsynced >= SYNC_EVERY_BYTES) {
