@@ -74,14 +74,16 @@ export function urlKeyOf(link: string): string | undefined {
   const known = urlKeys.get(link);
   if (known !== undefined || urlKeys.has(link)) return known;
   const key = computeUrlKey(link);
-  if (urlKeys.size >= URL_KEY_MEMO_SIZE) urlKeys.clear();
-  urlKeys.set(link, key);
+  keepUrlKey(link, key);
   return key;
 }
 
 /** A link's url key as the read worker computed it with urlKeyOf: later look-ups of the link need no URL parse. */
 export function rememberUrlKey(link: string, key: string): void {
-  if (urlKeys.has(link)) return;
+  if (!urlKeys.has(link)) keepUrlKey(link, key);
+}
+
+function keepUrlKey(link: string, key: string | undefined): void {
   if (urlKeys.size >= URL_KEY_MEMO_SIZE) urlKeys.clear();
   urlKeys.set(link, key);
 }

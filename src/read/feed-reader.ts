@@ -227,7 +227,7 @@ class PooledFeedReader implements FeedReader {
     const signal = AbortSignal.timeout(this.timeoutMs);
     let outcome: ReadOutcome;
     try {
-      outcome = (await this.pool.run(task, { signal, ...(ownsItsBuffer(bytes) ? { transferList: [bytes.buffer as ArrayBuffer] } : {}) })) as ReadOutcome;
+      outcome = (await this.pool.run(task, { signal, transferList: [bytes.buffer as ArrayBuffer] })) as ReadOutcome;
     } catch (err) {
       throw this.explainPoolFailure(err, signal);
     }

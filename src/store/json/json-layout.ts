@@ -91,8 +91,7 @@ export async function readOptionalBytes(path: string): Promise<Buffer | null> {
   try {
     return await readFile(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    return nullIfMissing(err);
   }
 }
 
@@ -107,9 +106,14 @@ export function readOptionalBytesNow(path: string): Buffer | null {
   try {
     return readFileSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
+    return nullIfMissing(err);
   }
+}
+
+/** A file that does not exist reads as null; any other failure is thrown on. */
+function nullIfMissing(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw err;
 }
 
 /** Segment day of an article: the UTC day it was first seen, which never changes. */
