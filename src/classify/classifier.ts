@@ -1,7 +1,5 @@
 import type { Config, SourceConfig } from '../config/schema.js';
 import type { Classification, ClassifiableText } from '../types.js';
-import { foldText } from '../text/fold.js';
-import { stripHtml } from '../text/strip-html.js';
 import { TermIndex, type Hit, type IndexedTerm } from './matcher.js';
 import { describeContribution, featuresOf, isFeatureWord, score, SHIPPED_MODEL, type Contribution, type TopicModel, type TopicWeights } from './model.js';
 import { matchRestAt, parseTerm, type ParsedTerm } from './term.js';
@@ -72,9 +70,8 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
   const tokens = new Tokens();
   const hitsByTopic: (FieldHits[] | undefined)[] = new Array<FieldHits[] | undefined>(compiled.length).fill(undefined);
 
-  /** One field's words: each looked up once, for the terms it starts and the feature it is. */
-  function scanField(field: FieldName, folded: string): void {
-    tokens.read(folded);
+  /** One field's words (just read into `tokens`): each looked up once, for the terms it starts and the feature it is. */
+  function scanField(field: FieldName, tokens: Tokens): void {
     let first = 0;
     let parts = 0;
     for (let i = 0; i < tokens.count; i++) {
@@ -118,10 +115,10 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
       features.clear();
       // Emptied as the topics are decided; here too, in case an article threw half-way through.
       hitsByTopic.fill(undefined);
-      if (text.title) scanField('title', foldText(text.title));
-      if (text.summary) scanField('summary', foldText(text.summary));
-      const content = text.content ? stripHtml(text.content) : undefined;
-      if (content) scanField('content', foldText(content));
+      // Each field's words as foldText(stripHtml(...)) gives them, read without making those copies.
+      if (text.title) scanField('title', tokens.readFolding(text.title, false));
+      if (text.summary) scanField('summary', tokens.readFolding(text.summary, false));
+      if (text.content) scanField('content', tokens.readFolding(text.content, true));
       const decided: Decisions = { topics: [], matches: [], excluded: [] };
       for (let t = 0; t < compiled.length; t++) {
         const hitsByField = hitsByTopic[t];

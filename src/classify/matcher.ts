@@ -1,3 +1,4 @@
+import { detached } from '../text/detach.js';
 import { ENDINGS } from '../text/endings.js';
 import { firstWordMatches, matchRestAt, type ParsedTerm, type TermVariant } from './term.js';
 import type { Tokens } from './tokenize.js';
@@ -113,18 +114,18 @@ export class TermIndex {
   actionsAt(tokens: Tokens, i: number): WordActions {
     // Small on purpose: it runs for every word of every article and gets optimized early; the
     // look-up below runs once per distinct word, and inlined here it made each compile cost several times more.
-    const start = tokens.start(i);
-    const end = tokens.end(i);
-    if (end - start === 1 && this.skipsOneLetter) return NOTHING;
-    return this.cache.get(tokens.text, start, end, tokens.hash(i)) ?? this.lookUp(tokens.word(i), tokens.hash(i));
+    if (tokens.length(i) === 1 && this.skipsOneLetter) return NOTHING;
+    return this.cache.get(tokens.text, tokens.start(i), tokens.end(i), tokens.hash(i)) ?? this.lookUp(tokens, i);
   }
 
-  private lookUp(word: string, hash: number): WordActions {
+  private lookUp(tokens: Tokens, i: number): WordActions {
+    const word = tokens.word(i);
     const starts: Entry[] = [];
     for (const e of this.candidatesFor(word)) if (firstWordMatches(e.variant, word)) starts.push(e);
     const feature = this.featureIds.get(word) ?? -1;
     const result = starts.length === 0 && feature < 0 ? NOTHING : { starts, feature };
-    this.cache.set(word, hash, result);
+    // Detached: a memo outlives the article, and a long word sliced from its text would keep the whole text.
+    this.cache.set(detached(tokens.key(i)), tokens.hash(i), result);
     return result;
   }
 
