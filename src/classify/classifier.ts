@@ -74,15 +74,20 @@ export function compileRules(topics: Config['topics'], sources?: readonly Source
   function scanField(field: FieldName, tokens: Tokens): void {
     let first = 0;
     let parts = 0;
+    let head = false;
     for (let i = 0; i < tokens.count; i++) {
       const actions = index.actionsAt(tokens, i);
       if (usesModel) {
         if (actions.feature >= 0) features.add(actions.feature);
-        // A compound (words joined by single hyphens or underscores) counts whole too, as in addFeatures.
-        if (parts === 0) first = i;
+        // A compound (words joined by single hyphens or underscores) counts whole too, as in addFeatures;
+        // it is made and looked up only where a compound feature starts with its first word.
+        if (parts === 0) {
+          first = i;
+          head = actions.compoundHead;
+        }
         parts++;
         if (!tokens.joinsNext(i)) {
-          if (parts > 1) features.addWord(tokens.span(first, i));
+          if (parts > 1 && head) features.addWord(tokens.span(first, i));
           parts = 0;
         }
       }

@@ -33,6 +33,8 @@ export interface WordActions {
   readonly starts: readonly Entry[];
   /** The word's number among the features a model weighs (featureIds), or -1. */
   readonly feature: number;
+  /** Does some compound feature start with this word (cpu in cpu-kerne)? Only then is a compound it starts looked up. */
+  readonly compoundHead: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export class TermIndex {
   private readonly shortFirstParts = new Set<string>();
   private lookUpShortWords = false;
   private readonly skipsOneLetter: boolean;
+  private readonly compoundHeads = new Set<string>();
   private readonly cache = new WordMemo<WordActions>(CACHE_LIMIT);
 
   /** `featureIds`: the features some model weighs (already without function words), numbered. */
@@ -88,7 +91,13 @@ export class TermIndex {
         }
       }
     }
-    this.skipsOneLetter = !this.lookUpShortWords && this.numeric.length === 0 && [...this.shortFirstParts].every((p) => p.length > 1) && [...featureIds.keys()].every((f) => f.length > 1);
+    // A compound feature's key is its words joined by "-" or "_"; its first word is what the reader knows of it first.
+    for (const f of featureIds.keys()) if (COMPOUND_JOINT.test(f)) this.compoundHeads.add(f.split(COMPOUND_JOINT)[0]!);
+    this.skipsOneLetter =
+      !this.lookUpShortWords &&
+      this.numeric.length === 0 &&
+      [...this.shortFirstParts].every((p) => p.length > 1) &&
+      [...featureIds.keys(), ...this.compoundHeads].every((f) => f.length > 1);
     this.prefixLengths = [...prefixLengths].sort((a, b) => a - b);
     this.suffixLengths = [...suffixLengths].sort((a, b) => a - b);
   }
@@ -123,7 +132,8 @@ export class TermIndex {
     const starts: Entry[] = [];
     for (const e of this.candidatesFor(word)) if (firstWordMatches(e.variant, word)) starts.push(e);
     const feature = this.featureIds.get(word) ?? -1;
-    const result = starts.length === 0 && feature < 0 ? NOTHING : { starts, feature };
+    const compoundHead = this.compoundHeads.has(word);
+    const result = starts.length === 0 && feature < 0 && !compoundHead ? NOTHING : { starts, feature, compoundHead };
     // Detached: a memo outlives the article, and a long word sliced from its text would keep the whole text.
     this.cache.set(detached(tokens.key(i)), tokens.hash(i), result);
     return result;
@@ -174,7 +184,8 @@ const NONE: readonly Entry[] = Object.freeze([]);
 // classify reads both kinds of list at one place, and for a second kind its optimized code was thrown away.
 const NO_STARTS: Entry[] = [{} as Entry];
 NO_STARTS.length = 0;
-const NOTHING: WordActions = { starts: NO_STARTS, feature: -1 };
+const NOTHING: WordActions = { starts: NO_STARTS, feature: -1, compoundHead: false };
+const COMPOUND_JOINT = /[-_]/;
 const CACHE_LIMIT = 100_000;
 
 function push(map: Map<string, Entry[]>, key: string, entry: Entry): void {
