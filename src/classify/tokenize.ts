@@ -23,6 +23,11 @@ const LESS_THAN = 60;
 const GREATER_THAN = 62;
 const AMPERSAND = 38;
 
+/** How a word read raw differs from its fold: not at all, by ASCII capitals only, or otherwise (umlauts …). Bits. */
+const AS_FOLDED = 0;
+const UPPER_ASCII = 1;
+const OTHER = 2;
+
 /** How readFolding's pass over a field ended. */
 const READ = 0;
 /** A character foldOfChar does not answer for, or HTML that needs stripHtml's script removal or entities. */
@@ -37,9 +42,9 @@ export class Tokens {
   #starts: number[] = [];
   #ends: number[] = [];
   #hashes: number[] = [];
-  /** Per word: its folded length, and whether its characters are already folded (then it is a slice of text). */
+  /** Per word: its folded length, and how far its characters are from folded (AS_FOLDED, UPPER_ASCII, OTHER). */
   #lengths: number[] = [];
-  #folded: boolean[] = [];
+  #unfolded: number[] = [];
   /** Is `text` the field as it came, folded character by character? With tags (`html`), decomposing or not. */
   #raw = false;
   #html = false;
@@ -84,10 +89,10 @@ export class Tokens {
       count++;
     }
     const lengths = this.#lengths;
-    const folded = this.#folded;
+    const unfolded = this.#unfolded;
     for (let k = 0; k < count; k++) {
       lengths[k] = ends[k]! - starts[k]!;
-      folded[k] = true;
+      unfolded[k] = AS_FOLDED;
     }
     this.text = text;
     this.count = count;
@@ -116,14 +121,14 @@ export class Tokens {
     const starts = this.#starts;
     const ends = this.#ends;
     const lengths = this.#lengths;
-    const foldedWords = this.#folded;
+    const unfoldedWords = this.#unfolded;
     const folds = decomposed ? DECOMPOSED : PLAIN;
     const lastTagEnd = html ? text.lastIndexOf('>') : -1;
     let count = 0;
     let start = -1;
     let hash = HASH_START;
     let length = 0;
-    let folded = true;
+    let unfolded = AS_FOLDED;
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
@@ -134,9 +139,9 @@ export class Tokens {
           start = i;
           hash = HASH_START;
           length = 0;
-          folded = true;
+          unfolded = AS_FOLDED;
         }
-        if (fold !== c) folded = false;
+        if (fold !== c) unfolded |= c < 128 ? UPPER_ASCII : OTHER;
         hash = hashStep(hash, c);
         length += fold > 0xff ? 2 : 1;
         continue;
@@ -158,7 +163,7 @@ export class Tokens {
         starts[count] = start;
         ends[count] = at;
         lengths[count] = length;
-        foldedWords[count] = folded;
+        unfoldedWords[count] = unfolded;
         count++;
         start = -1;
       }
@@ -168,7 +173,7 @@ export class Tokens {
       starts[count] = start;
       ends[count] = n;
       lengths[count] = length;
-      foldedWords[count] = folded;
+      unfoldedWords[count] = unfolded;
       count++;
     }
     this.text = text;
@@ -181,7 +186,11 @@ export class Tokens {
   }
 
   word(k: number): string {
-    return this.#folded[k] ? this.text.slice(this.#starts[k], this.#ends[k]) : this.#foldRange(this.#starts[k]!, this.#ends[k]!);
+    const unfolded = this.#unfolded[k]!;
+    if (unfolded === AS_FOLDED) return this.text.slice(this.#starts[k], this.#ends[k]);
+    // Lower-cased by the engine when only ASCII capitals differ (Kernel): the most common case, and exactly its fold.
+    if (unfolded === UPPER_ASCII) return this.text.slice(this.#starts[k], this.#ends[k]).toLowerCase();
+    return this.#foldRange(this.#starts[k]!, this.#ends[k]!);
   }
 
   /** The length of word(k). */
