@@ -15,6 +15,7 @@
  */
 import { foldOfChar, foldText } from '../text/fold.js';
 import { stripHtml } from '../text/strip-html.js';
+import { CANNOT_FOLD, DECOMPOSED, DECOMPOSES, FOLDABLE, learnFold, MARKUP, PLAIN, UNKNOWN } from './unit-folds.js';
 import { HASH_START, hashStep } from './word-memo.js';
 
 const HYPHEN = 45;
@@ -272,58 +273,9 @@ export function tokenize(folded: string): Tokens {
   return new Tokens(folded);
 }
 
-function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-}
-
 /** Does text[i] ("<") start one of the six spellings stripHtml removes script and style for (SCRIPT_OR_STYLE_TAG)? */
 function opensScriptOrStyle(text: string, i: number): boolean {
   const c = text.charCodeAt(i + 1);
   if (c !== 115 && c !== 83) return false;
   return ['script', 'style', 'SCRIPT', 'STYLE', 'Script', 'Style'].some((spelling) => text.startsWith(spelling, i + 1));
-}
-
-/**
- * Per UTF-16 unit, how readFolding folds it in a text foldText does not decompose (PLAIN) and in one it
- * does (DECOMPOSED): a word character as its one or two folded codes (first | second << 8, "ä" → "ae"),
- * else one of the kinds below. Learnt per unit as first met, from foldOfChar.
- */
-const FOLDABLE = 0x27c0;
-const UNKNOWN = 0;
-const SEPARATOR = -1;
-/** "<" and "&": a separator, or markup in HTML. */
-const MARKUP = -2;
-const CANNOT_FOLD = -3;
-/** In PLAIN only: a unit that makes foldText decompose the text. */
-const DECOMPOSES = -4;
-const PLAIN = new Int32Array(FOLDABLE);
-const DECOMPOSED = new Int32Array(FOLDABLE);
-
-function learnFold(code: number, decomposed: boolean): number {
-  if (code < 128) {
-    const fold = isWordCode(code) ? code : code >= 65 && code <= 90 ? code + 32 : code === LESS_THAN || code === AMPERSAND ? MARKUP : SEPARATOR;
-    PLAIN[code] = DECOMPOSED[code] = fold;
-  } else {
-    const fold = foldOfChar(code);
-    PLAIN[code] = !fold ? CANNOT_FOLD : fold.decomposes ? DECOMPOSES : encodeFold(fold.plain);
-    DECOMPOSED[code] = fold ? encodeFold(fold.decomposed) : CANNOT_FOLD;
-  }
-  return decomposed ? DECOMPOSED[code]! : PLAIN[code]!;
-}
-
-/**
- * A fold the reader can take as one piece: one or two word characters, or a separator that is never empty
- * (a word ends where it stands) and has no "-" or "_" (joinsNext takes a compound's joint as it stands in the text).
- */
-function encodeFold(out: string): number {
-  if (out.length === 0) return CANNOT_FOLD;
-  let words = 0;
-  for (let k = 0; k < out.length; k++) {
-    const c = out.charCodeAt(k);
-    if (isWordCode(c)) words++;
-    else if (c === HYPHEN || c === UNDERSCORE) return CANNOT_FOLD;
-  }
-  if (words === 0) return SEPARATOR;
-  if (words !== out.length || words > 2) return CANNOT_FOLD;
-  return out.charCodeAt(0) | (words === 2 ? out.charCodeAt(1) << 8 : 0);
 }
