@@ -188,6 +188,11 @@ export class SegmentStream {
     this.#put(JSON.stringify({ ...head, content: entry.content ?? '' }));
   }
 
+  #anyLive(entries: ReadonlyMap<string, JournalEntry>): boolean {
+    for (const [id, entry] of entries) if (!entry.removed && this.#headOf(id)) return true;
+    return false;
+  }
+
   /**
    * The flush folds this day: append the day's articles not appended yet
    * (`entries`: the journal's entries of the day) and the trailer. Returns
@@ -199,9 +204,7 @@ export class SegmentStream {
   async finish(entries: ReadonlyMap<string, JournalEntry>): Promise<Map<string, boolean> | null> {
     this.#finishing = true;
     await this.#pump;
-    let live = 0;
-    for (const [id, entry] of entries) if (!entry.removed && this.#headOf(id)) live++;
-    if (live === 0) return null;
+    if (!this.#anyLive(entries)) return null;
     const rest = [...entries.keys()];
     const slice = new TimeSlice(SLICE_MS);
     for (let i = 0; i < rest.length; ) {
