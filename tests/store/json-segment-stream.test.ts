@@ -278,6 +278,38 @@ describe('a new day written while the cycle merges', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('articles merged one source at a time are appended in large writes, not one write per merge, and the file is a fold\'s', async () => {
+    const entries = new Map<string, JournalEntry>();
+    const heads = new Map<string, ArticleHead>();
+    const articles: StoredArticle[] = [];
+    for (let n = 0; n < 300; n++) {
+      const article = makeStored(n);
+      const { content, ...head } = article;
+      articles.push(article);
+      heads.set(head.id, head);
+      entries.set(head.id, { day: '2026-11-20', content });
+    }
+    const target = join(dir, SEGMENT);
+    const write = new DurableJsonFile(target).stream();
+    let appends = 0;
+    const append = write.append.bind(write);
+    write.append = (bytes) => {
+      appends++;
+      append(bytes);
+    };
+    const stream = new SegmentStream('2026-11-20', write, (id) => entries.get(id), (id) => heads.get(id), (err) => expect.fail(String(err)));
+    for (const id of entries.keys()) {
+      stream.add([id]); // one merge each, the event loop turning in between as while a cycle waits on its reads
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await stream.finish(entries)).toEqual(new Map());
+    await write.commit();
+    // The header, 1.9 MB in 512 KB appends, the trailer (one append per merge before: 302).
+    expect(appends).toBeLessThanOrEqual(2 + Math.ceil(1_900_000 / (512 * 1024)));
+    const folded = JSON.stringify({ schemaVersion: 3, day: '2026-11-20', articles: articles.map(({ content, ...head }) => ({ ...head, content })) });
+    expect((await readFile(target, 'utf8')) === folded).toBe(true); // 1.9 MB: not printed when it differs
+  });
+
   it('a stream aborted while it serializes stops before its next slice, and its temp file goes', async () => {
     const entries = new Map<string, JournalEntry>();
     const heads = new Map<string, ArticleHead>();

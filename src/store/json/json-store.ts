@@ -494,7 +494,7 @@ class JsonStore implements Store {
         this.#s.dirty.retired = false;
       }
       // Changes bigger than the journal may hold (a first poll, many new sources) go straight into their segments.
-      const large = this.#s.journal.pendingBytes() > this.#policy.maxJournalBytes;
+      const large = this.#s.journal.pendingOver(this.#policy.maxJournalBytes);
       // Their days are folded before the manifest records the fetch state that brought them.
       const mustFold = large ? this.#s.journal.pendingDays() : new Set<string>();
       if (large) this.#keepInSegments();
