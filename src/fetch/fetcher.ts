@@ -13,9 +13,9 @@ import { watchAbort } from './abort-fanout.js';
 import { HostLimiter } from './host-limiter.js';
 import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
 import { readBody } from './read-body.js';
-import type { LeftEncoded } from './undo-encoding.js';
 import { isRedirectStatus, mayReceiveCredentials, parseHttpUrl, RedirectChain, splitCredentials } from './redirects.js';
 import { formatInstant, parseRetryAfter } from './retry-after.js';
+import type { LeftEncoded } from './undo-encoding.js';
 
 export interface FetcherOptions {
   /** Whole request: connect + headers + body, across all redirect hops. Waiting for a free slot does not count. */
