@@ -258,6 +258,8 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
       ...(state?.url === source.url && state.etag ? { etag: state.etag } : {}),
       ...(state?.url === source.url && state.lastModified ? { lastModified: state.lastModified } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      // The reader undoes gzip/br where it reads: this thread neither inflates the body nor moves its inflated bytes.
+      leaveEncoded: true,
     });
     const seconds = (Date.now() - startedAt) / 1000;
     if (result.kind === 'not-modified') {
@@ -267,7 +269,7 @@ async function pollSource(ctx: CycleContext, source: SourceConfig, state: Source
       return { kind: 'not-modified' };
     }
     const reader = ctx.reader ?? sharedFeedReader(ctx.logger);
-    const feed = await reader.read(result.body, result.contentType, result.finalUrl, now(), result.contentLocation);
+    const feed = await reader.read(result.body, result.contentType, result.finalUrl, now(), result.contentLocation, result.encoded);
     // Merge only while not shutting down: a source is merged whole or not at all.
     if (ctx.signal?.aborted) throw new AbortedError('poll abandoned: shutting down');
     for (const warning of feed.warnings) log.warn({ warning }, 'source has a problem');

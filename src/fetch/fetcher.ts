@@ -2,7 +2,8 @@
  * The fetch stage: bytes over HTTP with every limit enforced. It knows
  * nothing about feeds. undici is used hop by hop (no redirect interceptor:
  * past its limit it returns the last 3xx instead of failing) and bodies are
- * decompressed here so that the size cap applies to the inflated bytes.
+ * decompressed here, or on request handed on still encoded with their cap,
+ * so that the size cap applies to the inflated bytes.
  */
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +15,7 @@ import { describeTimeout, mapFetchError, type Phase } from './map-error.js';
 import { readBody } from './read-body.js';
 import { isRedirectStatus, mayReceiveCredentials, parseHttpUrl, RedirectChain, splitCredentials } from './redirects.js';
 import { formatInstant, parseRetryAfter } from './retry-after.js';
+import type { LeftEncoded } from './undo-encoding.js';
 
 export interface FetcherOptions {
   /** Whole request: connect + headers + body, across all redirect hops. Waiting for a free slot does not count. */
@@ -41,6 +43,12 @@ export interface ConditionalRequest {
   etag?: string;
   lastModified?: string;
   signal?: AbortSignal;
+  /**
+   * Leave a single gzip or br encoding undone: the body comes back as
+   * transferred, with `encoded` saying how to undo it (undoEncoding, with
+   * the decoded-size cap). The pipeline has its read worker do it.
+   */
+  leaveEncoded?: boolean;
 }
 
 export type FetchResult =
@@ -56,8 +64,10 @@ export type FetchResult =
       lastModified?: string;
       finalUrl: string;
       permanentUrl?: string;
-      /** Body length after decompression. */
-      bytes: number;
+      /** Body length after decompression; absent while `encoded` (whoever undoes it learns it). */
+      bytes?: number;
+      /** The body is still encoded so (only with leaveEncoded). */
+      encoded?: LeftEncoded;
       /** Body length as transferred (before decompression). */
       transferredBytes?: number;
       durationMs: number;
@@ -178,7 +188,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           }
           phase = 'body';
           bodyTaken = true;
-          const read = await readBody(response.body, header('content-encoding'), { maxBytes, maxRawBytes });
+          const limits = { maxBytes, maxRawBytes, leaveEncoded: req.leaveEncoded === true };
+          const read = await readBody(response.body, header('content-encoding'), limits);
           return compact({
             kind: 'ok',
             status,
@@ -189,7 +200,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
             lastModified: header('last-modified'),
             finalUrl: chain.current,
             permanentUrl: chain.permanentUrl,
-            bytes: read.body.length,
+            bytes: read.encoded ? undefined : read.body.length,
+            encoded: read.encoded,
             transferredBytes: read.rawBytes,
             durationMs: elapsed(),
           });

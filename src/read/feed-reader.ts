@@ -16,14 +16,18 @@ import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { bundleInfo } from '../bundle-info.js';
 import { AbortedError, ParseError } from '../errors.js';
+import { undoEncoding, type LeftEncoded } from '../fetch/undo-encoding.js';
 import type { Logger } from '../log/logger.js';
 import type { ReadFeed } from './read-feed-body.js';
 import { reviveError, type ReadOutcome, type ReadTask } from './read-task.js';
 import { workerExecArgv } from './worker-flags.js';
 
 export interface FeedReader {
-  /** Same contract as readFeedBody; the body's bytes may be moved to another thread (do not use them afterwards). */
-  read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed>;
+  /**
+   * Same contract as readFeedBody; the body's bytes may be moved to another thread (do not use them afterwards).
+   * `encoded`: the body is still content-encoded (the fetcher left it so); undone first, where the reading happens.
+   */
+  read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string, encoded?: LeftEncoded): Promise<ReadFeed>;
   /** Where reading happens now: "3 worker threads" or "in-thread (why)". */
   describe(): string;
   /** Stops the workers; reads still waiting fail with AbortedError. */
@@ -120,7 +124,8 @@ function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 function inThreadReader(reason: string): FeedReader {
   return {
     // Loaded on first use: with workers, this thread never needs the parsers (~0.5 s of CPU to load).
-    read: async (...args) => (await import('./read-feed-body.js')).readFeedBody(...args),
+    read: async (body, contentType, url, now, contentLocation, encoded) =>
+      (await import('./read-feed-body.js')).readFeedBody(encoded ? undoEncoding(body, encoded) : body, contentType, url, now, contentLocation),
     describe: () => `in-thread (${reason})`,
     close: async () => undefined,
   };
@@ -185,13 +190,13 @@ class PooledFeedReader implements FeedReader {
     return this.fallback?.describe() ?? `${this.threads} worker thread${this.threads === 1 ? '' : 's'}`;
   }
 
-  async read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
+  async read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string, encoded?: LeftEncoded): Promise<ReadFeed> {
     await this.ready;
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
-    if (this.fallback) return this.fallback.read(body, contentType, url, now, contentLocation);
+    if (this.fallback) return this.fallback.read(body, contentType, url, now, contentLocation, encoded);
     const release = await this.takeSlot();
     try {
-      return await this.readInPool(body, contentType, url, now, contentLocation);
+      return await this.readInPool(body, contentType, url, now, contentLocation, encoded);
     } finally {
       release();
     }
@@ -209,7 +214,14 @@ class PooledFeedReader implements FeedReader {
     if (!this.fallback) await this.pool.destroy();
   }
 
-  private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
+  private async readInPool(
+    body: Buffer,
+    contentType: string | undefined,
+    url: string,
+    now: Date,
+    contentLocation?: string,
+    encoded?: LeftEncoded,
+  ): Promise<ReadFeed> {
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
     // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
     // copied into one of their own and that is moved: a structured clone copies a view's whole ArrayBuffer (Node's
@@ -222,6 +234,7 @@ class PooledFeedReader implements FeedReader {
       url,
       now: now.getTime(),
       ...(contentLocation ? { contentLocation } : {}),
+      ...(encoded ? { encoded } : {}),
       ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
     };
     const signal = AbortSignal.timeout(this.timeoutMs);

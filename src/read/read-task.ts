@@ -13,11 +13,14 @@ import {
   SourceError,
   TooLargeError,
 } from '../errors.js';
+import type { LeftEncoded } from '../fetch/undo-encoding.js';
 import type { ReadFeed } from './read-feed-body.js';
 
 export interface ReadTask {
   /** The body's bytes; its buffer is transferred to the worker, not copied. */
   body: Uint8Array;
+  /** The body is still content-encoded so: the worker undoes it (undoEncoding) before reading. */
+  encoded?: LeftEncoded;
   contentType: string | undefined;
   url: string;
   /** Epoch milliseconds. */

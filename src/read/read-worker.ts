@@ -4,6 +4,7 @@
  * (read-task.ts) so that the caller can rebuild it as the right class.
  */
 import { attachItemDigests } from '../dedupe/item-digests.js';
+import { undoEncoding } from '../fetch/undo-encoding.js';
 import { attachContentJson } from './content-json.js';
 import { readFeedBody } from './read-feed-body.js';
 import { lowerThreadPriority } from '../schedule/thread-priority.js';
@@ -20,7 +21,8 @@ export default async function readInWorker(task: ReadTask): Promise<ReadOutcome>
   }
   try {
     // A view on the transferred bytes, no copy.
-    const body = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+    const bytes = Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+    const body = task.encoded ? undoEncoding(bytes, task.encoded) : bytes;
     const feed = await readFeedBody(body, task.contentType, task.url, new Date(task.now), task.contentLocation);
     attachContentJson(feed.items);
     attachItemDigests(feed.items);

@@ -12,6 +12,7 @@ import {
   TooLargeError,
 } from '../../src/errors.js';
 import { buildUserAgent, createFetcher, type Fetcher, type FetcherOptions, type FetchResult } from '../../src/fetch/fetcher.js';
+import { undoEncoding } from '../../src/fetch/undo-encoding.js';
 import { measureRssGrowth } from './memory-probe.js';
 import { closedPortUrl, readHostileFixture, startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
@@ -79,7 +80,25 @@ describe('good responses', () => {
   it.each(['/gzip', '/deflate', '/deflate-raw', '/br'])('decompresses %s', async (path) => {
     const result = ok(await fetcher.fetch({ url: server.url(path) }));
     expect(result.body.equals(readHostileFixture('good-rss-akamai-kernel-org.xml'))).toBe(true);
-    expect(result.transferredBytes).toBeLessThan(result.bytes);
+    expect(result.transferredBytes).toBeLessThan(result.bytes!);
+  });
+
+  it.each([
+    ['/gzip', 'gzip'],
+    ['/br', 'br'],
+  ])('leaves %s encoded when asked, saying how to undo it and with which cap', async (path, coding) => {
+    const result = ok(await fetcher.fetch({ url: server.url(path), leaveEncoded: true }));
+    expect(result.encoded).toEqual({ contentEncoding: coding, maxBytes: BASE.maxBytes });
+    expect(result.bytes).toBeUndefined();
+    expect(result.transferredBytes).toBe(result.body.length);
+    expect(undoEncoding(result.body, result.encoded!).equals(readHostileFixture('good-rss-akamai-kernel-org.xml'))).toBe(true);
+  });
+
+  it.each(['/deflate', '/feed.xml'])('decodes %s all the same when asked to leave a gzip or br encoding', async (path) => {
+    const result = ok(await fetcher.fetch({ url: server.url(path), leaveEncoded: true }));
+    expect(result.encoded).toBeUndefined();
+    expect(result.body.equals(readHostileFixture('good-rss-akamai-kernel-org.xml'))).toBe(true);
+    expect(result.bytes).toBe(result.body.length);
   });
 
   it('sends credentials from the URL as Basic auth, and never shows them', async () => {

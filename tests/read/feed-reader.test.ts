@@ -9,11 +9,14 @@
  * read-worker-from-source.mjs (tsx); a build loads dist/read/read-worker.js.
  */
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { idForKey, urlKeyOf } from '../../src/dedupe/identity.js';
 import { cappedText, hashContent } from '../../src/dedupe/item-digests.js';
 import { AbortedError, DecodeError, FeedkuratorError, NotAFeedError, ParseError, SourceError } from '../../src/errors.js';
+import { readBody } from '../../src/fetch/read-body.js';
 import { createFeedReader, defaultThreads, locateWorkerEntry, type FeedReader } from '../../src/read/feed-reader.js';
 import { readFeedBody, type ReadFeed } from '../../src/read/read-feed-body.js';
 import { carryError, reviveError } from '../../src/read/read-task.js';
@@ -165,6 +168,63 @@ describe('falling back to the calling thread', () => {
     const reader = makeReader({ threads: 0 });
     expect(reader.describe()).toBe('in-thread (configured with 0 threads)');
     await expect(reader.read(Buffer.from('<html></html>'), 'text/html', 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+  });
+});
+
+describe('a body still content-encoded (the fetcher left it so)', () => {
+  const pooled = makeReader({ threads: 1 });
+  const inThread = makeReader({ threads: 0 });
+  const FEED = readFixtureBytes('rss-0.91.xml');
+  const TYPE = 'application/rss+xml';
+  const URL_ = 'https://example.org/feed';
+  const NOW = new Date('2025-11-22T12:00:00Z');
+  const MAX = 1024 * 1024;
+  const both: [string, FeedReader][] = [
+    ['pooled', pooled],
+    ['in-thread', inThread],
+  ];
+
+  /** The worker's additions (content-json, item digests), which the calling thread's readFeedBody does not make. */
+  function withoutWorkerFields(feed: ReadFeed): ReadFeed {
+    return { ...feed, items: feed.items.map(({ contentJson, contentHash, linkKey, linkKeyId, ...item }) => item) };
+  }
+
+  /** How the fetcher fails on the same bytes when it decodes them itself. */
+  async function fetcherOutcome(raw: Buffer, contentEncoding: string): Promise<unknown> {
+    return outcomeOf(readBody(Readable.from([raw]), contentEncoding, { maxBytes: MAX, maxRawBytes: MAX }));
+  }
+
+  it.each([
+    ['gzip', zlib.gzipSync],
+    ['x-gzip', zlib.gzipSync],
+    ['br', zlib.brotliCompressSync],
+  ] as const)('is undone where it is read (%s): the same feed as from the plain body, pooled and in-thread', async (coding, encode) => {
+    const plain = await readFeedBody(FEED, TYPE, URL_, NOW);
+    for (const [, reader] of both) {
+      const feed = await reader.read(encode(FEED), TYPE, URL_, NOW, undefined, { contentEncoding: coding, maxBytes: MAX });
+      expect(withoutWorkerFields(feed)).toEqual(plain);
+    }
+  });
+
+  it('fails as a bomb with the fetcher\'s TooLargeError and message, a source error, pooled and in-thread', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(8 * MAX));
+    const expected = {
+      error: { class: 'TooLargeError', code: 'FK_TOO_LARGE', message: `response larger than ${MAX} bytes after decompression`, isSourceError: true },
+    };
+    expect(await fetcherOutcome(bomb, 'gzip')).toEqual(expected);
+    for (const [name, reader] of both) {
+      expect(await outcomeOf(reader.read(Buffer.from(bomb), TYPE, URL_, NOW, undefined, { contentEncoding: 'gzip', maxBytes: MAX })), name).toEqual(expected);
+    }
+  });
+
+  it('fails as corrupt data with the fetcher\'s FetchError and message, a source error, pooled and in-thread', async () => {
+    const corrupt = zlib.gzipSync(FEED);
+    corrupt.fill(0x41, 20, 60);
+    const expected = await fetcherOutcome(corrupt, 'gzip');
+    expect(expected).toEqual({ error: { class: 'FetchError', code: 'FK_FETCH', message: expect.stringMatching(/^corrupt gzip response body: .+/), isSourceError: true } });
+    for (const [name, reader] of both) {
+      expect(await outcomeOf(reader.read(Buffer.from(corrupt), TYPE, URL_, NOW, undefined, { contentEncoding: 'gzip', maxBytes: MAX })), name).toEqual(expected);
+    }
   });
 });
 
