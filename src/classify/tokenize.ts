@@ -14,7 +14,7 @@
  * a cold poll's articles, most of it on copies that were read once).
  */
 import { foldOfChar, foldText } from '../text/fold.js';
-import { stripHtml } from '../text/strip-html.js';
+import { SCRIPT_OR_STYLE_SPELLINGS, stripHtml } from '../text/strip-html.js';
 import { CANNOT_FOLD, DECOMPOSED, DECOMPOSES, FOLDABLE, learnFold, MARKUP, PLAIN, UNKNOWN } from './unit-folds.js';
 import { HASH_START, hashStep } from './word-memo.js';
 
@@ -23,6 +23,7 @@ const UNDERSCORE = 95;
 const LESS_THAN = 60;
 const GREATER_THAN = 62;
 const AMPERSAND = 38;
+const SPACE = 32;
 
 /** How a word read raw differs from its fold: not at all, by ASCII capitals only, or otherwise (umlauts …). Bits. */
 const AS_FOLDED = 0;
@@ -131,8 +132,9 @@ export class Tokens {
     let length = 0;
     let unfolded = AS_FOLDED;
     const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
+    // One step past the end, as a space: the last word ends there like any other.
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? text.charCodeAt(i) : SPACE;
       let fold = c < FOLDABLE ? folds[c]! : CANNOT_FOLD;
       if (fold === UNKNOWN) fold = learnFold(c, decomposed);
       if (fold > 0) {
@@ -168,14 +170,6 @@ export class Tokens {
         count++;
         start = -1;
       }
-    }
-    if (start >= 0) {
-      hashes[count] = hash;
-      starts[count] = start;
-      ends[count] = n;
-      lengths[count] = length;
-      unfoldedWords[count] = unfolded;
-      count++;
     }
     this.text = text;
     this.count = count;
@@ -273,9 +267,9 @@ export function tokenize(folded: string): Tokens {
   return new Tokens(folded);
 }
 
-/** Does text[i] ("<") start one of the six spellings stripHtml removes script and style for (SCRIPT_OR_STYLE_TAG)? */
+/** Does text[i] ("<") start one of the spellings stripHtml removes script and style for? */
 function opensScriptOrStyle(text: string, i: number): boolean {
   const c = text.charCodeAt(i + 1);
   if (c !== 115 && c !== 83) return false;
-  return ['script', 'style', 'SCRIPT', 'STYLE', 'Script', 'Style'].some((spelling) => text.startsWith(spelling, i + 1));
+  return SCRIPT_OR_STYLE_SPELLINGS.some((spelling) => text.startsWith(spelling, i + 1));
 }

@@ -225,8 +225,9 @@ class PooledFeedReader implements FeedReader {
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
     // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
     // copied into one of their own and that is moved: a structured clone copies a view's whole ArrayBuffer (Node's
-    // 8 KB pool; zlib's 64 KB output chunk, which holds half of a cold poll's bodies), twice (out, in) and slower
-    // (a 40 KB body in a 64 KB chunk: ~110 µs of this thread's postMessage, against ~8 µs moved).
+    // 8 KB pool, where a small body collected from its chunks lands; a 64 KB zlib output chunk, for a body the
+    // fetcher inflated), twice (out, in) and slower (a 40 KB body in a 64 KB chunk: ~110 µs of this thread's
+    // postMessage, against ~8 µs moved).
     const bytes = ownsItsBuffer(body) ? body : ownCopy(body);
     const task: ReadTask = {
       body: bytes,

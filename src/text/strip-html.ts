@@ -3,8 +3,10 @@
  * need words: classification and same-story merging.
  */
 const SCRIPT_STYLE_RE = /<(script|style)\b[\s\S]*?<\/\1\s*>/gi;
-// The six spellings the removal was ever asked for, in one pass (six `includes` scanned the text six times).
-const SCRIPT_OR_STYLE_TAG = /<(?:script|style|SCRIPT|STYLE|Script|Style)/;
+/** The six spellings the removal was ever asked for (a tag's name after "<"); the classifier's reader checks the same ones. */
+export const SCRIPT_OR_STYLE_SPELLINGS: readonly string[] = ['script', 'style', 'SCRIPT', 'STYLE', 'Script', 'Style'];
+// In one pass (six `includes` scanned the text six times).
+const SCRIPT_OR_STYLE_TAG = new RegExp(`<(?:${SCRIPT_OR_STYLE_SPELLINGS.join('|')})`);
 const TAG_RE = /<[^>]*>/g;
 const ENTITY_RE = /&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi;
 const NAMED: Record<string, string> = {
