@@ -17,6 +17,7 @@ import Tinypool from 'tinypool';
 import { bundleInfo } from '../bundle-info.js';
 import { AbortedError, ParseError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { isReadFinished, isReadRunning, newReadClock, readRunningMs, readThreadId, type ReadClock } from './read-clock.js';
 import type { ReadFeed } from './read-feed-body.js';
 import { reviveError, type ReadOutcome, type ReadTask } from './read-task.js';
 import { workerExecArgv } from './worker-flags.js';
@@ -61,6 +62,13 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
 /** Generous: a loaded machine takes seconds to start a worker, and reading waits for it either way. */
 const STARTUP_TIMEOUT_MS = 60_000;
+/**
+ * The body a worker reads and the next one, waiting in the worker: with one, a worker idled 12–35 % of a
+ * 1,000-source cold poll, waiting for the busy calling thread to take each result and hand it the next body.
+ */
+const READS_PER_THREAD = 2;
+/** A read whose worker keeps dying before it starts it is not retried forever. */
+const ATTEMPTS = 3;
 
 export function createFeedReader(options: FeedReaderOptions = {}): FeedReader {
   const threads = options.threads ?? threadsFromEnv(process.env) ?? defaultThreads(availableParallelism());
@@ -136,7 +144,7 @@ class PooledFeedReader implements FeedReader {
   private started = false;
   private closed = false;
   private closing: Promise<void> | undefined;
-  /** Reads handed to the pool, at most one per thread, so that the time limit counts reading, not queueing. */
+  /** Reads handed to the pool: READS_PER_THREAD per thread, so that a worker has its next body at hand. */
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -151,6 +159,7 @@ class PooledFeedReader implements FeedReader {
       filename: entry.href,
       minThreads: 0,
       maxThreads: threads,
+      concurrentTasksPerWorker: READS_PER_THREAD,
       idleTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
       // Workers inherit Node's flags (--cpu-prof, --import hooks), except those they refuse to start with.
@@ -189,9 +198,9 @@ class PooledFeedReader implements FeedReader {
     await this.ready;
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
     if (this.fallback) return this.fallback.read(body, contentType, url, now, contentLocation);
-    const release = await this.takeSlot();
+    const { release, queued } = await this.takeSlot();
     try {
-      return await this.readInPool(body, contentType, url, now, contentLocation);
+      return await this.readInPool(body, contentType, url, now, contentLocation, queued);
     } finally {
       release();
     }
@@ -209,13 +218,16 @@ class PooledFeedReader implements FeedReader {
     if (!this.fallback) await this.pool.destroy();
   }
 
-  private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string): Promise<ReadFeed> {
+  /** `queued`: every worker already holds a read, so this one will wait in a worker behind another. */
+  private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation: string | undefined, queued: boolean): Promise<ReadFeed> {
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
+    // A read waiting behind another may die with that one's worker before it starts; its bytes are
+    // shared, not moved, so that it can run again (see runTask).
     // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
     // copied into one of their own and that is moved: a structured clone copies a view's whole ArrayBuffer (Node's
     // 8 KB pool; zlib's 64 KB output chunk, which holds half of a cold poll's bodies), twice (out, in) and slower
     // (a 40 KB body in a 64 KB chunk: ~110 µs of this thread's postMessage, against ~8 µs moved).
-    const bytes = ownsItsBuffer(body) ? body : ownCopy(body);
+    const bytes = queued ? sharedCopy(body) : ownsItsBuffer(body) ? body : ownCopy(body);
     const task: ReadTask = {
       body: bytes,
       contentType,
@@ -224,49 +236,94 @@ class PooledFeedReader implements FeedReader {
       ...(contentLocation ? { contentLocation } : {}),
       ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
     };
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let outcome: ReadOutcome;
-    try {
-      outcome = (await this.pool.run(task, { signal, transferList: [bytes.buffer as ArrayBuffer] })) as ReadOutcome;
-    } catch (err) {
-      throw this.explainPoolFailure(err, signal);
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.runTask(task, attempt < ATTEMPTS);
+      if (outcome === 'again') continue;
+      if (!outcome.ok) throw reviveError(outcome.error);
+      return outcome.feed;
     }
-    if (!outcome.ok) throw reviveError(outcome.error);
-    return outcome.feed;
+  }
+
+  /**
+   * One attempt at a read, timed from when the worker starts it. 'again' when its worker died before
+   * starting it (killed for the read ahead of it, or out of memory on that one) and the bytes are still here.
+   */
+  private async runTask(task: ReadTask, mayRetry: boolean): Promise<ReadOutcome | 'again'> {
+    const clock = newReadClock();
+    const attempt: ReadTask = { ...task, clock };
+    const watch = this.watchTime(clock);
+    const transferList = task.body.buffer instanceof SharedArrayBuffer ? [] : [task.body.buffer as ArrayBuffer];
+    try {
+      return (await this.pool.run(attempt, { transferList })) as ReadOutcome;
+    } catch (err) {
+      if (mayRetry && !this.closed && !watch.overran && !isReadRunning(clock) && task.body.buffer instanceof SharedArrayBuffer) {
+        return 'again';
+      }
+      throw this.explainPoolFailure(err, watch.overran, clock);
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /**
+   * The time limit: a timer that re-arms until the read has run timeoutMs since its worker started it,
+   * then stops that worker (tinypool replaces it and fails the reads it held).
+   */
+  private watchTime(clock: ReadClock): { readonly overran: boolean; stop(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const watch = {
+      overran: false,
+      stop: () => clearTimeout(timer),
+    };
+    const check = (): void => {
+      // Read in time, its answer on the way (a worker may post it only after starting the next read).
+      if (isReadFinished(clock)) return;
+      const ran = readRunningMs(clock);
+      if (ran === undefined || ran < this.timeoutMs) {
+        timer = setTimeout(check, ran === undefined ? this.timeoutMs : this.timeoutMs - ran).unref();
+        return;
+      }
+      watch.overran = true;
+      const worker = this.pool.threads.find((w) => w.threadId === readThreadId(clock));
+      // The same path as a worker's own failure: tinypool terminates it and fails every task it held.
+      worker?.emit('error', new Error(`a read ran longer than ${formatSeconds(this.timeoutMs)}`));
+    };
+    timer = setTimeout(check, this.timeoutMs).unref();
+    return watch;
   }
 
   /** A task the pool could not finish: the feed's fault when it hit a limit, ours otherwise. */
-  private explainPoolFailure(err: unknown, signal: AbortSignal): Error {
+  private explainPoolFailure(err: unknown, overran: boolean, clock: ReadClock): Error {
     if (this.closed) return new AbortedError('read abandoned: the feed reader is closed', { cause: err });
-    if (signal.aborted) {
+    if (overran) {
       return new ParseError(`reading the feed took longer than ${formatSeconds(this.timeoutMs)}; stopped`, { cause: err });
     }
-    if ((err as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    if ((err as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY' && isReadRunning(clock)) {
       return new ParseError(`reading the feed needed more than ${this.maxMemoryMb} MB of memory; stopped`, { cause: err });
     }
     return err instanceof Error ? err : new Error(String(err));
   }
 
-  private takeSlot(): Promise<() => void> {
+  private takeSlot(): Promise<{ release: () => void; queued: boolean }> {
     const release = (): void => {
       this.running--;
       this.waiting.shift()?.();
     };
-    if (this.running < this.threads) {
-      this.running++;
-      return Promise.resolve(once(release));
-    }
-    return new Promise((resolve) => {
-      this.waiting.push(() => {
-        this.running++;
-        resolve(once(release));
-      });
-    });
+    const take = (): { release: () => void; queued: boolean } => ({ release: once(release), queued: this.running++ >= this.threads });
+    if (this.running < this.threads * READS_PER_THREAD) return Promise.resolve(take());
+    return new Promise((resolve) => this.waiting.push(() => resolve(take())));
   }
 }
 
 function ownsItsBuffer(body: Buffer): boolean {
   return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+}
+
+/** Bytes the calling thread keeps while a worker reads them (one copy, no clone). */
+function sharedCopy(body: Buffer): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(body.byteLength));
+  copy.set(body);
+  return copy;
 }
 
 /** Buffer.from would put a small body into Node's pool again. */

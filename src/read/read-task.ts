@@ -13,10 +13,15 @@ import {
   SourceError,
   TooLargeError,
 } from '../errors.js';
+import type { ReadClock } from './read-clock.js';
 import type { ReadFeed } from './read-feed-body.js';
 
 export interface ReadTask {
-  /** The body's bytes; its buffer is transferred to the worker, not copied. */
+  /**
+   * The body's bytes: its buffer is transferred to the worker, not copied; or, for a read handed over to
+   * wait behind another one, shared (a SharedArrayBuffer the calling thread keeps, to run the read again
+   * elsewhere should the worker die before starting it).
+   */
   body: Uint8Array;
   contentType: string | undefined;
   url: string;
@@ -26,6 +31,8 @@ export interface ReadTask {
   contentLocation?: string;
   /** Read at this nice value or lower priority (the daemon's background reading); the worker lowers its thread once. */
   niceness?: number;
+  /** Where the worker marks the read's start and end (read-clock.ts); the start-up probe has none. */
+  clock?: ReadClock;
 }
 
 /** An error as it crossed the boundary. `code` is set for catalogue (SourceError) errors only. */

@@ -113,6 +113,21 @@ describe('a pooled reader', () => {
     expect(small.toString()).toContain('<rss');
   });
 
+  it('hands a worker its next body while it reads one, so that it need not wait for this thread', async () => {
+    const reader = makeReader({ threads: 1, workerEntry: new URL('count-held-reads.mjs', WORKERS) });
+    const reads = [reader.read(Buffer.from('a'), undefined, 'https://example.org/', new Date()), reader.read(Buffer.from('b'), undefined, 'https://example.org/', new Date())];
+    expect((await Promise.all(reads)).map((feed) => feed.title)).toEqual(['2', '2']);
+  });
+
+  it('shares the bytes of a body that waits behind another, and keeps them', async () => {
+    const reader = makeReader({ threads: 1, workerEntry: new URL('spin-on-body.mjs', WORKERS) });
+    const [first, second] = [Buffer.alloc(8 * 1024), Buffer.alloc(8 * 1024)];
+    first.write('100');
+    second.write('0');
+    await Promise.all([first, second].map((body) => reader.read(body, undefined, 'https://example.org/', new Date())));
+    expect([first.byteLength, second.byteLength]).toEqual([0, 8 * 1024]);
+  });
+
   it('keeps up with many reads at once, each answered for its own body', async () => {
     const titles = Array.from({ length: 60 }, (_, i) => `Feed ${i}`);
     const feeds = await Promise.all(
@@ -129,15 +144,27 @@ describe('limits', () => {
     // Long enough for a replacement worker to start on a busy machine; the hang never ends.
     const reader = makeReader({ threads: 1, timeoutMs: 2_500, workerEntry: new URL('hang-on-body.mjs', WORKERS) });
     const hang = reader.read(Buffer.from('hang'), undefined, 'https://example.org/', new Date());
+    // Handed to the same worker to wait behind the hang, and killed with it: not its failure, it runs again.
+    const queued = reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date());
     await expect(hang).rejects.toSatisfy((e) => e instanceof ParseError && /longer than 2\.5 s/.test(e.message));
+    await expect(queued).rejects.toBeInstanceOf(NotAFeedError);
     // The stuck worker was replaced: the next read is answered.
     await expect(reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+  });
+
+  it('counts a read\'s own running time, not the time it waited in the worker behind another', async () => {
+    // Each read runs 1.2 s against a 2 s limit; the second waits 1.2 s in the worker first.
+    const reader = makeReader({ threads: 1, timeoutMs: 2_000, workerEntry: new URL('spin-on-body.mjs', WORKERS) });
+    const reads = ['1200', '1200'].map((ms) => reader.read(Buffer.from(ms), undefined, 'https://example.org/', new Date()));
+    expect((await Promise.all(reads)).map((feed) => feed.title)).toEqual(['1200', '1200']);
   });
 
   it('stops a read that exhausts the worker heap, as that source\'s ParseError, and reads on', async () => {
     const reader = makeReader({ threads: 1, maxMemoryMb: 32, workerEntry: new URL('hoard-on-body.mjs', WORKERS) });
     const hoard = reader.read(Buffer.from('hoard'), undefined, 'https://example.org/', new Date());
+    const queued = reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date());
     await expect(hoard).rejects.toSatisfy((e) => e instanceof ParseError && /more than 32 MB/.test(e.message));
+    await expect(queued).rejects.toBeInstanceOf(NotAFeedError);
     await expect(reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
   }, 60_000);
 
