@@ -2,11 +2,13 @@
  * Reads fetched bodies (decode → parse → normalize) on every core: a
  * tinypool of worker threads, one per available core but the main
  * thread's, while the main thread keeps fetching and merging. Bodies go to a worker by transfer,
- * read feeds come back by structured clone.
+ * read feeds come back by structured clone. Each worker holds its next body
+ * while it reads one (shared, not moved: see readInPool).
  *
- * Each worker has a heap limit and each read a time limit: a feed that
- * exhausts either fails as its source's ParseError, and the worker is
- * replaced. When no worker can start (no worker entry next to this file,
+ * Each worker has a heap limit and each read a time limit, counted from when
+ * the worker starts it: a feed that exhausts either fails as its source's
+ * ParseError, and the worker is replaced; a read that only waited on that
+ * worker runs again. When no worker can start (no worker entry next to this file,
  * or it fails to load) reading happens in the calling thread instead, as
  * it did before the pool.
  */
@@ -221,9 +223,9 @@ class PooledFeedReader implements FeedReader {
   /** `queued`: every worker already holds a read, so this one will wait in a worker behind another. */
   private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation: string | undefined, queued: boolean): Promise<ReadFeed> {
     if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
-    // A read waiting behind another may die with that one's worker before it starts; its bytes are
-    // shared, not moved, so that it can run again (see runTask).
-    // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
+    // A read that waits in a worker behind another may die with that worker before it starts: its bytes
+    // are shared, not moved, so that it can run again (runTask). One copy, no clone.
+    // Otherwise move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
     // copied into one of their own and that is moved: a structured clone copies a view's whole ArrayBuffer (Node's
     // 8 KB pool; zlib's 64 KB output chunk, which holds half of a cold poll's bodies), twice (out, in) and slower
     // (a 40 KB body in a 64 KB chunk: ~110 µs of this thread's postMessage, against ~8 µs moved).
@@ -286,7 +288,7 @@ class PooledFeedReader implements FeedReader {
       watch.overran = true;
       const worker = this.pool.threads.find((w) => w.threadId === readThreadId(clock));
       // The same path as a worker's own failure: tinypool terminates it and fails every task it held.
-      worker?.emit('error', new Error(`a read ran longer than ${formatSeconds(this.timeoutMs)}`));
+      worker?.emit('error', new Error(`stopped the read worker: a read ran longer than ${formatSeconds(this.timeoutMs)}`));
     };
     timer = setTimeout(check, this.timeoutMs).unref();
     return watch;
