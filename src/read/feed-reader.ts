@@ -222,7 +222,6 @@ class PooledFeedReader implements FeedReader {
 
   /** `queued`: every worker already holds a read, so this one will wait in a worker behind another. */
   private async readInPool(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation: string | undefined, queued: boolean): Promise<ReadFeed> {
-    if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
     // A read that waits in a worker behind another may die with that worker before it starts: its bytes
     // are shared, not moved, so that it can run again (runTask). One copy, no clone.
     // Otherwise move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
@@ -239,6 +238,8 @@ class PooledFeedReader implements FeedReader {
       ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
     };
     for (let attempt = 1; ; attempt++) {
+      // A pool closed since the last attempt would start a new worker for the next.
+      if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
       const outcome = await this.runTask(task, attempt < ATTEMPTS);
       if (outcome === 'again') continue;
       if (!outcome.ok) throw reviveError(outcome.error);
