@@ -1,12 +1,15 @@
 /**
  * Reads fetched bodies (decode → parse → normalize) on every core: a
  * tinypool of worker threads, one per available core but the main
- * thread's, while the main thread keeps fetching and merging. Bodies go to a worker by transfer,
- * read feeds come back by structured clone.
+ * thread's, while the main thread keeps fetching and merging. A copy of each
+ * body goes to a worker by transfer (the body itself stays here until its
+ * read is answered: see runTask), read feeds come back by structured clone.
+ * Each worker holds its next body while it reads one.
  *
- * Each worker has a heap limit and each read a time limit: a feed that
- * exhausts either fails as its source's ParseError, and the worker is
- * replaced. When no worker can start (no worker entry next to this file,
+ * Each worker has a heap limit and each read a time limit, counted from when
+ * the worker starts it: a feed that exhausts either fails as its source's
+ * ParseError, and the worker is replaced; a read that only waited on that
+ * worker runs again. When no worker can start (no worker entry next to this file,
  * or it fails to load) reading happens in the calling thread instead, as
  * it did before the pool.
  */
@@ -18,6 +21,7 @@ import { bundleInfo } from '../bundle-info.js';
 import { AbortedError, ParseError } from '../errors.js';
 import { undoEncoding, type LeftEncoded } from '../fetch/undo-encoding.js';
 import type { Logger } from '../log/logger.js';
+import { isReadFinished, isReadRunning, newReadClock, readRunningMs, readThreadId, type ReadClock } from './read-clock.js';
 import type { ReadFeed } from './read-feed-body.js';
 import { reviveError, type ReadOutcome, type ReadTask } from './read-task.js';
 import { workerExecArgv } from './worker-flags.js';
@@ -65,6 +69,13 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
 /** Generous: a loaded machine takes seconds to start a worker, and reading waits for it either way. */
 const STARTUP_TIMEOUT_MS = 60_000;
+/**
+ * The body a worker reads and the next one, waiting in the worker: with one, a worker idled 12–35 % of a
+ * 1,000-source cold poll, waiting for the busy calling thread to take each result and hand it the next body.
+ */
+const READS_PER_THREAD = 2;
+/** A read whose worker keeps dying before it starts it is not retried forever. */
+const ATTEMPTS = 3;
 
 export function createFeedReader(options: FeedReaderOptions = {}): FeedReader {
   const threads = options.threads ?? threadsFromEnv(process.env) ?? defaultThreads(availableParallelism());
@@ -141,7 +152,7 @@ class PooledFeedReader implements FeedReader {
   private started = false;
   private closed = false;
   private closing: Promise<void> | undefined;
-  /** Reads handed to the pool, at most one per thread, so that the time limit counts reading, not queueing. */
+  /** Reads handed to the pool: READS_PER_THREAD per thread, so that a worker has its next body at hand. */
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -156,6 +167,7 @@ class PooledFeedReader implements FeedReader {
       filename: entry.href,
       minThreads: 0,
       maxThreads: threads,
+      concurrentTasksPerWorker: READS_PER_THREAD,
       idleTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
       // Workers inherit Node's flags (--cpu-prof, --import hooks), except those they refuse to start with.
@@ -219,18 +231,10 @@ class PooledFeedReader implements FeedReader {
     contentType: string | undefined,
     url: string,
     now: Date,
-    contentLocation?: string,
-    encoded?: LeftEncoded,
+    contentLocation: string | undefined,
+    encoded: LeftEncoded | undefined,
   ): Promise<ReadFeed> {
-    if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
-    // Move the bytes when the Buffer owns its whole ArrayBuffer (bodies above 4 KB mostly do). Else they are
-    // copied into one of their own and that is moved: a structured clone copies a view's whole ArrayBuffer (Node's
-    // 8 KB pool, where a small body collected from its chunks lands; a 64 KB zlib output chunk, for a body the
-    // fetcher inflated), twice (out, in) and slower (a 40 KB body in a 64 KB chunk: ~110 µs of this thread's
-    // postMessage, against ~8 µs moved).
-    const bytes = ownsItsBuffer(body) ? body : ownCopy(body);
-    const task: ReadTask = {
-      body: bytes,
+    const task: Omit<ReadTask, 'body'> = {
       contentType,
       url,
       now: now.getTime(),
@@ -238,24 +242,77 @@ class PooledFeedReader implements FeedReader {
       ...(encoded ? { encoded } : {}),
       ...(this.options.niceness !== undefined ? { niceness: this.options.niceness } : {}),
     };
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    let outcome: ReadOutcome;
-    try {
-      outcome = (await this.pool.run(task, { signal, transferList: [bytes.buffer as ArrayBuffer] })) as ReadOutcome;
-    } catch (err) {
-      throw this.explainPoolFailure(err, signal);
+    for (let attempt = 1; ; attempt++) {
+      // A pool closed since the last attempt would start a new worker for the next.
+      if (this.closed) throw new AbortedError('read abandoned: the feed reader is closed');
+      const outcome = await this.runTask(body, task, attempt < ATTEMPTS);
+      if (outcome === 'again') continue;
+      if (!outcome.ok) throw reviveError(outcome.error);
+      return outcome.feed;
     }
-    if (!outcome.ok) throw reviveError(outcome.error);
-    return outcome.feed;
+  }
+
+  /**
+   * One attempt at a read, timed from when the worker starts it. 'again' when its worker died before
+   * finishing it (stopped for the read ahead of it, or out of memory on that one): it runs again.
+   *
+   * Each attempt moves a copy of the body and this thread keeps the body itself, whichever worker tinypool
+   * picks and whatever it holds already: only the worker's clock says whether a read ran, never a guess
+   * of where it queued. The copy (a few µs for a 40 KB body) is also what a move needs when the body is
+   * a view into a larger buffer: a structured clone would copy that view's whole ArrayBuffer (Node's 8 KB
+   * pool; a 64 KB zlib output chunk), twice, and slower (~110 µs against ~8 µs moved, for a 40 KB body).
+   */
+  private async runTask(body: Buffer, task: Omit<ReadTask, 'body'>, mayRetry: boolean): Promise<ReadOutcome | 'again'> {
+    const clock = newReadClock();
+    const bytes = ownCopy(body);
+    const attempt: ReadTask = { ...task, body: bytes, clock };
+    const watch = this.watchTime(clock);
+    try {
+      return (await this.pool.run(attempt, { transferList: [bytes.buffer as ArrayBuffer] })) as ReadOutcome;
+    } catch (err) {
+      if (mayRetry && !this.closed && !watch.overran && !isReadRunning(clock)) {
+        return 'again';
+      }
+      throw this.explainPoolFailure(err, watch.overran, clock);
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /**
+   * The time limit: a timer that re-arms until the read has run timeoutMs since its worker started it,
+   * then stops that worker (tinypool replaces it and fails the reads it held).
+   */
+  private watchTime(clock: ReadClock): { readonly overran: boolean; stop(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const watch = {
+      overran: false,
+      stop: () => clearTimeout(timer),
+    };
+    const check = (): void => {
+      // Read in time, its answer on the way (a worker may post it only after starting the next read).
+      if (isReadFinished(clock)) return;
+      const ran = readRunningMs(clock);
+      if (ran === undefined || ran < this.timeoutMs) {
+        timer = setTimeout(check, ran === undefined ? this.timeoutMs : this.timeoutMs - ran).unref();
+        return;
+      }
+      watch.overran = true;
+      const worker = this.pool.threads.find((w) => w.threadId === readThreadId(clock));
+      // The same path as a worker's own failure: tinypool terminates it and fails every task it held.
+      worker?.emit('error', new Error(`stopped the read worker: a read ran longer than ${formatSeconds(this.timeoutMs)}`));
+    };
+    timer = setTimeout(check, this.timeoutMs).unref();
+    return watch;
   }
 
   /** A task the pool could not finish: the feed's fault when it hit a limit, ours otherwise. */
-  private explainPoolFailure(err: unknown, signal: AbortSignal): Error {
+  private explainPoolFailure(err: unknown, overran: boolean, clock: ReadClock): Error {
     if (this.closed) return new AbortedError('read abandoned: the feed reader is closed', { cause: err });
-    if (signal.aborted) {
+    if (overran) {
       return new ParseError(`reading the feed took longer than ${formatSeconds(this.timeoutMs)}; stopped`, { cause: err });
     }
-    if ((err as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    if ((err as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY' && isReadRunning(clock)) {
       return new ParseError(`reading the feed needed more than ${this.maxMemoryMb} MB of memory; stopped`, { cause: err });
     }
     return err instanceof Error ? err : new Error(String(err));
@@ -266,21 +323,13 @@ class PooledFeedReader implements FeedReader {
       this.running--;
       this.waiting.shift()?.();
     };
-    if (this.running < this.threads) {
+    const take = (): (() => void) => {
       this.running++;
-      return Promise.resolve(once(release));
-    }
-    return new Promise((resolve) => {
-      this.waiting.push(() => {
-        this.running++;
-        resolve(once(release));
-      });
-    });
+      return once(release);
+    };
+    if (this.running < this.threads * READS_PER_THREAD) return Promise.resolve(take());
+    return new Promise((resolve) => this.waiting.push(() => resolve(take())));
   }
-}
-
-function ownsItsBuffer(body: Buffer): boolean {
-  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
 }
 
 /** Buffer.from would put a small body into Node's pool again. */

@@ -14,10 +14,11 @@ import {
   TooLargeError,
 } from '../errors.js';
 import type { LeftEncoded } from '../fetch/undo-encoding.js';
+import type { ReadClock } from './read-clock.js';
 import type { ReadFeed } from './read-feed-body.js';
 
 export interface ReadTask {
-  /** The body's bytes; its buffer is transferred to the worker, not copied. */
+  /** The body's bytes: a copy the calling thread made for this attempt, its buffer transferred to the worker. */
   body: Uint8Array;
   /** The body is still content-encoded so: the worker undoes it (undoEncoding) before reading. */
   encoded?: LeftEncoded;
@@ -29,6 +30,8 @@ export interface ReadTask {
   contentLocation?: string;
   /** Read at this nice value or lower priority (the daemon's background reading); the worker lowers its thread once. */
   niceness?: number;
+  /** Where the worker marks the read's start and end (read-clock.ts); the start-up probe has none. */
+  clock?: ReadClock;
 }
 
 /** An error as it crossed the boundary. `code` is set for catalogue (SourceError) errors only. */

@@ -104,16 +104,24 @@ describe('a pooled reader', () => {
     expect(good.items.length).toBeGreaterThan(0);
   });
 
-  it('moves a large body to the worker instead of copying it, and copies a small one', async () => {
+  it('reads a copy of each body, in one piece of its own: the caller\'s bytes are left as they were', async () => {
     const bytes = readFixtureBytes('hostile-html.xml');
     const large = Buffer.alloc(64 * 1024, 0x20);
     bytes.copy(large);
-    const small = Buffer.from('<rss version="2.0"><channel><title>t</title></channel></rss>');
+    // A view into a larger buffer (as zlib's output chunks and Node's pool hand out): only the view's bytes travel.
+    const pooled = Buffer.from('<rss version="2.0"><channel><title>t</title></channel></rss>');
     expect(large.buffer.byteLength).toBe(large.byteLength);
-    await reader.read(large, 'application/rss+xml', 'https://example.org/feed', new Date());
-    await reader.read(small, 'application/rss+xml', 'https://example.org/feed', new Date());
-    expect(large.byteLength).toBe(0);
-    expect(small.toString()).toContain('<rss');
+    const [fromLarge, fromPooled] = await Promise.all([large, pooled].map((body) => reader.read(body, 'application/rss+xml', 'https://example.org/feed', new Date())));
+    expect(fromLarge!.items.length).toBeGreaterThan(0);
+    expect(fromPooled!.title).toBe('t');
+    expect([large.byteLength, large.equals(Buffer.concat([bytes, Buffer.alloc(large.byteLength - bytes.byteLength, 0x20)]))]).toEqual([64 * 1024, true]);
+    expect(pooled.toString()).toContain('<rss');
+  });
+
+  it('hands a worker its next body while it reads one, so that it need not wait for this thread', async () => {
+    const reader = makeReader({ threads: 1, workerEntry: new URL('count-held-reads.mjs', WORKERS) });
+    const reads = [reader.read(Buffer.from('a'), undefined, 'https://example.org/', new Date()), reader.read(Buffer.from('b'), undefined, 'https://example.org/', new Date())];
+    expect((await Promise.all(reads)).map((feed) => feed.title)).toEqual(['2', '2']);
   });
 
   it('keeps up with many reads at once, each answered for its own body', async () => {
@@ -132,15 +140,37 @@ describe('limits', () => {
     // Long enough for a replacement worker to start on a busy machine; the hang never ends.
     const reader = makeReader({ threads: 1, timeoutMs: 2_500, workerEntry: new URL('hang-on-body.mjs', WORKERS) });
     const hang = reader.read(Buffer.from('hang'), undefined, 'https://example.org/', new Date());
+    // Handed to the same worker to wait behind the hang, and killed with it: not its failure, it runs again.
+    const queued = reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date());
     await expect(hang).rejects.toSatisfy((e) => e instanceof ParseError && /longer than 2\.5 s/.test(e.message));
+    await expect(queued).rejects.toBeInstanceOf(NotAFeedError);
     // The stuck worker was replaced: the next read is answered.
     await expect(reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
+  });
+
+  it('runs a read again that waited behind a stopped one, whichever worker tinypool handed it to', async () => {
+    // Two workers: tinypool gives a busy worker its second read before it starts another worker, so the
+    // first read after the hang waits behind it although a worker is free to start.
+    const reader = makeReader({ threads: 2, timeoutMs: 2_500, workerEntry: new URL('hang-on-body.mjs', WORKERS) });
+    const hang = reader.read(Buffer.from('hang'), undefined, 'https://example.org/', new Date());
+    const others = Promise.all([1, 2, 3].map(() => reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date()).catch((err: unknown) => err)));
+    await expect(hang).rejects.toSatisfy((e) => e instanceof ParseError && /longer than 2\.5 s/.test(e.message));
+    expect((await others).map((err) => (err as Error).name)).toEqual(['NotAFeedError', 'NotAFeedError', 'NotAFeedError']);
+  });
+
+  it('counts a read\'s own running time, not the time it waited in the worker behind another', async () => {
+    // Each read runs 1.2 s against a 2 s limit; the second waits 1.2 s in the worker first.
+    const reader = makeReader({ threads: 1, timeoutMs: 2_000, workerEntry: new URL('spin-on-body.mjs', WORKERS) });
+    const reads = ['1200', '1200'].map((ms) => reader.read(Buffer.from(ms), undefined, 'https://example.org/', new Date()));
+    expect((await Promise.all(reads)).map((feed) => feed.title)).toEqual(['1200', '1200']);
   });
 
   it('stops a read that exhausts the worker heap, as that source\'s ParseError, and reads on', async () => {
     const reader = makeReader({ threads: 1, maxMemoryMb: 32, workerEntry: new URL('hoard-on-body.mjs', WORKERS) });
     const hoard = reader.read(Buffer.from('hoard'), undefined, 'https://example.org/', new Date());
+    const queued = reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date());
     await expect(hoard).rejects.toSatisfy((e) => e instanceof ParseError && /more than 32 MB/.test(e.message));
+    await expect(queued).rejects.toBeInstanceOf(NotAFeedError);
     await expect(reader.read(Buffer.alloc(0), undefined, 'https://example.org/', new Date())).rejects.toBeInstanceOf(NotAFeedError);
   }, 60_000);
 

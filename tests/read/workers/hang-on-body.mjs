@@ -1,5 +1,8 @@
-// A worker entry for tests: answers an empty body (the pool's start-up probe) and hangs on any other.
+// A worker entry for tests: answers an empty body (the pool's start-up probe, or a read queued behind) and hangs on any other.
+import { markReadStarted } from './read-clock.mjs';
+
 export default function hangOnBody(task) {
+  if (task.clock) markReadStarted(task.clock);
   if (task.body.byteLength > 0) for (;;);
   return { ok: false, error: { code: 'FK_NOT_A_FEED', name: 'NotAFeedError', message: 'the body is empty' } };
 }
