@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Each file's temporary directories go after its last test (FEEDKURATOR_KEEP_TEST_DIRS=1 keeps them).
+    setupFiles: ['tests/setup/remove-temp-dirs.ts'],
   },
 });

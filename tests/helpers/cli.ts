@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,8 +73,29 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/** The directories this test file made, removed after its last test (tests/setup/remove-temp-dirs.ts). */
+const madeDirs = new Set<string>();
+
 export function makeTempDir(prefix = 'feedkurator-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
+}
+
+/**
+ * Removes what makeTempDir made (stores, configs, logs: ~70 MB a full run), unless
+ * FEEDKURATOR_KEEP_TEST_DIRS is set, to look at them after a failure.
+ */
+export function removeTempDirs(): void {
+  if (process.env.FEEDKURATOR_KEEP_TEST_DIRS) return;
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (err) {
+      console.warn(`could not remove the test directory ${dir}: ${(err as Error).message}`);
+    }
+  }
+  madeDirs.clear();
 }
 
 /** A config file in `dir` with the given sources and the default topics rules of the shipped config. */
