@@ -4,8 +4,7 @@
  * hostile content runs nothing, it fits a phone, and the autodiscovery links
  * resolve to the feeds. FEEDKURATOR_SCREENSHOT=1 refreshes docs/screenshot.png.
  */
-import { existsSync, mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -16,6 +15,7 @@ import { buildPublication, type Publication } from '../../src/publish/build-publ
 import { startServer, type RunningServer } from '../../src/server/http-server.js';
 import { ALL_ENTRIES, loadTestConfig } from '../fixtures/publish/german-linux-news.js';
 import { HOSTILE } from '../fixtures/publish/hostile-item-content.js';
+import { makeTempDir } from '../helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)(`the page in headless Chromium (${CHROMIUM}${hasCh
       expect(feed.headers()['content-type']).toBe(`${link.type}; charset=utf-8`);
       expect(await feed.text()).toContain('Akamai hostet kernel.org');
     }
-    const shot = path.join(mkdtempSync(path.join(tmpdir(), 'feedkurator-shot-')), 'screenshot.png');
+    const shot = path.join(makeTempDir('feedkurator-shot-'), 'screenshot.png');
     await page.screenshot({ path: shot, fullPage: false });
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
     if (process.env.FEEDKURATOR_SCREENSHOT === '1') {
