@@ -28,7 +28,8 @@ import { workerExecArgv } from './worker-flags.js';
 
 export interface FeedReader {
   /**
-   * Same contract as readFeedBody; the body's bytes may be moved to another thread (do not use them afterwards).
+   * Same contract as readFeedBody. The body's bytes are only read: a pooled reader moves a copy to its worker
+   * and keeps the body until the read is answered, to run it again should that worker be stopped first.
    * `encoded`: the body is still content-encoded (the fetcher left it so); undone first, where the reading happens.
    */
   read(body: Buffer, contentType: string | undefined, url: string, now: Date, contentLocation?: string, encoded?: LeftEncoded): Promise<ReadFeed>;
