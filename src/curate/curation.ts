@@ -62,11 +62,26 @@ export interface Rules {
   definition?: RulesDefinition;
 }
 
+/** Classifications remembered per generation (Curation.classifyArticle): the newest 5,000 to 10,000 are at hand. */
+const MEMO_GENERATION = 5_000;
+
+interface Remembered {
+  stamp: string;
+  result: Classification;
+}
+
 export class Curation {
   readonly rules: Rules;
   readonly #heads: Map<string, ArticleHead>;
   readonly #topics: Map<string, string[]>;
-  readonly #memo = new Map<string, { stamp: string; result: Classification }>();
+  /**
+   * Classifications remembered, in two generations: the newest up to MEMO_GENERATION in #memo, the
+   * generation before in #memoOld. A single Map trimmed by deleting its first key per insertion cost
+   * ~4 µs a call once full (V8 walks over the deleted slots at the front on every `keys().next()`):
+   * 0.34 s of a rules edit that classifies 50,000 articles again, for nothing.
+   */
+  #memo = new Map<string, Remembered>();
+  #memoOld = new Map<string, Remembered>();
   /** Set when only the newest heads are kept (CurationOptions.window). */
   readonly #window: number | undefined;
   /** listCurated's last answer, and the ids changed since: a rebuild after a poll re-sorts only those. */
@@ -162,12 +177,20 @@ export class Curation {
   /** Classification with the current rules, remembered while the article's text and sources stay the same. */
   classifyArticle(article: StoredArticle): Classification {
     const stamp = `${article.contentHash}|${article.sources.map((s) => s.name).join('\n')}`;
-    const hit = this.#memo.get(article.id);
+    const hit = this.#memo.get(article.id) ?? this.#memoOld.get(article.id);
     if (hit && hit.stamp === stamp) return hit.result;
     const result = classifyStoredArticle(this.rules.classifier, article);
+    if (this.#memo.size >= MEMO_GENERATION) {
+      this.#memoOld = this.#memo;
+      this.#memo = new Map();
+    }
     this.#memo.set(article.id, { stamp, result });
-    if (this.#memo.size > 5_000) this.#memo.delete(this.#memo.keys().next().value!);
     return result;
+  }
+
+  #forget(id: string): void {
+    this.#memo.delete(id);
+    this.#memoOld.delete(id);
   }
 
   /**
@@ -223,7 +246,7 @@ export class Curation {
         this.#changed.add(id);
         this.#heads.delete(id);
         this.#topics.delete(id);
-        this.#memo.delete(id);
+        this.#forget(id);
       }
     }
     if (changed.size > 0) await store.putClassifications(this.rules.fingerprint, changed);
@@ -246,7 +269,7 @@ export class Curation {
       this.#changed.add(id);
       this.#heads.delete(id);
       this.#topics.delete(id);
-      this.#memo.delete(id);
+      this.#forget(id);
     }
   }
 
