@@ -39,7 +39,7 @@ export function buildGoalRows(goals) {
   for (const s of goals.serveStart ?? []) {
     const limit = big(s.articles) ? 1000 : 500;
     for (const [kind, label] of [
-      ['cold', 'no snapshot (first start after `poll`)'],
+      ['cold', 'no snapshot, no story words (the first `serve` of a store only `poll` has written)'],
       ['snapshot', 'from the publication snapshot'],
       ['refused', 'no snapshot, the store\'s derived files kept (snapshot refused or gone)'],
     ]) {
@@ -103,16 +103,25 @@ export function buildGoalRows(goals) {
   }
   for (const e of goals.rulesEdit ?? []) {
     const limit = big(e.articles) ? '≤ 1 s, off the request path' : 'off the request path';
-    const ok = (!big(e.articles) || e.applyMs <= 1000) && e.blockMs <= 20;
-    rows.push([
-      'Rebuild after a rules edit (`Daemon.applyConfig`)',
-      `${n(e.articles)} articles`,
-      `${formatMs(e.applyMs)}, longest event-loop block ${formatMs(e.blockMs)}${e.commonTermMs === undefined ? '' : `; first edit after a restart ${formatMs(e.firstApplyMs)}${e.firstBlockMs === undefined ? '' : ` (block ${formatMs(e.firstBlockMs)})`}${e.firstEverApplyMs === undefined ? '' : `, before any word filter was written ${formatMs(e.firstEverApplyMs)}`}, a term most texts hold ${formatMs(e.commonTermMs)}${e.commonBlockMs === undefined ? '' : ` (block ${formatMs(e.commonBlockMs)})`}`}`,
-      `classify every article in one pass ${formatMs(e.baselineMs)} (blocks for all of it)`,
-      formatRatio(e.applyMs / e.baselineMs),
-      `${limit} (block ≤ 20 ms)`,
-      mark(ok),
-    ]);
+    // The usual edit (a term few texts hold), then the edits that cost more: each a row of its own, marked by the same goal.
+    for (const [label, ms, blockMs] of [
+      ['', e.applyMs, e.blockMs],
+      [', the first after a restart', e.firstApplyMs, e.firstBlockMs],
+      [', a term most texts hold (every text read and classified again)', e.commonTermMs, e.commonBlockMs],
+      [', before any word filter was written (the first edit on a store)', e.firstEverApplyMs, e.firstEverBlockMs],
+    ]) {
+      if (ms === undefined) continue;
+      const ok = (!big(e.articles) || ms <= 1000) && (blockMs === undefined || blockMs <= 20);
+      rows.push([
+        `Rebuild after a rules edit (\`Daemon.applyConfig\`)${label}`,
+        `${n(e.articles)} articles`,
+        `${formatMs(ms)}${blockMs === undefined ? '' : `, longest event-loop block ${formatMs(blockMs)}`}`,
+        `classify every article in one pass ${formatMs(e.baselineMs)} (blocks for all of it)`,
+        formatRatio(ms / e.baselineMs),
+        `${limit} (block ≤ 20 ms)`,
+        mark(ok),
+      ]);
+    }
   }
   return rows;
 }

@@ -120,7 +120,7 @@ export async function benchRulesEdit({ dir, store, rounds, log }) {
   const res = await runMeasured(task('rules-edit'), [file, store.storePath, join(dir, 'rules-work'), String(rounds)]);
   rmSync(join(dir, 'rules-config'), { recursive: true, force: true });
   const out = JSON.parse(res.stdout.trim().split('\n').pop());
-  const result = { articles: out.articles, applyMs: median(out.applyMs), blockMs: median(out.blockMs), maxBlockMs: Math.max(...out.blockMs), baselineMs: median(out.baselineMs), firstApplyMs: out.firstApplyMs, firstBlockMs: out.firstBlockMs, firstEverApplyMs: out.firstEverApplyMs, commonTermMs: out.commonTermMs, commonBlockMs: out.commonBlockMs, rssKb: res.maxRssKb };
+  const result = { articles: out.articles, applyMs: median(out.applyMs), blockMs: median(out.blockMs), maxBlockMs: Math.max(...out.blockMs), baselineMs: median(out.baselineMs), firstApplyMs: out.firstApplyMs, firstBlockMs: out.firstBlockMs, firstEverApplyMs: out.firstEverApplyMs, firstEverBlockMs: out.firstEverBlockMs, commonTermMs: out.commonTermMs, commonBlockMs: out.commonBlockMs, rssKb: res.maxRssKb };
   log(`rules edit at ${result.articles}: applyConfig ${Math.round(result.applyMs)} ms, longest block ${Math.round(result.blockMs)} ms; classify-all floor ${Math.round(result.baselineMs)} ms; first edit after a restart ${Math.round(result.firstApplyMs)} ms (block ${Math.round(result.firstBlockMs)} ms), first edit without word filters on disk ${Math.round(result.firstEverApplyMs)} ms, a term most texts hold ${Math.round(result.commonTermMs)} ms (block ${Math.round(result.commonBlockMs)} ms)`);
   return result;
 }

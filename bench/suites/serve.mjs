@@ -38,7 +38,9 @@ export async function startServe({ dir, store, sources = [], keep = false, env =
 
 /**
  * Start to first 200 on /feed.xml, twice per run on the same copy: first
- * without a publication snapshot (a store written by `poll` has none), then
+ * without a publication snapshot (a store only `poll` has written has none, nor
+ * the window's story words; a store `serve` has published keeps both through
+ * later polls: `poll` leaves the snapshot and adds its story words), then
  * the restart, which answers from the snapshot the first start saved. After
  * each start, once its first cycle is done (no sources: nothing fetched),
  * its RSS twice: IDLE_MS later (worker threads of the start may still be
