@@ -17,6 +17,7 @@ import type { CycleOutcome } from '../pipeline.js';
 import type { Store } from '../store/store-api.js';
 import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, Classification, StoredArticle } from '../types.js';
+import { sortInSlices } from './sort-in-slices.js';
 import { dayOf, WordsByDay } from './words-by-day.js';
 
 /** Articles read from the store at once. */
@@ -111,7 +112,10 @@ export class Curation {
     const topics = await store.getClassifications(rules.fingerprint, window ? [...heads.keys()] : undefined);
     const curation = new Curation(rules, heads, topics, window, new WordsByDay(options.wordsPrefix));
     const missing = [...heads.keys()].filter((id) => !topics.has(id));
-    if (missing.length === 0) return curation;
+    if (missing.length === 0) {
+      await curation.#orderInSlices();
+      return curation;
+    }
     const computed = new Map<string, string[]>();
     const take = async (batch: readonly StoredArticle[]): Promise<void> => {
       const slice = new TimeSlice(SLICE_MS);
@@ -138,7 +142,28 @@ export class Curation {
       }
     }
     await store.putClassifications(rules.fingerprint, computed);
+    await curation.#orderInSlices();
     return curation;
+  }
+
+  /**
+   * listCurated's first answer, made in slices: the first build after a start sorted every curated head at
+   * once (20-28 ms at 20,000 articles) while the last run's publication was being served.
+   */
+  async #orderInSlices(): Promise<void> {
+    const slice = new TimeSlice(SLICE_MS);
+    const pause = async (): Promise<void> => {
+      if (slice.due) await slice.turn();
+    };
+    const curated: CuratedHead[] = [];
+    for (const id of this.#heads.keys()) {
+      const topics = this.#topics.get(id);
+      if (topics && topics.length > 0) curated.push({ head: this.#heads.get(id)!, topics });
+      if (slice.due) await slice.turn();
+    }
+    this.#sorted = await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), pause);
+    this.#changed.clear();
+    this.#added.clear();
   }
 
   /** The state for edited rules, from this one: see derive-curation.ts. */

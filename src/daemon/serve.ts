@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { describeError, ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { createDeferredMetrics } from '../metrics/deferred-metrics.js';
-import { loadSnapshot, publicationConfigKey, snapshotPath } from '../publish/publication-snapshot.js';
+import { loadAnySnapshot, publicationConfigKey, snapshotPath } from '../publish/publication-snapshot.js';
 import type { Scheduler } from '../schedule/scheduler.js';
 import { startServer, type RunningServer } from '../server/http-server.js';
 import type { Daemon } from './daemon.js';
@@ -47,7 +47,13 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const idleMemory = new IdleMemory(IDLE_COLLECT_MS, (ms) => log.debug({ ms: Math.round(ms) }, 'idle: heap collected'));
 
   // The last run's publication answers while the store loads (then the daemon holds it: dropped here).
-  let snapshot = await loadSnapshot(snapshotPath(config), publicationConfigKey(config));
+  const found = await loadAnySnapshot(snapshotPath(config));
+  let snapshot = found?.configKey === publicationConfigKey(config) ? found.publication : undefined;
+  // One built with another config (edited while serve was stopped) answers until the daemon's first publication
+  // for this config is swapped in, as a running daemon answers with its previous one while it rebuilds after an
+  // edit; the daemon never builds on it. Without it, such a start answered nothing until the whole store was
+  // classified with the edited rules (2.7 s at 20,000 articles).
+  let previous = found && !snapshot ? found.publication : undefined;
   let scheduler: Scheduler | undefined;
   // Loaded with the engine: no await may come between the "serving" line and the signal handlers.
   let watchConfig: typeof import('../config/watch.js').watchConfig | undefined;
@@ -65,7 +71,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     }
     server = await startServer(
       {
-        getPublication: () => daemon?.publication ?? snapshot!,
+        getPublication: () => daemon?.publication ?? snapshot ?? previous!,
         getHealth: () => buildHealthReport(status, daemon?.config ?? config, daemon),
         metrics,
         logger: options.logger,
@@ -84,7 +90,8 @@ export async function runServe(options: ServeOptions): Promise<number> {
     const maxAge = (): number => knownMaxAge ?? Math.min(300, scheduler!.intervalSeconds());
     if (snapshot && knownMaxAge !== undefined) await listen(knownMaxAge);
     if (knownMaxAge === undefined) scheduler = await setUpScheduler();
-    if (snapshot) server ??= await listen(maxAge());
+    if (snapshot || previous) server ??= await listen(maxAge());
+    if (previous) log.info('answering with the last publication, built with another config, until the one for this config is built');
     // Loaded after listening: with a snapshot, the first answer need not wait for the engine's modules (~0.3 s of CPU).
     // The config watcher (it imports the validator: zod, ~0.4 s of CPU loaded cold) and prom-client (~0.1 s) load after
     // the first answer (below): a start without a snapshot answers only once its first publication is built.
@@ -109,6 +116,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     snapshot = undefined;
     // Without a snapshot, listen as soon as the first publication is served: its compression follows.
     await daemon.start({ onServed: async () => (server ??= await listen(maxAge())) });
+    previous = undefined;
     scheduler ??= await setUpScheduler();
     server ??= await listen(maxAge());
     const [watchModule] = await Promise.all([import('../config/watch.js'), metrics.load()]);

@@ -122,9 +122,19 @@ export async function saveSnapshot(path: string, publication: Publication, confi
 
 /** The saved publication, or undefined when there is none usable for this config. */
 export async function loadSnapshot(path: string, configKey: string): Promise<Publication | undefined> {
+  const found = await loadAnySnapshot(path);
+  return found?.configKey === configKey ? found.publication : undefined;
+}
+
+/**
+ * The snapshot whatever config it was built with, and that config's key. A start after a config edit
+ * serves it while the publication for the edited config is built, as a running daemon serves its
+ * previous publication during a rebuild after an edit; it never builds on it.
+ */
+export async function loadAnySnapshot(path: string): Promise<{ publication: Publication; configKey: string } | undefined> {
   try {
     const index = await new DurableJsonFile<SnapshotIndex>(path).read();
-    if (!index || index.version !== SNAPSHOT_VERSION || index.configKey !== configKey || !Array.isArray(index.resources)) return undefined;
+    if (!index || index.version !== SNAPSHOT_VERSION || typeof index.configKey !== 'string' || !Array.isArray(index.resources)) return undefined;
     if (typeof index.bodyFile !== 'string' || !index.bodyFile.startsWith(bodyFilePrefix(path)) || basename(index.bodyFile) !== index.bodyFile) return undefined;
     const bytes = await readFile(join(dirname(path), index.bodyFile));
     if (bytes.length !== index.bodyBytes || crc32(bytes) !== index.bodyCrc32) return undefined;
@@ -142,7 +152,7 @@ export async function loadSnapshot(path: string, configKey: string): Promise<Pub
       if (!bodies.identity) return undefined;
       resources.set(r.path, { contentType: r.contentType, bodies: bodies as Bodies, etags: r.etags, lastModified: new Date(r.lastModified), headers: r.headers });
     }
-    return { generatedAt: new Date(index.generatedAt), resources, itemCount: index.itemCount, topics: index.topics };
+    return { publication: { generatedAt: new Date(index.generatedAt), resources, itemCount: index.itemCount, topics: index.topics }, configKey: index.configKey };
   } catch {
     return undefined; // missing or damaged: it is only a cache
   }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
 import { Curation, classifyStoredArticle } from '../../src/curate/curation.js';
-import { sortInSlices } from '../../src/curate/derive-curation.js';
+import { sortInSlices } from '../../src/curate/sort-in-slices.js';
 import { wordsPrefixOf } from '../../src/curate/words-file.js';
 import { rulesFor } from '../../src/daemon/daemon.js';
 import { openStore } from '../../src/store/open-store.js';

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
@@ -12,6 +13,17 @@ async function startServe(configFile: string) {
     return line ? (JSON.parse(line) as { url: string }).url : undefined;
   }, 30_000);
   return { serve, url };
+}
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 describe('serve start-up from the last run', () => {
@@ -54,6 +66,43 @@ describe('serve start-up from the last run', () => {
     } finally {
       second.serve.kill('SIGTERM');
       expect((await waitForExit(second.serve)).code).toBe(0);
+    }
+  });
+
+  it('after a config edit while stopped, answers with the last publication until the one for the edited config is built', { timeout: 120_000 }, async () => {
+    const editDir = makeTempDir();
+    const file = path.join(editDir, 'feedkurator.yaml');
+    const port = await freePort();
+    const render = (extra: string): string =>
+      renderTestConfig(editDir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })), extra).replace('port: 0', `port: ${port}`);
+    writeFileSync(file, render(''));
+    const first = await startServe(file);
+    const oldTag = await waitFor('the curated feed and its snapshot', async () => {
+      const res = await fetch(`${first.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
+      const body = await res.text();
+      return body.includes('Podman 6.0 erschienen') && existsSync(path.join(editDir, 'store.publication.json')) ? res.headers.get('etag') : undefined;
+    }, 30_000);
+    first.serve.kill('SIGTERM');
+    expect((await waitForExit(first.serve)).code).toBe(0);
+
+    // Edited while stopped: another feed title, so the last publication was built with another config.
+    writeFileSync(file, render('feed:\n  title: Bearbeiteter Titel'));
+    const second = spawnCli(['serve', '--config', file], { LOG_LEVEL: 'info' });
+    try {
+      // Asked from the moment it starts: the first answer comes before the store is loaded and classified.
+      const seen: { tag: string | null; body: string }[] = [];
+      await waitFor('the feed with the edited title', async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/feed.xml`, { headers: { 'accept-encoding': 'identity' } }).catch(() => undefined);
+        if (res?.status === 200) seen.push({ tag: res.headers.get('etag'), body: await res.text() });
+        return seen.at(-1)?.body.includes('Bearbeiteter Titel') ? true : undefined;
+      }, 30_000, 2);
+      expect(seen[0]!.tag).toBe(oldTag);
+      expect(seen[0]!.body).not.toContain('Bearbeiteter Titel');
+      expect(seen.at(-1)!.tag).not.toBe(oldTag);
+      expect(second.output()).toContain('answering with the last publication, built with another config');
+    } finally {
+      second.kill('SIGTERM');
+      expect((await waitForExit(second)).code).toBe(0);
     }
   });
 
