@@ -23,15 +23,15 @@ export function makeRunDir(label) {
  * quarter-hourly one fired inside measured windows of a bench's daemons (a
  * second cycle in an idle-RSS or latency reading, a start that waited for
  * it); the bench starts every cycle it measures itself. Everything else is
- * the default.
+ * the default, the topic rules too unless `topics` says otherwise.
  */
-export function writeBenchConfig(dir, { sources, port = 8080, maxItems = 100_000 }) {
+export function writeBenchConfig(dir, { sources, port = 8080, maxItems = 100_000, topics = readDefaultTopics() }) {
   const config = {
     schedule: '0 0 1 1 *',
     server: { host: '127.0.0.1', port, baseUrl: 'http://localhost:8080' },
     storage: { path: join(dir, 'feedkurator.json'), retentionDays: 60, maxItems },
     fetch: { concurrency: 8 },
-    topics: readDefaultTopics(),
+    topics,
     sources: sources.map((s) => ({ name: s.name, url: s.url })),
   };
   const file = join(dir, 'feedkurator.yaml');

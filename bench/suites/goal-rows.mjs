@@ -42,6 +42,7 @@ export function buildGoalRows(goals) {
       ['cold', 'no snapshot, no story words (the first `serve` of a store only `poll` has written)'],
       ['snapshot', 'from the publication snapshot'],
       ['refused', 'no snapshot, the store\'s derived files kept (snapshot refused or gone)'],
+      ['edited', 'after a rules edit made while stopped (the last publication served while the edited rules are applied)'],
     ]) {
       if (!s[kind]) continue;
       rows.push([

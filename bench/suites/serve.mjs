@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { writeBenchConfig } from '../lib/bench-config.mjs';
+import { readDefaultTopics, writeBenchConfig } from '../lib/bench-config.mjs';
 import { CLI, findFreePort, lastLines, sleep, startMeasured } from '../lib/processes.mjs';
 import { median } from '../lib/stats.mjs';
 import { copyStore } from '../tasks/store-files.mjs';
@@ -25,10 +25,10 @@ const BARE_SERVER = fileURLToPath(new URL('../tasks/bare-server.mjs', import.met
  * with the config unchanged, as an operator restarts; the port too, or the config would read as edited and
  * serve would validate it again before listening); resolves once /feed.xml answers 200.
  */
-export async function startServe({ dir, store, sources = [], keep = false, env = {} }) {
+export async function startServe({ dir, store, sources = [], keep = false, env = {}, topics }) {
   mkdirSync(dir, { recursive: true });
   const port = (keep && portOfConfig(join(dir, 'feedkurator.yaml'))) || (await findFreePort());
-  const { file } = writeBenchConfig(dir, { sources, port });
+  const { file } = writeBenchConfig(dir, { sources, port, ...(topics ? { topics } : {}) });
   if (!keep) copyStore(store.storePath, dir);
   const proc = startMeasured(CLI, ['serve', '--config', file], { env: { LOG_LEVEL: 'warn', ...env } });
   const url = `http://127.0.0.1:${port}`;
@@ -50,16 +50,18 @@ export async function startServe({ dir, store, sources = [], keep = false, env =
  * its RSS at the same two points.
  */
 export async function benchServeStart({ dir, store, runs, log }) {
-  const samples = { cold: [], snapshot: [], refused: [], baseline: [] };
+  const samples = { cold: [], snapshot: [], refused: [], edited: [], baseline: [] };
   for (let run = 0; run < runs; run++) {
     for (const mode of run % 2 === 0 ? ['feedkurator', 'baseline'] : ['baseline', 'feedkurator']) {
       if (mode === 'feedkurator') {
         const runDir = join(dir, `start-${run}`);
         // refused: a restart whose snapshot is not used (gone, or refused after a config edit): the store's derived files (topics, story words) are there.
-        for (const kind of ['cold', 'snapshot', 'refused']) {
+        // edited: a restart after a rules edit made while stopped (a term added): no topics stored for these rules; the
+        // last publication (another config's) is served meanwhile. Its RSS is not read: only the first answer is a goal here.
+        for (const kind of ['cold', 'snapshot', 'refused', 'edited']) {
           if (kind === 'refused') rmSync(join(runDir, 'feedkurator.publication.json'), { force: true });
-          const serve = await startServe({ dir: runDir, store, keep: kind !== 'cold' });
-          const { idleRssKb, steadyRssKb } = await idleRss(serve.url, serve.proc);
+          const serve = await startServe({ dir: runDir, store, keep: kind !== 'cold', ...(kind === 'edited' ? { topics: withAddedTerm(readDefaultTopics(), 'benchedit') } : {}) });
+          const { idleRssKb, steadyRssKb } = kind === 'edited' ? await firstCycle(serve.url, serve.proc).then(() => ({})) : await idleRss(serve.url, serve.proc);
           const usage = await stop(serve.proc);
           samples[kind].push({ firstOkMs: serve.firstOkMs, idleRssKb, steadyRssKb, rssKb: usage.maxRssKb });
         }
@@ -78,12 +80,12 @@ export async function benchServeStart({ dir, store, runs, log }) {
     }
     const last = (k) => samples[k].at(-1);
     log(
-      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms, snapshot refused ${Math.round(last('refused').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('cold').idleRssKb / 1024)}/${Math.round(last('snapshot').idleRssKb / 1024)} MB (${STEADY_MS / 1000} s: ${Math.round(last('cold').steadyRssKb / 1024)}/${Math.round(last('snapshot').steadyRssKb / 1024)} MB) vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
+      `serve start at ${store.articles} articles, run ${run + 1}/${runs}: ${Math.round(last('cold').firstOkMs)} ms (snapshot ${Math.round(last('snapshot').firstOkMs)} ms, snapshot refused ${Math.round(last('refused').firstOkMs)} ms, after a rules edit ${Math.round(last('edited').firstOkMs)} ms) vs ${Math.round(last('baseline').firstOkMs)} ms bare; idle RSS ${Math.round(last('cold').idleRssKb / 1024)}/${Math.round(last('snapshot').idleRssKb / 1024)} MB (${STEADY_MS / 1000} s: ${Math.round(last('cold').steadyRssKb / 1024)}/${Math.round(last('snapshot').steadyRssKb / 1024)} MB) vs ${Math.round(last('baseline').idleRssKb / 1024)} MB`,
     );
   }
   const med = (kind, key) => median(samples[kind].map((s) => s[key]));
   const summary = (kind) => ({ firstOkMs: med(kind, 'firstOkMs'), idleRssKb: med(kind, 'idleRssKb'), steadyRssKb: med(kind, 'steadyRssKb'), rssKb: med(kind, 'rssKb') });
-  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), refused: summary('refused'), baseline: summary('baseline'), idleMs: IDLE_MS, steadyMs: STEADY_MS };
+  return { articles: store.articles, cold: summary('cold'), snapshot: summary('snapshot'), refused: summary('refused'), edited: summary('edited'), baseline: summary('baseline'), idleMs: IDLE_MS, steadyMs: STEADY_MS };
 }
 
 function portOfConfig(file) {
@@ -101,16 +103,27 @@ const STEADY_MS = 15_000;
 
 /** RSS once the first cycle is done and its publishing settled: waits for /healthz to report the cycle, then IDLE_MS, then STEADY_MS. */
 async function idleRss(url, proc) {
-  for (;;) {
-    const health = await fetch(`${url}/healthz`).then((r) => r.json()).catch(() => undefined);
-    if (health?.lastCycle && Date.parse(health.lastCycle.time) >= Date.now() - (performance.now() - proc.started) - 1_000) break;
-    if (performance.now() - proc.started > 120_000) throw new Error('serve did not finish its first cycle within 120 s');
-    await sleep(50);
-  }
+  await firstCycle(url, proc);
   await sleep(IDLE_MS);
   const idleRssKb = readRssKb(proc.child.pid);
   await sleep(STEADY_MS - IDLE_MS);
   return { idleRssKb, steadyRssKb: readRssKb(proc.child.pid) };
+}
+
+/** Until /healthz reports a cycle of this process (the start's, after its first publication). */
+async function firstCycle(url, proc) {
+  for (;;) {
+    const health = await fetch(`${url}/healthz`).then((r) => r.json()).catch(() => undefined);
+    if (health?.lastCycle && Date.parse(health.lastCycle.time) >= Date.now() - (performance.now() - proc.started) - 1_000) return;
+    if (performance.now() - proc.started > 120_000) throw new Error('serve did not finish its first cycle within 120 s');
+    await sleep(50);
+  }
+}
+
+/** The topic rules with one more include term in the first topic: a rules edit. */
+function withAddedTerm(topics, term) {
+  const [[name, topic], ...rest] = Object.entries(topics);
+  return Object.fromEntries([[name, { ...topic, include: [...topic.include, term] }], ...rest]);
 }
 
 /** Resident set size of a running process now (VmRSS), in KB. */
