@@ -94,7 +94,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     if (previous) log.info('answering with the last publication, built with another config, until the one for this config is built');
     // Loaded after listening: with a snapshot, the first answer need not wait for the engine's modules (~0.3 s of CPU).
     // The config watcher (it imports the validator: zod, ~0.4 s of CPU loaded cold) and prom-client (~0.1 s) load after
-    // the first answer (below): a start without a snapshot answers only once its first publication is built.
+    // the first answer (below): a start without any snapshot answers only once its first publication is built.
     const [{ openStore, openStoreStaged }, { Daemon: DaemonClass }] = await Promise.all([import('../store/open-store.js'), import('./daemon.js')]);
     const storeOptions = {
       onWarning: (message: string, err?: unknown) => log.warn({ error: err ? describeError(err) : undefined }, message),

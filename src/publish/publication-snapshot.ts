@@ -36,7 +36,7 @@ type Span = [number, number];
 
 interface SnapshotIndex {
   version: number;
-  /** The config the publication was built with: another config must not be served from it. */
+  /** The config the publication was built with: a start with another config serves it only until its own publication is built (serve.ts). */
   configKey: string;
   generatedAt: string;
   itemCount: number;
