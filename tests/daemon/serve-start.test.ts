@@ -15,6 +15,19 @@ async function startServe(configFile: string) {
   return { serve, url };
 }
 
+/** Serve until the curated feed is served and its snapshot written beside the store in `dir`, then stop; the feed's ETag. */
+async function serveUntilSnapshot(configFile: string, dir: string): Promise<string | null> {
+  const first = await startServe(configFile);
+  const etag = await waitFor('the curated feed and its snapshot', async () => {
+    const res = await fetch(`${first.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
+    const body = await res.text();
+    return body.includes('Podman 6.0 erschienen') && existsSync(path.join(dir, 'store.publication.json')) ? res.headers.get('etag') : undefined;
+  }, 30_000);
+  first.serve.kill('SIGTERM');
+  expect((await waitForExit(first.serve)).code).toBe(0);
+  return etag;
+}
+
 /** A port nothing listens on now. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,14 +56,7 @@ describe('serve start-up from the last run', () => {
   });
 
   it('restarts serving the same feed from the snapshot and the remembered config', { timeout: 120_000 }, async () => {
-    const first = await startServe(configFile);
-    const etag = await waitFor('the curated feed', async () => {
-      const res = await fetch(`${first.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
-      const body = await res.text();
-      return body.includes('Podman 6.0 erschienen') && existsSync(path.join(dir, 'store.publication.json')) ? res.headers.get('etag') : undefined;
-    }, 30_000);
-    first.serve.kill('SIGTERM');
-    expect((await waitForExit(first.serve)).code).toBe(0);
+    const etag = await serveUntilSnapshot(configFile, dir);
     expect(existsSync(path.join(dir, 'store.config-checked.json'))).toBe(true);
     const index = JSON.parse(readFileSync(path.join(dir, 'store.publication.json'), 'utf8')) as { bodyFile: string };
     expect(existsSync(path.join(dir, index.bodyFile))).toBe(true);
@@ -76,14 +82,7 @@ describe('serve start-up from the last run', () => {
     const render = (extra: string): string =>
       renderTestConfig(editDir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })), extra).replace('port: 0', `port: ${port}`);
     writeFileSync(file, render(''));
-    const first = await startServe(file);
-    const oldTag = await waitFor('the curated feed and its snapshot', async () => {
-      const res = await fetch(`${first.url}/feed.xml`, { headers: { 'accept-encoding': 'identity' } });
-      const body = await res.text();
-      return body.includes('Podman 6.0 erschienen') && existsSync(path.join(editDir, 'store.publication.json')) ? res.headers.get('etag') : undefined;
-    }, 30_000);
-    first.serve.kill('SIGTERM');
-    expect((await waitForExit(first.serve)).code).toBe(0);
+    const oldTag = await serveUntilSnapshot(file, editDir);
 
     // Edited while stopped: another feed title, so the last publication was built with another config.
     writeFileSync(file, render('feed:\n  title: Bearbeiteter Titel'));
