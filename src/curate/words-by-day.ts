@@ -15,9 +15,8 @@ import { ENDINGS } from '../text/endings.js';
 import type { ParsedTerm } from '../classify/term.js';
 import { contentKey, WordsFiles } from './words-file.js';
 
-const BITS = 1 << 19;
+export const BITS = 1 << 19;
 const HASHES = 4;
-const WORD_RE = /[^a-z0-9]+/;
 
 export class WordsByDay {
   readonly #filters = new Map<string, Uint32Array>();
@@ -37,7 +36,7 @@ export class WordsByDay {
   add(article: { id: string; firstSeen: string; contentHash: string; content?: string | undefined }): void {
     const day = dayOf(article.firstSeen);
     const filter = this.#filterOf(day);
-    if (article.content) for (const word of new Set(foldText(stripHtml(article.content)).split(WORD_RE))) if (word) setWord(filter, word);
+    if (article.content) setTextWords(filter, foldText(stripHtml(article.content)));
     this.#covered.get(day)!.set(article.id, contentKey(article.contentHash));
     this.#dirty.add(day);
   }
@@ -155,8 +154,40 @@ function hashes(word: string): [number, number] {
   return [h1 >>> 0, (h2 | 1) >>> 0];
 }
 
-function setWord(filter: Uint32Array, word: string): void {
+/** One word's bits: what a rules edit's term asks for (hasWord). */
+export function setWord(filter: Uint32Array, word: string): void {
   const [h1, h2] = hashes(word);
+  setBits(filter, h1, h2);
+}
+
+/**
+ * The bits of every word of a folded text: each run of a-z and 0-9 (the
+ * classifier's word parts), hashed as `hashes` does while the text is
+ * scanned. Splitting the text into words and a Set of them first took more
+ * than half of a rules edit's reading of 50,000 texts (0.73 of 1.3 s, session
+ * 17); a word seen twice sets the same bits twice.
+ */
+export function setTextWords(filter: Uint32Array, text: string): void {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  let inWord = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+      inWord = true;
+    } else if (inWord) {
+      setBits(filter, h1 >>> 0, (h2 | 1) >>> 0);
+      h1 = 0x811c9dc5;
+      h2 = 0x9747b28c;
+      inWord = false;
+    }
+  }
+}
+
+function setBits(filter: Uint32Array, h1: number, h2: number): void {
   for (let i = 0; i < HASHES; i++) {
     const bit = (h1 + Math.imul(i, h2)) & (BITS - 1);
     filter[bit >>> 5]! |= 1 << (bit & 31);
