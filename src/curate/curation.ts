@@ -113,7 +113,7 @@ export class Curation {
     const curation = new Curation(rules, heads, topics, window, new WordsByDay(options.wordsPrefix));
     const missing = [...heads.keys()].filter((id) => !topics.has(id));
     if (missing.length === 0) {
-      await curation.#orderInSlices();
+      await curation.orderInSlices();
       return curation;
     }
     const computed = new Map<string, string[]>();
@@ -142,15 +142,16 @@ export class Curation {
       }
     }
     await store.putClassifications(rules.fingerprint, computed);
-    await curation.#orderInSlices();
+    await curation.orderInSlices();
     return curation;
   }
 
   /**
-   * listCurated's first answer, made in slices: the first build after a start sorted every curated head at
-   * once (20-28 ms at 20,000 articles) while the last run's publication was being served.
+   * listCurated's next answer made whole, in slices: the first build after a start sorted every curated head
+   * at once (20-28 ms at 20,000 articles) while the last run's publication was being served; a rules edit
+   * that changed many topics would too (derive-curation.ts).
    */
-  async #orderInSlices(): Promise<void> {
+  async orderInSlices(): Promise<void> {
     const slice = new TimeSlice(SLICE_MS);
     const pause = async (): Promise<void> => {
       if (slice.due) await slice.turn();

@@ -152,13 +152,7 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
   const changed = new Set<string>();
   if (before.sorted && (await computedChangesMany(computed, before.topics, heads.size, slice))) {
     // So many changed that listCurated would sort everything at once (tens of ms at 50,000): sorted here, in slices.
-    const curated: CuratedHead[] = [];
-    for (let i = 0; i < headIds.length; i++) {
-      const list = topics.get(headIds[i]!);
-      if (list && list.length > 0) curated.push({ head: headList[i]!, topics: list });
-      if (slice.due) await slice.turn();
-    }
-    curation.keepOrder(await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), breathe), []);
+    await curation.orderInSlices();
     return curation;
   }
   if (before.sorted) {

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSampleServer, type SampleServer } from '../../src/demo/sample-server.js';
-import { makeTempDir, renderTestConfig, spawnCli, waitFor, waitForExit } from '../helpers/cli.js';
+import { findFreePort, makeTempDir, renderTestConfig, spawnCli, waitFor, waitForExit } from '../helpers/cli.js';
 
 /** Start serve, wait until its first cycle is done and its snapshot written; returns the child and its URL. */
 async function startServe(configFile: string) {
@@ -26,17 +25,6 @@ async function serveUntilSnapshot(configFile: string, dir: string): Promise<stri
   first.serve.kill('SIGTERM');
   expect((await waitForExit(first.serve)).code).toBe(0);
   return etag;
-}
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 describe('serve start-up from the last run', () => {
@@ -78,7 +66,7 @@ describe('serve start-up from the last run', () => {
   it('after a config edit while stopped, answers with the last publication until the one for the edited config is built', { timeout: 120_000 }, async () => {
     const editDir = makeTempDir();
     const file = path.join(editDir, 'feedkurator.yaml');
-    const port = await freePort();
+    const port = await findFreePort();
     const render = (extra: string): string =>
       renderTestConfig(editDir, samples.feeds.map((f) => ({ name: f.name, url: samples.feedUrl(f.file) })), extra).replace('port: 0', `port: ${port}`);
     writeFileSync(file, render(''));

@@ -62,7 +62,7 @@ export function waitForExit(child: ChildProcess): Promise<{ code: number | null;
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-/** Polls `probe` every 100 ms until it gives a value (a throwing probe counts as none yet), or fails naming `what`. */
+/** Polls `probe` every `intervalMs` until it gives a value (a throwing probe counts as none yet), or fails naming `what`. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
