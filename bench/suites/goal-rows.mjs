@@ -105,18 +105,19 @@ export function buildGoalRows(goals) {
   for (const e of goals.rulesEdit ?? []) {
     const limit = big(e.articles) ? '≤ 1 s, off the request path' : 'off the request path';
     // The usual edit (a term few texts hold), then the edits that cost more: each a row of its own, marked by the same goal.
-    for (const [label, ms, blockMs] of [
-      ['', e.applyMs, e.blockMs],
-      [', the first after a restart', e.firstApplyMs, e.firstBlockMs],
-      [', a term most texts hold (every text read and classified again)', e.commonTermMs, e.commonBlockMs],
-      [', before any word filter was written (the first edit on a store)', e.firstEverApplyMs, e.firstEverBlockMs],
+    // Measured to the new publication served (the older articles are classified after it); the time until every topic is stored beside it.
+    for (const [label, ms, allMs, blockMs] of [
+      ['', e.swapMs, e.applyMs, e.blockMs],
+      [', the first after a restart', e.firstSwapMs, e.firstApplyMs, e.firstBlockMs],
+      [', a term most texts hold (every text read and classified again)', e.commonSwapMs, e.commonTermMs, e.commonBlockMs],
+      [', before any word filter was written (the first edit on a store)', e.firstEverSwapMs, e.firstEverApplyMs, e.firstEverBlockMs],
     ]) {
       if (ms === undefined) continue;
       const ok = (!big(e.articles) || ms <= 1000) && (blockMs === undefined || blockMs <= 20);
       rows.push([
-        `Rebuild after a rules edit (\`Daemon.applyConfig\`)${label}`,
+        `Rebuild after a rules edit (\`Daemon.applyConfig\`: edit → new publication served)${label}`,
         `${n(e.articles)} articles`,
-        `${formatMs(ms)}${blockMs === undefined ? '' : `, longest event-loop block ${formatMs(blockMs)}`}`,
+        `${formatMs(ms)}; every article's topics stored at ${formatMs(allMs)}${blockMs === undefined ? '' : `; longest event-loop block ${formatMs(blockMs)}`}`,
         `classify every article in one pass ${formatMs(e.baselineMs)} (blocks for all of it)`,
         formatRatio(ms / e.baselineMs),
         `${limit} (block ≤ 20 ms)`,

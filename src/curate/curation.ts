@@ -14,6 +14,7 @@
 import type { Classifier } from '../classify/classifier.js';
 import type { RulesDefinition } from '../classify/rules-delta.js';
 import type { CycleOutcome } from '../pipeline.js';
+import type { DeriveOptions } from './derive-curation.js';
 import type { Store } from '../store/store-api.js';
 import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, Classification, StoredArticle } from '../types.js';
@@ -168,7 +169,7 @@ export class Curation {
   }
 
   /** The state for edited rules, from this one: see derive-curation.ts. */
-  static async derive(previous: Curation, store: Store, rules: Rules, options: CurationOptions = {}): Promise<Curation> {
+  static async derive(previous: Curation, store: Store, rules: Rules, options: DeriveOptions = {}): Promise<Curation> {
     return (await import('./derive-curation.js')).deriveCuration(previous, store, rules, options);
   }
 

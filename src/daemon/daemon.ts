@@ -19,7 +19,8 @@ import type { Config } from '../config/schema.js';
 import { Curation, type CurationOptions, type Rules } from '../curate/curation.js';
 import { wordsPrefixOf } from '../curate/words-file.js';
 import { fingerprintRules } from '../curate/rules-fingerprint.js';
-import { ContentCache, selectEntries, WhyLater, type LoadHorizon } from '../curate/select-entries.js';
+import type { EarlyPublish } from '../curate/derive-curation.js';
+import { ContentCache, selectEntries, WhyLater, WindowNotLoaded, type LoadHorizon } from '../curate/select-entries.js';
 import { createStoryClusterer, type StoryClusterer } from '../curate/story-clusterer.js';
 import { shelvedFor, type ShelvedText } from '../dedupe/story-words-storage.js';
 import { describeError, StoreError } from '../errors.js';
@@ -379,27 +380,53 @@ export class Daemon {
     this.#cycleAbort?.abort();
   }
 
-  /** Swap to a new config, all or nothing. Rejects (keeping the old config whole) when any part fails. */
+  /**
+   * Swap to a new config, all or nothing. Rejects (keeping the old config whole) when any part fails.
+   * A rules edit serves its publication as soon as the newest articles are classified with the new rules
+   * (derive-curation.ts, `early`: the same bytes as after all of them); the older ones follow before it
+   * resolves, and a failure among them puts the previous publication back.
+   */
   applyConfig(next: Config): Promise<void> {
     return this.#exclusive(async () => {
+      const started = performance.now();
       const previous = this.#config;
+      const before = this.#publication;
       const rules = rulesFor(next);
       const window = curationWindow(next);
-      const curation = !this.#curation
-        ? await Curation.open(this.store, rules, this.#curationOptions(next))
-        : rules.fingerprint === this.#curation.rules.fingerprint
-          ? this.#curation
-          : // The window size follows feed.maxItems: a changed one loads the heads again.
-            window === curationWindow(previous)
-            ? await Curation.derive(this.#curation, this.store, rules)
-            : await Curation.open(this.store, rules, this.#curationOptions(next));
       const fetchChanged = JSON.stringify(previous.fetch) !== JSON.stringify(next.fetch) || previous.server.baseUrl !== next.server.baseUrl;
       const fetcher = fetchChanged && this.#fetcher ? await createFetcher(next) : this.#fetcher;
-      let built: Publication;
+      // The early publication's compression, once it is served.
+      let served: Promise<void> | undefined;
+      const early: EarlyPublish = async (partial, horizon) => {
+        try {
+          const built = await this.#build(next, partial, started, horizon);
+          served = this.#swapPublication(built, next);
+          this.#log.debug({ horizon: horizon.unloadedNewest, ms: Math.round(performance.now() - started) }, 'edited rules\' publication served; older articles still being classified');
+          return 'served';
+        } catch (err) {
+          if (err instanceof WindowNotLoaded) return err.stage;
+          throw err;
+        }
+      };
+      let curation: Curation;
+      let built: Publication | undefined;
       try {
-        built = await this.#build(next, curation);
+        curation = !this.#curation
+          ? await Curation.open(this.store, rules, this.#curationOptions(next))
+          : rules.fingerprint === this.#curation.rules.fingerprint
+            ? this.#curation
+            : // The window size follows feed.maxItems: a changed one loads the heads again.
+              window === curationWindow(previous)
+              ? await Curation.derive(this.#curation, this.store, rules, { early })
+              : await Curation.open(this.store, rules, this.#curationOptions(next));
+        if (!served) built = await this.#build(next, curation, started);
       } catch (err) {
         if (fetcher !== this.#fetcher) await fetcher?.close();
+        if (served && before) {
+          await served.catch(() => {});
+          await this.#swapPublication(before, previous);
+          this.#log.warn('the edited config\'s publication was served while its rules were applied; the previous one is back');
+        }
         throw err;
       }
       const oldFetcher = this.#fetcher;
@@ -407,7 +434,7 @@ export class Daemon {
       this.#curation = curation;
       this.#fetcher = fetcher;
       // Served from here on (the swap is synchronous); its compression follows.
-      const compressed = this.#swapPublication(built, next);
+      const compressed = built ? this.#swapPublication(built, next) : served;
       this.#log.info({ file: next.file, sources: next.sources.length, topics: Object.keys(next.topics) }, 'config reloaded');
       if (oldFetcher !== fetcher) void oldFetcher?.close();
       await compressed;
