@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleInfo } from '../bundle-info.js';
 import { filesBeside, fingerprintFiles, moduleExtension } from '../code-fingerprint.js';
 import { TimeSlice } from '../schedule/take-turn.js';
+import { sortInSlices } from './sort-in-slices.js';
 import type { ClusterIds, ClusterInput } from './story-clusterer.js';
 import { besideStore } from '../store/beside-store.js';
 
@@ -83,9 +84,12 @@ export function clusteringFingerprint(): string {
  * cost ~7 µs each at load 13, ~17 ms for a window of 2,400; the texts fed to one hash ~2 ms (session 13).
  */
 export async function windowDigest(articles: readonly ClusterInput[]): Promise<string> {
-  const sorted = [...articles].sort((a, b) => (a.head.id < b.head.id ? -1 : a.head.id > b.head.id ? 1 : 0));
-  const hash = createHash('sha256');
   const slice = new TimeSlice(SLICE_MS);
+  // Sorted in slices too: one sort of a 50,000-article store's window held the event loop 8-12 ms after each rebuild that changed it.
+  const sorted = await sortInSlices([...articles], (a, b) => (a.head.id < b.head.id ? -1 : a.head.id > b.head.id ? 1 : 0), async () => {
+    if (slice.due) await slice.turn();
+  });
+  const hash = createHash('sha256');
   for (let i = 0; i < sorted.length; i++) {
     if (i > 0) hash.update('\u0000');
     hash.update(inputText(sorted[i]!.head));

@@ -31,7 +31,7 @@
  * compares: the read words are used for exactly the head and HTML they were
  * read from (else read anew), so clusters are the same either way.
  */
-import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOver, type StoryCluster } from '../dedupe/story-clusters.js';
+import { CONTENT_HEAD_CHARS, FROZEN_EXTRA_DF, StoryIndex, storyOrder, storyWordsOf, weightsOverInSlices, type StoryCluster } from '../dedupe/story-clusters.js';
 import { takeTurn, TimeSlice } from '../schedule/take-turn.js';
 import type { ArticleHead, StoredArticle } from '../types.js';
 import { windowDigest, type KeptClusters } from './kept-clusters.js';
@@ -224,9 +224,12 @@ class IncrementalClusterer implements StoryClusterer {
       const basis = (frozen ? reference : articles).map(inputOf);
       // The words first, in slices (read once per article object): weightsOver then only counts.
       await inSlices(basis, storyWordsOf);
-      // Counting the weights and sorting the window are a few ms each at 2,000 articles: each gets a turn of its own.
+      // Counting the weights (in slices: ~11 ms at 5,000 articles) and sorting the window: each gets turns of its own.
       await takeTurn();
-      index = new StoryIndex(frozen ? weightsOver(basis, FROZEN_EXTRA_DF) : weightsOver(basis));
+      const slice = new TimeSlice(SLICE_MS);
+      index = new StoryIndex(await weightsOverInSlices(basis, frozen ? FROZEN_EXTRA_DF : 0, async () => {
+        if (slice.due) await slice.turn();
+      }));
       await takeTurn();
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
       await takeTurn();
@@ -243,7 +246,10 @@ class IncrementalClusterer implements StoryClusterer {
     for (const a of articles) inputOf(a);
     this.#inputs = inputs;
     await takeTurn();
-    const clusters = index!.clusters().map(idsOf);
+    // Made into id lists in slices: after clustering ~5,000 articles from scratch, ~9 ms in one go.
+    const made = index!.clusters();
+    const clusters: ClusterIds[] = [];
+    await inSlices(made, (cluster) => clusters.push(idsOf(cluster)));
     this.#last = { articles, day, frozen, clusters };
     return clusters;
   }

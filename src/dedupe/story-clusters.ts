@@ -94,11 +94,21 @@ export function clusterStories(input: readonly StoredArticle[], reference?: read
 
 /** Word weights over these articles' words, all read under one vocabulary. */
 export function weightsOver(articles: readonly StoredArticle[], extraDf = 0): WordWeights {
+  return new WordWeights(wordsUnderOneVocabulary(articles), extraDf);
+}
+
+/** weightsOver, counted with the event loop free every few hundred articles (their words already read). */
+export async function weightsOverInSlices(articles: readonly StoredArticle[], extraDf: number, pause: () => Promise<void>): Promise<WordWeights> {
+  // Counted again in one go in the rare case the vocabulary was reset between the pauses.
+  return (await WordWeights.count(wordsUnderOneVocabulary(articles), extraDf, pause)) ?? weightsOver(articles, extraDf);
+}
+
+function wordsUnderOneVocabulary(articles: readonly StoredArticle[]): StoryWords[] {
   const generation = currentVocabulary();
   let words = articles.map(storyWordsOf);
   // The vocabulary was reset while reading (past any plausible size): ids read before it are stale.
   if (currentVocabulary() !== generation) words = articles.map(storyWordsOf);
-  return new WordWeights(words, extraDf);
+  return words;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterStories, StoryIndex, storyOrder, weightsOver } from '../../src/dedupe/story-clusters.js';
+import { clusterStories, StoryIndex, storyOrder, weightsOver, weightsOverInSlices } from '../../src/dedupe/story-clusters.js';
 import type { StoredArticle } from '../../src/types.js';
 import { compareStories, explainComparison, internStory, prepareCorpus, sameStoryScore } from '../../src/dedupe/story-similarity.js';
 import { readStoryText } from '../../src/dedupe/story-text.js';
@@ -348,5 +348,23 @@ describe('clusterStories', () => {
     );
     for (const t of [a, b]) expect(readStoryText(t.title, t.summary).ids).toEqual([]);
     expect(clusterStories(articles(a, b))).toHaveLength(1);
+  });
+});
+
+describe('weightsOverInSlices', () => {
+  it('gives the weights of weightsOver, pausing as it counts', async () => {
+    const words = ['Kernel', 'Debian', 'Kubernetes', 'Hoster', 'Rechenzentrum', 'Sicherheitslücke', 'Wayland', 'Firefox'];
+    const many = Array.from({ length: 700 }, (_, i) =>
+      teaser(`Quelle ${i % 7}`, `${words[i % 8]} ${i}: ${words[(i * 3) % 8]} und ${words[(i * 5) % 8]}`, `Meldung ${i % 50} über ${words[(i * 7) % 8]}.`, new Date(Date.UTC(2026, 10, 1, i % 24)).toISOString()),
+    );
+    const input = articles(...many);
+    for (const extra of [0, 3]) {
+      let pauses = 0;
+      const sliced = await weightsOverInSlices(input, extra, async () => void pauses++);
+      const whole = weightsOver(input, extra);
+      expect(pauses).toBeGreaterThan(1);
+      expect([...sliced.df]).toEqual([...whole.df]);
+      expect([...sliced.table()]).toEqual([...whole.table()]);
+    }
   });
 });

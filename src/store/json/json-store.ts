@@ -305,7 +305,12 @@ class JsonStore implements Store {
   async *streamArticles(batchSize = 500): AsyncIterable<StoredArticle[]> {
     await this.whole();
     const days = new Set<string>();
-    for (const head of this.#s.heads.values()) days.add(segmentDayOf(head.firstSeen));
+    // In slices: one pass over 50,000 heads held the event loop ~17 ms.
+    const slice = new TimeSlice(this.#sliceMs);
+    for (const head of this.#s.heads.values()) {
+      days.add(segmentDayOf(head.firstSeen));
+      if (slice.due) await slice.turn();
+    }
     for (const day of [...days].sort().reverse()) {
       const segment = await this.#readDay(day);
       const live = [...segment.values()].filter((a) => this.#s.heads.has(a.id));

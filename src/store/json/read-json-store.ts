@@ -210,6 +210,9 @@ export async function readSegment(
   // Cut in the bytes and decoded article by article: the whole day is never one string.
   const parts = splitSegment(bytes);
   if (parts && parts.header.schemaVersion === SCHEMA_VERSION) {
+    // Cutting a day of 1,000 articles takes ~5 ms: the parse's first slice gets a turn of its own (a rules edit
+    // reading every day blocked 13-19 ms per day). A staged start before its first answer reads on at once.
+    if (!readNow) await takeTurn();
     const kept = await parseSegmentParts(bytes, parts, wanted, checked);
     if (kept) return kept;
   }
