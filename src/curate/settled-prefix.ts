@@ -87,7 +87,8 @@ export class SettledPrefix {
    * settled (nothing to serve early) or an article first seen today is not settled yet.
    */
   partial(topics: ReadonlyMap<string, string[]>): { curated: CuratedHead[]; horizon: LoadHorizon } | undefined {
-    if (this.#settled >= this.#total) return undefined;
+    // Before advance() has sorted the day it stands in, that day's first head need not be its newest.
+    if (this.#settled >= this.#total || this.#sortedDay !== this.#day) return undefined;
     const first = this.#days[this.#day]![this.#at]!;
     const beyond: CuratedHead[] = [];
     for (const head of this.#today) {
