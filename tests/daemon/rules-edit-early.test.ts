@@ -67,11 +67,11 @@ describe('a rules edit', () => {
     expect(seenEarly['/topics/kernel.xml']!.etag).not.toBe(beforeEdit['/topics/kernel.xml']!.etag);
     await stop(daemon);
 
-    // Every article's topics were stored: a daemon started with the edited rules classifies nothing and serves the same bytes.
+    // Every article's topics were stored, and a daemon that classifies a fresh copy of the store with the edited rules serves the same bytes.
     const stored = await openJsonStore(edited.storePath, { readOnly: true });
     expect((await stored.getClassifications(rulesFor(edited).fingerprint)).size).toBe(articles().length);
     await stored.close();
-    const fresh = await whole(edited);
+    const fresh = await whole(configOf(await storeDir(), { edit: true }));
     expect(served(fresh.publication!)).toEqual(seenEarly);
     await stop(fresh);
   });
