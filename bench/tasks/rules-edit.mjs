@@ -2,9 +2,12 @@
  * Rebuild after a rules edit, the way `serve` does it: a started Daemon
  * (curation loaded, publication built), then Daemon.applyConfig with topic
  * rules it has never seen (a new term each round, so no stored topics
- * apply and the whole store is classified again). Measured: applyConfig's
- * wall time (until the new publication is swapped in, compressed) and the
- * longest event-loop block meanwhile (perf_hooks.monitorEventLoopDelay max):
+ * apply and the whole store is classified again). Measured: the time to the
+ * new publication served (swapMs: the daemon's lastRebuildMs, from
+ * applyConfig's start; a rules edit serves it once the newest articles are
+ * classified), applyConfig's wall time (until every article's topics are
+ * stored and the publication compressed) and the longest event-loop block
+ * meanwhile (perf_hooks.monitorEventLoopDelay max):
  * the latency a request arriving during the rebuild may see at worst.
  * Baseline in the same process: the old engine's way, every stored article
  * classified with the new rules in one synchronous pass — the classification
@@ -18,8 +21,8 @@
  * filters written by the first run spare.
  *
  * Usage: node rules-edit.mjs CONFIG STORE_PATH WORK_DIR ROUNDS (steady rounds, after the first edit)
- * Prints {"articles":N,"applyMs":[…],"blockMs":[…],"baselineMs":[…],"startMs":N,"firstEverApplyMs":N,
- *   "commonTermMs":N,"commonBlockMs":N,"firstApplyMs":N,"firstBlockMs":N}.
+ * Prints {"articles":N,"applyMs":[…],"swapMs":[…],"blockMs":[…],"baselineMs":[…],"startMs":N,"firstEverApplyMs":N,
+ *   "firstEverSwapMs":N,"commonTermMs":N,"commonSwapMs":N,"commonBlockMs":N,"firstApplyMs":N,"firstSwapMs":N,"firstBlockMs":N, …}.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
