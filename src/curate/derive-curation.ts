@@ -147,14 +147,14 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
       if (slice.due) await slice.turn();
     }
   };
-  const early = options.early && before.sorted && openByDay.size > 0 ? await EarlyTries.start(options.early, curation, heads, topics, breathe) : undefined;
+  const early = options.early && before.sorted && openByDay.size > 0 ? await EarlyTries.start(options.early, curation, headList, topics, breathe) : undefined;
   // Articles whose date moved past the day they were first seen (a source corrected it): read first, as the
   // feeds may want them before their day comes.
   const ahead: string[] = [];
   if (early) {
     for (const [day, dayIds] of openByDay) {
       for (const id of dayIds) {
-        if (heads.get(id)!.published.slice(0, 10) > day) ahead.push(id);
+        if (dayOf(heads.get(id)!.published) > day) ahead.push(id);
         if (slice.due) await slice.turn();
       }
     }
@@ -319,8 +319,8 @@ class EarlyTries {
     private readonly prefix: SettledPrefix,
   ) {}
 
-  static async start(publish: EarlyPublish, curation: Curation, heads: ReadonlyMap<string, ArticleHead>, topics: ReadonlyMap<string, string[]>, pause: () => Promise<void>): Promise<EarlyTries> {
-    const prefix = await SettledPrefix.of(heads.values(), new Date(utcDay(Date.now())).toISOString(), pause);
+  static async start(publish: EarlyPublish, curation: Curation, heads: readonly ArticleHead[], topics: ReadonlyMap<string, string[]>, pause: () => Promise<void>): Promise<EarlyTries> {
+    const prefix = await SettledPrefix.of(heads, new Date(utcDay(Date.now())).toISOString(), pause);
     return new EarlyTries(publish, curation, topics, prefix);
   }
 

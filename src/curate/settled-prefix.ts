@@ -16,6 +16,7 @@ import type { ArticleHead } from '../types.js';
 import { mergeSorted, newestFirst, type CuratedHead } from './curation.js';
 import type { LoadHorizon } from './select-entries.js';
 import { sortInSlices } from './sort-in-slices.js';
+import { dayOf } from './words-by-day.js';
 
 export class SettledPrefix {
   /** The heads by UTC day of publication, the days newest first: each day sorted only when the prefix reaches it. */
@@ -45,7 +46,7 @@ export class SettledPrefix {
     const today: ArticleHead[] = [];
     let total = 0;
     for (const head of heads) {
-      const day = head.published.slice(0, 10);
+      const day = dayOf(head.published);
       const list = byDay.get(day);
       if (list) list.push(head);
       else byDay.set(day, [head]);

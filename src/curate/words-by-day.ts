@@ -115,8 +115,9 @@ export class WordsByDay {
   }
 }
 
-export function dayOf(firstSeen: string): string {
-  return firstSeen.slice(0, 10);
+/** The UTC day (YYYY-MM-DD) of an ISO date: of first sight for the filters, of publication elsewhere. */
+export function dayOf(date: string): string {
+  return date.slice(0, 10);
 }
 
 /**
@@ -142,9 +143,13 @@ function closedWords(v: ParsedTerm['variants'][number]): string[] | undefined {
   return best;
 }
 
+/** Where both hashes of a word start (FNV-1a's offset basis, and a seed for the second). */
+const H1_START = 0x811c9dc5;
+const H2_START = 0x9747b28c;
+
 function hashes(word: string): [number, number] {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
+  let h1 = H1_START;
+  let h2 = H2_START;
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -168,8 +173,8 @@ export function setWord(filter: Uint32Array, word: string): void {
  * 17); a word seen twice sets the same bits twice.
  */
 export function setTextWords(filter: Uint32Array, text: string): void {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9747b28c;
+  let h1 = H1_START;
+  let h2 = H2_START;
   let inWord = false;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
@@ -180,8 +185,8 @@ export function setTextWords(filter: Uint32Array, text: string): void {
       inWord = true;
     } else if (inWord) {
       setBits(filter, h1 >>> 0, (h2 | 1) >>> 0);
-      h1 = 0x811c9dc5;
-      h2 = 0x9747b28c;
+      h1 = H1_START;
+      h2 = H2_START;
       inWord = false;
     }
   }
