@@ -154,16 +154,13 @@ export class Curation {
    */
   async orderInSlices(): Promise<void> {
     const slice = new TimeSlice(SLICE_MS);
-    const pause = async (): Promise<void> => {
-      if (slice.due) await slice.turn();
-    };
     const curated: CuratedHead[] = [];
     for (const id of this.#heads.keys()) {
       const topics = this.#topics.get(id);
       if (topics && topics.length > 0) curated.push({ head: this.#heads.get(id)!, topics });
       if (slice.due) await slice.turn();
     }
-    this.#sorted = await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), pause);
+    this.#sorted = await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), slice.pause);
     this.#changed.clear();
     this.#added.clear();
   }

@@ -57,9 +57,7 @@ export async function deriveCuration(previous: Curation, store: Store, rules: Ru
   // Loops over every article check `slice.due` inline: an awaited helper per step made a promise per article
   // (20 MB of the 290 MB a steady edit at 50,000 allocated, and the scavenges that came with it).
   const slice = new TimeSlice(SLICE_MS);
-  const breathe = async (): Promise<void> => {
-    if (slice.due) await slice.turn();
-  };
+  const breathe = slice.pause;
   // The heads as two lists walked by index: a Map's iterator made a result object and an entry pair per step,
   // for every article in each of the loops below (30 MB of an edit at 50,000).
   const headIds = [...before.heads.keys()];
@@ -232,9 +230,7 @@ async function reorderInSlices(
     if (head && list && list.length > 0) curated.push({ head, topics: list });
     if (slice.due) await slice.turn();
   }
-  const added = await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), async () => {
-    if (slice.due) await slice.turn();
-  });
+  const added = await sortInSlices(curated, (a, b) => newestFirst(a.head, b.head), slice.pause);
   // mergeSorted, a step at a time.
   const out: CuratedHead[] = [];
   let i = 0;

@@ -86,9 +86,7 @@ export function clusteringFingerprint(): string {
 export async function windowDigest(articles: readonly ClusterInput[]): Promise<string> {
   const slice = new TimeSlice(SLICE_MS);
   // Sorted in slices too: one sort of a 50,000-article store's window held the event loop 8-12 ms after each rebuild that changed it.
-  const sorted = await sortInSlices([...articles], (a, b) => (a.head.id < b.head.id ? -1 : a.head.id > b.head.id ? 1 : 0), async () => {
-    if (slice.due) await slice.turn();
-  });
+  const sorted = await sortInSlices([...articles], (a, b) => (a.head.id < b.head.id ? -1 : a.head.id > b.head.id ? 1 : 0), slice.pause);
   const hash = createHash('sha256');
   for (let i = 0; i < sorted.length; i++) {
     if (i > 0) hash.update('\u0000');

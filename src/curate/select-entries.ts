@@ -141,7 +141,7 @@ export async function selectEntries(
 ): Promise<CuratedEntry[]> {
   // Up to the first slice of the clustering nothing else yields (the store's reads resolve at once):
   // a rules edit at 50,000 articles ran all of it as one block of 50-75 ms. Each step gets its turn.
-  const pause = slicer();
+  const pause = new TimeSlice(SLICE_MS).pause;
   const curated = curation.listCurated();
   await takeTurn();
   const day = utcDay(now);
@@ -361,14 +361,6 @@ function* skipping(curated: readonly Candidate[], from: number, skip: readonly n
     }
     yield curated[i]!;
   }
-}
-
-/** A pause that yields to the event loop once SLICE_MS of work went by since the last yield. */
-function slicer(): () => Promise<void> {
-  const slice = new TimeSlice(SLICE_MS);
-  return async () => {
-    if (slice.due) await slice.turn();
-  };
 }
 
 /**

@@ -226,10 +226,7 @@ class IncrementalClusterer implements StoryClusterer {
       await inSlices(basis, storyWordsOf);
       // Counting the weights (in slices: ~11 ms at 5,000 articles) and sorting the window: each gets turns of its own.
       await takeTurn();
-      const slice = new TimeSlice(SLICE_MS);
-      index = new StoryIndex(await weightsOverInSlices(basis, frozen ? FROZEN_EXTRA_DF : 0, async () => {
-        if (slice.due) await slice.turn();
-      }));
+      index = new StoryIndex(await weightsOverInSlices(basis, frozen ? FROZEN_EXTRA_DF : 0, new TimeSlice(SLICE_MS).pause));
       await takeTurn();
       const sorted = [...articles].sort((a, b) => storyOrder(a.head, b.head));
       await takeTurn();
