@@ -11,6 +11,7 @@
  */
 import { redactUrl } from './config/redact-url.js';
 import type { Config, SourceConfig } from './config/schema.js';
+import { articleOf, CycleTally, type Written } from './cycle-tally.js';
 import { mergeIntoStore } from './dedupe/merge-source.js';
 import { AbortedError, describeError, errorCode, INTERNAL_ERROR_CODE, SKIP_CODES, SourceError, StoreError } from './errors.js';
 import type { Fetcher, FetchResult } from './fetch/fetcher.js';
@@ -110,13 +111,16 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
       leaseUntil: new Date(started.getTime() + (ctx.config.fetch.timeoutSeconds * 2 + 60) * 1000),
     }),
   );
+  const tally = new CycleTally(ctx.store, ctx.rulesFingerprint);
   await Promise.all(
     due.map(async (source) => {
       if (!claimed.has(source.name)) {
         outcomes.set(source.name, { kind: 'skipped', code: SKIP_CODES.leased, error: 'skipped: polled by another replica this time' });
         return;
       }
-      outcomes.set(source.name, await pollSource(ctx, source, states.get(source.name), now));
+      const outcome = await pollSource(ctx, source, states.get(source.name), now);
+      outcomes.set(source.name, outcome);
+      if (outcome.kind === 'ok') tally.add(outcome.writes, outcome.topics);
     }),
   );
 
@@ -124,10 +128,9 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
   const storeFailure = [...outcomes.values()].find((o) => o.kind === 'store-failed');
   if (storeFailure) throw storeFailure.error;
 
-  const { record, written, touched } = collectOutcomes(ctx.config.sources, outcomes, started);
+  const record = recordOutcomes(ctx.config.sources, outcomes, started);
   const { dropped } = await ctx.store.applyRetention(ctx.config.storage, now());
-  const topics = topicsOfWritten(ctx, written, record);
-  if (ctx.rulesFingerprint !== undefined && topics.size > 0) await ctx.store.putClassifications(ctx.rulesFingerprint, topics);
+  record.curated = await tally.finish(ctx.classify);
   const finished = now();
   record.finishedAt = finished.toISOString();
   record.durationMs = finished.getTime() - started.getTime();
@@ -167,35 +170,17 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
     // Made when first asked for (the daemon's curation): `poll` never asks, and a copy of each of a cold
     // poll's ~50,000 articles, kept to the cycle's end, was ~1.5 % of its main thread plus the GC it caused.
     get written(): StoredArticle[] {
-      return (articles ??= Array.from(written.values(), (w) => articleOf(w.write)));
+      return (articles ??= Array.from(tally.written.values(), (w) => articleOf(w.write)));
     },
-    touched: [...touched],
+    touched: [...tally.touched],
     dropped,
     writeStats,
     ...(writeError ? { writeError } : {}),
   };
 }
 
-/** A new or changed article of the cycle (a write with content), with its topics when they were found as it was merged. */
-interface Written {
-  write: ArticleWrite & { content: string };
-  topics: string[] | undefined;
-}
-
-/** A write's article: its head is the plan's own copy, never changed afterwards, so it can be made at any time. */
-function articleOf(write: ArticleWrite & { content: string }): StoredArticle {
-  return { ...write.head, content: write.content };
-}
-
-/**
- * The cycle's record and its written and touched articles, from each source's outcome in config
- * order (a later source's write of an id replaces an earlier one's).
- */
-function collectOutcomes(
-  sources: readonly SourceConfig[],
-  outcomes: ReadonlyMap<string, SourceOutcome>,
-  started: Date,
-): { record: CycleRecord; written: Map<string, Written>; touched: Set<string> } {
+/** The cycle's record, from each source's outcome in config order (its errors in that order). */
+function recordOutcomes(sources: readonly SourceConfig[], outcomes: ReadonlyMap<string, SourceOutcome>, started: Date): CycleRecord {
   const errors: CycleError[] = [];
   const record: CycleRecord = {
     sources: sources.length,
@@ -212,9 +197,6 @@ function collectOutcomes(
     startedAt: started.toISOString(),
     finishedAt: '',
   };
-  // One Map for the article and its topics: a cold poll puts ~50,000 ids into it.
-  const written = new Map<string, Written>();
-  const touched = new Set<string>();
   for (const source of sources) {
     const outcome = outcomes.get(source.name)!;
     if (outcome.kind === 'ok') {
@@ -222,10 +204,6 @@ function collectOutcomes(
       record.new += outcome.new;
       record.updated += outcome.updated;
       record.duplicates += outcome.duplicates;
-      for (const write of outcome.writes) {
-        if (write.content !== undefined) written.set(write.head.id, { write: write as Written['write'], topics: outcome.topics.get(write) });
-        else touched.add(write.head.id);
-      }
     } else if (outcome.kind === 'not-modified') {
       record.notModified++;
     } else if (outcome.kind === 'failed' || outcome.kind === 'skipped') {
@@ -234,19 +212,7 @@ function collectOutcomes(
       errors.push({ source: source.name, code: outcome.code, error: outcome.error });
     }
   }
-  for (const id of written.keys()) touched.delete(id);
-  return { record, written, touched };
-}
-
-/** Each written article's topics (classified now when its merge could not), counted into the record. */
-function topicsOfWritten(ctx: CycleContext, written: ReadonlyMap<string, Written>, record: CycleRecord): Map<string, string[]> {
-  const topics = new Map<string, string[]>();
-  for (const { write, topics: found } of written.values()) {
-    const list = found ?? ctx.classify(articleOf(write)).topics;
-    topics.set(write.head.id, list);
-    if (list.length > 0) record.curated++;
-  }
-  return topics;
+  return record;
 }
 
 async function pollSource(ctx: CycleContext, source: SourceConfig, state: SourceState | undefined, now: () => Date): Promise<SourceOutcome> {
