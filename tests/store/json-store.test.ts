@@ -337,6 +337,22 @@ describe('heads in memory, content on disk', () => {
     expect(await again.getClassifications('fp-new')).toEqual(expected);
   });
 
+  it('writes each article’s own topics however many distinct lists there are', async () => {
+    // Hundreds of distinct lists, in two puts: a list of the first put replaced by one of the
+    // second (of the same length) must be written as the second says.
+    const store = await spreadOverDays(600, 3);
+    const ids = (await store.listHeads()).map((h) => h.id).sort();
+    await store.putClassifications('fp-many', new Map(ids.map((id, i) => [id, [`topic-${i % 300}`]])));
+    await store.putClassifications('fp-many', new Map(ids.slice(0, 20).map((id, i) => [id, [`topic-${i + 1}`]])));
+    await store.flush();
+    const text = await readFile(join(data, 'feedkurator.topics.json'), 'utf8');
+    const doc = JSON.parse(text) as { topics: Record<string, string[]> };
+    expect(text).toBe(JSON.stringify(doc));
+    const expected = Object.fromEntries(ids.map((id, i) => [id, [i < 20 ? `topic-${i + 1}` : `topic-${i % 300}`]]));
+    expect(doc.topics).toEqual(expected);
+    await store.close();
+  });
+
   it('holds one array per distinct topic list once read back, each list as written', async () => {
     const store = await spreadOverDays(40, 2);
     const ids = (await store.listHeads()).map((h) => h.id).sort();
