@@ -53,6 +53,16 @@ export class CycleTally {
   }
 
   /**
+   * Waits for the batches handed to the store so far. Retention comes after
+   * it: on PostgreSQL a batch upserting the topics of an article that
+   * retention deletes in the same cycle could otherwise lock rows against
+   * it; with this order the topics land before, and retention removes them.
+   */
+  batchesStored(): Promise<void> {
+    return this.#stored;
+  }
+
+  /**
    * After the last source: every written article's topics (classified now
    * where its merge could not, so that the error surfaces here), the rest
    * handed to the store. Returns how many articles have a topic.

@@ -129,6 +129,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
   if (storeFailure) throw storeFailure.error;
 
   const record = recordOutcomes(ctx.config.sources, outcomes, started);
+  await tally.batchesStored();
   const { dropped } = await ctx.store.applyRetention(ctx.config.storage, now());
   record.curated = await tally.finish(ctx.classify);
   const finished = now();

@@ -94,6 +94,30 @@ describe('CycleTally', () => {
     expect(curated).toBe(1_500);
   });
 
+  it('says when the batches handed to the store so far are stored (retention waits for it)', async () => {
+    const store = await openStore();
+    const put = store.putClassifications.bind(store);
+    let inFlight = 0;
+    store.putClassifications = async (fingerprint, topics) => {
+      inFlight++;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await put(fingerprint, topics);
+      inFlight--;
+    };
+    const tally = new CycleTally(store, FINGERPRINT);
+    for (let s = 0; s < 3; s++) {
+      const writes = Array.from({ length: 1_500 }, (_, i) => withContent(`a${s * 1_500 + i}`));
+      tally.add(writes, topicsFor(writes));
+    }
+    expect(inFlight).toBe(0); // handed over, not yet begun: the chain starts on a later turn
+    await tally.batchesStored();
+    expect(inFlight).toBe(0);
+    // One batch went (3,000 topics, once the second source passed 2,048); the third source's wait for finish().
+    expect((await store.getClassifications(FINGERPRINT)).size).toBe(3_000);
+    await tally.finish(neverClassify);
+    expect((await store.getClassifications(FINGERPRINT)).size).toBe(4_500);
+  });
+
   it('classifies at the end what a merge could not, and stores and counts it', async () => {
     const store = await openStore();
     const tally = new CycleTally(store, FINGERPRINT);
