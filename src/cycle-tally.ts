@@ -30,10 +30,13 @@ export class CycleTally {
   /** Topics found since the last batch went to the store. */
   #pending = new Map<string, string[]>();
   #stored: Promise<void> = Promise.resolve();
+  #withheld = false;
 
   constructor(
     private readonly store: Store,
     private readonly rulesFingerprint: string | undefined,
+    /** False once the rules the topics were found with are replaced (see CycleContext.rulesInForce): nothing more is stored. */
+    private readonly rulesInForce: () => boolean = () => true,
   ) {}
 
   /** One source's writes, with the topics found for them as they were merged. */
@@ -81,12 +84,21 @@ export class CycleTally {
     return curated;
   }
 
+  /** After finish(): whether some topics were not stored because their rules had been replaced. */
+  get withheld(): boolean {
+    return this.#withheld;
+  }
+
   #storePending(): void {
     if (this.#pending.size === 0 || this.rulesFingerprint === undefined) return;
     const batch = this.#pending;
     const fingerprint = this.rulesFingerprint;
     this.#pending = new Map();
-    this.#stored = this.#stored.then(() => this.store.putClassifications(fingerprint, batch));
+    this.#stored = this.#stored.then(() => {
+      if (this.rulesInForce()) return this.store.putClassifications(fingerprint, batch);
+      this.#withheld = true;
+      return undefined;
+    });
     // Awaited in finish(), where a failed batch fails the cycle as the one put at its end did; a cycle
     // that fails before (a source's store failure) must not leave it an unhandled rejection.
     this.#stored.catch(() => undefined);

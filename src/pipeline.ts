@@ -38,6 +38,13 @@ export interface CycleContext {
   classify: (article: StoredArticle) => Classification;
   /** Fingerprint of the rules `classify` applies: the topics of new articles are stored under it. */
   rulesFingerprint?: string;
+  /**
+   * Whether those rules are still the ones in force (the daemon: no rules edit replaced them while the
+   * cycle ran). Topics found with replaced rules are not stored: the JSON store keeps one fingerprint's
+   * topics, and storing the old ones threw away what the edit had stored for every article; the daemon
+   * classifies the cycle's articles with the new rules when it publishes them. Default: always.
+   */
+  rulesInForce?: () => boolean;
   logger: Logger;
   metrics?: Metrics;
   /** Reads fetched bodies (decode → parse → normalize) in worker threads. Default: the process-wide shared reader. */
@@ -67,6 +74,8 @@ export interface CycleOutcome {
   /** Article ids that changed only in their head (another source, a better link). */
   touched: string[];
   dropped: number;
+  /** Some written articles' topics were not stored: the rules they were found with were replaced meanwhile (rulesInForce). */
+  topicsWithheld?: true;
   writeStats: WriteStats;
   /**
    * Set when the store could not make the cycle durable (a full disk): the
@@ -111,7 +120,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
       leaseUntil: new Date(started.getTime() + (ctx.config.fetch.timeoutSeconds * 2 + 60) * 1000),
     }),
   );
-  const tally = new CycleTally(ctx.store, ctx.rulesFingerprint);
+  const tally = new CycleTally(ctx.store, ctx.rulesFingerprint, ctx.rulesInForce);
   await Promise.all(
     due.map(async (source) => {
       if (!claimed.has(source.name)) {
@@ -175,6 +184,7 @@ export async function runCycle(ctx: CycleContext): Promise<CycleOutcome> {
     },
     touched: [...tally.touched],
     dropped,
+    ...(tally.withheld ? { topicsWithheld: true as const } : {}),
     writeStats,
     ...(writeError ? { writeError } : {}),
   };

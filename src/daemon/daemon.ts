@@ -87,6 +87,8 @@ export class Daemon {
   readonly store: Store;
   #config: Config;
   #curation: Curation | undefined;
+  /** A rules edit is being applied: a cycle's topics found with the rules before it are not stored meanwhile. */
+  #editingRules = false;
   /** Made by the first cycle: undici need not load before a start's first answer (~0.2 s of CPU). */
   #fetcher: Fetcher | undefined;
   /** Started by the first cycle: a start serves and loads the store without a reader worker competing for the CPU. */
@@ -316,6 +318,7 @@ export class Daemon {
         reader: (this.#reader ??= createFeedReader({ logger: this.#log, idleTimeoutMs: READER_IDLE_MS, niceness: BACKGROUND_NICENESS })),
         classify: (article) => this.classifyMerged(article, curation),
         rulesFingerprint: curation.rules.fingerprint,
+        rulesInForce: () => !this.#editingRules && this.#curation?.rules.fingerprint === curation.rules.fingerprint,
         logger: this.#options.logger,
         ...(this.#options.metrics ? { metrics: this.#options.metrics } : {}),
         signal: abort.signal,
@@ -329,7 +332,8 @@ export class Daemon {
       this.#cycleAbort = undefined;
       await this.#refreshStatus();
     }
-    await this.publishCycle(outcome, curation.rules.fingerprint);
+    // Topics withheld (a rules edit came between): the articles are classified and stored with the rules in force.
+    await this.publishCycle(outcome, outcome.topicsWithheld ? undefined : curation.rules.fingerprint);
     return outcome;
   }
 
@@ -355,10 +359,11 @@ export class Daemon {
 
   /**
    * Curate and publish what a cycle wrote (`storedUnder`: the rules
-   * fingerprint the cycle stored its new articles' topics under). Resolves
-   * once the new publication is served; lastRebuild says where the time went.
+   * fingerprint the cycle stored its new articles' topics under; undefined
+   * when it stored not all of them). Resolves once the new publication is
+   * served; lastRebuild says where the time went.
    */
-  publishCycle(outcome: Pick<CycleOutcome, 'written' | 'touched' | 'dropped'>, storedUnder: string): Promise<void> {
+  publishCycle(outcome: Pick<CycleOutcome, 'written' | 'touched' | 'dropped'>, storedUnder: string | undefined): Promise<void> {
     return this.#exclusive(async () => {
       // The cycle's articles read ahead first (mostly done between the fetches): else the rebuild reads them, in bigger pieces.
       await this.#ahead.drained();
@@ -410,6 +415,7 @@ export class Daemon {
       };
       let curation: Curation;
       let built: Publication | undefined;
+      this.#editingRules = this.#curation !== undefined && rules.fingerprint !== this.#curation.rules.fingerprint;
       try {
         curation = !this.#curation
           ? await Curation.open(this.store, rules, this.#curationOptions(next))
@@ -421,6 +427,7 @@ export class Daemon {
               : await Curation.open(this.store, rules, this.#curationOptions(next));
         if (!served) built = await this.#build(next, curation, started);
       } catch (err) {
+        this.#editingRules = false;
         if (fetcher !== this.#fetcher) await fetcher?.close();
         if (served && before) {
           await served.catch(() => {});
@@ -432,6 +439,8 @@ export class Daemon {
       const oldFetcher = this.#fetcher;
       this.#config = next;
       this.#curation = curation;
+      // From here a cycle's rules are in force only if they are these (rulesInForce compares fingerprints).
+      this.#editingRules = false;
       this.#fetcher = fetcher;
       // Served from here on (the swap is synchronous); its compression follows.
       const compressed = built ? this.#swapPublication(built, next) : served;

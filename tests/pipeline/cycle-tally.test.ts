@@ -118,6 +118,24 @@ describe('CycleTally', () => {
     expect((await store.getClassifications(FINGERPRINT)).size).toBe(4_500);
   });
 
+  it('stores nothing once its rules are no longer in force, and says so', async () => {
+    const store = await openStore();
+    let inForce = true;
+    const tally = new CycleTally(store, FINGERPRINT, () => inForce);
+    const first = Array.from({ length: 2_100 }, (_, i) => withContent(`a${i}`));
+    tally.add(first, topicsFor(first));
+    await tally.batchesStored();
+    expect((await store.getClassifications(FINGERPRINT)).size).toBe(2_100);
+    expect(tally.withheld).toBe(false);
+    // A rules edit replaced them: the rest is withheld (the store keeps the edit's fingerprint, not this one).
+    inForce = false;
+    const second = [withContent('b1'), withContent('b2')];
+    tally.add(second, topicsFor(second));
+    expect(await tally.finish(neverClassify)).toBe(1_050 + 1); // counted all the same: b2 is on topic
+    expect(tally.withheld).toBe(true);
+    expect((await store.getClassifications(FINGERPRINT)).size).toBe(2_100);
+  });
+
   it('classifies at the end what a merge could not, and stores and counts it', async () => {
     const store = await openStore();
     const tally = new CycleTally(store, FINGERPRINT);
