@@ -23,7 +23,16 @@ interface Frame {
   name: string;
   /** The name as the tag name processor made it: the key in the parent (xml2js's "#name"). */
   key: string;
-  obj: XmlObject;
+  /** Its text so far (xml2js's "_"). */
+  text: string;
+  /** A CDATA section with characters was read in it (xml2js's "cdata" flag). */
+  cdata: boolean;
+  /**
+   * The element's object, made with its first attribute or child: most elements of a feed hold text
+   * only and become their text, so they never need one, and whether one has keys besides "_" is
+   * whether it was made (counting a null-prototype object's keys with for-in was an eighth of the read).
+   */
+  obj: XmlObject | undefined;
 }
 
 const NAME = /[:_A-Za-z][:_A-Za-z0-9.-]*/y;
@@ -57,24 +66,23 @@ export function readPlainXml(xml: string, nameElement: (name: string) => string)
       } else {
         const text = decodeText(xml, pos, textEnd);
         if (text === undefined) return undefined;
-        (top.obj['_'] as string) += text;
+        top.text += text;
       }
     }
     if (lt === -1) break;
     const next = xml.charCodeAt(lt + 1);
     if (next === 0x2f /* / */) {
-      NAME.lastIndex = lt + 2;
-      const match = NAME.exec(xml);
+      // The open element's name (a longer one fails the check for ">" after it).
       const top = stack[stack.length - 1];
-      if (match === null || top === undefined || match[0] !== top.name) return undefined;
-      let end = lt + 2 + match[0].length;
+      if (top === undefined || !xml.startsWith(top.name, lt + 2)) return undefined;
+      let end = lt + 2 + top.name.length;
       while (isSaxSpace(xml.charCodeAt(end))) end++;
       if (xml.charCodeAt(end) !== 0x3e /* > */) return undefined;
       pos = end + 1;
       stack.pop();
-      const value = closeElement(top.obj);
+      const value = closeElement(top);
       const parent = stack[stack.length - 1];
-      if (parent) assignOrPush(parent.obj, top.key, value);
+      if (parent) assignOrPush(parent, top.key, value);
       else {
         result = Object.create(null) as XmlObject;
         result[top.key] = value;
@@ -90,8 +98,8 @@ export function readPlainXml(xml: string, nameElement: (name: string) => string)
         if (top === undefined || end === -1) return undefined;
         // sax reports an empty section not at all, so it marks nothing.
         if (end > lt + 9) {
-          (top.obj['_'] as string) += xml.slice(lt + 9, end);
-          top.obj['cdata'] = true;
+          top.text += xml.slice(lt + 9, end);
+          top.cdata = true;
         }
         pos = end + 3;
       } else return undefined;
@@ -159,41 +167,45 @@ function openElement(xml: string, lt: number, stack: Frame[], nameElement: (name
   if (pos - lt > MAX_TOKEN) return undefined;
   const key = nameElement(name);
   if (RESERVED.has(key)) return undefined;
-  // xml2js's onopentag: the text key first, then the attributes ("#name", which it deletes on close, lives in the frame).
-  const obj = Object.create(null) as XmlObject;
-  obj['_'] = '';
-  if (attributes) obj['$'] = attributes;
-  if (!selfClosing) stack.push({ name, key, obj });
+  // "#name", which xml2js deletes on close, lives in the frame.
+  const frame: Frame = { name, key, text: '', cdata: false, obj: undefined };
+  if (attributes) {
+    frame.obj = newElementObject();
+    frame.obj['$'] = attributes;
+  }
+  if (!selfClosing) stack.push(frame);
   else {
     const parent = stack[stack.length - 1];
     // A self-closed root is left to xml2js: no feed is one.
     if (parent === undefined) return undefined;
-    assignOrPush(parent.obj, key, closeElement(obj));
+    assignOrPush(parent, key, closeElement(frame));
   }
   return pos;
 }
 
+/** xml2js's onopentag: the text key first (its value is set on close), then the attributes and children. */
+function newElementObject(): XmlObject {
+  const obj = Object.create(null) as XmlObject;
+  obj['_'] = '';
+  return obj;
+}
+
 /** xml2js's onclosetag with rss-parser's options (explicitArray, charkey "_", no trim, emptyTag ''). */
-function closeElement(obj: XmlObject): unknown {
-  const cdata = obj['cdata'] === true;
-  if (cdata) delete obj['cdata'];
-  const text = obj['_'] as string;
-  if (!cdata && BLANK.test(text)) {
+function closeElement(frame: Frame): unknown {
+  const { obj, text } = frame;
+  // An element with neither attributes nor children becomes its text, blank or not.
+  if (obj === undefined) return text;
+  if (!frame.cdata && BLANK.test(text)) {
     delete obj['_'];
-    // An element with neither text, attributes nor children becomes its (blank) text.
-    return countKeys(obj) === 0 ? text : obj;
+    return obj;
   }
-  return countKeys(obj) === 1 ? text : obj;
+  obj['_'] = text;
+  return obj;
 }
 
-/** Own keys, counted up to 2 (the objects have no prototype). */
-function countKeys(obj: XmlObject): number {
-  let keys = 0;
-  for (const _key in obj) if (++keys > 1) break;
-  return keys;
-}
-
-function assignOrPush(obj: XmlObject, key: string, value: unknown): void {
+function assignOrPush(parent: Frame, key: string, value: unknown): void {
+  let obj = parent.obj;
+  if (obj === undefined) obj = parent.obj = newElementObject();
   const list = obj[key];
   if (list === undefined) obj[key] = [value];
   else (list as unknown[]).push(value);
@@ -206,17 +218,44 @@ function decodeText(xml: string, from: number, to: number): string | undefined {
   let out = '';
   let pos = from;
   while (amp !== -1 && amp < to) {
-    ENTITY.lastIndex = amp;
-    const match = ENTITY.exec(xml);
-    if (match === null || amp + match[0].length > to) return undefined;
-    const value = readEntity(match[1]!);
-    if (value === undefined) return undefined;
+    let value: string | undefined;
+    let length = xmlEntityLength(xml, amp);
+    if (length > 0 && amp + length <= to) value = XML_ENTITY_VALUES[xml.charCodeAt(amp + 1) + xml.charCodeAt(amp + 2)];
+    else {
+      ENTITY.lastIndex = amp;
+      const match = ENTITY.exec(xml);
+      if (match === null || amp + match[0].length > to) return undefined;
+      value = readEntity(match[1]!);
+      if (value === undefined) return undefined;
+      length = match[0].length;
+    }
     out += xml.slice(pos, amp) + value;
-    pos = amp + match[0].length;
+    pos = amp + length;
     amp = xml.indexOf('&', pos);
   }
   return out + xml.slice(pos, to);
 }
+
+/**
+ * The length of `&lt;`, `&gt;`, `&amp;`, `&quot;` or `&apos;` at `amp`, 0 for anything else: the
+ * entities feeds are full of (escaped HTML), read without the regular expression and the name's string.
+ */
+function xmlEntityLength(xml: string, amp: number): number {
+  const a = xml.charCodeAt(amp + 1);
+  const b = xml.charCodeAt(amp + 2);
+  const c = xml.charCodeAt(amp + 3);
+  if (a === 0x6c /* l */ || a === 0x67 /* g */) return b === 0x74 /* t */ && c === 0x3b ? 4 : 0;
+  const d = xml.charCodeAt(amp + 4);
+  if (a === 0x61 /* a */) {
+    if (b === 0x6d /* m */) return c === 0x70 /* p */ && d === 0x3b ? 5 : 0;
+    return b === 0x70 /* p */ && c === 0x6f /* o */ && d === 0x73 /* s */ && xml.charCodeAt(amp + 5) === 0x3b ? 6 : 0;
+  }
+  if (a === 0x71 /* q */) return b === 0x75 /* u */ && c === 0x6f /* o */ && d === 0x74 /* t */ && xml.charCodeAt(amp + 5) === 0x3b ? 6 : 0;
+  return 0;
+}
+
+/** The five entities' characters by the sum of their names' first two character codes (each sum is distinct). */
+const XML_ENTITY_VALUES: Record<number, string> = { [0x6c + 0x74]: '<', [0x67 + 0x74]: '>', [0x61 + 0x6d]: '&', [0x71 + 0x75]: '"', [0x61 + 0x70]: "'" };
 
 /** sax's parseEntity for the XML names and character references; undefined for anything it would refuse or read otherwise. */
 function readEntity(entity: string): string | undefined {
