@@ -78,8 +78,9 @@ export function htmlToText(html: string): string {
 }
 
 export function collapseWhitespace(text: string): string {
-  // Without soft hyphens or zero-width spaces every run is whitespace and becomes one space: no callback per run.
-  if (!/[\u00ad\u200b]/.test(text)) return text.replace(/\s+/g, ' ').trim();
+  // Without soft hyphens or zero-width spaces every run of whitespace becomes one space: only the runs that are not
+  // one space already are replaced (most runs are, between words), with no callback per run.
+  if (!/[\u00ad\u200b]/.test(text)) return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
   return text.replace(/[\s\u00ad\u200b]+/g, (match) => (/^[\u00ad\u200b]+$/.test(match) ? '' : ' ')).trim();
 }
 

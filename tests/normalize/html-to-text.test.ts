@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { htmlToText, sanitizeWithText } from '../../src/normalize/html-to-text.js';
+import { collapseWhitespace, htmlToText, sanitizeWithText } from '../../src/normalize/html-to-text.js';
 
 const piece = fc.oneof(
   fc.constantFrom(
@@ -44,5 +44,21 @@ describe('htmlToText, character by character', () => {
 
   it('decodes numeric entities that were escaped twice, decimal and hex, of any length', () => {
     expect(htmlToText('&amp;#228; &amp;#x1F427; &amp;#8211;')).toBe('ä 🐧 –');
+  });
+});
+
+describe('collapseWhitespace', () => {
+  // Every character JavaScript's \s knows, and a few it does not.
+  const blank = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\f', '\v', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff');
+  const word = fc.constantFrom('Kernel', 'ä', '-', '\u200c', '\u0085', 'x');
+
+  it('makes each run of whitespace one space and trims, as replacing every run would', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(blank, word), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(collapseWhitespace(text)).toBe(text.replace(/\s+/g, ' ').trim());
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
