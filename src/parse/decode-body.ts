@@ -89,19 +89,23 @@ export function decodeBody(body: Buffer, contentType?: string): DecodedBody {
 
 function finish(bytes: Buffer, encoding: string, source: Source, declared: string | undefined, warnings: string[]): DecodedBody {
   let text: string;
+  const validUtf8 = encoding === 'utf-8' && isUtf8(bytes);
   try {
-    text = encoding === 'utf-8' && isUtf8(bytes) ? decodeValidUtf8(bytes) : iconv.decode(bytes, encoding, { stripBOM: true });
+    text = validUtf8 ? decodeValidUtf8(bytes) : iconv.decode(bytes, encoding, { stripBOM: true });
   } catch (cause) {
     throw new DecodeError(`cannot decode the body as ${encoding}: ${(cause as Error).message}`, { cause });
   }
-  if (text.includes('\u0000')) {
+  // In valid UTF-8 a NUL character is a zero byte and nothing else is: the bytes are searched natively, where
+  // searching the text for "\u0000" tried every ASCII character of a two-byte string (~10 % of decoding a body).
+  if (validUtf8 ? bytes.indexOf(0) !== -1 : text.includes('\u0000')) {
     throw new DecodeError(`body decoded as ${encoding} contains NUL characters: it is binary data or in another encoding`);
   }
   const replacements = countMatches(text, /\uFFFD/g);
   if (replacements > 0) {
     warnings.push(`${replacements} byte sequence${replacements === 1 ? '' : 's'} invalid in ${encoding} replaced by U+FFFD`);
   }
-  const mojibake = text.match(MOJIBAKE);
+  // Every mojibake sequence starts with one of three characters: three searches are a fifth of one scan by the pattern.
+  const mojibake = text.includes('Ã') || text.includes('â') || text.includes('Â') ? text.match(MOJIBAKE) : null;
   if (mojibake) {
     const sample = [...new Set(mojibake)].slice(0, 3).map((m) => `"${m}"`).join(', ');
     const repaired = undoDoubleEncoding(text);

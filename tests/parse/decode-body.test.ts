@@ -74,6 +74,16 @@ describe('decodeBody', () => {
     expect(kept.warnings.join()).not.toMatch(/repaired/);
   });
 
+  it('finds double encoding by each of the three characters its sequences start with', () => {
+    // „German quotes“ through windows-1252 start with "â€"; a no-break space through latin1 with "Â"; "ö" with "Ã".
+    for (const [original, seen] of [['Linux „6.14“ ist da', '"â€ž"'], ['100\u00a0MB frei', '"Â\u00a0"'], ['Größe', '"Ã¶"']] as const) {
+      const twice = Buffer.from(iconv.decode(Buffer.from(`<rss><title>${original}</title></rss>`, 'utf8'), 'windows-1252'), 'utf8');
+      const decoded = decodeBody(twice, 'text/xml; charset=utf-8');
+      expect(decoded.warnings.join(), original).toContain(`mojibake such as ${seen}`);
+      expect(decoded.text).toContain(original);
+    }
+  });
+
   it('ignores an unknown charset label with a warning', () => {
     const decoded = decodeBody(Buffer.from(xml('x-klingon', 'Hallo')), 'text/xml; charset=x-unknown');
     expect(decoded.charset).toBe('utf-8');
