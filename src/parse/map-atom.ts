@@ -3,7 +3,7 @@ import type { Enclosure, ParsedFeed, RawItem } from '../types.js';
 import { htmlToText } from '../normalize/html-to-text.js';
 import type { XmlFeedTree } from './read-xml-feed.js';
 import { mediaEnclosures, mediaTitle, toEnclosure } from './map-rss.js';
-import { attributesOf, childOf, escapeHtml, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
+import { attributeOf, attributesOf, childOf, escapeHtml, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
 import { resolveHttpUrl } from './resolve-url.js';
 
 /** Atom 1.0 (RFC 4287), and the Atom 0.3 names still in the wild (issued, modified, mode="escaped"). */
@@ -55,15 +55,14 @@ function mapEntry(raw: Record<string, XmlNode>, feedBase: string, feedAuthors: s
   if (names.length) item.author = names.join(', ');
 
   const categories = nodeList(raw['category']).flatMap((node) => {
-    const attrs = attributesOf(node);
-    const name = (attrs['label'] ?? attrs['term'] ?? textOf(node) ?? '').trim();
+    const name = (attributeOf(node, 'label') ?? attributeOf(node, 'term') ?? textOf(node) ?? '').trim();
     return name ? [name] : [];
   });
   if (categories.length) item.categories = categories;
 
   // The HTML shown is the content, else the summary: its xml:base is the base of its links.
   const htmlNode = item.content !== undefined ? raw['content'] : raw['summary'];
-  const htmlBase = resolveHttpUrl(attributesOf(htmlNode)['xml:base'], base) ?? base;
+  const htmlBase = resolveHttpUrl(attributeOf(htmlNode, 'xml:base'), base) ?? base;
   if (htmlBase !== feedBase) item.baseUrl = htmlBase;
   return item;
 }
@@ -74,12 +73,11 @@ function mapEntry(raw: Record<string, XmlNode>, feedBase: string, feedAuthors: s
  * mode="xml" arrive unwrapped as CDATA, see prepare-xml), base64 decoded first.
  */
 function textConstruct(node: XmlNode): string | undefined {
-  const attrs = attributesOf(node);
-  if (attrs['src']) return undefined;
+  if (node === undefined || attributeOf(node, 'src')) return undefined;
   let text = textOf(node);
   if (text === undefined || !text.trim()) return undefined;
-  const type = (attrs['type'] ?? 'text').trim().toLowerCase();
-  if (attrs['mode']?.trim().toLowerCase() === 'base64') {
+  const type = (attributeOf(node, 'type') ?? 'text').trim().toLowerCase();
+  if (attributeOf(node, 'mode')?.trim().toLowerCase() === 'base64') {
     text = decodeBase64(text);
     if (text === undefined) return undefined;
   }

@@ -2,7 +2,7 @@ import type { Enclosure, FeedFormat, ParsedFeed, RawItem } from '../types.js';
 import { htmlToText } from '../normalize/html-to-text.js';
 import type { XmlFeedTree } from './read-xml-feed.js';
 import { readAttribute } from './detect-format.js';
-import { attributesOf, childOf, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
+import { attributeOf, attributesOf, childOf, nodeList, textOf, trimmedText, type XmlNode } from './read-xml-node.js';
 import { resolveHttpUrl, resolveUrl } from './resolve-url.js';
 
 /**
@@ -33,9 +33,9 @@ function mapItem(raw: Record<string, XmlNode>, feedBase: string): RawItem {
   const guid = trimmedText(guidNode) ?? attrs['rdf:about']?.trim();
   if (guid) item.guid = guid;
 
-  const linkBase = resolveHttpUrl(attributesOf(raw['link'])['xml:base'], base) ?? base;
+  const linkBase = resolveHttpUrl(attributeOf(raw['link'], 'xml:base'), base) ?? base;
   const written = firstText(raw['link']);
-  const permalink = attributesOf(guidNode)['isPermaLink']?.toLowerCase() !== 'false' ? trimmedText(guidNode) : undefined;
+  const permalink = attributeOf(guidNode, 'isPermaLink')?.toLowerCase() !== 'false' ? trimmedText(guidNode) : undefined;
   const candidates = [written, permalink, attrs['rdf:about']];
   for (const candidate of candidates) {
     // A relative permalink guid must at least look like a path: "12345" is an id, not a page.
@@ -73,6 +73,8 @@ function mapItem(raw: Record<string, XmlNode>, feedBase: string): RawItem {
 
 /** Media RSS: elements directly in the item, in <media:group>, or (titles) in <media:content>. */
 function mediaNodes(raw: Record<string, XmlNode>, name: string): XmlNode[] {
+  // Most items have no Media RSS at all: nothing to gather.
+  if (raw[name] === undefined && raw['media:group'] === undefined && (name !== 'media:title' || raw['media:content'] === undefined)) return [];
   const groups = nodeList(raw['media:group']);
   const nested = name === 'media:title' ? [...groups, ...nodeList(raw['media:content'])] : groups;
   return [...nodeList(raw[name]), ...nested.flatMap((parent) => nodeList(childOf(parent, name)))];
@@ -102,7 +104,13 @@ function firstText(node: XmlNode): string | undefined {
 }
 
 function allTexts(node: XmlNode): string[] {
-  return nodeList(node).flatMap((each) => trimmedText(each) ?? []);
+  const texts: string[] = [];
+  if (node === undefined) return texts;
+  for (const each of nodeList(node)) {
+    const text = trimmedText(each);
+    if (text) texts.push(text);
+  }
+  return texts;
 }
 
 export function toEnclosure(attrs: Record<string, string>, base: string): Enclosure[] {

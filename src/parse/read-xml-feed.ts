@@ -88,10 +88,16 @@ function alternateLink(links: XmlObject[]): unknown {
   return links[0] ? links[0].$.href : undefined;
 }
 
+/** The item fields' keys in rss-parser's output, made once: a key built per item and field was a string to make and look up each time. */
+const RAW_ITEM_KEYS = ITEM_FIELDS.map((field) => `raw:${field}`);
+
 /** What rss-parser's custom fields with keepArray give: each element's array as the XML reader made it. */
 function copyRawFields(element: XmlObject): XmlObject {
   const item: XmlObject = {};
-  for (const name of ITEM_FIELDS) if (element[name] !== undefined) item[`raw:${name}`] = element[name];
+  for (let i = 0; i < ITEM_FIELDS.length; i++) {
+    const value = element[ITEM_FIELDS[i]!];
+    if (value !== undefined) item[RAW_ITEM_KEYS[i]!] = value;
+  }
   return item;
 }
 
@@ -119,7 +125,7 @@ export async function readXmlFeed(xml: string, options: ReadOptions): Promise<Xm
     throw new ParseError(`broken XML: ${describeXmlError(cause)}`, { cause });
   }
   const items = Array.isArray(output.items) ? (output.items as Record<string, unknown>[]) : [];
-  return { feed: pickRaw(output), items: items.map(pickRaw) };
+  return { feed: pickRaw(output), items: items.map(pickRawItem) };
 }
 
 /**
@@ -144,6 +150,16 @@ function readPlainXmlFirst(parser: Parser<unknown, unknown>, name: (written: str
 export function canReadPlainXmlFirst(): boolean {
   const holder = new Parser() as unknown as { xmlParser?: TreeReader };
   return typeof holder.xmlParser?.parseString === 'function';
+}
+
+/** pickRaw for an item: its raw keys are those copyRawFields writes, read in the order it writes them. */
+function pickRawItem(object: Record<string, unknown>): Record<string, XmlNode> {
+  const raw: Record<string, XmlNode> = Object.create(null);
+  for (let i = 0; i < RAW_ITEM_KEYS.length; i++) {
+    const value = object[RAW_ITEM_KEYS[i]!];
+    if (value !== undefined) raw[ITEM_FIELDS[i]!] = value;
+  }
+  return raw;
 }
 
 function pickRaw(object: Record<string, unknown>): Record<string, XmlNode> {

@@ -42,6 +42,16 @@ export function attributesOf(node: XmlNode): Record<string, string> {
   return out;
 }
 
+/** One attribute of an element, without copying the others (most look-ups want one: `xml:base`, `isPermaLink`). */
+export function attributeOf(node: XmlNode, name: string): string | undefined {
+  const first = firstNode(node);
+  if (!first || typeof first !== 'object') return undefined;
+  const attrs = (first as { $?: unknown }).$;
+  if (!attrs || typeof attrs !== 'object' || !Object.prototype.hasOwnProperty.call(attrs, name)) return undefined;
+  const value = (attrs as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** A child element of an element object (xml2js puts children under their names). */
 export function childOf(node: XmlNode, name: string): XmlNode {
   const first = firstNode(node);

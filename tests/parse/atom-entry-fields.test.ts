@@ -84,3 +84,9 @@ describe('Atom bases', () => {
     expect(feed.items).toEqual([{ title: 'DC' }]);
   });
 });
+
+describe('Atom entries: out-of-line content', () => {
+  it('content with a src is not the text, even when a feed writes text into it as well (RFC 4287 §4.1.3.2: it must be empty)', async () => {
+    expect(await entryOf('<entry><title>F</title><summary>Kurz</summary><content type="html" src="https://a.example/f.html">&lt;p&gt;nicht dies&lt;/p&gt;</content></entry>')).toEqual({ title: 'F', summary: 'Kurz' });
+  });
+});
