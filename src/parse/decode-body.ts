@@ -104,7 +104,7 @@ function finish(bytes: Buffer, encoding: string, source: Source, declared: strin
   if (replacements > 0) {
     warnings.push(`${replacements} byte sequence${replacements === 1 ? '' : 's'} invalid in ${encoding} replaced by U+FFFD`);
   }
-  // Every mojibake sequence starts with one of three characters: three searches are a fifth of one scan by the pattern.
+  // Every mojibake sequence starts with one of three characters: three searches cost about a sixth of one scan by the pattern.
   const mojibake = text.includes('Ã') || text.includes('â') || text.includes('Â') ? text.match(MOJIBAKE) : null;
   if (mojibake) {
     const sample = [...new Set(mojibake)].slice(0, 3).map((m) => `"${m}"`).join(', ');
