@@ -55,7 +55,8 @@ export function canonicalizeUrl(url: string, base?: string): string | undefined 
   if (!parsed.hostname) return undefined;
   // Each setter re-serializes the whole URL: set only what changes (most feed links have no fragment and no query).
   if (parsed.hash !== '' || parsed.href.includes('#')) parsed.hash = '';
-  if (parsed.hostname.endsWith('.')) parsed.hostname = parsed.hostname.slice(0, -1);
+  // Every trailing dot ("x.de.." too): one left behind would go the next time, and the same link would have two spellings.
+  if (parsed.hostname.endsWith('.')) parsed.hostname = parsed.hostname.replace(/\.+$/, '');
   const search = parsed.search;
   // An empty query ("…/?") still goes; the path cannot hold a "?" of its own.
   if (search === '') return parsed.href.includes('?') ? withSearch(parsed, '') : parsed.href;
