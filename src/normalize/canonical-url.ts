@@ -56,7 +56,7 @@ export function canonicalizeUrl(url: string, base?: string): string | undefined 
   // Each setter re-serializes the whole URL: set only what changes (most feed links have no fragment and no query).
   if (parsed.hash !== '' || parsed.href.includes('#')) parsed.hash = '';
   // Every trailing dot ("x.de.." too): one left behind would go the next time, and the same link would have two spellings.
-  if (parsed.hostname.endsWith('.')) parsed.hostname = parsed.hostname.replace(/\.+$/, '');
+  if (parsed.hostname.endsWith('.')) parsed.hostname = withoutTrailingDots(parsed.hostname);
   const search = parsed.search;
   // An empty query ("…/?") still goes; the path cannot hold a "?" of its own.
   if (search === '') return parsed.href.includes('?') ? withSearch(parsed, '') : parsed.href;
@@ -67,6 +67,13 @@ export function canonicalizeUrl(url: string, base?: string): string | undefined 
     .filter((pair) => pair !== '' && !isTrackingParameter(decodeName(pair)));
   const query = kept.length ? `?${kept.join('&')}` : '';
   return query === search ? parsed.href : withSearch(parsed, query);
+}
+
+/** A loop, not /\.+$/: that pattern tries every dot of a long run of them again (a host of 50,000 dots took 1.7 s). */
+function withoutTrailingDots(host: string): string {
+  let end = host.length;
+  while (end > 0 && host.charCodeAt(end - 1) === 0x2e /* . */) end--;
+  return host.slice(0, end);
 }
 
 function withSearch(url: URL, search: string): string {

@@ -17,6 +17,7 @@ const cases: [string, string, string | number][] = [
   ['50k entity references', `${rssHead}<item><title>${'&nbsp;&bogus;&#150;'.repeat(50_000)}</title></item></channel></rss>`, 1],
   ['20k items with the same guid', `${rssHead}${'<item><title>x</title><guid>g</guid><link>https://x.de/a</link></item>'.repeat(20_000)}</channel></rss>`, 1],
   ['a 1 MB date', `${rssHead}<item><title>x</title><pubDate>Mo, ${'1 '.repeat(500_000)}</pubDate></item></channel></rss>`, 1],
+  ['a link whose host ends in 300k dots', `${rssHead}<item><title>x</title><link>https://a${'.'.repeat(300_000)}x./</link></item></channel></rss>`, 1],
   ['a deeply nested JSON', `{"version":"https://jsonfeed.org/version/1.1","items":${'['.repeat(100_000)}`, 'FK_PARSE'],
 ];
 
