@@ -32,23 +32,26 @@ export function trimmedText(node: XmlNode): string | undefined {
   return text ? text : undefined;
 }
 
-export function attributesOf(node: XmlNode): Record<string, string> {
+/** The attribute object xml2js puts under `$` of an element, undefined when it has none. */
+function attributeObject(node: XmlNode): Record<string, unknown> | undefined {
   const first = firstNode(node);
-  if (!first || typeof first !== 'object') return {};
+  if (!first || typeof first !== 'object') return undefined;
   const attrs = (first as { $?: unknown }).$;
-  if (!attrs || typeof attrs !== 'object') return {};
+  return attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>) : undefined;
+}
+
+export function attributesOf(node: XmlNode): Record<string, string> {
+  const attrs = attributeObject(node);
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attrs)) if (typeof value === 'string') out[key] = value;
+  if (attrs) for (const [key, value] of Object.entries(attrs)) if (typeof value === 'string') out[key] = value;
   return out;
 }
 
 /** One attribute of an element, without copying the others (most look-ups want one: `xml:base`, `isPermaLink`). */
 export function attributeOf(node: XmlNode, name: string): string | undefined {
-  const first = firstNode(node);
-  if (!first || typeof first !== 'object') return undefined;
-  const attrs = (first as { $?: unknown }).$;
-  if (!attrs || typeof attrs !== 'object' || !Object.prototype.hasOwnProperty.call(attrs, name)) return undefined;
-  const value = (attrs as Record<string, unknown>)[name];
+  const attrs = attributeObject(node);
+  if (!attrs || !Object.prototype.hasOwnProperty.call(attrs, name)) return undefined;
+  const value = attrs[name];
   return typeof value === 'string' ? value : undefined;
 }
 
