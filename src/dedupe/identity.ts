@@ -26,7 +26,7 @@
  * changes the link (merge-items matches it by the source's guid then).
  */
 import { hash } from 'node:crypto';
-import { canonicalizeUrl } from '../normalize/canonical-url.js';
+import { canonicalUrl } from '../normalize/canonical-url.js';
 import type { NormalizedItem } from '../types.js';
 
 export interface ItemIdentity {
@@ -95,9 +95,8 @@ const urlKeys = new Map<string, string | undefined>();
 function computeUrlKey(link: string): string | undefined {
   // Normalize already canonicalized the link; repeating it (idempotent) keeps
   // the key right for any caller, e.g. links stored by an older version.
-  const canonical = canonicalizeUrl(link);
-  if (!canonical) return undefined;
-  const url = new URL(canonical);
+  const url = canonicalUrl(link);
+  if (!url) return undefined;
   const host = url.hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
   const port = url.port && url.port !== '80' && url.port !== '443' ? `:${url.port}` : '';
   let path = url.pathname;

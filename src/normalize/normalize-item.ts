@@ -1,5 +1,6 @@
 import type { Enclosure, NormalizedItem, RawItem } from '../types.js';
 import { canonicalizeUrl } from './canonical-url.js';
+import { parseUrl } from './parse-url.js';
 import { truncateText } from '../text/truncate.js';
 import { collapseWhitespace, htmlToText, sanitizeWithText } from './html-to-text.js';
 import { parseFeedDate } from './parse-date.js';
@@ -98,7 +99,7 @@ function cleanEnclosures(written: Enclosure[], base: string): Enclosure[] {
   return written.flatMap((enclosure) => {
     let url: string;
     try {
-      url = new URL(enclosure.url.trim(), base).href;
+      url = parseUrl(enclosure.url.trim(), base).href;
     } catch {
       return [];
     }

@@ -1,4 +1,5 @@
 import sanitize from 'sanitize-html';
+import { parseUrl } from './parse-url.js';
 
 /**
  * The one sanitizer configuration, used on ingest (normalize) and again on
@@ -421,7 +422,7 @@ function absolutize(tag: string, attribs: sanitize.Attributes, baseUrl: string |
 function toSafeUrl(value: string, baseUrl: string | undefined, allowMailto: boolean): string | undefined {
   let url: URL;
   try {
-    url = new URL(value.trim(), baseUrl);
+    url = parseUrl(value.trim(), baseUrl);
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
+import { parseUrl } from '../normalize/parse-url.js';
+
 /** Resolves `ref` against `base`; undefined when either is unusable. Never throws. */
 export function resolveUrl(ref: string | undefined, base?: string): string | undefined {
   const trimmed = ref?.trim();
   if (!trimmed) return undefined;
   try {
-    return new URL(trimmed, base).href;
+    return parseUrl(trimmed, base).href;
   } catch {
     return undefined;
   }
