@@ -33,7 +33,8 @@ export { hashContent, MAX_CONTENT_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS } fr
 /** What a merge needs to look up, before planning it. */
 export interface PreparedItems {
   source: string;
-  entries: { item: NormalizedItem; identity: ItemIdentity; guid?: string }[];
+  /** One shape whether the item has a usable guid or not: the plan's loop reads them all alike. */
+  entries: { item: NormalizedItem; identity: ItemIdentity; guid: string | undefined }[];
   /** Every lookup key the plan may ask for. */
   keys: string[];
   ids: string[];
@@ -55,7 +56,7 @@ export function prepareItems(sourceName: string, items: readonly NormalizedItem[
     const raw = item.guid?.trim();
     const guid = raw && guidUses.get(raw) === 1 ? raw : undefined;
     if (guid) keys.add(guidKeyOf(sourceName, guid));
-    return guid ? { item, identity, guid } : { item, identity };
+    return { item, identity, guid };
   });
   return { source: sourceName, entries, keys: [...keys], ids: [...ids] };
 }
@@ -67,7 +68,8 @@ export interface MergePlan {
 
 /** Decide what one source's items change, given what the store holds for their keys. Never mutates `found`. */
 export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date): MergePlan {
-  const counts: MergeCounts = { new: 0, updated: 0, duplicates: 0 };
+  let added = 0;
+  let updated = 0;
   const nowIso = now.toISOString();
   const sourceName = prepared.source;
   // Working copies of the articles this batch touches, and keys they gained in it.
@@ -86,19 +88,13 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
 
   for (const { item, identity, guid } of prepared.entries) {
     // A feed listing one article twice: the first listing (the newest, in feed order) wins.
-    if (keysInBatch.has(identity.key)) {
-      counts.duplicates++;
-      continue;
-    }
+    if (keysInBatch.has(identity.key)) continue;
     keysInBatch.add(identity.key);
 
     const existing =
       lookup(identity.key) ?? touched.get(identity.id)?.head ?? resolve(found.byId.get(identity.id)) ?? (guid ? lookup(guidKeyOf(sourceName, guid)) : undefined);
     if (existing) {
-      if (articlesInBatch.has(existing.id)) {
-        counts.duplicates++;
-        continue;
-      }
+      if (articlesInBatch.has(existing.id)) continue;
       articlesInBatch.add(existing.id);
       const entry = touched.get(existing.id) ?? { head: cloneHead(existing), isNew: false, changed: false };
       const outcome = updateArticle(entry.head, item, sourceName, nowIso);
@@ -111,14 +107,12 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
         touched.set(existing.id, entry);
         for (const key of indexKeysOf(entry.head)) if (!batchKeys.has(key)) batchKeys.set(key, existing.id);
       }
-      if (outcome.text) counts.updated++;
-      else counts.duplicates++;
+      if (outcome.text) updated++;
       continue;
     }
 
     if (found.retired.has(identity.id)) {
       retiredSeen.add(identity.id);
-      counts.duplicates++;
       continue;
     }
 
@@ -126,7 +120,7 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
     touched.set(head.id, { head, content, contentJson, isNew: true, changed: true });
     for (const key of indexKeysOf(head)) if (!batchKeys.has(key)) batchKeys.set(key, head.id);
     articlesInBatch.add(head.id);
-    counts.new++;
+    added++;
   }
 
   const writes: ArticleWrite[] = [];
@@ -136,6 +130,10 @@ export function planMerge(found: MergeLookup, prepared: PreparedItems, now: Date
     else if (entry.contentJson === undefined) writes.push({ head: entry.head, content: entry.content });
     else writes.push({ head: entry.head, content: entry.content, contentJson: entry.contentJson });
   }
+  // Every entry not new and not updating its article's text is a duplicate: counted here, not in the loop's four
+  // branches that found one: the first of them taken after the loop was optimized threw that code away (a
+  // cold poll's first duplicate comes after dozens of sources).
+  const counts: MergeCounts = { new: added, updated, duplicates: prepared.entries.length - added - updated };
   return { merge: { writes, retiredSeen: [...retiredSeen], day: dayOf(now) }, counts };
 }
 
