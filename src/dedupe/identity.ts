@@ -96,7 +96,11 @@ function computeUrlKey(link: string): string | undefined {
   // Normalize already canonicalized the link; repeating it (idempotent) keeps
   // the key right for any caller, e.g. links stored by an older version.
   const url = canonicalUrl(link);
-  if (!url) return undefined;
+  return url ? urlKeyOfCanonical(url) : undefined;
+}
+
+/** The `url:` key of a canonical URL (canonicalUrl's, or its href parsed again: the same parts). */
+export function urlKeyOfCanonical(url: URL): string {
   const host = url.hostname.toLowerCase().replace(/^www\./, '').replace(/\.$/, '');
   const port = url.port && url.port !== '80' && url.port !== '443' ? `:${url.port}` : '';
   let path = url.pathname;
