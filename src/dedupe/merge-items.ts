@@ -47,7 +47,10 @@ export function prepareItems(sourceName: string, items: readonly NormalizedItem[
   const guidUses = countGuids(items);
   const keys = new Set<string>();
   const ids = new Set<string>();
-  const entries = items.map((item) => {
+  // Pushed, not mapped: Array.prototype.map gives a packed array until this function is optimized and a holey
+  // one after (the optimizing compiler's inlined map), and the plan's loop met both and was compiled again.
+  const entries: PreparedItems['entries'] = [];
+  for (const item of items) {
     const identity = identifyItem(sharedLinks.has(item) ? withoutLink(item) : item, sourceName);
     keys.add(identity.key);
     ids.add(identity.id);
@@ -56,8 +59,8 @@ export function prepareItems(sourceName: string, items: readonly NormalizedItem[
     const raw = item.guid?.trim();
     const guid = raw && guidUses.get(raw) === 1 ? raw : undefined;
     if (guid) keys.add(guidKeyOf(sourceName, guid));
-    return { item, identity, guid };
-  });
+    entries.push({ item, identity, guid });
+  }
   return { source: sourceName, entries, keys: [...keys], ids: [...ids] };
 }
 

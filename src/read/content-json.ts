@@ -19,7 +19,9 @@ let scratch = Buffer.alloc(0);
 const KEEP_SCRATCH_BYTES = 4 * 1024 * 1024;
 
 export function attachContentJson(items: NormalizedItem[]): void {
-  const texts = items.map((item) => JSON.stringify(item.content));
+  // Pushed, not mapped: map's result is packed before this function is optimized and holey after (see merge-items.ts).
+  const texts: string[] = [];
+  for (const item of items) texts.push(JSON.stringify(item.content));
   let most = 0;
   for (const text of texts) most += text.length * 3;
   const into = scratch.length >= most ? scratch : Buffer.allocUnsafeSlow(most);
